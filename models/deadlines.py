@@ -1,0 +1,311 @@
+"""The deadline engine: limits, working-time arithmetic and traffic-light clocks.
+
+Datetimes going in and out are timezone-aware and returned in UTC; working time is
+reckoned on the wall clock of the station time zone ``tz``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from models.calendar import WorkCalendar
+
+__all__ = [
+    "DEFAULT_TZ",
+    "YELLOW_FRACTION",
+    "ClockState",
+    "Deadline",
+    "Light",
+    "Limit",
+    "Unit",
+    "add_limit",
+    "clock_state",
+    "extend",
+    "format_remaining",
+    "measure",
+    "parse_limit",
+    "resume_deadline",
+]
+
+DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
+YELLOW_FRACTION = 0.8
+_MAX_IDLE_DAYS = 3660
+_DAY = timedelta(days=1)
+
+
+class Unit(StrEnum):
+    MINUTES = "minutes"
+    WORKING_HOURS = "working_hours"
+    WORKING_DAYS = "working_days"
+
+
+_LIMIT_RE = re.compile(r"\s*(\d+)\s*(m|h|wh|wd)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Limit:
+    amount: int
+    unit: Unit
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount < 0:
+            raise ValueError(f"a limit needs a whole non-negative amount, not {self.amount!r}")
+
+    @classmethod
+    def minutes(cls, n: int) -> Limit:
+        return cls(n, Unit.MINUTES)
+
+    @classmethod
+    def hours(cls, n: int) -> Limit:
+        return cls(n * 60, Unit.MINUTES)
+
+    @classmethod
+    def working_hours(cls, n: int) -> Limit:
+        return cls(n, Unit.WORKING_HOURS)
+
+    @classmethod
+    def working_days(cls, n: int) -> Limit:
+        return cls(n, Unit.WORKING_DAYS)
+
+    def __str__(self) -> str:
+        if self.unit is Unit.WORKING_HOURS:
+            return f"{self.amount}wh"
+        if self.unit is Unit.WORKING_DAYS:
+            return f"{self.amount}wd"
+        if self.amount and self.amount % 60 == 0:
+            return f"{self.amount // 60}h"
+        return f"{self.amount}m"
+
+
+def parse_limit(text: str) -> Limit:
+    """Parse "30m", "24h", "4wh" or "15wd"; the amount must be positive."""
+    match = _LIMIT_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(f'{text!r} is not a time limit such as "30m", "24h", "4wh" or "15wd"')
+    amount, suffix = int(match.group(1)), match.group(2).lower()
+    if amount == 0:
+        raise ValueError(f"{text!r}: a time limit must be longer than zero")
+    if suffix == "m":
+        return Limit.minutes(amount)
+    if suffix == "h":
+        return Limit.hours(amount)
+    if suffix == "wh":
+        return Limit.working_hours(amount)
+    return Limit.working_days(amount)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    at: datetime
+    fallback_years: frozenset[int]
+    """Years reckoned with the Monday–Friday fallback; empty when every year was known."""
+
+
+def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"{dt!r} has no time zone; the deadline engine needs aware datetimes")
+    return dt.astimezone(UTC)
+
+
+def _periods(day: date, cal: WorkCalendar, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    if not cal.is_workday(day):
+        return []
+    return [
+        (
+            datetime.combine(day, begin, tzinfo=tz).astimezone(UTC),
+            datetime.combine(day, end, tzinfo=tz).astimezone(UTC),
+        )
+        for begin, end in cal.work_periods
+    ]
+
+
+def _local_date(dt: datetime, tz: ZoneInfo) -> date:
+    return dt.astimezone(tz).date()
+
+
+def _advance(start: datetime, span: timedelta, cal: WorkCalendar, tz: ZoneInfo) -> datetime:
+    """The instant after ``start`` once ``span`` of working time has elapsed."""
+    if span <= timedelta(0):
+        return start
+    day, idle = _local_date(start, tz), 0
+    while True:
+        periods = _periods(day, cal, tz)
+        for begin, end in periods:
+            if end <= start:
+                continue
+            begin = max(begin, start)
+            if span <= end - begin:
+                return begin + span
+            span -= end - begin
+        idle = 0 if periods else idle + 1
+        if idle > _MAX_IDLE_DAYS:
+            raise ValueError(f"no working day within {_MAX_IDLE_DAYS} days after {start}")
+        day += _DAY
+
+
+def _working_instant(start: datetime, cal: WorkCalendar, tz: ZoneInfo) -> datetime:
+    """``start`` if it is inside working time, else the start of the next work period."""
+    day, idle = _local_date(start, tz), 0
+    while True:
+        periods = _periods(day, cal, tz)
+        for begin, end in periods:
+            if start < end:
+                return max(begin, start)
+        idle = 0 if periods else idle + 1
+        if idle > _MAX_IDLE_DAYS:
+            raise ValueError(f"no working day within {_MAX_IDLE_DAYS} days after {start}")
+        day += _DAY
+
+
+def _add_working_days(start: datetime, n: int, cal: WorkCalendar, tz: ZoneInfo) -> datetime:
+    if n == 0:
+        return start
+    base = _working_instant(start, cal, tz).astimezone(tz)
+    day = cal.nth_workday_after(base.date(), n)
+    return datetime.combine(day, base.time(), tzinfo=tz).astimezone(UTC)
+
+
+def _fallback_between(a: datetime, b: datetime, cal: WorkCalendar, tz: ZoneInfo) -> frozenset[int]:
+    first, last = sorted((_local_date(a, tz).year, _local_date(b, tz).year))
+    return frozenset(y for y in range(first, last + 1) if not cal.is_known_year(y))
+
+
+def add_limit(
+    start: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ
+) -> Deadline:
+    start = _utc(start)
+    if limit.unit is Unit.MINUTES:
+        return Deadline(start + timedelta(minutes=limit.amount), frozenset())
+    if limit.unit is Unit.WORKING_HOURS:
+        at = _advance(start, timedelta(hours=limit.amount), cal, tz)
+    else:
+        at = _add_working_days(start, limit.amount, cal, tz)
+    return Deadline(at, _fallback_between(start, at, cal, tz))
+
+
+def extend(
+    deadline: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ
+) -> Deadline:
+    """An extension (延期): ``limit`` added to the current deadline."""
+    return add_limit(deadline, limit, cal, tz)
+
+
+def _working_span(start: datetime, end: datetime, cal: WorkCalendar, tz: ZoneInfo) -> timedelta:
+    if end <= start:
+        return timedelta(0)
+    first, last = _local_date(start, tz), _local_date(end, tz)
+    total = timedelta(0)
+    for day in (first, last) if last > first else (first,):
+        for begin, stop in _periods(day, cal, tz):
+            lo, hi = max(begin, start), min(stop, end)
+            if hi > lo:
+                total += hi - lo
+    full_days = cal.workdays_between(first + _DAY, last)
+    return total + full_days * timedelta(minutes=cal.daily_minutes)
+
+
+def measure(
+    start: datetime, end: datetime, unit: Unit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ
+) -> float:
+    """Minutes from ``start`` to ``end``: wall minutes, or working minutes for working units."""
+    start, end = _utc(start), _utc(end)
+    if end <= start:
+        return 0.0
+    if unit is Unit.MINUTES:
+        return (end - start) / timedelta(minutes=1)
+    return _working_span(start, end, cal, tz) / timedelta(minutes=1)
+
+
+def resume_deadline(
+    deadline: datetime,
+    paused_at: datetime,
+    resumed_at: datetime,
+    unit: Unit,
+    cal: WorkCalendar,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> tuple[datetime, float]:
+    """Push ``deadline`` back by the pause (挂账), measured in ``unit``.
+
+    Returns the new deadline and the paused minutes to add to ``paused_minutes``.
+    """
+    deadline, paused_at, resumed_at = _utc(deadline), _utc(paused_at), _utc(resumed_at)
+    if resumed_at <= paused_at:
+        return deadline, 0.0
+    if unit is Unit.MINUTES:
+        span = resumed_at - paused_at
+        return deadline + span, span / timedelta(minutes=1)
+    span = _working_span(paused_at, resumed_at, cal, tz)
+    return _advance(deadline, span, cal, tz), span / timedelta(minutes=1)
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class ClockState:
+    light: Light
+    fraction: float
+    remaining: timedelta
+    """Deadline minus the evaluation time, in wall time; negative when overdue."""
+    overdue: bool
+    paused: bool
+    stopped: bool
+
+
+def clock_state(
+    *,
+    started_at: datetime,
+    deadline: datetime,
+    now: datetime,
+    unit: Unit,
+    cal: WorkCalendar,
+    tz: ZoneInfo = DEFAULT_TZ,
+    paused_minutes: float = 0.0,
+    paused_at: datetime | None = None,
+    stopped_at: datetime | None = None,
+) -> ClockState:
+    """The clock as of ``stopped_at`` if stopped, else ``paused_at`` if paused, else ``now``."""
+    stopped = stopped_at is not None
+    paused = not stopped and paused_at is not None
+    at = _utc(stopped_at or paused_at or now)
+    deadline = _utc(deadline)
+    used = measure(started_at, at, unit, cal, tz) - paused_minutes
+    total = measure(started_at, deadline, unit, cal, tz) - paused_minutes
+    fraction = max(used, 0.0) / total if total > 0 else 1.0
+    overdue = at > deadline
+    if overdue:
+        light = Light.RED
+    elif fraction >= YELLOW_FRACTION:
+        light = Light.YELLOW
+    else:
+        light = Light.GREEN
+    return ClockState(
+        light=light,
+        fraction=fraction,
+        remaining=deadline - at,
+        overdue=overdue,
+        paused=paused,
+        stopped=stopped,
+    )
+
+
+def format_remaining(td: timedelta) -> str:
+    """Compact "mm:ss", "h:mm:ss" or "Nd hh:mm"; overdue time is prefixed with "+"."""
+    seconds = td.total_seconds()
+    sign = "+" if seconds < 0 else ""
+    whole = int(abs(seconds))
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours:02d}:{minutes:02d}"
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes:02d}:{secs:02d}"
