@@ -174,9 +174,7 @@ def _fallback_between(a: datetime, b: datetime, cal: WorkCalendar, tz: ZoneInfo)
     return frozenset(y for y in range(first, last + 1) if not cal.is_known_year(y))
 
 
-def add_limit(
-    start: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ
-) -> Deadline:
+def add_limit(start: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ) -> Deadline:
     start = _utc(start)
     if limit.unit is Unit.MINUTES:
         return Deadline(start + timedelta(minutes=limit.amount), frozenset())
@@ -187,9 +185,7 @@ def add_limit(
     return Deadline(at, _fallback_between(start, at, cal, tz))
 
 
-def extend(
-    deadline: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ
-) -> Deadline:
+def extend(deadline: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ) -> Deadline:
     """An extension (延期): ``limit`` added to the current deadline."""
     return add_limit(deadline, limit, cal, tz)
 

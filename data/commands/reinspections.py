@@ -1,0 +1,99 @@
+"""回头看: scheduled and random re-inspections of closed cases, and their results."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from data.catalogue import CATEGORY_BY_CODE
+from data.commands.cases import receive_case, transition
+from data.commands.common import Ctx, fetch, own_case, required
+from data.handlers.common import CASE, REINSPECTION
+from models.enums import CaseStatus, ReinspectionKind, ReinspectionResult
+from models.errors import DomainError, ValidationError
+from models.lifecycle import Action
+
+RANDOM_DUE_DAYS = 7
+
+
+def schedule_after_close(ctx: Ctx, case_id: str, category: str) -> str:
+    days = ctx.rules.settings.reinspect_days.get(category, CATEGORY_BY_CODE[category].reinspect_days)
+    today = ctx.now.astimezone(ctx.rules.settings.tz).date()
+    item_id = ctx.new_id()
+    payload = {
+        "id": item_id,
+        "case_id": case_id,
+        "kind": ReinspectionKind.SCHEDULED.value,
+        "due_on": (today + timedelta(days=days)).isoformat(),
+    }
+    ctx.w.emit("reinspection.scheduled", case_id, payload)
+    return item_id
+
+
+def draw_random(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
+    """不定期: draw a reproducible sample of the last seven days' closures."""
+    rate = ctx.rules.settings.random_sample_rate if rate is None else rate
+    if not 0 < rate <= 1:
+        raise ValidationError("error.bad_rate", field="rate", value=rate)
+    since = ctx.now - timedelta(days=7)
+    population = sorted(
+        ctx.conn.execute(
+            select(CASE.c.id).where(
+                (CASE.c.station_id == ctx.w.station_id)
+                & (CASE.c.closed_at >= since)
+                & CASE.c.status.in_([CaseStatus.CLOSED, CaseStatus.VERIFIED])
+            )
+        ).scalars()
+    )
+    if not population:
+        raise DomainError("error.nothing_to_draw")
+    size = max(1, round(len(population) * rate))
+    chosen = random.Random(seed).sample(population, size)
+    due = ctx.now.astimezone(ctx.rules.settings.tz).date() + timedelta(days=RANDOM_DUE_DAYS)
+    items = [{"id": ctx.new_id(), "case_id": c, "due_on": due.isoformat()} for c in chosen]
+    payload = {"seed": seed, "rate": rate, "population": len(population), "items": items}
+    ctx.w.emit("reinspection.drawn", None, payload)
+    return chosen
+
+
+def record_result(
+    ctx: Ctx, reinspection_id: str, *, result: ReinspectionResult, inspector: str, notes: str = ""
+) -> str | None:
+    """Record 合格 / 反弹 / 无法核查. A relapse reopens the case as a new linked case (its id
+    is returned)."""
+    item = fetch(ctx.conn, REINSPECTION, reinspection_id, "reinspection")
+    if item.result is not None:
+        raise DomainError("error.reinspection_done")
+    case = own_case(ctx, item.case_id)
+    inspector = required(inspector, "inspector")
+    relapse_case_id = None
+    if result is ReinspectionResult.PASS and case.status == CaseStatus.CLOSED:
+        transition(ctx, case.id, Action.VERIFY, note=notes)
+    elif result is ReinspectionResult.RELAPSE:
+        transition(ctx, case.id, Action.RELAPSE, note=notes)
+        relapse_case_id = receive_case(
+            ctx,
+            source=case.source,
+            category=case.category,
+            subcategory=case.subcategory,
+            community=case.community,
+            address=case.address,
+            description=case.description,
+            reporter_name=case.reporter_name or "",
+            reporter_phone=case.reporter_phone or "",
+            priority=case.priority,
+            reopened_from=case.id,
+        )
+        transition(ctx, relapse_case_id, Action.TRIAGE, note=notes)
+    payload = {
+        "id": reinspection_id,
+        "case_id": case.id,
+        "result": result.value,
+        "inspector": inspector,
+        "notes": notes.strip(),
+        "relapse_case_id": relapse_case_id,
+    }
+    ctx.w.emit("reinspection.recorded", case.id, payload)
+    return relapse_case_id

@@ -1,0 +1,263 @@
+"""Schema versions: ``PRAGMA user_version`` and ordered upgrade steps.
+
+Each step is frozen SQL: once released, a step never changes; a new version adds a step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+V1 = """
+CREATE TABLE department (
+    code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    mode VARCHAR NOT NULL,
+    contact VARCHAR NOT NULL,
+    active BOOLEAN NOT NULL,
+    sort INTEGER NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (code)
+);
+CREATE TABLE event (
+    id VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    operator VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    type VARCHAR NOT NULL,
+    subject VARCHAR,
+    payload VARCHAR NOT NULL,
+    personal VARCHAR,
+    personal_digest VARCHAR,
+    prev_hash VARCHAR NOT NULL,
+    hash VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (station_id, seq)
+);
+CREATE INDEX ix_event_subject ON event (subject);
+CREATE INDEX ix_event_type ON event (type);
+CREATE TABLE operator (
+    name VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    active BOOLEAN NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (name)
+);
+CREATE TABLE station (
+    id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    case_prefix VARCHAR NOT NULL,
+    is_local BOOLEAN NOT NULL,
+    public_key VARCHAR,
+    trusted BOOLEAN NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE TABLE case_file (
+    id VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    number VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    subcategory VARCHAR NOT NULL,
+    community VARCHAR NOT NULL,
+    address VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    reporter_name VARCHAR,
+    reporter_phone VARCHAR,
+    priority VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    parked_from VARCHAR,
+    park_reason VARCHAR,
+    park_review_on DATE,
+    reject_reason VARCHAR,
+    consult_flag BOOLEAN NOT NULL,
+    result_note VARCHAR,
+    feedback_note VARCHAR,
+    reopened_from VARCHAR,
+    received_by VARCHAR NOT NULL,
+    received_at DATETIME NOT NULL,
+    triaged_at DATETIME,
+    dispatched_at DATETIME,
+    consulting_at DATETIME,
+    disposing_at DATETIME,
+    feedback_at DATETIME,
+    closed_at DATETIME,
+    verified_at DATETIME,
+    relapsed_at DATETIME,
+    rejected_at DATETIME,
+    parked_at DATETIME,
+    updated_at DATETIME NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (station_id, number),
+    FOREIGN KEY(station_id) REFERENCES station (id),
+    FOREIGN KEY(reopened_from) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_received ON case_file (received_at);
+CREATE INDEX ix_case_status ON case_file (status);
+CREATE TABLE meeting (
+    id VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    scheduled_at DATETIME NOT NULL,
+    facilitator VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    started_at DATETIME,
+    ended_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(station_id) REFERENCES station (id)
+);
+CREATE TABLE agenda_item (
+    id VARCHAR NOT NULL,
+    meeting_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    case_id VARCHAR,
+    topic VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    reason_detail VARCHAR NOT NULL,
+    timebox_minutes INTEGER NOT NULL,
+    removed BOOLEAN NOT NULL,
+    decision VARCHAR,
+    lead_department VARCHAR,
+    decision_due DATE,
+    followup VARCHAR,
+    followup_done_at DATETIME,
+    carried_from VARCHAR,
+    discussed_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(meeting_id) REFERENCES meeting (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_agenda_item_case_id ON agenda_item (case_id);
+CREATE INDEX ix_agenda_item_meeting_id ON agenda_item (meeting_id);
+CREATE TABLE meeting_attendance (
+    meeting_id VARCHAR NOT NULL,
+    department_code VARCHAR NOT NULL,
+    present BOOLEAN,
+    PRIMARY KEY (meeting_id, department_code),
+    FOREIGN KEY(meeting_id) REFERENCES meeting (id),
+    FOREIGN KEY(department_code) REFERENCES department (code)
+);
+CREATE TABLE reinspection (
+    id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    due_on DATE NOT NULL,
+    scheduled_at DATETIME NOT NULL,
+    draw_seed INTEGER,
+    inspector VARCHAR,
+    result VARCHAR,
+    notes VARCHAR NOT NULL,
+    recorded_at DATETIME,
+    relapse_case_id VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_reinspection_due ON reinspection (result, due_on);
+CREATE INDEX ix_reinspection_case_id ON reinspection (case_id);
+CREATE TABLE whistle (
+    id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    grade VARCHAR NOT NULL,
+    purpose VARCHAR,
+    blown_at DATETIME NOT NULL,
+    blown_by VARCHAR NOT NULL,
+    note VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_whistle_case_id ON whistle (case_id);
+CREATE TABLE clock (
+    id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    whistle_id VARCHAR,
+    department_code VARCHAR,
+    started_at DATETIME NOT NULL,
+    deadline DATETIME NOT NULL,
+    limit_amount INTEGER NOT NULL,
+    limit_unit VARCHAR NOT NULL,
+    paused_at DATETIME,
+    paused_minutes FLOAT NOT NULL,
+    pause_reason VARCHAR,
+    extensions INTEGER NOT NULL,
+    stopped_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id),
+    FOREIGN KEY(whistle_id) REFERENCES whistle (id)
+);
+CREATE INDEX ix_clock_open ON clock (case_id, stopped_at, deadline);
+CREATE TABLE checkin (
+    id VARCHAR NOT NULL,
+    whistle_id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    department_code VARCHAR NOT NULL,
+    clock_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    deadline DATETIME NOT NULL,
+    arrived_at DATETIME,
+    arrived_person VARCHAR,
+    late_minutes INTEGER,
+    action_taken VARCHAR,
+    result VARCHAR,
+    acted_at DATETIME,
+    rating INTEGER,
+    rating_reason VARCHAR,
+    released_at DATETIME,
+    notes VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (whistle_id, department_code),
+    FOREIGN KEY(whistle_id) REFERENCES whistle (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id),
+    FOREIGN KEY(department_code) REFERENCES department (code),
+    FOREIGN KEY(clock_id) REFERENCES clock (id)
+);
+CREATE INDEX ix_checkin_case_id ON checkin (case_id);
+CREATE INDEX ix_checkin_department_code ON checkin (department_code);
+CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+V2 = """
+CREATE TABLE calendar_year (
+    year INTEGER NOT NULL,
+    table_json VARCHAR NOT NULL,
+    loaded_at DATETIME NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (year)
+);
+"""
+
+STEPS: tuple[str, ...] = (V1, V2)
+SCHEMA_VERSION = len(STEPS)
+
+
+class SchemaTooNew(Exception):
+    def __init__(self, found: int) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def version_of(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def upgrade(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file up to ``target``, one step per transaction; returns the version reached."""
+    current = version_of(conn)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(current)
+    for version in range(current + 1, target + 1):
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{STEPS[version - 1]}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return max(current, target)

@@ -1,0 +1,135 @@
+"""The write service: runs commands in one ``BEGIN IMMEDIATE`` transaction each.
+
+Both the console (async) and the command line (blocking) come through here, so every
+write appends its event in the same transaction that changes the tables.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine, select
+
+from data.commands.common import Ctx, Rules
+from data.commands.reference import add_operator, register_station, seed_catalogue
+from data.db import Database, open_database, open_sync
+from data.eventlog import EventWriter
+from data.handlers.common import CALENDAR_YEAR, OPERATOR, STATION
+from data.settings import Settings
+from models.calendar import WorkCalendar, parse_year_table
+from models.clock import Clock
+from models.enums import Role
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Command = Callable[Concatenate[Ctx, P], R]
+
+DEFAULT_OPERATOR = "值班员"
+
+
+def local_station(conn: Connection) -> str | None:
+    return conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
+
+
+def new_station_id() -> str:
+    return f"ST-{secrets.token_hex(3).upper()}"
+
+
+def bootstrap(
+    conn: Connection, settings: Settings, clock: Clock, operator: str, role: Role | None = None
+) -> str:
+    """Make sure the file has its local station, the catalogue and the operator."""
+    station_id = local_station(conn)
+    rules = Rules(settings)
+    if station_id is None:
+        station_id = settings.station_id or new_station_id()
+        ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
+        register_station(ctx, name=settings.station_name, case_prefix=settings.case_prefix)
+        seed_catalogue(ctx)
+        add_operator(ctx, name=operator, role=role or Role.SUPERVISOR)
+        return station_id
+    known = conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == operator)).scalar()
+    if known is None or (role is not None and known != role):
+        ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
+        add_operator(ctx, name=operator, role=role or Role.OPERATOR)
+    return station_id
+
+
+def load_calendar(conn: Connection) -> WorkCalendar:
+    tables = [parse_year_table(text) for text in conn.execute(select(CALENDAR_YEAR.c.table_json)).scalars()]
+    return WorkCalendar(tables)
+
+
+@dataclass
+class Service:
+    """One station, one operator, one clock, on one database."""
+
+    db: Database
+    clock: Clock
+    rules: Rules
+    station_id: str
+    operator: str
+
+    @classmethod
+    async def open(
+        cls, path: Path, settings: Settings, clock: Clock, operator: str = DEFAULT_OPERATOR
+    ) -> Service:
+        db = await open_database(path)
+        async with db.write.begin() as conn:
+            station_id = await conn.run_sync(bootstrap, settings, clock, operator)
+        async with db.read.connect() as conn:
+            calendar = await conn.run_sync(load_calendar)
+        return cls(db, clock, Rules(settings, calendar), station_id, operator)
+
+    @property
+    def settings(self) -> Settings:
+        return self.rules.settings
+
+    async def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        def tx(conn: Connection) -> R:
+            ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
+            return command(ctx, *args, **kwargs)
+
+        result: R = await self.db.run_write(tx)
+        return result
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+@dataclass
+class SyncService:
+    """The same, blocking, for command-line work."""
+
+    engine: Engine
+    clock: Clock
+    rules: Rules
+    station_id: str
+    operator: str
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        settings: Settings,
+        clock: Clock,
+        operator: str = DEFAULT_OPERATOR,
+        role: Role | None = None,
+    ) -> SyncService:
+        engine = open_sync(path)
+        with engine.begin() as conn:
+            station_id = bootstrap(conn, settings, clock, operator, role)
+            calendar = load_calendar(conn)
+        return cls(engine, clock, Rules(settings, calendar), station_id, operator)
+
+    def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.engine.begin() as conn:
+            ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
+            return command(ctx, *args, **kwargs)
+
+    def close(self) -> None:
+        self.engine.dispose()

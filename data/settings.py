@@ -1,0 +1,156 @@
+"""Station settings from a TOML file under the user config dir (``--config`` overrides)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from data.catalogue import CATEGORIES, CATEGORY_BY_CODE
+from models.deadlines import Limit, parse_limit
+from models.errors import DomainError
+from models.i18n import LANGUAGES
+
+APP_NAME = "whistle-desk"
+
+
+class SettingsError(DomainError):
+    pass
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("WHISTLE_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "whistle.db"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+@dataclass
+class Settings:
+    station_id: str | None = None
+    station_name: str = "街道综合执法中心"
+    case_prefix: str = "SJ"
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+    urgent_limit: Limit = field(default_factory=lambda: parse_limit("30m"))
+    regular_limit: Limit = field(default_factory=lambda: parse_limit("24h"))
+    handling_limits: dict[str, Limit] = field(
+        default_factory=lambda: {c.code: parse_limit(c.limit) for c in CATEGORIES}
+    )
+    reinspect_days: dict[str, int] = field(
+        default_factory=lambda: {c.code: c.reinspect_days for c in CATEGORIES}
+    )
+    random_sample_rate: float = 0.10
+    consult_open_days: int = 7
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def handling_limit(self, category: str) -> Limit:
+        return self.handling_limits.get(category) or parse_limit(CATEGORY_BY_CODE[category].limit)
+
+
+def _limit(value: Any, where: str) -> Limit:
+    try:
+        return parse_limit(str(value))
+    except ValueError as exc:
+        raise SettingsError("error.settings_value", where=where, value=value) from exc
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Defaults overlaid with the file's values; a missing file means defaults."""
+    path = path or default_config_path()
+    settings = Settings()
+    if not path.exists():
+        return settings
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError("error.settings_file", path=str(path), detail=str(exc)) from exc
+    station = raw.get("station", {})
+    settings.station_id = station.get("id", settings.station_id)
+    settings.station_name = station.get("name", settings.station_name)
+    settings.case_prefix = station.get("case_prefix", settings.case_prefix)
+    settings.timezone = station.get("timezone", settings.timezone)
+    settings.language = raw.get("language", settings.language)
+    deadlines = raw.get("deadlines", {})
+    if "urgent" in deadlines:
+        settings.urgent_limit = _limit(deadlines["urgent"], "deadlines.urgent")
+    if "regular" in deadlines:
+        settings.regular_limit = _limit(deadlines["regular"], "deadlines.regular")
+    for category, value in deadlines.get("handling", {}).items():
+        settings.handling_limits[category] = _limit(value, f"deadlines.handling.{category}")
+    reinspection = raw.get("reinspection", {})
+    settings.random_sample_rate = float(reinspection.get("random_sample_rate", settings.random_sample_rate))
+    for category, days in reinspection.get("days", {}).items():
+        settings.reinspect_days[category] = int(days)
+    settings.consult_open_days = int(raw.get("meeting", {}).get("open_days", settings.consult_open_days))
+    settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
+    _check(settings, path)
+    return settings
+
+
+def _check(settings: Settings, path: Path) -> None:
+    if settings.language not in LANGUAGES:
+        raise SettingsError("error.settings_value", where="language", value=settings.language)
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(
+            "error.settings_value", where="station.timezone", value=settings.timezone
+        ) from exc
+    if not 0 < settings.random_sample_rate <= 1:
+        raise SettingsError(
+            "error.settings_value",
+            where="reinspection.random_sample_rate",
+            value=settings.random_sample_rate,
+        )
+
+
+DEFAULT_CONFIG = """\
+# Whistle Desk settings. Every key is optional; shown here with its default.
+language = "zh"            # zh or en
+
+[station]
+# id = "SJ-DONGSI"         # stable station id; generated on first start when absent
+name = "街道综合执法中心"
+case_prefix = "SJ"         # case numbers look like SJ-2026-000123
+timezone = "Asia/Shanghai"
+
+[deadlines]
+urgent = "30m"             # check-in deadline of an urgent whistle (紧急哨)
+regular = "24h"            # check-in deadline of a regular whistle (常规哨)
+# units: m minutes, h hours, wh working hours, wd working days
+
+[deadlines.handling]       # 处置时限 per category
+{handling}
+
+[reinspection]
+random_sample_rate = 0.10  # share of last week's closures drawn for 不定期 spot checks
+
+[reinspection.days]        # 回头看: days after closure
+{reinspect}
+
+[meeting]
+open_days = 7              # cases open longer than this go on the weekly agenda
+
+[keymap]
+# binding id = "key", e.g.  intake = "n"
+"""
+
+
+def default_config_text() -> str:
+    handling = "\n".join(f'{c.code} = "{c.limit}"  # {c.name}' for c in CATEGORIES)
+    reinspect = "\n".join(f"{c.code} = {c.reinspect_days}  # {c.name}" for c in CATEGORIES)
+    return DEFAULT_CONFIG.format(handling=handling, reinspect=reinspect)

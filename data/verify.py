@@ -1,0 +1,186 @@
+"""``whistle verify``: the hash chains, SQLite's integrity check, and a replay of every event
+compared with the tables, so a row changed behind the event log is found and named."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy.pool import StaticPool
+
+from data.apply import apply_event
+from data.eventlog import EVENT, record_from_row
+from data.handlers.common import (
+    AGENDA,
+    ATTENDANCE,
+    CALENDAR_YEAR,
+    CASE,
+    CHECKIN,
+    CLOCK,
+    DEPARTMENT,
+    MEETING,
+    OPERATOR,
+    REINSPECTION,
+    STATION,
+    WHISTLE,
+)
+from data.schema import upgrade
+from models.events import GENESIS, digest_of
+from models.i18n import t
+
+# Columns that describe this copy of the file rather than the shared history.
+LOCAL_COLUMNS = {"station": {"is_local", "public_key", "trusted"}}
+REPLAYED = (
+    STATION,
+    OPERATOR,
+    DEPARTMENT,
+    CALENDAR_YEAR,
+    CASE,
+    WHISTLE,
+    CLOCK,
+    CHECKIN,
+    MEETING,
+    ATTENDANCE,
+    AGENDA,
+    REINSPECTION,
+)
+BATCH = 5000
+
+
+@dataclass
+class Report:
+    events: int = 0
+    stations: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _events(conn: Connection, order: Any) -> Iterator[Any]:
+    last = None
+    while True:
+        query = select(EVENT, text("rowid AS rid")).order_by(*order).limit(BATCH)
+        if last is not None:
+            query = query.where(last)
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        yield from rows
+        tail = rows[-1]
+        last = (
+            text("rowid > :r").bindparams(r=tail.rid)
+            if order == ROWID_ORDER
+            else (
+                (EVENT.c.station_id > tail.station_id)
+                | ((EVENT.c.station_id == tail.station_id) & (EVENT.c.seq > tail.seq))
+            )
+        )
+
+
+ROWID_ORDER = (text("rowid"),)
+CHAIN_ORDER = (EVENT.c.station_id, EVENT.c.seq)
+
+
+def check_chain(conn: Connection, report: Report) -> None:
+    station, expected, prev = None, 1, GENESIS
+    for row in _events(conn, CHAIN_ORDER):
+        if row.station_id != station:
+            station, expected, prev = row.station_id, 1, GENESIS
+            report.stations += 1
+        report.events += 1
+        record = record_from_row(row)
+        where = {"station": row.station_id, "seq": row.seq, "id": row.id}
+        if row.seq != expected:
+            report.problems.append(
+                t(
+                    "verify.seq_gap",
+                    expected=expected,
+                    found=row.seq,
+                    **{k: v for k, v in where.items() if k != "seq"},
+                )
+            )
+            return
+        if record.prev_hash != prev:
+            report.problems.append(t("verify.prev_mismatch", **where))
+            return
+        if record.computed_hash() != record.hash or (
+            record.personal is not None and digest_of(record.personal) != record.personal_digest
+        ):
+            report.problems.append(t("verify.hash_mismatch", **where))
+            return
+        expected, prev = row.seq + 1, row.hash
+
+
+def check_integrity(conn: Connection, report: Report) -> None:
+    result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+    if result != "ok":
+        report.problems.append(t("verify.integrity", detail=result))
+
+
+def _memory_engine() -> Engine:
+    def connect() -> sqlite3.Connection:
+        raw = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        upgrade(raw)
+        return raw
+
+    return create_engine("sqlite://", creator=connect, poolclass=StaticPool)
+
+
+def _rows(conn: Connection, tbl: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
+    skip = LOCAL_COLUMNS.get(tbl.name, set())
+    keys = list(tbl.primary_key.columns)
+    for row in conn.execute(select(tbl).order_by(*keys)).mappings():
+        key = tuple(row[k.name] for k in keys)
+        yield key, {k: v for k, v in row.items() if k not in skip}
+
+
+def check_replay(conn: Connection, report: Report) -> None:
+    memory = _memory_engine()
+    with memory.begin() as replay:
+        for row in _events(conn, ROWID_ORDER):
+            apply_event(replay, record_from_row(row))
+        for tbl in REPLAYED:
+            actual, wanted = _rows(conn, tbl), _rows(replay, tbl)
+            for (a_key, a), (w_key, w) in _zip_all(actual, wanted):
+                if a != w:
+                    key = a_key if a_key is not None else w_key
+                    report.problems.append(_differs(conn, tbl.name, key))
+                    return
+    memory.dispose()
+
+
+def _zip_all(a: Iterator[Any], b: Iterator[Any]) -> Iterator[tuple[Any, Any]]:
+    missing = (None, None)
+    while True:
+        x, y = next(a, missing), next(b, missing)
+        if x is missing and y is missing:
+            return
+        yield x, y
+
+
+def _differs(conn: Connection, table: str, key: tuple[Any, ...] | None) -> str:
+    ident = "/".join(str(k) for k in key or ())
+    last = conn.execute(
+        select(EVENT.c.station_id, EVENT.c.seq, EVENT.c.id)
+        .where(EVENT.c.subject == str(key[0]) if key else text("0"))
+        .order_by(text("rowid DESC"))
+        .limit(1)
+    ).first()
+    event = f"{last.station_id}#{last.seq} {last.id}" if last else "—"
+    return t("verify.row_differs", table=table, row=ident, event=event)
+
+
+def verify(engine: Engine, *, replay: bool = True) -> Report:
+    report = Report()
+    with engine.connect() as conn:
+        check_integrity(conn, report)
+        if report.ok:
+            check_chain(conn, report)
+        if report.ok and replay:
+            check_replay(conn, report)
+    return report

@@ -1,0 +1,91 @@
+"""The event (留痕) as a value: canonical encoding and the per-station hash chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.ids import to_iso
+
+GENESIS = "0" * 64
+PERSONAL_FIELDS = ("reporter_name", "reporter_phone")
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def digest_of(personal: dict[str, Any] | None) -> str | None:
+    """Personal data is hashed apart (with its salt), so a bundle can leave it out."""
+    if personal is None:
+        return None
+    return hashlib.sha256(canonical(personal)).hexdigest()
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: str
+    station_id: str
+    seq: int
+    operator: str
+    at: datetime
+    type: str
+    subject: str | None
+    payload: dict[str, Any]
+    personal: dict[str, Any] | None
+    personal_digest: str | None
+    prev_hash: str
+    hash: str
+
+    def hashed_part(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "station": self.station_id,
+            "seq": self.seq,
+            "operator": self.operator,
+            "at": to_iso(self.at),
+            "type": self.type,
+            "subject": self.subject,
+            "payload": self.payload,
+            "personal_digest": self.personal_digest,
+            "prev": self.prev_hash,
+        }
+
+    def computed_hash(self) -> str:
+        return hashlib.sha256(canonical(self.hashed_part())).hexdigest()
+
+
+def seal(
+    *,
+    id: str,
+    station_id: str,
+    seq: int,
+    operator: str,
+    at: datetime,
+    type: str,
+    subject: str | None,
+    payload: dict[str, Any],
+    personal: dict[str, Any] | None,
+    prev_hash: str,
+) -> EventRecord:
+    """A new event with its hash filled in."""
+    draft = EventRecord(
+        id=id,
+        station_id=station_id,
+        seq=seq,
+        operator=operator,
+        at=at,
+        type=type,
+        subject=subject,
+        payload=payload,
+        personal=personal,
+        personal_digest=digest_of(personal),
+        prev_hash=prev_hash,
+        hash="",
+    )
+    return EventRecord(**{**draft.__dict__, "hash": draft.computed_hash()})

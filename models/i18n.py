@@ -1,0 +1,34 @@
+"""The one string catalogue lookup: Simplified Chinese by default, English on request."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from models.messages import MESSAGES
+
+LANGUAGES = ("zh", "en")
+_state = {"lang": "zh"}
+
+
+def set_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _state["lang"] = lang
+
+
+def language() -> str:
+    return _state["lang"]
+
+
+def t(key: str, /, **params: object) -> str:
+    """The text for ``key`` in the current language, with ``{name}`` fields filled in."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        raise KeyError(f"no catalogue entry {key!r}")
+    text = entry[0] if _state["lang"] == "zh" else entry[1]
+    return text.format(**params) if params else text
+
+
+def label(value: StrEnum) -> str:
+    """The display name of an enum member, e.g. ``label(CaseStatus.TRIAGE)`` → 待派遣."""
+    return t(f"{type(value).__name__}.{value.value}")
