@@ -232,7 +232,30 @@ CREATE TABLE calendar_year (
 );
 """
 
-STEPS: tuple[str, ...] = (V1, V2)
+# Local bookkeeping of the exchange (never replicated): which keys this file accepts
+# bundles from, and verified bundles held back until the events before them arrive.
+V3_SYNC = """
+CREATE TABLE sync_trust (
+    station_id VARCHAR NOT NULL,
+    public_key VARCHAR NOT NULL,
+    added_at DATETIME NOT NULL,
+    added_by VARCHAR NOT NULL,
+    PRIMARY KEY (station_id)
+);
+CREATE TABLE sync_pending (
+    digest VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    reason VARCHAR NOT NULL,
+    received_at DATETIME NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (digest)
+);
+CREATE INDEX ix_sync_pending_station ON sync_pending (station_id, first_seq);
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3_SYNC)
 SCHEMA_VERSION = len(STEPS)
 
 
