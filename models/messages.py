@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from models.strings import core
+from models.strings import core, dispatch
 
-_AREAS = (core.STRINGS,)
+_AREAS = (core.STRINGS, dispatch.STRINGS,)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
