@@ -20,6 +20,7 @@ from data.db import Database, open_database, open_sync
 from data.eventlog import EventWriter
 from data.handlers.common import CALENDAR_YEAR, OPERATOR, STATION
 from data.settings import Settings
+from data.sync.keys import ensure_station_key, key_path_for
 from models.calendar import WorkCalendar, parse_year_table
 from models.clock import Clock
 from models.enums import Role
@@ -40,9 +41,15 @@ def new_station_id() -> str:
 
 
 def bootstrap(
-    conn: Connection, settings: Settings, clock: Clock, operator: str, role: Role | None = None
+    conn: Connection,
+    settings: Settings,
+    clock: Clock,
+    operator: str,
+    role: Role | None = None,
+    key_path: Path | None = None,
 ) -> str:
-    """Make sure the file has its local station, the catalogue and the operator."""
+    """Make sure the file has its local station, the catalogue, the operator and, given
+    where it lives, the station's signing key."""
     station_id = local_station(conn)
     rules = Rules(settings)
     if station_id is None:
@@ -51,11 +58,13 @@ def bootstrap(
         register_station(ctx, name=settings.station_name, case_prefix=settings.case_prefix)
         seed_catalogue(ctx)
         add_operator(ctx, name=operator, role=role or Role.SUPERVISOR)
-        return station_id
-    known = conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == operator)).scalar()
-    if known is None or (role is not None and known != role):
-        ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
-        add_operator(ctx, name=operator, role=role or Role.OPERATOR)
+    else:
+        known = conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == operator)).scalar()
+        if known is None or (role is not None and known != role):
+            ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
+            add_operator(ctx, name=operator, role=role or Role.OPERATOR)
+    if key_path is not None:
+        ensure_station_key(Ctx(EventWriter(conn, station_id, operator, clock), rules), key_path)
     return station_id
 
 
@@ -80,7 +89,7 @@ class Service:
     ) -> Service:
         db = await open_database(path)
         async with db.write.begin() as conn:
-            station_id = await conn.run_sync(bootstrap, settings, clock, operator)
+            station_id = await conn.run_sync(bootstrap, settings, clock, operator, None, key_path_for(path))
         async with db.read.connect() as conn:
             calendar = await conn.run_sync(load_calendar)
         return cls(db, clock, Rules(settings, calendar), station_id, operator)
@@ -122,7 +131,7 @@ class SyncService:
     ) -> SyncService:
         engine = open_sync(path)
         with engine.begin() as conn:
-            station_id = bootstrap(conn, settings, clock, operator, role)
+            station_id = bootstrap(conn, settings, clock, operator, role, key_path_for(path))
             calendar = load_calendar(conn)
         return cls(engine, clock, Rules(settings, calendar), station_id, operator)
 

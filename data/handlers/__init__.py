@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data.handlers import cases, meetings, reference
+from data.handlers import cases, meetings, reference, sync
 from data.handlers.common import Handler
 
-HANDLERS: dict[str, Handler] = {**reference.HANDLERS, **cases.HANDLERS, **meetings.HANDLERS}
+HANDLERS: dict[str, Handler] = {**reference.HANDLERS, **cases.HANDLERS, **meetings.HANDLERS, **sync.HANDLERS}
