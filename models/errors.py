@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from models.i18n import t
+from enum import StrEnum
+
+from models.i18n import label, t
 
 
 class DomainError(Exception):
@@ -14,7 +16,10 @@ class DomainError(Exception):
         self.params = params
 
     def __str__(self) -> str:
-        return t(self.key, **self.params)
+        # Enum parameters are named at display time, so the message follows the language
+        # in force when it is shown, not when it was raised.
+        params = {k: label(v) if isinstance(v, StrEnum) else v for k, v in self.params.items()}
+        return t(self.key, **params)
 
 
 class IllegalTransition(DomainError):

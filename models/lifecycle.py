@@ -6,7 +6,6 @@ from enum import StrEnum
 
 from models.enums import CaseStatus as S
 from models.errors import IllegalTransition
-from models.i18n import label
 
 
 class Action(StrEnum):
@@ -64,9 +63,9 @@ def next_status(state: S, action: Action, parked_from: S | None = None) -> S:
     """The state after ``action``; raises IllegalTransition naming both when it is refused."""
     target = TRANSITIONS.get((state, action))
     if target is None:
-        raise IllegalTransition("error.illegal_transition", state=label(state), action=label(action))
+        raise IllegalTransition("error.illegal_transition", state=state, action=action)
     if target == RESTORE:
         if parked_from is None or parked_from not in _OPEN_UNPARKED:
-            raise IllegalTransition("error.illegal_transition", state=label(state), action=label(action))
+            raise IllegalTransition("error.illegal_transition", state=state, action=action)
         return parked_from
     return S(target)

@@ -10,13 +10,12 @@ from data.commands.common import Ctx, own_checkin, own_clock, required
 from models.deadlines import Limit, extend
 from models.enums import CheckInStatus as C
 from models.errors import DomainError, ValidationError
-from models.i18n import label
 from models.ids import to_iso
 
 
 def _refuse(key: str, checkin: object, **params: object) -> DomainError:
     status = C(checkin.status)  # type: ignore[attr-defined]
-    return DomainError(key, status=label(status), **params)
+    return DomainError(key, status=status, **params)
 
 
 def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | None = None) -> int:
