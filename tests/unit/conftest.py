@@ -1,0 +1,74 @@
+"""Shared fixtures of the unit tests: a temp database, a frozen clock, the two services."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from data.service import Service, SyncService
+from data.settings import Settings
+from models.clock import FrozenClock
+from models.i18n import set_language
+
+# A Tuesday, 10:00 in Shanghai: a working day inside the library's holiday tables.
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+STATION = "ST-TEST"
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+@pytest.fixture(autouse=True)
+def _language() -> Iterator[None]:
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "whistle.db"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(station_id=STATION, station_name="测试街道综合执法中心")
+
+
+@pytest.fixture
+async def service(db_path: Path, settings: Settings, clock: FrozenClock) -> AsyncIterator[Service]:
+    svc = await Service.open(db_path, settings, clock)
+    yield svc
+    await svc.close()
+
+
+@pytest.fixture
+def sync_service(db_path: Path, settings: Settings, clock: FrozenClock) -> Iterator[SyncService]:
+    svc = SyncService.open(db_path, settings, clock)
+    yield svc
+    svc.close()
+
+
+def snapshot_of(path: Path) -> Snapshot:
+    """Every row of every table, read with plain sqlite3 (outside the service)."""
+    conn = sqlite3.connect(path)
+    try:
+        query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        names = sorted(r[0] for r in conn.execute(query))
+        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in names}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def snapshot() -> Callable[[Path], Snapshot]:
+    return snapshot_of
