@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from models.strings import core, dispatch
+from models.strings import core, desk, dispatch, meetings
 
-_AREAS = (core.STRINGS, dispatch.STRINGS,)
+_AREAS = (core.STRINGS, desk.STRINGS, dispatch.STRINGS, meetings.STRINGS)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

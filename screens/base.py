@@ -1,0 +1,200 @@
+"""The base of every main view and of screens pushed on them.
+
+How a screen plugs in
+---------------------
+- Subclass :class:`ViewScreen` and put the content in ``compose_body()``; the header and
+  footer come from here. Set ``VIEW_ID`` and ``view_title`` for the header.
+- ``BINDINGS = bindings.for_scope("<scope>", [KeySpec(...), ...])`` declares keys as data
+  (id, default keys, catalogue key, scope); ``[keymap]`` in the settings remaps them by id and
+  the README key table is generated from them. Override ``check_action`` to hide what is not
+  possible now (return ``False`` to hide, ``None`` to show greyed-out).
+- Load data in ``refresh_data()``: it runs when the service is ready, when the screen comes
+  back on top, and on every ``DataChanged`` (another desk or this one wrote). Use
+  ``self.read(fn, *args, on_done=...)`` with ``fn(connection, *args)`` a plain function from
+  ``data/`` for reads, and ``self.run_command(command, *args, on_done=...)`` for writes.
+- ``on_tick(Tick)`` receives the one 1 Hz tick (``message.now``); redraw countdowns from
+  what is held, never read the database there. Textual calls this class's handler too.
+- ``palette_commands()`` returns ``(name, help, callback)`` tuples, names namespaced like
+  ``"案件: 吹哨"`` (``t("ns.case")`` …), only the ones that apply now; the palette
+  (``:``/ctrl+p) shows them with the app's own.
+- Post ``CaseSelected(case_id)`` (or call ``open_case``) to push the case detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from data.service import Service
+from models.errors import DomainError
+from models.i18n import t
+from tui.bindings import NAV_KEYS, NAV_SCOPE, for_scope, retranslate
+from tui.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from tui.widgets.header import DeskHeader
+
+if TYPE_CHECKING:
+    from tui.app import WhistleApp
+
+CASE_DETAIL = "screens.case_detail:CaseDetailScreen"
+PaletteCommand = tuple[str, str, Callable[[], Any]]
+
+
+class ViewScreen(Screen[None]):
+    VIEW_ID: ClassVar[str] = ""
+    BINDINGS = for_scope(NAV_SCOPE, NAV_KEYS)
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        retranslate(self)
+
+    @property
+    def desk(self) -> WhistleApp:
+        app: Any = self.app
+        return app
+
+    @property
+    def service(self) -> Service | None:
+        return self.desk.service
+
+    @property
+    def view_id(self) -> str:
+        return self.VIEW_ID
+
+    @property
+    def view_title(self) -> str:
+        return self.desk.view_title(self.view_id) if self.view_id else ""
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Re-read what is on screen. Override; called when data may have changed."""
+
+    def on_mount(self) -> None:
+        if self.service is not None:
+            self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self.service is not None and self.is_mounted:
+            self.refresh_data()
+
+    def on_service_ready(self, _message: ServiceReady) -> None:
+        self.refresh_data()
+
+    def on_data_changed(self, _message: DataChanged) -> None:
+        self.refresh_data()
+
+    def on_tick(self, message: Tick) -> None:
+        for header in self.query(DeskHeader):
+            header.update_from_app(message.now)
+
+    def read(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None],
+        group: str | None = None,
+    ) -> None:
+        """Run ``fn(connection, *args)`` on the read engine in a worker; ``on_done(result)``."""
+        service = self.service
+        if service is None:
+            return
+
+        async def job() -> None:
+            result = await service.db.run_read(fn, *args)
+            on_done(result)
+
+        name = group or f"read-{getattr(fn, '__name__', 'query')}"
+        self.run_worker(job(), name=name, group=name, exclusive=True, exit_on_error=False)
+
+    def run_command(
+        self,
+        command: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[DomainError], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run a write command in its own transaction, in an exclusive worker named after it.
+
+        A refusal (DomainError) changes nothing; it goes to ``on_error`` (a dialog puts it at
+        its field) or else becomes an error notification.
+        """
+        service = self.service
+        if service is None:
+            self.notify(t("app.not_ready"), severity="warning")
+            return
+
+        async def job() -> None:
+            try:
+                result = await service.run(command, *args, **kwargs)
+            except DomainError as err:
+                if on_error is not None:
+                    on_error(err)
+                else:
+                    self.notify(str(err), severity="error", timeout=8)
+                return
+            if on_done is not None:
+                on_done(result)
+            await self.desk.poll_once()
+
+        name = f"cmd-{getattr(command, '__name__', 'command')}"
+        self.run_worker(job(), name=name, group="command", exclusive=True, exit_on_error=False)
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def open_case(self, case_id: str) -> None:
+        from tui.app import load_class
+
+        cls = load_class(CASE_DETAIL)
+        if cls is None:
+            self.notify(t("app.case_detail_missing"), severity="warning")
+            return
+        self.app.push_screen(cls(case_id))
+
+    @on(CaseSelected)
+    def _case_selected(self, message: CaseSelected) -> None:
+        message.stop()
+        self.open_case(message.case_id)
+
+    def action_cursor_down(self) -> None:
+        self._forward("action_cursor_down")
+
+    def action_cursor_up(self) -> None:
+        self._forward("action_cursor_up")
+
+    def _forward(self, action: str) -> None:
+        target = getattr(self.focused, action, None)
+        if callable(target):
+            target()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return []
+
+
+class UnavailableScreen(ViewScreen):
+    """Stands in for a main view whose screen is not part of this build yet."""
+
+    def __init__(self, view_id: str, title_key: str) -> None:
+        super().__init__()
+        self._view_id = view_id
+        self._title_key = title_key
+
+    @property
+    def view_id(self) -> str:
+        return self._view_id
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("app.view_unavailable", name=t(self._title_key)), classes="unavailable")

@@ -1,0 +1,241 @@
+"""The desk application: thin. It opens the service, keeps the one clock tick and the change
+poller, and switches between the five main views; screens do the rest."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.screen import ModalScreen, Screen
+
+from data import queue as queries
+from data.db import open_database
+from data.service import Service
+from data.settings import Settings
+from models.clock import Clock
+from models.errors import DomainError
+from models.i18n import t
+from tui.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
+from tui.config import AppConfig
+from tui.messages import DataChanged, ServiceReady, Tick
+from tui.palette import DeskCommands
+
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class View:
+    id: str
+    key: str
+    screen: str
+    """``module:Class`` of the screen, imported when the view is first shown."""
+    title: str
+    """Catalogue key of the view's name."""
+
+
+VIEWS: tuple[View, ...] = (
+    View("queue", "1", "screens.queue:QueueScreen", "view.queue"),
+    View("board", "2", "screens.board:BoardScreen", "view.board"),
+    View("meetings", "3", "screens.meetings:MeetingsScreen", "view.meetings"),
+    View("reinspections", "4", "screens.reinspections:ReinspectionsScreen", "view.reinspections"),
+    View("reports", "5", "screens.reports:ReportsScreen", "view.reports"),
+)
+
+
+def load_class(path: str) -> type | None:
+    """The class at ``module:Class``, or None while that module is not written yet."""
+    module_name, _, class_name = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    found = getattr(module, class_name, None)
+    return found if isinstance(found, type) else None
+
+
+def _view_factory(view: View) -> Callable[[], Screen[None]]:
+    def make() -> Screen[None]:
+        cls = load_class(view.screen)
+        if cls is None:
+            from screens.base import UnavailableScreen
+
+            return UnavailableScreen(view.id, view.title)
+        screen: Screen[None] = cls()
+        return screen
+
+    return make
+
+
+class WhistleApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Whistle Desk"
+    BINDINGS = for_scope(APP_SCOPE, APP_KEYS)
+    COMMANDS = App.COMMANDS | {DeskCommands}
+
+    def __init__(self, config: AppConfig) -> None:
+        super().__init__()
+        retranslate(self)
+        self.config = config
+        self.clock: Clock = config.clock
+        self.settings: Settings = config.settings
+        self.operator: str | None = config.operator
+        self.service: Service | None = None
+        self.overdue_count = 0
+        self.last_event = -1
+        self.announced: set[str] = set()
+        self._announce_since: datetime | None = None
+        self._polling = False
+        self.title = t("app.title")
+        for view in VIEWS:
+            self.add_mode(view.id, _view_factory(view))
+
+    @property
+    def db_path(self) -> Path:
+        return self.config.db_path
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- start -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self.switch_mode(VIEWS[0].id)
+        self.set_interval(1, self.tick)
+        if self.operator:
+            self._open_service(self.operator)
+        else:
+            self._pick_operator()
+
+    @work(exclusive=True, group="start", exit_on_error=False)
+    async def _pick_operator(self) -> None:
+        from screens.dialogs.operator import OperatorPicker
+
+        db = await open_database(self.db_path)
+        try:
+            names = await db.run_read(queries.operator_names)
+        finally:
+            await db.close()
+        self.push_screen(OperatorPicker(names), self._operator_chosen)
+
+    def _operator_chosen(self, name: str | None) -> None:
+        if not name:
+            self.exit()
+            return
+        self.operator = name
+        self._open_service(name)
+
+    @work(exclusive=True, group="start", exit_on_error=False)
+    async def _open_service(self, operator: str) -> None:
+        try:
+            service = await Service.open(self.db_path, self.settings, self.clock, operator)
+        except DomainError as err:
+            self.notify(str(err), severity="error", timeout=30)
+            return
+        self.announced = await queries.load_announced(self.db_path)
+        self.service = service
+        await self.poll_once()
+        self.screen.post_message(ServiceReady())
+        self.set_timer(POLL_SECONDS, self._poll)
+
+    async def on_unmount(self) -> None:
+        if self.service is not None:
+            await self.service.close()
+
+    # -- the clock and the poller ----------------------------------------------------------------
+
+    def tick(self) -> None:
+        """The one 1 Hz tick. No I/O: screens redraw countdowns from what they hold."""
+        self.screen.post_message(Tick(self.now()))
+
+    @work(exclusive=True, group="poll", exit_on_error=False)
+    async def _poll(self) -> None:
+        try:
+            if not isinstance(self.screen, ModalScreen):
+                await self.poll_once()
+        finally:
+            if self.is_running:
+                self.set_timer(POLL_SECONDS, self._poll)
+
+    async def poll_once(self) -> None:
+        """Read what changed since the last poll; tell the screen and announce new overdues.
+
+        The next poll is scheduled only after this one finished, so slow reads never pile up.
+        """
+        service = self.service
+        if service is None or self._polling:
+            return
+        self._polling = True
+        try:
+            now = self.now()
+            full = self._announce_since is None
+            result = await service.db.run_read(queries.poll, now, None if full else self._announce_since)
+            changed = result.last_event != self.last_event
+            if changed and not full:
+                # another desk may have moved deadlines: look at every overdue check-in again
+                result = await service.db.run_read(queries.poll, now, None)
+            self._announce_since = now
+            self.overdue_count = result.overdue
+            fresh = [row for row in result.newly_overdue if row.checkin_id not in self.announced]
+            if fresh:
+                await self._announce(fresh)
+            if changed:
+                first = self.last_event < 0
+                self.last_event = result.last_event
+                if not first:
+                    self.screen.post_message(DataChanged())
+        finally:
+            self._polling = False
+
+    async def _announce(self, rows: list[queries.OverdueCheckIn]) -> None:
+        self.announced.update(row.checkin_id for row in rows)
+        await queries.save_announced(self.db_path, [row.checkin_id for row in rows])
+        self.bell()
+        names = "、".join(f"{row.number} {row.department}" for row in rows[:3])
+        more = t("app.overdue_more", n=len(rows) - 3) if len(rows) > 3 else ""
+        self.notify(
+            t("app.overdue_notice", names=names, more=more),
+            title=t("app.overdue_title"),
+            severity="error",
+            timeout=15,
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_view(self, view_id: str) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        self.switch_mode(view_id)
+
+    def action_go_back(self) -> None:
+        if len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def view_title(self, view_id: str) -> str:
+        return next((t(v.title) for v in VIEWS if v.id == view_id), view_id)
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            (
+                t("cmd.view", name=t(view.title)),
+                t("cmd.view_help", key=view.key),
+                lambda view_id=view.id: self.action_view(view_id),  # type: ignore[misc]
+            )
+            for view in VIEWS
+        ]
+        commands.append((t("cmd.help"), t("cmd.help_help"), self.action_help))
+        return commands

@@ -1,0 +1,40 @@
+"""``whistle`` with no command: the desk console."""
+
+from __future__ import annotations
+
+import sys
+
+from data.demo import DemoOptions, generate
+from data.service import DEFAULT_OPERATOR, SyncService
+from models.i18n import set_language
+from tui.cli.common import Context
+from tui.config import AppConfig, build_app
+
+
+def _fill_demo(ctx: Context) -> None:
+    from data.queue import case_count
+
+    service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
+    try:
+        with service.engine.connect() as conn:
+            empty = case_count(conn) == 0
+        if empty:
+            generate(service, DemoOptions(), progress=sys.stderr)
+    finally:
+        service.close()
+
+
+def run_console(ctx: Context, demo: bool) -> int:
+    set_language(ctx.settings.language)
+    if demo:
+        _fill_demo(ctx)
+    config = AppConfig(
+        db_path=ctx.db,
+        settings=ctx.settings,
+        clock=ctx.clock,
+        operator=ctx.operator,
+        language=ctx.settings.language,
+    )
+    app = build_app(config)
+    app.run()
+    return app.return_code or 0
