@@ -5,6 +5,9 @@ from __future__ import annotations
 _TIMELINE: dict[str, tuple[str, str]] = {
     "repo.clock.checkin": ("{department}报到时限", "{department} check-in"),
     "timeline.some_clock": ("时限", "clock"),
+    "timeline.sep": ("；", "; "),
+    "timeline.list_sep": ("、", ", "),
+    "timeline.purpose": ("（{purpose}）", " ({purpose})"),
     "timeline.received": (
         "接收案件 {number}：{category}，{community} {address}（来源：{source}）",
         "Received {number}: {category}, {community} {address} (source: {source})",
@@ -17,12 +20,18 @@ _TIMELINE: dict[str, tuple[str, str]] = {
     "timeline.review_on": ("复核日期：{day}", "review on {day}"),
     "timeline.result": ("结果：{result}", "result: {result}"),
     "timeline.note": ("备注：{note}", "note: {note}"),
-    "timeline.arrived": ("{department} 到场（{person}，{at}），按时报到", "{department} arrived ({person}, {at}) on time"),
+    "timeline.arrived": (
+        "{department} 到场（{person}，{at}），按时报到",
+        "{department} arrived ({person}, {at}) on time",
+    ),
     "timeline.arrived_late": (
         "{department} 到场（{person}，{at}），迟到 {late} 分钟",
         "{department} arrived ({person}, {at}), {late} min late",
     ),
-    "timeline.acted": ("{department} 处置：{action}；结果：{result}", "{department} acted: {action}; result: {result}"),
+    "timeline.acted": (
+        "{department} 处置：{action}；结果：{result}",
+        "{department} acted: {action}; result: {result}",
+    ),
     "timeline.rated": ("{department} 评价 {rating} 分：{reason}", "{department} rated {rating}: {reason}"),
     "timeline.released": ("{department} 撤离", "{department} released"),
     "timeline.noted": ("{department} 备注：{notes}", "{department} note: {notes}"),
@@ -32,8 +41,14 @@ _TIMELINE: dict[str, tuple[str, str]] = {
         "{clock} 延期 {by}，新时限 {deadline}；原因：{reason}",
         "{clock} extended by {by}, now due {deadline}; reason: {reason}",
     ),
-    "timeline.reinspection_scheduled": ("安排回头看（{kind}），{day} 前复查", "Re-inspection ({kind}) due {day}"),
-    "timeline.reinspection_recorded": ("回头看结果：{result}（核查人 {inspector}）", "Re-inspection: {result} (by {inspector})"),
+    "timeline.reinspection_scheduled": (
+        "安排回头看（{kind}），{day} 前复查",
+        "Re-inspection ({kind}) due {day}",
+    ),
+    "timeline.reinspection_recorded": (
+        "回头看结果：{result}（核查人 {inspector}）",
+        "Re-inspection: {result} (by {inspector})",
+    ),
     "timeline.other": ("{type}", "{type}"),
 }
 
