@@ -99,6 +99,7 @@ class AgendaReason(StrEnum):
 class FollowUp(StrEnum):
     OPEN = "open"
     DONE = "done"
+    SUPERSEDED = "superseded"  # a later meeting decided anew on the same matter
 
 
 class ReinspectionKind(StrEnum):
