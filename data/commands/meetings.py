@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from data.commands.common import Ctx, fetch, required
-from data.handlers.common import AGENDA, ATTENDANCE, DEPARTMENT, MEETING
+from data.handlers.common import AGENDA, ATTENDANCE, CASE, DEPARTMENT, MEETING
+from data.meetings_repo import proposed_agenda
 from models.enums import AgendaReason, FollowUp, MeetingKind, MeetingStatus
 from models.errors import DomainError, ValidationError
 from models.ids import to_iso
@@ -69,6 +71,7 @@ def add_item(
     if case_id is None and not topic.strip():
         raise ValidationError("error.item_needs_subject", field="topic")
     if case_id is not None:
+        fetch(ctx.conn, CASE, case_id, "case")
         duplicate = ctx.conn.execute(
             select(AGENDA.c.id).where(
                 (AGENDA.c.meeting_id == meeting_id)
@@ -99,17 +102,43 @@ def add_item(
     return item_id
 
 
-def reorder(ctx: Ctx, meeting_id: str, order: list[str]) -> None:
+def propose(ctx: Ctx, meeting_id: str) -> list[str]:
+    """Put on the agenda what the rules propose (models.agenda), each with its reason."""
     _open_meeting(ctx, meeting_id)
-    current = set(ctx.conn.execute(select(AGENDA.c.id).where(AGENDA.c.meeting_id == meeting_id)).scalars())
-    if set(order) != current or len(order) != len(current):
+    return [
+        add_item(
+            ctx,
+            meeting_id,
+            reason=p.reason,
+            case_id=p.case_id,
+            topic=p.topic,
+            reason_detail=p.detail,
+            carried_from=p.carried_from,
+        )
+        for p in proposed_agenda(ctx.conn, ctx.rules.settings, meeting_id, ctx.now)
+    ]
+
+
+def reorder(ctx: Ctx, meeting_id: str, order: list[str]) -> None:
+    """The new order of the items still on the agenda; removed items keep their place behind."""
+    _open_meeting(ctx, meeting_id)
+    rows = ctx.conn.execute(
+        select(AGENDA.c.id, AGENDA.c.removed)
+        .where(AGENDA.c.meeting_id == meeting_id)
+        .order_by(AGENDA.c.position, AGENDA.c.id)
+    ).all()
+    visible = {r.id for r in rows if not r.removed}
+    if set(order) != visible or len(order) != len(visible):
         raise ValidationError("error.bad_order")
-    ctx.w.emit("agenda.reordered", meeting_id, {"meeting_id": meeting_id, "order": order})
+    full = [*order, *(r.id for r in rows if r.removed)]
+    ctx.w.emit("agenda.reordered", meeting_id, {"meeting_id": meeting_id, "order": full})
 
 
 def remove_item(ctx: Ctx, item_id: str) -> None:
     item = fetch(ctx.conn, AGENDA, item_id, "agenda_item")
     _open_meeting(ctx, item.meeting_id)
+    if item.removed:
+        raise DomainError("error.item_removed")
     ctx.w.emit("agenda.item_removed", item.meeting_id, {"id": item_id})
 
 
@@ -152,16 +181,41 @@ def decide(
     """结论: a decision; with a lead department and deadline it becomes a tracked follow-up."""
     item = fetch(ctx.conn, AGENDA, item_id, "agenda_item")
     _open_meeting(ctx, item.meeting_id)
+    if item.removed:
+        raise DomainError("error.item_removed")
     if tracked and (lead_department is None or due_on is None):
         raise ValidationError("error.followup_needs_lead", field="lead_department")
+    if lead_department is not None:
+        fetch(ctx.conn, DEPARTMENT, lead_department, "department")
+    if due_on is not None and due_on < ctx.now.astimezone(ctx.rules.settings.tz).date():
+        raise ValidationError("error.due_in_past", field="due_on")
     payload = {
         "id": item_id,
         "decision": required(decision, "decision"),
         "lead_department": lead_department,
         "due_on": due_on.isoformat() if due_on else None,
         "tracked": tracked,
+        "supersedes": _superseded(ctx, item),
     }
     ctx.w.emit("agenda.decided", item.meeting_id, payload)
+
+
+def _superseded(ctx: Ctx, item: Row[Any]) -> list[str]:
+    """Open follow-ups of earlier meetings on the same matter: a new decision replaces them,
+    so that one matter never has two live follow-ups."""
+    same = AGENDA.c.case_id == item.case_id if item.case_id else AGENDA.c.id == item.carried_from
+    if item.case_id is None and item.carried_from is None:
+        return []
+    return list(
+        ctx.conn.execute(
+            select(AGENDA.c.id).where(
+                same
+                & (AGENDA.c.id != item.id)
+                & (AGENDA.c.meeting_id != item.meeting_id)
+                & (AGENDA.c.followup == FollowUp.OPEN.value)
+            )
+        ).scalars()
+    )
 
 
 def followup_done(ctx: Ctx, item_id: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from data.handlers.common import CASE, REINSPECTION
 from models.enums import CaseStatus, ReinspectionKind, ReinspectionResult
 from models.errors import DomainError, ValidationError
 from models.lifecycle import Action
+from models.reinspection import draw_sample
 
 RANDOM_DUE_DAYS = 7
 
@@ -49,11 +49,17 @@ def draw_random(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
     )
     if not population:
         raise DomainError("error.nothing_to_draw")
-    size = max(1, round(len(population) * rate))
-    chosen = random.Random(seed).sample(population, size)
+    chosen = draw_sample(population, rate, seed)
     due = ctx.now.astimezone(ctx.rules.settings.tz).date() + timedelta(days=RANDOM_DUE_DAYS)
     items = [{"id": ctx.new_id(), "case_id": c, "due_on": due.isoformat()} for c in chosen]
-    payload = {"seed": seed, "rate": rate, "population": len(population), "items": items}
+    # The population is in the event so that anyone can redraw the sample from the seed.
+    payload = {
+        "seed": seed,
+        "rate": rate,
+        "population": len(population),
+        "population_ids": population,
+        "items": items,
+    }
     ctx.w.emit("reinspection.drawn", None, payload)
     return chosen
 

@@ -99,6 +99,10 @@ def _decided(conn: Connection, e: EventRecord) -> None:
             discussed_at=e.at,
         )
     )
+    for earlier in p.get("supersedes", ()):
+        conn.execute(
+            update(AGENDA).where(AGENDA.c.id == earlier).values(followup="superseded", followup_done_at=e.at)
+        )
 
 
 @on("agenda.followup_done")

@@ -1,0 +1,477 @@
+"""Read models of meetings, their agenda and follow-ups, and the queries that feed the
+agenda rules of ``models.agenda``.
+
+Every function takes a blocking ``Connection``: the console calls them through
+``Database.run_read`` from a worker, the command line and the write commands directly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from data.handlers.common import AGENDA, ATTENDANCE, CASE, CHECKIN, DEPARTMENT, MEETING, REINSPECTION, WHISTLE
+from data.settings import Settings
+from models.agenda import (
+    REPEAT_WINDOW_DAYS,
+    AgendaInputs,
+    CaseFacts,
+    CheckInFacts,
+    FollowUpFacts,
+    Proposal,
+    RelapseFacts,
+    WhistleFacts,
+    build_agenda,
+)
+from models.enums import (
+    OPEN_STATUSES,
+    AgendaReason,
+    CaseStatus,
+    CheckInStatus,
+    FollowUp,
+    MeetingKind,
+    MeetingStatus,
+)
+from models.errors import NotFound
+from models.i18n import language, t
+
+
+def department_names(conn: Connection) -> dict[str, str]:
+    english = language() == "en"
+    return {
+        row.code: (row.name_en if english and row.name_en else row.name)
+        for row in conn.execute(select(DEPARTMENT.c.code, DEPARTMENT.c.name, DEPARTMENT.c.name_en))
+    }
+
+
+# -- meetings ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: str
+    station_id: str
+    kind: MeetingKind
+    title: str
+    scheduled_at: datetime
+    facilitator: str
+    status: MeetingStatus
+    started_at: datetime | None
+    ended_at: datetime | None
+    items: int
+    decided: int
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    code: str
+    name: str
+    present: bool | None
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    id: str
+    position: int
+    case_id: str | None
+    case_number: str | None
+    case_status: CaseStatus | None
+    category: str | None
+    community: str | None
+    address: str | None
+    topic: str
+    reason: AgendaReason
+    reason_detail: str
+    timebox_minutes: int
+    decision: str | None
+    lead_department: str | None
+    lead_name: str | None
+    decision_due: date | None
+    followup: FollowUp | None
+    followup_done_at: datetime | None
+    carried_from: str | None
+    discussed_at: datetime | None
+
+    @property
+    def subject(self) -> str:
+        """What the item is about, as one line: the case and its place, or the topic."""
+        if self.case_number is None:
+            return self.topic
+        return f"{self.case_number} {self.community or ''}{self.address or ''}"
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    meeting: MeetingRow
+    attendance: tuple[AttendanceRow, ...]
+    items: tuple[AgendaRow, ...]
+    """Items still on the agenda, in their order."""
+
+    def item(self, item_id: str) -> AgendaRow:
+        return next(i for i in self.items if i.id == item_id)
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(i.timebox_minutes for i in self.items)
+
+
+def _meeting_query() -> Any:
+    visible = AGENDA.c.removed.is_(False)
+    items = (
+        select(
+            AGENDA.c.meeting_id,
+            func.count().label("items"),
+            func.count(AGENDA.c.decision).label("decided"),
+        )
+        .where(visible)
+        .group_by(AGENDA.c.meeting_id)
+        .subquery()
+    )
+    return select(
+        MEETING,
+        func.coalesce(items.c["items"], 0).label("n_items"),
+        func.coalesce(items.c.decided, 0).label("n_decided"),
+    ).select_from(MEETING.outerjoin(items, items.c.meeting_id == MEETING.c.id))
+
+
+def _meeting_row(r: Any) -> MeetingRow:
+    return MeetingRow(
+        id=r.id,
+        station_id=r.station_id,
+        kind=MeetingKind(r.kind),
+        title=r.title,
+        scheduled_at=r.scheduled_at,
+        facilitator=r.facilitator,
+        status=MeetingStatus(r.status),
+        started_at=r.started_at,
+        ended_at=r.ended_at,
+        items=r.n_items,
+        decided=r.n_decided,
+    )
+
+
+def list_meetings(conn: Connection) -> list[MeetingRow]:
+    """Every meeting, the latest first."""
+    query = _meeting_query().order_by(MEETING.c.scheduled_at.desc(), MEETING.c.id.desc())
+    return [_meeting_row(r) for r in conn.execute(query)]
+
+
+def _agenda_rows(conn: Connection, where: Any, names: dict[str, str]) -> list[AgendaRow]:
+    query = (
+        select(
+            AGENDA,
+            CASE.c.number,
+            CASE.c.status.label("case_status"),
+            CASE.c.category,
+            CASE.c.community,
+            CASE.c.address,
+        )
+        .select_from(AGENDA.outerjoin(CASE, CASE.c.id == AGENDA.c.case_id))
+        .where(where)
+        .order_by(AGENDA.c.position, AGENDA.c.id)
+    )
+    return [
+        AgendaRow(
+            id=r.id,
+            position=r.position,
+            case_id=r.case_id,
+            case_number=r.number,
+            case_status=CaseStatus(r.case_status) if r.case_status else None,
+            category=r.category,
+            community=r.community,
+            address=r.address,
+            topic=r.topic,
+            reason=AgendaReason(r.reason),
+            reason_detail=r.reason_detail,
+            timebox_minutes=r.timebox_minutes,
+            decision=r.decision,
+            lead_department=r.lead_department,
+            lead_name=names.get(r.lead_department) if r.lead_department else None,
+            decision_due=r.decision_due,
+            followup=FollowUp(r.followup) if r.followup else None,
+            followup_done_at=r.followup_done_at,
+            carried_from=r.carried_from,
+            discussed_at=r.discussed_at,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def meeting_view(conn: Connection, meeting_id: str) -> MeetingView:
+    row = conn.execute(_meeting_query().where(MEETING.c.id == meeting_id)).first()
+    if row is None:
+        raise NotFound("error.not_found", what=t("thing.meeting"), ident=meeting_id)
+    names = department_names(conn)
+    sort = {r.code: r.sort for r in conn.execute(select(DEPARTMENT.c.code, DEPARTMENT.c.sort))}
+    attendance = sorted(
+        conn.execute(select(ATTENDANCE).where(ATTENDANCE.c.meeting_id == meeting_id)),
+        key=lambda a: (sort.get(a.department_code, 0), a.department_code),
+    )
+    items = _agenda_rows(conn, (AGENDA.c.meeting_id == meeting_id) & AGENDA.c.removed.is_(False), names)
+    return MeetingView(
+        meeting=_meeting_row(row),
+        attendance=tuple(
+            AttendanceRow(a.department_code, names.get(a.department_code, a.department_code), a.present)
+            for a in attendance
+        ),
+        items=tuple(items),
+    )
+
+
+# -- follow-ups (a decision with a lead department and a deadline) --------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    item_id: str
+    meeting_id: str
+    meeting_kind: MeetingKind
+    meeting_at: datetime
+    case_id: str | None
+    case_number: str | None
+    topic: str
+    decision: str
+    lead_department: str | None
+    lead_name: str | None
+    due_on: date | None
+    status: FollowUp
+    done_at: datetime | None
+
+    def overdue(self, today: date) -> bool:
+        return self.status is FollowUp.OPEN and self.due_on is not None and self.due_on < today
+
+
+def _followups(conn: Connection, where: Any) -> list[FollowUpRow]:
+    names = department_names(conn)
+    query = (
+        select(
+            AGENDA,
+            MEETING.c.kind,
+            MEETING.c.scheduled_at,
+            CASE.c.number,
+        )
+        .select_from(
+            AGENDA.join(MEETING, MEETING.c.id == AGENDA.c.meeting_id).outerjoin(
+                CASE, CASE.c.id == AGENDA.c.case_id
+            )
+        )
+        .where(AGENDA.c.followup.isnot(None) & AGENDA.c.removed.is_(False) & where)
+        .order_by(MEETING.c.scheduled_at, AGENDA.c.position)
+    )
+    return [
+        FollowUpRow(
+            item_id=r.id,
+            meeting_id=r.meeting_id,
+            meeting_kind=MeetingKind(r.kind),
+            meeting_at=r.scheduled_at,
+            case_id=r.case_id,
+            case_number=r.number,
+            topic=r.topic,
+            decision=r.decision or "",
+            lead_department=r.lead_department,
+            lead_name=names.get(r.lead_department) if r.lead_department else None,
+            due_on=r.decision_due,
+            status=FollowUp(r.followup),
+            done_at=r.followup_done_at,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def followups_for_case(conn: Connection, case_id: str) -> list[FollowUpRow]:
+    """Every meeting decision about a case, oldest first, open or not: for the case detail."""
+    return _followups(conn, AGENDA.c.case_id == case_id)
+
+
+def open_followups(conn: Connection) -> list[FollowUpRow]:
+    return _followups(conn, AGENDA.c.followup == FollowUp.OPEN.value)
+
+
+def absences_by_department(conn: Connection, since: datetime, until: datetime) -> Counter[str]:
+    """Meetings a department was invited to and recorded absent from, held in [since, until)."""
+    rows = conn.execute(
+        select(ATTENDANCE.c.department_code, func.count())
+        .select_from(ATTENDANCE.join(MEETING, MEETING.c.id == ATTENDANCE.c.meeting_id))
+        .where(
+            ATTENDANCE.c.present.is_(False)
+            & (MEETING.c.scheduled_at >= since)
+            & (MEETING.c.scheduled_at < until)
+        )
+        .group_by(ATTENDANCE.c.department_code)
+    )
+    return Counter({code: n for code, n in rows})
+
+
+# -- what feeds the agenda rules -------------------------------------------------------------
+
+
+def _case_facts(r: Any) -> CaseFacts:
+    return CaseFacts(
+        id=r.id,
+        number=r.number,
+        status=CaseStatus(r.status),
+        community=r.community,
+        address=r.address,
+        received_at=r.received_at,
+        consult_flag=bool(r.consult_flag),
+        consulting_at=r.consulting_at,
+    )
+
+
+_CASE_FACT_COLUMNS = (
+    CASE.c.id,
+    CASE.c.number,
+    CASE.c.status,
+    CASE.c.community,
+    CASE.c.address,
+    CASE.c.received_at,
+    CASE.c.consult_flag,
+    CASE.c.consulting_at,
+)
+
+
+def _cases_by_id(conn: Connection, ids: set[str]) -> dict[str, CaseFacts]:
+    if not ids:
+        return {}
+    rows = conn.execute(select(*_CASE_FACT_COLUMNS).where(CASE.c.id.in_(sorted(ids))))
+    return {r.id: _case_facts(r) for r in rows}
+
+
+def _whistles(conn: Connection, station_id: str, at: datetime, since: datetime | None) -> list[WhistleFacts]:
+    """Whistles on open cases, and any blown since the last meeting or within the repeat window."""
+    window = at - timedelta(days=REPEAT_WINDOW_DAYS)
+    start = min(window, since) if since else window
+    rows = conn.execute(
+        select(WHISTLE.c.id, WHISTLE.c.case_id, WHISTLE.c.blown_at)
+        .select_from(WHISTLE.join(CASE, CASE.c.id == WHISTLE.c.case_id))
+        .where(
+            (CASE.c.station_id == station_id)
+            & (WHISTLE.c.blown_at <= at)
+            & or_(CASE.c.status.in_([s.value for s in OPEN_STATUSES]), WHISTLE.c.blown_at >= start)
+        )
+    ).all()
+    cases = _cases_by_id(conn, {r.case_id for r in rows})
+    names = department_names(conn)
+    checkins: dict[str, list[CheckInFacts]] = {}
+    ids = [r.id for r in rows]
+    for chunk in range(0, len(ids), 500):
+        for c in conn.execute(select(CHECKIN).where(CHECKIN.c.whistle_id.in_(ids[chunk : chunk + 500]))):
+            checkins.setdefault(c.whistle_id, []).append(
+                CheckInFacts(
+                    department=c.department_code,
+                    department_name=names.get(c.department_code, c.department_code),
+                    status=CheckInStatus(c.status),
+                    deadline=c.deadline,
+                )
+            )
+    return [WhistleFacts(r.id, cases[r.case_id], r.blown_at, tuple(checkins.get(r.id, ()))) for r in rows]
+
+
+def _relapses(conn: Connection, station_id: str, since: datetime | None) -> list[RelapseFacts]:
+    query = (
+        select(
+            REINSPECTION.c.case_id,
+            REINSPECTION.c.relapse_case_id,
+            REINSPECTION.c.recorded_at,
+            REINSPECTION.c.inspector,
+        )
+        .select_from(REINSPECTION.join(CASE, CASE.c.id == REINSPECTION.c.case_id))
+        .where((REINSPECTION.c.result == "relapse") & (CASE.c.station_id == station_id))
+    )
+    if since is not None:
+        query = query.where(REINSPECTION.c.recorded_at >= since)
+    rows = conn.execute(query).all()
+    cases = _cases_by_id(
+        conn, {r.case_id for r in rows} | {r.relapse_case_id for r in rows if r.relapse_case_id}
+    )
+    return [
+        RelapseFacts(
+            original=cases[r.case_id],
+            recorded_at=r.recorded_at,
+            inspector=r.inspector or "",
+            reopened=cases.get(r.relapse_case_id) if r.relapse_case_id else None,
+        )
+        for r in rows
+    ]
+
+
+def _followup_facts(conn: Connection, station_id: str, before: datetime) -> list[FollowUpFacts]:
+    where = (
+        (AGENDA.c.followup == FollowUp.OPEN.value)
+        & (MEETING.c.station_id == station_id)
+        & (MEETING.c.scheduled_at < before)
+    )
+    rows = [r for r in _followups(conn, where) if r.due_on is not None]
+    cases = _cases_by_id(conn, {r.case_id for r in rows if r.case_id})
+    return [
+        FollowUpFacts(
+            item_id=r.item_id,
+            meeting_at=r.meeting_at,
+            case=cases.get(r.case_id) if r.case_id else None,
+            topic=r.topic,
+            decision=r.decision,
+            lead_department_name=r.lead_name or "—",
+            due_on=r.due_on,  # type: ignore[arg-type]
+        )
+        for r in rows
+    ]
+
+
+def last_meeting_before(
+    conn: Connection, station_id: str, at: datetime, meeting_id: str | None
+) -> datetime | None:
+    query = select(func.max(MEETING.c.scheduled_at)).where(
+        (MEETING.c.station_id == station_id) & (MEETING.c.scheduled_at < at)
+    )
+    if meeting_id is not None:
+        query = query.where(MEETING.c.id != meeting_id)
+    found: datetime | None = conn.execute(query).scalar()
+    return found
+
+
+def agenda_inputs(
+    conn: Connection,
+    settings: Settings,
+    station_id: str,
+    scheduled_at: datetime,
+    now: datetime,
+    meeting_id: str | None = None,
+) -> AgendaInputs:
+    since = last_meeting_before(conn, station_id, scheduled_at, meeting_id)
+    at = min(scheduled_at, now)
+    open_cases = conn.execute(
+        select(*_CASE_FACT_COLUMNS).where(
+            (CASE.c.station_id == station_id) & CASE.c.status.in_([s.value for s in OPEN_STATUSES])
+        )
+    )
+    return AgendaInputs(
+        at=at,
+        day=scheduled_at.astimezone(settings.tz).date(),
+        tz=settings.tz,
+        open_days=settings.consult_open_days,
+        since=since,
+        cases=[_case_facts(r) for r in open_cases],
+        whistles=_whistles(conn, station_id, at, since),
+        relapses=_relapses(conn, station_id, since),
+        followups=_followup_facts(conn, station_id, scheduled_at),
+    )
+
+
+def proposed_agenda(conn: Connection, settings: Settings, meeting_id: str, now: datetime) -> list[Proposal]:
+    """What the rules propose for a meeting, without what is already on its agenda."""
+    meeting = conn.execute(select(MEETING).where(MEETING.c.id == meeting_id)).first()
+    if meeting is None:
+        raise NotFound("error.not_found", what=t("thing.meeting"), ident=meeting_id)
+    inputs = agenda_inputs(conn, settings, meeting.station_id, meeting.scheduled_at, now, meeting_id)
+    present = conn.execute(
+        select(AGENDA.c.case_id, AGENDA.c.carried_from).where(
+            (AGENDA.c.meeting_id == meeting_id) & AGENDA.c.removed.is_(False)
+        )
+    ).all()
+    carried = {r.carried_from for r in present if r.carried_from}
+    proposals = build_agenda(inputs, exclude_cases={r.case_id for r in present if r.case_id})
+    return [p for p in proposals if p.carried_from is None or p.carried_from not in carried]

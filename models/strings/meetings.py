@@ -1,0 +1,43 @@
+"""Strings of the weekly consultation (周例会研判) and the 回头看 schedule."""
+
+from __future__ import annotations
+
+_AGENDA: dict[str, tuple[str, str]] = {
+    "FollowUp.superseded": ("已由新决定替代", "Superseded"),
+    "agenda.detail.flagged": ("{day} 提请会商", "flagged for consultation on {day}"),
+    "agenda.detail.flagged_undated": ("已提请会商", "flagged for consultation"),
+    "agenda.detail.long_open": ("已受理 {days} 天仍未办结", "open for {days} days"),
+    "agenda.detail.no_show": ("{day} 吹哨，{names} 未报到", "whistle of {day}: {names} did not report in"),
+    "agenda.detail.relapse": (
+        "原案 {original} 于 {day} 回头看反弹（核查人 {inspector}）",
+        "case {original} relapsed at re-inspection on {day} (inspector {inspector})",
+    ),
+    "agenda.detail.carried_over": (
+        "{day} 会议决定「{decision}」，牵头 {lead}，期限 {due}，{late}",
+        "meeting of {day} decided “{decision}”, lead {lead}, due {due}, {late}",
+    ),
+    "agenda.detail.due_today": ("今日到期未落实", "due today and not done"),
+    "agenda.detail.days_late": ("逾期 {days} 天未落实", "{days} days late and not done"),
+    "agenda.detail.repeat_address": (
+        "{days} 天内同一地址吹哨 {count} 次：{numbers}",
+        "{count} whistles at this address within {days} days: {numbers}",
+    ),
+    "agenda.detail.superseded": ("由 {day} 会议新决定替代", "replaced by a decision on {day}"),
+}
+
+_REINSPECTION: dict[str, tuple[str, str]] = {
+    "ReinspectionBucket.overdue": ("已逾期", "Overdue"),
+    "ReinspectionBucket.today": ("今日到期", "Due today"),
+    "ReinspectionBucket.week": ("本周到期", "Due this week"),
+    "ReinspectionBucket.later": ("以后到期", "Due later"),
+    "ReinspectionBucket.done": ("已完成", "Done"),
+}
+
+_ERRORS: dict[str, tuple[str, str]] = {
+    "error.unknown_case_number": ("找不到案件 {number}", "No case numbered {number}."),
+    "error.item_removed": ("该议题已移出议程。", "This item is no longer on the agenda."),
+    "error.due_in_past": ("完成期限不能早于今天。", "The deadline cannot be before today."),
+    "thing.department": ("部门", "department"),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {**_AGENDA, **_REINSPECTION, **_ERRORS}
