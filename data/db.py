@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from data.schema import SCHEMA_VERSION, SchemaTooNew, upgrade
+from data.schema import SCHEMA_VERSION, SchemaTooNew, upgrade, version_of
 from models.errors import DomainError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -60,6 +60,18 @@ def restrict_mode(path: Path) -> None:
             os.chmod(candidate, FILE_MODE)
 
 
+def _refuse_newer(conn: sqlite3.Connection) -> None:
+    found = version_of(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(found)
+
+
+def _opening(path: Path, exc: Exception) -> DatabaseError:
+    if isinstance(exc, SchemaTooNew):
+        return DatabaseError("error.schema_too_new", path=str(path), found=exc.found, known=SCHEMA_VERSION)
+    return DatabaseError("error.not_a_database", path=str(path), detail=str(exc))
+
+
 def prepare(path: Path) -> int:
     """Create the file owner-only if needed and bring its schema up to date (blocking)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,18 +81,28 @@ def prepare(path: Path) -> int:
     try:
         conn = sqlite3.connect(path, isolation_level=None)
         try:
+            # before any pragma: a file from a newer program is refused exactly as it was
+            _refuse_newer(conn)
             _pragmas(conn, query_only=False)
             version = upgrade(conn)
         finally:
             conn.close()
-    except SchemaTooNew as exc:
-        raise DatabaseError(
-            "error.schema_too_new", path=str(path), found=exc.found, known=SCHEMA_VERSION
-        ) from exc
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError("error.not_a_database", path=str(path), detail=str(exc)) from exc
+    except (SchemaTooNew, sqlite3.DatabaseError) as exc:
+        raise _opening(path, exc) from exc
     restrict_mode(path)
     return version
+
+
+def check_readable(path: Path) -> None:
+    """Refuse, without writing anything, a file a reader cannot make sense of."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _refuse_newer(conn)
+        finally:
+            conn.close()
+    except (SchemaTooNew, sqlite3.DatabaseError) as exc:
+        raise _opening(path, exc) from exc
 
 
 @dataclass
@@ -124,6 +146,8 @@ def open_sync(path: Path, *, writer: bool = True) -> Engine:
     path = Path(path)
     if writer:
         prepare(path)
+    else:
+        check_readable(path)
     engine = create_engine(_url(path, "pysqlite"))
     _configure(engine, writer=writer)
     return engine
