@@ -40,4 +40,33 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "thing.department": ("部门", "department"),
 }
 
-STRINGS: dict[str, tuple[str, str]] = {**_AGENDA, **_REINSPECTION, **_ERRORS}
+_MINUTES: dict[str, tuple[str, str]] = {
+    "minutes.title.agenda": ("{title} 议程", "{title} — agenda"),
+    "minutes.title.minutes": ("{title} 会议纪要", "{title} — minutes"),
+    "minutes.kind": ("会议类型", "Kind"),
+    "minutes.when": ("时间", "When"),
+    "minutes.held": ("实际召开", "Held"),
+    "minutes.facilitator": ("主持人", "Facilitator"),
+    "minutes.invited": ("受邀部门", "Invited"),
+    "minutes.count": ("议题", "Items"),
+    "minutes.count_value": ("共 {n} 项，计划 {minutes} 分钟", "{n} items, {minutes} minutes planned"),
+    "minutes.attendance": ("出席情况", "Attendance"),
+    "minutes.present": ("出席", "Present"),
+    "minutes.absent": ("缺席", "Absent"),
+    "minutes.unrecorded": ("未登记", "Not recorded"),
+    "minutes.reason": ("上会事由", "Why"),
+    "minutes.case_status": ("案件状态", "Case status"),
+    "minutes.timebox": ("时长", "Time box"),
+    "minutes.minutes": ("{n} 分钟", "{n} min"),
+    "minutes.decision": ("结论", "Decision"),
+    "minutes.no_decision": ("（未形成结论）", "(no decision)"),
+    "minutes.lead": ("牵头部门", "Lead"),
+    "minutes.due": ("完成期限", "Due"),
+    "minutes.followup": ("跟踪", "Follow-up"),
+    "minutes.empty": ("（议程为空）", "(the agenda is empty)"),
+    "error.export_no_folder": ("文件夹不存在：{path}", "No such folder: {path}"),
+    "error.export_exists": ("文件已存在：{path}", "The file already exists: {path}"),
+    "error.export_failed": ("无法写入 {path}：{detail}", "Cannot write {path}: {detail}"),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {**_AGENDA, **_REINSPECTION, **_ERRORS, **_MINUTES}
