@@ -1,0 +1,148 @@
+"""Schema versions: an old file is upgraded with its rows intact; the final schema matches the
+SQLModel tables; released steps stay frozen."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+import models.tables  # noqa: F401  (registers the tables in the metadata)
+from data.commands.cases import blow_whistle, receive_case, transition
+from data.commands.common import Ctx, Rules
+from data.commands.reference import add_operator, register_station, seed_catalogue
+from data.eventlog import EventWriter
+from data.schema import SCHEMA_VERSION, STEPS, upgrade, version_of
+from data.service import SyncService
+from data.settings import Settings
+from data.verify import verify
+from models.clock import FrozenClock
+from models.enums import Grade, Role
+from models.lifecycle import Action
+from tests.unit.conftest import NOW
+from tests.unit.support import CASE, one, rows
+
+# Released steps never change; a new version appends a step. These digests pin the steps
+# of the core so an edit to one of them is noticed.
+FROZEN = {
+    1: "174a08adb3fa8daaeb9f2f040523e7d5a281e599cce532a85dbb6d92f949178e",
+    2: "dfe36be87a83160dbd796d50fe20693b7ad2b59b45fc06564d56101f73e3db33",
+}
+
+
+# What an upgrade must keep. The station's key is left out: opening gives the station one.
+KEPT = {
+    "station": "SELECT id, name, case_prefix, is_local, trusted, event_id FROM station",
+    **{
+        table: f"SELECT * FROM {table} ORDER BY 1"
+        for table in ("operator", "department", "case_file", "whistle", "checkin", "clock", "event")
+    },
+}
+
+
+def _step_digest(n: int) -> str:
+    return hashlib.sha256(STEPS[n - 1].encode()).hexdigest()
+
+
+def _v1_file(path: Path) -> tuple[str, str]:
+    """A file at schema version 1 with a station, the catalogue and a whistled case, written
+    through the commands of the time (they only touch version-1 tables)."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    assert upgrade(raw, target=1) == 1
+    raw.close()
+    engine = create_engine(f"sqlite:///{path}")
+    clock = FrozenClock(NOW)
+    with engine.begin() as conn:
+        ctx = Ctx(EventWriter(conn, "ST-OLD", "老值班员", clock), Rules(Settings()))
+        register_station(ctx, name="老站", case_prefix="LZ")
+        seed_catalogue(ctx)
+        add_operator(ctx, name="老值班员", role=Role.SUPERVISOR)
+        case_id = receive_case(ctx, **CASE, reporter_phone="13812345678")
+        transition(ctx, case_id, Action.TRIAGE)
+        whistle_id = blow_whistle(ctx, case_id, grade=Grade.URGENT, departments=["CGZF", "GA"])
+    engine.dispose()
+    return case_id, whistle_id
+
+
+def test_a_version_1_file_is_upgraded_with_its_rows_intact(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    case_id, whistle_id = _v1_file(path)
+    assert one(path, "PRAGMA user_version")[0] == 1
+    before = {table: rows(path, query) for table, query in KEPT.items()}
+    service = SyncService.open(path, Settings(station_id="ST-OLD"), FrozenClock(NOW), operator="老值班员")
+    try:
+        assert one(path, "PRAGMA user_version")[0] == SCHEMA_VERSION
+        for table, old in before.items():
+            new = rows(path, KEPT[table])
+            if table == "event":
+                new = new[: len(old)]  # opening may append (e.g. a station key)
+            assert [tuple(r) for r in new] == [tuple(r) for r in old], table
+        assert service.station_id == "ST-OLD"
+        # the upgraded file goes on working: the chain continues and later tables are usable
+        transition_to = service.run(transition, case_id, Action.DISPOSE)
+        assert transition_to == "disposing"
+        second = service.run(receive_case, **CASE)
+        assert one(path, "SELECT number FROM case_file WHERE id = ?", second)["number"].endswith("000002")
+        seqs = [r[0] for r in rows(path, "SELECT seq FROM event WHERE station_id = 'ST-OLD' ORDER BY seq")]
+        assert seqs == list(range(1, len(seqs) + 1))
+        report = verify(service.engine)
+        assert report.ok, report.problems
+        assert one(path, "SELECT count(*) FROM whistle WHERE id = ?", whistle_id)[0] == 1
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("start", range(0, SCHEMA_VERSION))
+def test_each_version_upgrades_step_by_step_to_the_same_schema(tmp_path: Path, start: int) -> None:
+    stepwise = sqlite3.connect(tmp_path / "stepwise.db", isolation_level=None)
+    for version in range(1, start + 1):
+        assert upgrade(stepwise, target=version) == version
+    assert upgrade(stepwise) == SCHEMA_VERSION
+    direct = sqlite3.connect(tmp_path / "direct.db", isolation_level=None)
+    upgrade(direct)
+    query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    assert stepwise.execute(query).fetchall() == direct.execute(query).fetchall()
+    assert version_of(stepwise) == version_of(direct) == SCHEMA_VERSION
+    assert upgrade(direct) == SCHEMA_VERSION  # a second run does nothing
+    stepwise.close()
+    direct.close()
+
+
+def test_a_failing_step_leaves_the_file_at_the_previous_version(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "half.db", isolation_level=None)
+    upgrade(conn, target=1)
+    conn.execute("CREATE TABLE calendar_year (clash INTEGER)")  # step 2 will collide with it
+    with pytest.raises(sqlite3.OperationalError):
+        upgrade(conn)
+    assert version_of(conn) == 1
+    assert not conn.in_transaction
+    conn.close()
+
+
+def test_the_final_schema_has_every_column_of_the_models(sync_service: SyncService, db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    try:
+        for name, table in SQLModel.metadata.tables.items():
+            info = conn.execute(f'PRAGMA table_info("{name}")').fetchall()
+            assert info, f"table {name} missing"
+            on_disk = {row[1]: row for row in info}
+            assert set(on_disk) == {c.name for c in table.columns}, name
+            for column in table.columns:
+                _cid, _name, _type, notnull, _default, pk = on_disk[column.name]
+                assert bool(pk) == column.primary_key, f"{name}.{column.name} primary key"
+                if not column.primary_key:
+                    assert bool(notnull) == (not column.nullable), f"{name}.{column.name} NOT NULL"
+            on_disk_fks = {(r[3], r[2], r[4]) for r in conn.execute(f'PRAGMA foreign_key_list("{name}")')}
+            wanted = {(fk.parent.name, fk.column.table.name, fk.column.name) for fk in table.foreign_keys}
+            assert on_disk_fks == wanted, name
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("step", sorted(FROZEN))
+def test_released_core_steps_are_frozen(step: int) -> None:
+    assert _step_digest(step) == FROZEN[step]
