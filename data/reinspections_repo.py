@@ -138,6 +138,11 @@ def for_case(conn: Connection, case_id: str, today: date) -> list[ReinspectionRo
     return sorted((_row(r, today) for r in conn.execute(query)), key=lambda r: r.scheduled_at)
 
 
+def case_numbers(conn: Connection, case_ids: list[str]) -> dict[str, str]:
+    rows = conn.execute(select(CASE.c.id, CASE.c.number).where(CASE.c.id.in_(case_ids)))
+    return {r.id: r.number for r in rows}
+
+
 @dataclass(frozen=True)
 class Draw:
     """One 不定期 draw, as its event recorded it."""

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from data.catalogue import CATEGORY_BY_CODE
 from data.commands.cases import receive_case, transition
 from data.commands.common import Ctx, fetch, own_case, required
-from data.handlers.common import CASE, REINSPECTION
-from models.enums import CaseStatus, ReinspectionKind, ReinspectionResult
+from data.handlers.common import CASE, OPERATOR, REINSPECTION
+from models.enums import CaseStatus, ReinspectionKind, ReinspectionResult, Role
 from models.errors import DomainError, ValidationError
 from models.lifecycle import Action
 from models.reinspection import draw_sample
@@ -62,6 +62,14 @@ def draw_random(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
     }
     ctx.w.emit("reinspection.drawn", None, payload)
     return chosen
+
+
+def supervised_draw(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
+    """The draw as a supervisor orders it from the desk or the command line."""
+    role = ctx.conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == ctx.w.operator)).scalar()
+    if role != Role.SUPERVISOR:
+        raise DomainError("error.draw_needs_supervisor", operator=ctx.w.operator)
+    return draw_random(ctx, seed=seed, rate=rate)
 
 
 def record_result(

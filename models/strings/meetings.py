@@ -69,4 +69,33 @@ _MINUTES: dict[str, tuple[str, str]] = {
     "error.export_failed": ("无法写入 {path}：{detail}", "Cannot write {path}: {detail}"),
 }
 
-STRINGS: dict[str, tuple[str, str]] = {**_AGENDA, **_REINSPECTION, **_ERRORS, **_MINUTES}
+_CLI: dict[str, tuple[str, str]] = {
+    "cli.help.meeting": ("会议：列出、导出议程与纪要", "meetings: list, export agenda and minutes"),
+    "cli.help.meeting_list": ("列出会议，每行一个，编号在前", "list meetings, one per line, id first"),
+    "cli.help.meeting_export": (
+        "导出议程（会前）或纪要（会后）",
+        "export the agenda (before) or minutes (after)",
+    ),
+    "cli.help.meeting_id": ("会议编号", "meeting id"),
+    "cli.help.stage": (
+        "agenda 议程 或 minutes 纪要（默认：未开会为议程，否则为纪要）",
+        "agenda or minutes (default: agenda before the meeting starts, minutes after)",
+    ),
+    "cli.help.out_file": ("输出文件", "output file"),
+    "cli.help.reinspect": ("回头看", "re-inspections (回头看)"),
+    "cli.help.reinspect_draw": (
+        "不定期抽查：按种子从近七天结案中抽样（需中心主任）",
+        "random spot check: draw from last week's closures by seed (supervisor only)",
+    ),
+    "cli.help.draw_seed": ("随机种子（不填则随机生成并显示）", "random seed (made up and shown when absent)"),
+    "cli.help.draw_rate": ("抽样比例，默认取设置（0.10）", "sample rate, default from settings (0.10)"),
+    "cli.meeting.items": ("{n} 项议题，{decided} 项已决", "{n} items, {decided} decided"),
+    "cli.meeting.exported": ("已导出到 {path}", "Exported to {path}"),
+    "cli.reinspect.drawn": ("种子 {seed}：抽中 {n} 件", "seed {seed}: {n} cases drawn"),
+    "error.draw_needs_supervisor": (
+        "不定期抽查须由中心主任发起（当前操作员：{operator}）。",
+        "Only a supervisor may draw random spot checks (operator: {operator}).",
+    ),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {**_AGENDA, **_REINSPECTION, **_ERRORS, **_MINUTES, **_CLI}
