@@ -53,6 +53,55 @@ _KEYS: dict[str, tuple[str, str]] = {
     "key.search": ("搜索", "Search"),
     "key.filter": ("筛选", "Filter"),
     "key.clear_filters": ("清除筛选", "Clear filters"),
+    "key.close_search": ("关闭搜索", "Close search"),
+    "key.page_down": ("下一页", "Page down"),
+    "key.page_up": ("上一页", "Page up"),
+    "key.first": ("第一行", "First row"),
+    "key.last": ("最后一行", "Last row"),
 }
 
-STRINGS: dict[str, tuple[str, str]] = {**_SHELL, **_KEYS}
+_QUEUE: dict[str, tuple[str, str]] = {
+    "queue.col.number": ("案件编号", "Case"),
+    "queue.col.grade": ("哨级", "Grade"),
+    "queue.col.category": ("类别", "Category"),
+    "queue.col.community": ("社区", "Community"),
+    "queue.col.status": ("状态", "Status"),
+    "queue.col.marks": ("报到", "Check-ins"),
+    "queue.col.age": ("已过", "Age"),
+    "queue.grade.urgent": ("紧急", "Urgent"),
+    "queue.grade.regular": ("常规", "Regular"),
+    "queue.counts": (
+        "在办 {total} 件 · 其中 {overdue} 件有部门报到超时",
+        "{total} open · {overdue} with overdue check-ins",
+    ),
+    "queue.filtered": ("筛选：{filters}", "Filter: {filters}"),
+    "queue.search_placeholder": (
+        "搜索描述和地址（回车确定，Esc 取消）",
+        "Search description and address (Enter to apply, Esc to cancel)",
+    ),
+    "queue.filter.title": ("筛选队列", "Filter the queue"),
+    "queue.filter.status": ("状态", "Status"),
+    "queue.filter.category": ("类别", "Category"),
+    "queue.filter.community": ("社区", "Community"),
+    "queue.filter.department": ("部门", "Department"),
+    "queue.filter.source": ("来源", "Source"),
+    "queue.filter.grade": ("哨级", "Grade"),
+    "queue.filter.search": ("搜索", "Search"),
+    "queue.filter.any": ("不限", "Any"),
+    "queue.filter.apply": ("确定", "Apply"),
+    "queue.filter.clear": ("清除", "Clear"),
+    "queue.filter.hint": ("Ctrl+S 确定 · Esc 取消", "Ctrl+S apply · Esc cancel"),
+    "cmd.queue_search": ("队列: 搜索", "Queue: search"),
+    "cmd.queue_search_help": ("按描述和地址搜索在办案件", "Search open cases by description and address"),
+    "cmd.queue_filter": ("队列: 筛选", "Queue: filter"),
+    "cmd.queue_filter_help": (
+        "按状态、类别、社区、部门、来源、哨级筛选",
+        "Filter by status, category, community, department, source, grade",
+    ),
+    "cmd.queue_clear": ("队列: 清除筛选", "Queue: clear filters"),
+    "cmd.queue_clear_help": ("显示全部在办案件", "Show every open case"),
+    "cmd.case_open": ("案件: 打开 {number}", "Case: open {number}"),
+    "cmd.case_open_help": ("查看案件详情与留痕", "Show the case detail and its trail"),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {**_SHELL, **_KEYS, **_QUEUE}

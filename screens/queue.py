@@ -1,0 +1,125 @@
+"""View 1, the live queue: open cases, most urgent first, with every summoned department's
+clock counting on screen."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.widgets import Input, Static
+
+from data.queue import QueueFilter, filter_choices
+from models.i18n import t
+from screens.base import PaletteCommand, ViewScreen
+from screens.queue_filter import FilterDialog, describe
+from tui.bindings import QUEUE_KEYS, KeySpec, for_scope
+from tui.messages import Tick
+from tui.widgets.queue_view import QueueView
+
+SEARCH_KEYS = [KeySpec("queue.search_close", "escape", "close_search", "key.close_search", show=False)]
+
+
+class QueueScreen(ViewScreen):
+    VIEW_ID = "queue"
+    BINDINGS: ClassVar[list[BindingType]] = for_scope("queue", QUEUE_KEYS + SEARCH_KEYS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.communities: list[str] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="queue-filters")
+        yield QueueView(id="queue-view")
+        yield Input(placeholder=t("queue.search_placeholder"), id="queue-search")
+
+    @property
+    def view(self) -> QueueView:
+        return self.query_one(QueueView)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+
+    def refresh_data(self) -> None:
+        service = self.service
+        if service is None:
+            return
+        self.view.calendar = service.rules.calendar
+        self.view.reload()
+        self.read(filter_choices, on_done=self._got_choices)
+
+    def _got_choices(self, choices: dict[str, list[str]]) -> None:
+        self.communities = choices["community"]
+
+    def on_tick(self, message: Tick) -> None:
+        self.view.tick(message.now)
+
+    @on(QueueView.WindowLoaded)
+    def _show_counts(self) -> None:
+        counts = self.view.counts
+        line = t("queue.counts", total=counts.total, overdue=counts.overdue)
+        active = describe(self.view.filter, self.communities)
+        if active:
+            line += "  " + t("queue.filtered", filters=active)
+        bar = self.query_one("#queue-filters", Static)
+        bar.update(line)
+        bar.set_class(bool(active), "-active")
+        self.refresh_bindings()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_case":
+            return self.view.cursor_row is not None
+        if action == "clear_filters":
+            return self.view.filter.active
+        if action == "close_search":
+            return self.query_one("#queue-search", Input).has_class("-open")
+        return True
+
+    def action_open_case(self) -> None:
+        self.view.action_select()
+
+    def action_search(self) -> None:
+        search = self.query_one("#queue-search", Input)
+        search.value = self.view.filter.search
+        search.add_class("-open")
+        search.focus()
+
+    @on(Input.Submitted, "#queue-search")
+    def _search(self, event: Input.Submitted) -> None:
+        self._close_search()
+        self.view.set_filter(replace(self.view.filter, search=event.value.strip()))
+
+    def _close_search(self) -> None:
+        self.query_one("#queue-search", Input).remove_class("-open")
+        self.view.focus()
+
+    def action_close_search(self) -> None:
+        self._close_search()
+
+    def action_filter(self) -> None:
+        self.app.push_screen(FilterDialog(self.view.filter, self.communities), self._filtered)
+
+    def _filtered(self, flt: QueueFilter | None) -> None:
+        if flt is not None:
+            self.view.set_filter(flt)
+
+    def action_clear_filters(self) -> None:
+        self.view.set_filter(QueueFilter())
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands: list[PaletteCommand] = [
+            (t("cmd.queue_search"), t("cmd.queue_search_help"), self.action_search),
+            (t("cmd.queue_filter"), t("cmd.queue_filter_help"), self.action_filter),
+        ]
+        if self.view.filter.active:
+            commands.append((t("cmd.queue_clear"), t("cmd.queue_clear_help"), self.action_clear_filters))
+        row = self.view.cursor_row
+        if row is not None:
+            commands.append(
+                (t("cmd.case_open", number=row.number), t("cmd.case_open_help"), self.action_open_case)
+            )
+        return commands

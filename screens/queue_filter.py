@@ -1,0 +1,98 @@
+"""The queue's filter dialog (``f``): status, category, community, department, source, grade."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select, Static
+
+from data.catalogue import CATEGORIES, DEPARTMENTS, SOURCES
+from data.queue import QueueFilter
+from models.enums import OPEN_STATUSES, CaseStatus, Grade
+from models.i18n import label, language, t
+
+FIELDS = ("status", "category", "community", "department", "source", "grade")
+
+
+def _name(spec: Any) -> str:
+    return str(spec.name if language() == "zh" else spec.name_en)
+
+
+def options(field: str, communities: list[str]) -> list[tuple[str, str]]:
+    if field == "status":
+        return [(label(s), s.value) for s in CaseStatus if s in OPEN_STATUSES]
+    if field == "category":
+        return [(_name(c), c.code) for c in CATEGORIES]
+    if field == "community":
+        return [(c, c) for c in communities]
+    if field == "department":
+        return [(_name(d), d.code) for d in DEPARTMENTS]
+    if field == "source":
+        return [(_name(s), s.code) for s in SOURCES]
+    return [(label(g), g.value) for g in Grade]
+
+
+def describe(flt: QueueFilter, communities: list[str] | None = None) -> str:
+    """The active filters, for the line above the queue."""
+    parts = []
+    for field in FIELDS:
+        value = getattr(flt, field)
+        if value:
+            shown = dict((v, k) for k, v in options(field, communities or [value]))
+            parts.append(f"{t(f'queue.filter.{field}')}={shown.get(value, value)}")
+    if flt.search:
+        parts.append(f"{t('queue.filter.search')}={flt.search}")
+    return " ".join(parts)
+
+
+class FilterDialog(ModalScreen[QueueFilter | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", show=False),
+        Binding("ctrl+s", "apply", show=False),
+    ]
+
+    def __init__(self, current: QueueFilter, communities: list[str]) -> None:
+        super().__init__()
+        self.current = current
+        self.communities = communities
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="filter-dialog", classes="dialog"):
+            yield Static(t("queue.filter.title"), classes="dialog-title")
+            for field in FIELDS:
+                with Horizontal(classes="filter-row"):
+                    yield Label(t(f"queue.filter.{field}"), classes="filter-label")
+                    value = getattr(self.current, field)
+                    yield Select(
+                        options(field, self.communities),
+                        value=value if value else Select.NULL,
+                        prompt=t("queue.filter.any"),
+                        id=f"filter-{field}",
+                    )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("queue.filter.apply"), variant="primary", id="filter-apply")
+                yield Button(t("queue.filter.clear"), id="filter-clear")
+            yield Static(t("queue.filter.hint"), classes="dialog-hint")
+
+    def chosen(self) -> QueueFilter:
+        values: dict[str, str | None] = {}
+        for field in FIELDS:
+            value = self.query_one(f"#filter-{field}", Select).value
+            values[field] = None if value is Select.NULL else str(value)
+        return QueueFilter(search=self.current.search, **values)
+
+    @on(Button.Pressed, "#filter-apply")
+    def action_apply(self) -> None:
+        self.dismiss(self.chosen())
+
+    @on(Button.Pressed, "#filter-clear")
+    def _clear(self) -> None:
+        self.dismiss(QueueFilter(search=self.current.search))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,265 @@
+"""The live queue table: draws only the lines on screen (line API), from a window of rows
+read from SQL around the scroll position. Rows are keyed by case id; a tick redraws the
+visible lines from what is held, a reload re-reads only the window and keeps the cursor on
+the same case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from sqlalchemy import Connection
+from textual.binding import BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from data.queue import (
+    QueueCounts,
+    QueueFilter,
+    QueueRow,
+    QueueWindow,
+    position_of,
+    queue_counts,
+    queue_window,
+)
+from models.calendar import WorkCalendar
+from tui.bindings import KeySpec, for_scope
+from tui.messages import CaseSelected
+from tui.widgets.queue_row import Columns, MarkView, row_segments
+
+TONES = ("overdue", "warning", "ok", "muted")
+TABLE_KEYS = [
+    KeySpec("queue.down", "down", "cursor_down", "key.cursor_down", show=False),
+    KeySpec("queue.up", "up", "cursor_up", "key.cursor_up", show=False),
+    KeySpec("queue.page_down", "pagedown", "page_down", "key.page_down", show=False),
+    KeySpec("queue.page_up", "pageup", "page_up", "key.page_up", show=False),
+    KeySpec("queue.first", "home", "first", "key.first", show=False),
+    KeySpec("queue.last", "end", "last", "key.last", show=False),
+]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    window: QueueWindow
+    cursor: int
+    scroll: int
+
+
+def _load(
+    conn: Connection,
+    now: datetime,
+    flt: QueueFilter,
+    cursor_case: str | None,
+    cursor: int,
+    scroll: int,
+    height: int,
+    size: int,
+    counts: QueueCounts | None,
+) -> Snapshot:
+    """Everything one refresh needs, in one read transaction."""
+    counts = counts or queue_counts(conn, now, flt)
+    if cursor_case is not None:
+        found = position_of(conn, now, flt, counts, cursor_case)
+        if found is not None:
+            scroll += found - cursor
+            cursor = found
+    last = max(counts.total - 1, 0)
+    cursor = min(max(cursor, 0), last)
+    scroll = min(max(scroll, 0, cursor - height + 1), cursor, max(counts.total - height, 0))
+    start = max(scroll - size // 4, 0)
+    return Snapshot(queue_window(conn, now, flt, start, size, counts), cursor, scroll)
+
+
+class QueueView(ScrollView, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = for_scope("queue_table", TABLE_KEYS)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "queue--header",
+        "queue--cursor",
+        *(f"queue--{t}" for t in TONES),
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.filter = QueueFilter()
+        self.counts = QueueCounts(0, 0)
+        self.now: datetime | None = None
+        self.calendar = WorkCalendar()
+        self._offset = 0
+        self._rows: list[QueueRow] = []
+        self._marks: dict[str, list[MarkView]] = {}
+        self._loading = False
+        self.loaded_once = False
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def rows_on_screen(self) -> int:
+        return max(self.size.height - 1, 1)
+
+    def _window_size(self) -> int:
+        return max(200, self.rows_on_screen * 4)
+
+    def row_at(self, index: int) -> QueueRow | None:
+        if self._offset <= index < self._offset + len(self._rows):
+            return self._rows[index - self._offset]
+        return None
+
+    @property
+    def cursor_row(self) -> QueueRow | None:
+        return self.row_at(self.cursor)
+
+    def index_of(self, case_id: str) -> int | None:
+        for i, row in enumerate(self._rows):
+            if row.case_id == case_id:
+                return self._offset + i
+        return None
+
+    def reload(self, *, keep_counts: bool = False) -> None:
+        """Re-read the counts and the window around the scroll position."""
+        self._fetch(keep_counts=keep_counts, follow=True)
+
+    def set_filter(self, flt: QueueFilter) -> None:
+        self.filter = flt
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._rows = []
+        self._fetch(keep_counts=False, follow=False)
+
+    def _fetch(self, *, keep_counts: bool, follow: bool) -> None:
+        app: Any = self.app
+        service = app.service
+        if service is None:
+            return
+        row = self.cursor_row if follow else None
+        args = (
+            app.now(),
+            self.filter,
+            row.case_id if row else None,
+            self.cursor,
+            int(self.scroll_y),
+            self.rows_on_screen,
+            self._window_size(),
+            self.counts if keep_counts else None,
+        )
+
+        async def job() -> None:
+            self._loading = True
+            try:
+                loaded: Snapshot = await service.db.run_read(_load, *args)
+            finally:
+                self._loading = False
+            self._apply(loaded)
+
+        self.run_worker(job(), name="queue-window", group="queue-window", exclusive=True, exit_on_error=False)
+
+    def _apply(self, loaded: Snapshot) -> None:
+        self.counts = loaded.window.counts
+        self._offset = loaded.window.offset
+        self._rows = loaded.window.rows
+        self.virtual_size = Size(self.scrollable_content_region.width, self.counts.total + 1)
+        self.set_reactive(QueueView.cursor, loaded.cursor)
+        if int(self.scroll_y) != loaded.scroll:
+            self.scroll_to(y=loaded.scroll, animate=False, immediate=True)
+        self.loaded_once = True
+        self.refresh()
+        self.post_message(self.WindowLoaded())
+
+    class WindowLoaded(Message):
+        """A window was read; the screen updates its counts line."""
+
+    def _ensure_window(self) -> None:
+        top = int(self.scroll_y)
+        bottom = min(top + self.rows_on_screen, self.counts.total)
+        if self._loading or bottom <= top:
+            return
+        if self.row_at(top) is None or self.row_at(bottom - 1) is None:
+            self._fetch(keep_counts=True, follow=False)
+
+    # -- the clock ---------------------------------------------------------------------------
+
+    def tick(self, now: datetime) -> None:
+        self.now = now
+        self.refresh()
+
+    def marks_of(self, case_id: str) -> list[MarkView]:
+        """The marks as last drawn (for the screen's own checks and for tests)."""
+        return self._marks.get(case_id, [])
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.call_later(self._ensure_window)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        cols = Columns.for_width(width)
+        if y == 0:
+            style = self.get_component_rich_style("queue--header")
+            return Strip([Segment(cols.header(), style)]).crop_extend(0, width, style)
+        index = int(self.scroll_y) + y - 1
+        row = self.row_at(index)
+        base = self.rich_style
+        if index == self.cursor and self.has_focus:
+            base = base + self.get_component_rich_style("queue--cursor")
+        if row is None:
+            if index < self.counts.total:
+                self.call_later(self._ensure_window)
+            return Strip.blank(width, base)
+        styles: dict[str, Style] = {
+            tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES
+        }
+        app: Any = self.app
+        now = self.now or app.now()
+        segments, marks = row_segments(row, cols, now, self.calendar, app.settings.tz, styles, base)
+        self._marks[row.case_id] = marks
+        return Strip(segments).crop_extend(0, width, base)
+
+    # -- moving --------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + self.rows_on_screen:
+            self.scroll_to(y=new - self.rows_on_screen + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def _move(self, delta: int) -> None:
+        if self.counts.total:
+            self.cursor = min(max(self.cursor + delta, 0), self.counts.total - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(self.rows_on_screen)
+
+    def action_page_up(self) -> None:
+        self._move(-self.rows_on_screen)
+
+    def action_first(self) -> None:
+        self._move(-self.cursor)
+
+    def action_last(self) -> None:
+        self._move(self.counts.total)
+
+    def action_select(self) -> None:
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(CaseSelected(row.case_id))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.counts.total + 1)
+        self._ensure_window()
