@@ -25,6 +25,7 @@ from data.commands import checkins as ci
 from data.commands import meetings as mt
 from data.commands import reinspections as ri
 from data.commands.common import Ctx
+from data.demo_bulk import copy_cases
 from data.demo_text import (
     ACTIONS,
     COMMUNITIES,
@@ -59,6 +60,7 @@ from models.lifecycle import Action
 Step = Callable[[Ctx], object]
 Story = Iterator[tuple[datetime, Step]]
 BATCH = 4000
+SIMULATED_MAX = 3000  # cases beyond this are copies (data/demo_bulk.py)
 SOURCE_WEIGHTS = {"patrol": 30, "hotline": 30, "photo": 15, "grid": 15, "iot": 5, "district": 5}
 
 
@@ -345,7 +347,7 @@ class Demo:
             local += timedelta(days=7)
 
     def stories(self) -> Iterator[Story]:
-        for _ in range(self.options.cases):
+        for _ in range(min(self.options.cases, SIMULATED_MAX)):
             yield self.case_story(self.received_time())
         live = max(6, self.options.cases // 50)
         for i in range(live):
@@ -396,6 +398,16 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
         if progress is not None:
             progress.write(f"\r{summary.events} …")
             progress.flush()
+    if options.cases > SIMULATED_MAX:
+        summary.events += copy_cases(
+            service.engine,
+            service.station_id,
+            count=options.cases - SIMULATED_MAX,
+            rng=demo.rng,
+            prefix=service.rules.settings.case_prefix,
+            tz=demo.tz,
+            progress=progress,
+        )
     if progress is not None:
         progress.write("\r\033[K")
     with service.engine.connect() as conn:

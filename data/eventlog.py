@@ -32,23 +32,25 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def event_row(record: EventRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "station_id": record.station_id,
+        "seq": record.seq,
+        "operator": record.operator,
+        "at": record.at,
+        "type": record.type,
+        "subject": record.subject,
+        "payload": _json(record.payload),
+        "personal": _json(record.personal),
+        "personal_digest": record.personal_digest,
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+    }
+
+
 def store(conn: Connection, record: EventRecord) -> None:
-    add_row(
-        conn,
-        EVENT,
-        id=record.id,
-        station_id=record.station_id,
-        seq=record.seq,
-        operator=record.operator,
-        at=record.at,
-        type=record.type,
-        subject=record.subject,
-        payload=_json(record.payload),
-        personal=_json(record.personal),
-        personal_digest=record.personal_digest,
-        prev_hash=record.prev_hash,
-        hash=record.hash,
-    )
+    add_row(conn, EVENT, **event_row(record))
 
 
 def record_from_row(row: Any) -> EventRecord:
