@@ -1,0 +1,184 @@
+"""View 2, the check-in board (报到看板): by department, where it is summoned, who arrived, who
+is acting, who is overdue, who was released today; and today's 来没来 / 干没干 / 干得好不好."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.widgets import Label, ListItem, ListView, Static
+
+from data import board as boards
+from data.board import Board, BoardDepartment, Summons
+from models.enums import CheckInStatus as C
+from models.i18n import label, t
+from screens.base import PaletteCommand
+from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CheckinActions
+from screens.dialogs.checkin import CheckinTarget
+from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
+from tui.bindings import KeySpec, for_scope
+from tui.messages import Tick
+
+BOARD_KEYS = [KeySpec("board.open", "enter", "open_selected", "key.open_case")]
+
+
+class DeptItem(ListItem):
+    def __init__(self, dept: BoardDepartment) -> None:
+        super().__init__(Label(tally_line(dept)), classes="dept-item")
+        self.dept = dept
+
+
+class SummonsItem(ListItem):
+    def __init__(self, summons: Summons) -> None:
+        super().__init__(Label(""), classes="summons-item")
+        self.summons = summons
+
+
+def tally_line(dept: BoardDepartment) -> str:
+    tally = dept.tally
+    mean = f"{tally.mean_rating:.1f}" if tally.mean_rating is not None else "—"
+    return pad(dept.name, 14) + t(
+        "board.tally",
+        arrived=tally.arrived,
+        summoned=tally.summoned,
+        late=tally.late,
+        no_show=tally.no_show,
+        overdue=tally.overdue,
+        acted=tally.acted,
+        mean=mean,
+        rated=tally.rated,
+    )
+
+
+class BoardScreen(CheckinActions):
+    VIEW_ID = "board"
+    CSS_PATH = "dispatch.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = for_scope("board", BOARD_KEYS + CHECKIN_KEYS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.board: Board | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="board-summary")
+        yield ListView(id="board-list")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#board-list").focus()
+
+    def refresh_data(self) -> None:
+        service = self.service
+        if service is not None:
+            self.read(boards.board, self.desk.now(), service.settings.tz, on_done=self._loaded)
+
+    def _loaded(self, board: Board) -> None:
+        self.call_later(self._show, board)
+
+    async def _show(self, board: Board) -> None:
+        self.board = board
+        listing = self.query_one("#board-list", ListView)
+        keep = self.selected_checkin()
+        items: list[ListItem] = []
+        for dept in board.departments:
+            items.append(DeptItem(dept))
+            items.extend(SummonsItem(s) for s in dept.summons)
+        await listing.clear()
+        await listing.extend(items)
+        ids = [item.summons.checkin_id if isinstance(item, SummonsItem) else None for item in items]
+        if keep is not None and keep.id in ids:
+            listing.index = ids.index(keep.id)
+        else:
+            listing.index = next((i for i, v in enumerate(ids) if v), 0 if items else None)
+        summoned = sum(d.tally.summoned for d in board.departments)
+        arrived = sum(d.tally.arrived for d in board.departments)
+        self.query_one("#board-summary", Static).update(
+            t("board.summary", day=board.day.isoformat(), summoned=summoned, arrived=arrived)
+        )
+        self._tick()
+        self.refresh_bindings()
+
+    def on_tick(self, message: Tick) -> None:
+        super().on_tick(message)
+        self._tick()
+
+    def _tick(self) -> None:
+        service = self.service
+        if service is None:
+            return
+        now, cal, tz = self.desk.now(), service.rules.calendar, service.settings.tz
+        for item in self.query(SummonsItem):
+            s = item.summons
+            state = s.clock.state(now, cal, tz)
+            where = (
+                f"  {pad(s.case_number, 15)} {pad(s.community, 12)} "
+                f"{pad(label(s.grade), 7)}{pad(label(s.status), 7)}"
+            )
+            if s.status is C.SUMMONED:
+                tail = clock_text(state)
+            elif s.status is C.RELEASED:
+                tail = local(s.released_at, tz, "%H:%M")
+            else:
+                late = t("case.late", late=s.late_minutes) if s.late_minutes else t("case.on_time")
+                tail = f"{s.arrived_person or ''} {late}"
+            item.query_one(Label).update(where + tail)
+            item.remove_class(*ALL_LIGHT_CLASSES)
+            item.add_class(light_class(state))
+
+    # -- selection and actions ------------------------------------------------------------
+
+    def _selected(self) -> Summons | None:
+        if not self.is_mounted:
+            return None
+        item = self.query_one("#board-list", ListView).highlighted_child
+        return item.summons if isinstance(item, SummonsItem) else None
+
+    def selected_checkin(self) -> CheckinTarget | None:
+        s = self._selected()
+        if s is None:
+            return None
+        return CheckinTarget(
+            id=s.checkin_id,
+            department=s.clock.department or "",
+            case_number=s.case_number,
+            status=s.status,
+            deadline=s.clock.deadline,
+            clock_id=s.clock.id,
+            clock_paused=s.clock.paused,
+            clock_stopped=s.clock.stopped,
+        )
+
+    def can_write(self) -> bool:
+        # the board lists this station's cases and copies from others; the command refuses
+        # a copy with its own message
+        return self.service is not None
+
+    @on(ListView.Highlighted, "#board-list")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(ListView.Selected, "#board-list")
+    def _selected_row(self) -> None:
+        self.action_open_selected()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_selected":
+            return self._selected() is not None
+        if action in CHECKIN_ACTIONS:
+            return self.checkin_action_allowed(action)
+        return True
+
+    def action_open_selected(self) -> None:
+        s = self._selected()
+        if s is not None:
+            self.open_case(s.case_id)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        s = self._selected()
+        if s is None:
+            return []
+        return [
+            (t("cmd.case_open", number=s.case_number), t("cmd.case_open_help"), self.action_open_selected)
+        ]

@@ -1,0 +1,266 @@
+"""Case detail (``enter`` on a case): every field, every clock live, the whistles with their
+check-ins, and the full event timeline (留痕). Keys for what the case's state allows."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, ListItem, ListView, Static
+
+from data import repo
+from data.commands.cases import blow_whistle, transition
+from data.repo import CaseDetail, CheckInView, ClockView
+from models.i18n import label, t
+from models.lifecycle import TRANSITIONS, Action
+from screens.base import PaletteCommand
+from screens.case_render import checkin_line, detail_fields, stages_line, timeline_text
+from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CheckinActions
+from screens.dialogs.checkin import CheckinTarget
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.reason import feedback_prompt, park_prompt, reason_prompt
+from screens.dialogs.whistle import WhistleDialog
+from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
+from tui.bindings import KeySpec, for_scope
+from tui.messages import Tick
+from tui.widgets.header import DeskHeader
+
+CASE_KEYS = [
+    KeySpec("case.triage", "t", "case('triage')", "key.case_triage"),
+    KeySpec("case.whistle", "w", "whistle", "key.case_whistle"),
+    KeySpec("case.dispatch", "d", "case('dispatch')", "key.case_dispatch"),
+    KeySpec("case.consult", "h", "case('consult')", "key.case_consult"),
+    KeySpec("case.resume", "o", "case('resume')", "key.case_resume"),
+    KeySpec("case.dispose", "x", "case('dispose')", "key.case_dispose"),
+    KeySpec("case.feedback", "f", "feedback", "key.case_feedback"),
+    KeySpec("case.close", "c", "close_case", "key.case_close"),
+    KeySpec("case.reject", "r", "reject", "key.case_reject"),
+    KeySpec("case.park", "z", "park", "key.case_park"),
+    KeySpec("case.unpark", "u", "case('unpark')", "key.case_unpark"),
+]
+# Which lifecycle action each binding needs to be allowed.
+_NEEDS = {
+    "whistle": Action.WHISTLE,
+    "feedback": Action.FEEDBACK,
+    "close_case": Action.CLOSE,
+    "reject": Action.REJECT,
+    "park": Action.PARK,
+}
+
+
+class ClockLine(Static):
+    def __init__(self, clock: ClockView) -> None:
+        super().__init__("", classes="clock-line")
+        self.clock = clock
+
+
+class CheckinItem(ListItem):
+    def __init__(self, checkin: CheckInView) -> None:
+        super().__init__(Label("", classes="checkin-label"), classes="checkin-item")
+        self.checkin = checkin
+
+
+class CaseDetailScreen(CheckinActions):
+    CSS_PATH = "dispatch.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = for_scope("case", CASE_KEYS + CHECKIN_KEYS)
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.detail: CaseDetail | None = None
+
+    @property
+    def view_title(self) -> str:
+        return self.detail.number if self.detail else t("thing.case")
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="case-body"):
+            yield Static(t("case.loading"), id="case-title")
+            yield Static("", id="case-fields")
+            yield Static(t("case.clocks"), classes="section-title")
+            yield Vertical(id="case-clocks")
+            yield Static(t("case.checkins"), classes="section-title")
+            yield ListView(id="case-checkins")
+            yield Static(t("case.timeline"), classes="section-title")
+            yield Static("", id="case-timeline")
+
+    # -- data -----------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        service = self.service
+        if service is not None:
+            self.read(repo.case_detail, self.case_id, service.settings.tz, on_done=self._loaded)
+
+    def _loaded(self, detail: CaseDetail) -> None:
+        self.call_later(self._show, detail)
+
+    async def _show(self, detail: CaseDetail) -> None:
+        service = self.service
+        if service is None:
+            return
+        tz = service.settings.tz
+        self.detail = detail
+        title = f"{detail.number}  {label(detail.status)}  {detail.category_name}"
+        self.query_one("#case-title", Static).update(title)
+        self.query_one("#case-fields", Static).update(
+            "\n".join([*detail_fields(detail, tz), stages_line(detail, tz)])
+        )
+        clocks = self.query_one("#case-clocks", Vertical)
+        await clocks.remove_children()
+        await clocks.mount_all([ClockLine(c) for c in detail.clocks])
+        listing = self.query_one("#case-checkins", ListView)
+        keep = self.selected_checkin()
+        await listing.clear()
+        await listing.extend([CheckinItem(c) for c in detail.checkins])
+        ids = [c.id for c in detail.checkins]
+        listing.index = ids.index(keep.id) if keep and keep.id in ids else (0 if ids else None)
+        listing.display = bool(ids)
+        timeline = self.query_one("#case-timeline", Static)
+        timeline.update(timeline_text(detail, tz) or t("case.no_events"))
+        self._tick()
+        for header in self.query(DeskHeader):
+            header.update_from_app()
+        if not listing.has_focus and ids:
+            listing.focus()
+        self.refresh_bindings()
+
+    def on_tick(self, message: Tick) -> None:
+        super().on_tick(message)
+        self._tick()
+
+    def _tick(self) -> None:
+        service = self.service
+        if service is None or self.detail is None:
+            return
+        now, cal, tz = self.desk.now(), service.rules.calendar, service.settings.tz
+        for line in self.query(ClockLine):
+            state = line.clock.state(now, cal, tz)
+            deadline = local(line.clock.deadline, tz)
+            extras = t("case.extended", n=line.clock.extensions) if line.clock.extensions else ""
+            text = f"{pad(line.clock.label(), 22)} {pad(deadline, 12)} {clock_text(state)}{extras}"
+            line.update(text)
+            line.remove_class(*ALL_LIGHT_CLASSES)
+            line.add_class(light_class(state))
+        for item in self.query(CheckinItem):
+            state = item.checkin.clock.state(now, cal, tz)
+            item.query_one(Label).update(checkin_line(item.checkin, state, tz))
+            item.remove_class(*ALL_LIGHT_CLASSES)
+            item.add_class(light_class(state))
+
+    # -- selection ------------------------------------------------------------------------
+
+    def selected_checkin(self) -> CheckinTarget | None:
+        if self.detail is None or not self.is_mounted:
+            return None
+        listing = self.query_one("#case-checkins", ListView)
+        item = listing.highlighted_child
+        if not isinstance(item, CheckinItem):
+            return None
+        c = item.checkin
+        return CheckinTarget(
+            id=c.id,
+            department=c.department,
+            case_number=self.detail.number,
+            status=c.status,
+            deadline=c.deadline,
+            clock_id=c.clock.id,
+            clock_paused=c.clock.paused,
+            clock_stopped=c.clock.stopped,
+        )
+
+    @on(ListView.Highlighted, "#case-checkins")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def can_write(self) -> bool:
+        service = self.service
+        return (
+            service is not None and self.detail is not None and self.detail.station_id == service.station_id
+        )
+
+    def _allows(self, action: Action) -> bool:
+        return self.detail is not None and self.can_write() and (self.detail.status, action) in TRANSITIONS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "case" and parameters:
+            return self._allows(Action(str(parameters[0])))
+        if action in _NEEDS:
+            return self._allows(_NEEDS[action])
+        if action in CHECKIN_ACTIONS:
+            return self.checkin_action_allowed(action)
+        return True
+
+    # -- case actions ---------------------------------------------------------------------
+
+    def action_case(self, action: str) -> None:
+        self.run_command(transition, self.case_id, Action(action))
+
+    def _transition_submit(self, action: Action) -> Any:
+        def submit(values: dict[str, Any], done: Any, fail: Any) -> None:
+            self.run_command(transition, self.case_id, action, **values, on_done=done, on_error=fail)
+
+        return submit
+
+    def action_feedback(self) -> None:
+        self.app.push_screen(feedback_prompt(submit=self._transition_submit(Action.FEEDBACK)))
+
+    def action_reject(self) -> None:
+        dialog = reason_prompt(
+            t("dialog.reject"), submit=self._transition_submit(Action.REJECT), hint=t("confirm.cannot_undo")
+        )
+        self.app.push_screen(dialog)
+
+    def action_park(self) -> None:
+        service = self.service
+        if service is not None:
+            today = self.desk.now().astimezone(service.settings.tz).date()
+            self.app.push_screen(park_prompt(today, submit=self._transition_submit(Action.PARK)))
+
+    def action_close_case(self) -> None:
+        if self.detail is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_command(transition, self.case_id, Action.CLOSE)
+
+        message = t("case.close_confirm", number=self.detail.number)
+        self.app.push_screen(ConfirmDialog(t("case.close_title"), message), answered)
+
+    def action_whistle(self) -> None:
+        self.read(repo.departments, on_done=self._whistle_with, group="whistle-departments")
+
+    def _whistle_with(self, departments: tuple[repo.DepartmentRef, ...]) -> None:
+        service, detail = self.service, self.detail
+        if service is None or detail is None:
+            return
+        category = next((c for c in repo.categories(service.settings) if c.code == detail.category), None)
+
+        def submit(values: dict[str, Any], done: Any, fail: Any) -> None:
+            self.run_command(blow_whistle, self.case_id, **values, on_done=done, on_error=fail)
+
+        dialog = WhistleDialog(
+            case_number=detail.number,
+            departments=departments,
+            proposed=category.departments if category else (),
+            engaged=detail.summoned_codes,
+            rules=service.rules,
+            now=self.desk.now,
+            submit=submit,
+        )
+        self.app.push_screen(dialog)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands: list[PaletteCommand] = []
+        ns = t("ns.case")
+        for spec in CASE_KEYS + CHECKIN_KEYS:
+            name, _, rest = spec.action.partition("(")
+            params = (rest.rstrip(")").strip("'"),) if rest else ()
+            if self.check_action(name, params):
+                callback = getattr(self, f"action_{name}")
+                run = (lambda cb=callback, p=params: cb(*p)) if params else callback
+                commands.append((f"{ns}: {t(spec.description)}", t("key.hint", key=spec.keys), run))
+        return commands

@@ -1,0 +1,81 @@
+"""Text of the case detail: the field block, the stages, a check-in's line and the timeline.
+Widths are counted in terminal cells so Chinese labels line up."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from data.repo import CaseDetail, CheckInView
+from models.deadlines import ClockState
+from models.enums import CheckInStatus as C
+from models.i18n import label, t
+from models.personal import mask_phone
+from screens.fmt import clock_text, local, pad
+
+LABEL_CELLS = 10
+
+
+def _row(key: str, value: str) -> str:
+    return f"{pad(t(key), LABEL_CELLS)}{value}"
+
+
+def detail_fields(d: CaseDetail, tz: ZoneInfo) -> list[str]:
+    reporter = d.reporter_name or "—"
+    phone = mask_phone(d.reporter_phone) or "—"
+    lines = [
+        _row("case.f.number", f"{pad(d.number, 18)}{pad(t('case.f.status'), LABEL_CELLS)}{label(d.status)}"),
+        _row(
+            "case.f.source",
+            f"{pad(d.source_name, 18)}{pad(t('case.f.priority'), LABEL_CELLS)}{label(d.priority)}",
+        ),
+        _row("case.f.category", d.category_name + (f" / {d.subcategory}" if d.subcategory else "")),
+        _row("case.f.place", f"{d.community} {d.address}"),
+        _row("case.f.description", d.description),
+        _row("case.f.reporter", f"{pad(reporter, 18)}{pad(t('case.f.phone'), LABEL_CELLS)}{phone}"),
+        _row("case.f.received", t("case.received_by", at=local(d.received_at, tz), operator=d.received_by)),
+    ]
+    if d.status is d.status.PARKED:
+        lines.append(
+            _row("case.f.parked", t("case.parked", reason=d.park_reason or "", day=d.park_review_on or "—"))
+        )
+    if d.reject_reason:
+        lines.append(_row("case.f.rejected", d.reject_reason))
+    if d.consult_flag:
+        lines.append(_row("case.f.consult", t("case.flagged")))
+    if d.result_note:
+        lines.append(
+            _row("case.f.result", d.result_note + (f"（{d.feedback_note}）" if d.feedback_note else ""))
+        )
+    if d.reopened_from:
+        lines.append(_row("case.f.reopened", d.reopened_from))
+    return lines
+
+
+def stages_line(d: CaseDetail, tz: ZoneInfo) -> str:
+    stages = " · ".join(f"{label(s)} {local(at, tz, '%m-%d %H:%M')}" for s, at in d.stages)
+    return _row("case.f.stages", stages or "—")
+
+
+def checkin_line(c: CheckInView, state: ClockState, tz: ZoneInfo) -> str:
+    head = f"{pad(c.department, 14)}{pad(label(c.status), 8)}"
+    if c.status is C.SUMMONED:
+        head += f"{pad(local(c.deadline, tz, '%H:%M'), 7)}{clock_text(state)}"
+    elif c.arrived_at is not None:
+        late = t("case.late", late=c.late_minutes) if c.late_minutes else t("case.on_time")
+        head += f"{c.arrived_person or ''} {local(c.arrived_at, tz, '%H:%M')} {late}"
+    details = []
+    if c.action_taken:
+        details.append(t("case.acted", action=c.action_taken, result=c.result or ""))
+    if c.rating is not None:
+        details.append(t("case.rated", rating=c.rating, reason=c.rating_reason or ""))
+    if c.released_at is not None:
+        details.append(t("case.released_at", at=local(c.released_at, tz, "%H:%M")))
+    if c.clock.paused and c.clock.pause_reason:
+        details.append(t("case.paused_because", reason=c.clock.pause_reason))
+    if details:
+        return head + "\n" + " " * 2 + t("timeline.sep").join(details)
+    return head
+
+
+def timeline_text(d: CaseDetail, tz: ZoneInfo) -> str:
+    return "\n".join(f"{local(e.at, tz, '%m-%d %H:%M')} {pad(e.operator, 8)} {e.text}" for e in d.timeline)
