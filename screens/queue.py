@@ -79,6 +79,11 @@ class QueueScreen(ViewScreen):
             return self.query_one("#queue-search", Input).has_class("-open")
         return True
 
+    def action_intake(self) -> None:
+        from screens.dialogs.intake import open_intake
+
+        open_intake(self)
+
     def action_open_case(self) -> None:
         self.view.action_select()
 

@@ -117,6 +117,7 @@ NAV_KEYS = [
 
 QUEUE_KEYS = [
     KeySpec("case.open", "enter", "open_case", "key.open_case"),
+    KeySpec("case.intake", "n", "intake", "key.intake"),
     KeySpec("queue.search", "slash", "search", "key.search", key_display="/"),
     KeySpec("queue.filter", "f", "filter", "key.filter"),
     KeySpec("queue.clear", "x", "clear_filters", "key.clear_filters"),

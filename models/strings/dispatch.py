@@ -199,6 +199,7 @@ _SCREENS: dict[str, tuple[str, str]] = {
     "checkin.release_title": ("撤离", "Release"),
     "checkin.release_confirm": ("确定让 {department} 撤离 {number}？", "Release {department} from {number}?"),
     "key.hint": ("按键 {key}", "key {key}"),
+    "key.intake": ("接收案件", "New case"),
     "board.tally": (
         "来 {arrived}/{summoned} 迟 {late} 缺 {no_show} 超 {overdue}  干 {acted}  评 {mean}（{rated}）",
         "came {arrived}/{summoned} late {late} absent {no_show} overdue {overdue}  acted {acted}  rated {mean} ({rated})",
