@@ -28,6 +28,7 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ROW_TABLES: tuple[Table, ...] = (CASE, WHISTLE, CLOCK, CHECKIN, REINSPECTION)
 FINISHED = (CaseStatus.CLOSED, CaseStatus.VERIFIED, CaseStatus.REJECTED)
 FLUSH = 2000
+TEMPLATES = 800
 
 
 @dataclass
@@ -70,29 +71,31 @@ class Copier:
         return value
 
 
-def _templates(conn: Connection, station_id: str) -> list[Template]:
+def _templates(conn: Connection, station_id: str, limit: int = TEMPLATES) -> list[Template]:
     cases = conn.execute(
-        select(CASE).where(
+        select(CASE)
+        .where(
             (CASE.c.station_id == station_id)
             & CASE.c.status.in_([s.value for s in FINISHED])
             & CASE.c.reopened_from.is_(None)
         )
+        .order_by(CASE.c.number)
+        .limit(limit)
     ).mappings()
-    templates = []
-    for case in cases:
-        events = [
-            record_from_row(row)
-            for row in conn.execute(select(EVENT).where(EVENT.c.subject == case["id"]).order_by(EVENT.c.seq))
-        ]
-        rows = {CASE.name: [dict(case)]}
-        for tbl in ROW_TABLES[1:]:
-            rows[tbl.name] = [
-                dict(r) for r in conn.execute(select(tbl).where(tbl.c.case_id == case["id"])).mappings()
-            ]
-        if any(r["kind"] != "scheduled" for r in rows[REINSPECTION.name]):
-            continue  # a spot-check row is made by a draw event about many cases, not copied
-        templates.append(Template(events, rows, case["received_at"]))
-    return templates
+    by_case = {case["id"]: {CASE.name: [dict(case)]} for case in cases}
+    events: dict[str, list[EventRecord]] = defaultdict(list)
+    for tbl in ROW_TABLES[1:]:
+        for row in conn.execute(select(tbl).where(tbl.c.case_id.in_(list(by_case)))).mappings():
+            by_case[row["case_id"]].setdefault(tbl.name, []).append(dict(row))
+    query = select(EVENT).where(EVENT.c.subject.in_(list(by_case))).order_by(EVENT.c.seq)
+    for event in conn.execute(query):
+        events[event.subject].append(record_from_row(event))
+    return [
+        Template(events[case_id], rows, rows[CASE.name][0]["received_at"])
+        for case_id, rows in by_case.items()
+        # a spot-check row is made by a draw event about many cases, so it is not copied
+        if all(r["kind"] == "scheduled" for r in rows.get(REINSPECTION.name, []))
+    ]
 
 
 class Numbers:
