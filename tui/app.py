@@ -187,9 +187,10 @@ class WhistleApp(App[None]):
             fresh = [row for row in result.newly_overdue if row.checkin_id not in self.announced]
             if fresh:
                 await self._announce(fresh)
-            if changed:
+            if changed or fresh:
                 first = self.last_event < 0
                 self.last_event = result.last_event
+                # a check-in that just went overdue moves its case to the top of the queue
                 if not first:
                     self.screen.post_message(DataChanged())
         finally:

@@ -1,0 +1,136 @@
+"""Builders for the desk's Pilot tests: a station history at a frozen time, and the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from data.commands.cases import blow_whistle, receive_case, transition
+from data.service import SyncService
+from data.settings import Settings
+from models.clock import FrozenClock
+from models.enums import Grade
+from models.lifecycle import Action
+from tui.app import WhistleApp
+from tui.config import AppConfig, build_app
+from tui.widgets.queue_view import QueueView
+
+# A Tuesday, 10:00 in Shanghai.
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+SIZE = (120, 40)
+
+
+@dataclass
+class Station:
+    path: Path
+    clock: FrozenClock
+    settings: Settings = field(
+        default_factory=lambda: Settings(station_id="ST-DESK", station_name="东四街道综合执法中心")
+    )
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def run(self, command: Any, *args: Any, at: datetime | None = None, **kwargs: Any) -> Any:
+        clock = FrozenClock(at or self.clock.now())
+        service = SyncService.open(self.path, self.settings, clock, "值班员")
+        try:
+            return service.run(command, *args, **kwargs)
+        finally:
+            service.close()
+
+    def case(
+        self, name: str, *, at: datetime, description: str, community: str = "东四社区", **fields: Any
+    ) -> str:
+        values = {
+            "source": "hotline",
+            "category": "street_vending",
+            "community": community,
+            "address": "东四北大街 12 号",
+            "description": description,
+            **fields,
+        }
+        case_id: str = self.run(receive_case, at=at, **values)
+        self.ids[name] = case_id
+        return case_id
+
+    def whistle(self, name: str, *, at: datetime, grade: Grade, departments: list[str]) -> str:
+        case_id = self.ids[name]
+        self.run(transition, case_id, Action.TRIAGE, at=at)
+        result: str = self.run(blow_whistle, case_id, at=at, grade=grade, departments=departments)
+        return result
+
+
+def station(tmp_path: Path) -> Station:
+    """Four open cases in a known order of urgency at NOW, and one closed case:
+
+    - overdue: urgent whistle 40 min ago (deadline passed 10 min ago) → first
+    - soon: urgent whistle 10 min ago (20 min left) → second
+    - later: regular whistle 1 h ago (23 h left) → third
+    - waiting: in triage, no clock → last
+    """
+    st = Station(tmp_path / "desk.db", FrozenClock(NOW))
+    st.case(
+        "waiting",
+        at=NOW - timedelta(days=2),
+        description="小区门口有僵尸车长期占用车位",
+        category="zombie_vehicle",
+    )
+    st.run(transition, st.ids["waiting"], Action.TRIAGE, at=NOW - timedelta(days=2))
+    st.case(
+        "later",
+        at=NOW - timedelta(hours=1),
+        description="楼下餐馆油烟扰民，居民多次投诉",
+        category="cooking_fumes",
+    )
+    st.whistle("later", at=NOW - timedelta(hours=1), grade=Grade.REGULAR, departments=["STHJ"])
+    st.case(
+        "soon",
+        at=NOW - timedelta(minutes=10),
+        description="早高峰路口有流动摊贩占道经营",
+        community="史家社区",
+    )
+    st.whistle("soon", at=NOW - timedelta(minutes=10), grade=Grade.URGENT, departments=["CGZF", "SCJG"])
+    st.case(
+        "overdue",
+        at=NOW - timedelta(minutes=40),
+        description="居民楼道堆放杂物堵塞消防通道",
+        category="fire_hazard",
+    )
+    st.whistle("overdue", at=NOW - timedelta(minutes=40), grade=Grade.URGENT, departments=["XF", "GA"])
+    st.case("closed", at=NOW - timedelta(days=3), description="流动摊贩已经离开", community="史家社区")
+    case_id = st.ids["closed"]
+    for action in (Action.TRIAGE, Action.DISPATCH, Action.FEEDBACK, Action.CLOSE):
+        st.run(
+            transition,
+            case_id,
+            action,
+            at=NOW - timedelta(days=3),
+            reason="核实",
+            result="已处理",
+            note="已反馈",
+        )
+    return st
+
+
+def app_for(st: Station, **settings: Any) -> WhistleApp:
+    config_settings = st.settings
+    for key, value in settings.items():
+        setattr(config_settings, key, value)
+    return build_app(AppConfig(st.path, config_settings, st.clock, "张三", "zh"))
+
+
+async def settle(app: WhistleApp, pilot: Any) -> None:
+    """Wait until the service is open and every worker (reads, polls) has finished."""
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = app.screen.query(QueueView)
+        if app.service is not None and (not view or view.first().loaded_once):
+            break
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def numbers(view: QueueView) -> list[str]:
+    return [row.number for row in (view.row_at(i) for i in range(view.counts.total)) if row]

@@ -1,0 +1,184 @@
+"""The live queue, driven by keys, at a frozen time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual.color import Color
+
+from tests.tui.desk_support import SIZE, app_for, numbers, settle, station
+from tui.messages import DataChanged
+from tui.widgets.queue_view import QueueView
+
+
+def _number_of(st, name: str) -> str:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    with sqlite3.connect(st.path) as conn:
+        return str(conn.execute("SELECT number FROM case_file WHERE id = ?", (st.ids[name],)).fetchone()[0])
+
+
+async def test_open_cases_come_most_urgent_first(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        expected = [_number_of(st, n) for n in ("overdue", "soon", "later", "waiting")]
+        assert numbers(view) == expected
+        assert view.counts.overdue == 1
+
+
+async def test_marks_count_down_then_up_and_turn_red_after_the_deadline(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        soon = st.ids["soon"]
+        app.tick()
+        await pilot.pause()
+        line = view.render_line(2)  # header, overdue, soon
+        assert [m.text for m in view.marks_of(soon)] == ["城管 20:00", "市场 20:00"]
+        assert {m.tone for m in view.marks_of(soon)} == {""}
+        assert "城管 20:00" in line.text
+
+        st.clock.advance(minutes=17)
+        app.tick()
+        await pilot.pause()
+        view.render_line(2)
+        assert [m.tone for m in view.marks_of(soon)] == ["warning", "warning"]
+
+        st.clock.advance(minutes=5)
+        app.tick()
+        await pilot.pause()
+        line = view.render_line(2)
+        assert [m.text for m in view.marks_of(soon)] == ["城管+02:00", "市场+02:00"]
+        assert [m.tone for m in view.marks_of(soon)] == ["overdue", "overdue"]
+        red = view.get_component_rich_style("queue--overdue", partial=True).color
+        styled = [seg for seg in line if "城管+02:00" in seg.text]
+        assert styled and styled[0].style is not None and styled[0].style.color == red
+        assert Color.from_rich_color(red) == Color.parse("#e5484d")
+
+
+async def test_an_overdue_check_in_rings_once_also_after_a_restart(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    rings: list[int] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        await settle(app, pilot)
+        # At start the check-ins already overdue (XF and GA on "overdue") are announced once.
+        assert len(rings) == 1
+        assert any(_number_of(st, "overdue") in str(n.message) for n in app._notifications)
+        await app.poll_once()
+        assert len(rings) == 1
+
+        st.clock.advance(minutes=21)
+        await app.poll_once()
+        await pilot.pause()
+        assert len(rings) == 2
+        assert any(_number_of(st, "soon") in str(n.message) for n in app._notifications)
+        await app.poll_once()
+        assert len(rings) == 2
+        assert app.overdue_count == 4
+
+    again = app_for(st)
+    async with again.run_test(size=SIZE) as pilot:
+        again.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        await settle(again, pilot)
+        await again.poll_once()
+        assert len(rings) == 2, "a restart must not ring again for announced check-ins"
+        assert again.overdue_count == 4
+
+
+async def test_the_cursor_stays_on_its_case_through_ticks_and_reloads(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        await pilot.press("j", "j")
+        assert view.cursor == 2
+        later = st.ids["later"]
+        assert view.cursor_row is not None and view.cursor_row.case_id == later
+        for _ in range(5):
+            st.clock.advance(seconds=1)
+            app.tick()
+            await pilot.pause()
+        assert view.cursor == 2 and view.scroll_y == 0
+
+        # A new overdue case sorts above the cursor: the cursor follows its case down.
+        from data.commands.cases import blow_whistle, receive_case, transition
+        from models.enums import Grade
+        from models.lifecycle import Action
+
+        at = st.clock.now() - timedelta(hours=2)
+        case_id = st.run(
+            receive_case,
+            at=at,
+            source="patrol",
+            category="noise",
+            community="演乐社区",
+            address="演乐胡同 3 号",
+            description="夜间施工噪音扰民",
+        )
+        st.run(transition, case_id, Action.TRIAGE, at=at)
+        st.run(blow_whistle, case_id, at=at, grade=Grade.URGENT, departments=["GA"])
+        app.screen.post_message(DataChanged())
+        await settle(app, pilot)
+        assert view.counts.total == 5
+        assert view.cursor == 3
+        assert view.cursor_row is not None and view.cursor_row.case_id == later
+
+
+async def test_search_finds_a_two_character_word_inside_chinese_text(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        await pilot.press("slash", *"摊贩", "enter")
+        await settle(app, pilot)
+        # "流动摊贩占道经营" is open; "流动摊贩已经离开" is closed and stays out of the queue.
+        assert numbers(view) == [_number_of(st, "soon")]
+        assert "搜索=摊贩" in str(app.screen.query_one("#queue-filters").render())
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert view.counts.total == 4
+
+
+async def test_filters_from_the_dialog(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from screens.queue_filter import FilterDialog
+
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterDialog)
+        app.screen.query_one("#filter-department", Select).value = "SCJG"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert numbers(view) == [_number_of(st, "soon")]
+
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#filter-department", Select).value = Select.NULL
+        app.screen.query_one("#filter-grade", Select).value = "urgent"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert numbers(view) == [_number_of(st, "overdue"), _number_of(st, "soon")]
+
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#filter-grade", Select).value = Select.NULL
+        app.screen.query_one("#filter-status", Select).value = "triage"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert numbers(view) == [_number_of(st, "waiting")]
