@@ -11,10 +11,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, or_, select
 
 from data.handlers.common import AGENDA, ATTENDANCE, CASE, CHECKIN, DEPARTMENT, MEETING, REINSPECTION, WHISTLE
+from data.repo import CaseDetail, case_detail
 from data.settings import Settings
 from models.agenda import (
     REPEAT_WINDOW_DAYS,
@@ -304,6 +306,56 @@ def absences_by_department(conn: Connection, since: datetime, until: datetime) -
         .group_by(ATTENDANCE.c.department_code)
     )
     return Counter({code: n for code, n in rows})
+
+
+@dataclass(frozen=True)
+class ItemContext:
+    """What the room needs to see while an item is discussed."""
+
+    case: CaseDetail | None
+    followups: tuple[FollowUpRow, ...]
+
+
+def item_context(conn: Connection, case_id: str | None, tz: ZoneInfo) -> ItemContext:
+    if case_id is None:
+        return ItemContext(None, ())
+    return ItemContext(case_detail(conn, case_id, tz), tuple(followups_for_case(conn, case_id)))
+
+
+@dataclass(frozen=True)
+class CaseHit:
+    id: str
+    number: str
+    status: CaseStatus
+    community: str
+    address: str
+    description: str
+
+
+def find_cases(conn: Connection, text: str, limit: int = 8) -> list[CaseHit]:
+    """Cases to put on an agenda by hand: the number first, then words of the address or
+    the description; open cases before ended ones, the latest first."""
+    words = text.split()
+    if not words:
+        return []
+    query = select(
+        CASE.c.id, CASE.c.number, CASE.c.status, CASE.c.community, CASE.c.address, CASE.c.description
+    )
+    for word in words:
+        like = f"%{word.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            CASE.c.number.like(like)
+            | CASE.c.address.like(like)
+            | CASE.c.community.like(like)
+            | CASE.c.description.like(like)
+        )
+    is_open = CASE.c.status.in_([s.value for s in OPEN_STATUSES])
+    exact = CASE.c.number == text.strip()
+    query = query.order_by(exact.desc(), is_open.desc(), CASE.c.received_at.desc()).limit(limit)
+    return [
+        CaseHit(r.id, r.number, CaseStatus(r.status), r.community, r.address, r.description)
+        for r in conn.execute(query)
+    ]
 
 
 # -- what feeds the agenda rules -------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from models.deadlines import YELLOW_FRACTION, Light
 from models.enums import OPEN_STATUSES, AgendaReason, CaseStatus, CheckInStatus
 from models.i18n import t
 
@@ -304,3 +305,16 @@ def build_agenda(inputs: AgendaInputs, exclude_cases: Iterable[str] = ()) -> lis
         *long_open(inputs.cases, inputs.at, inputs.open_days),
     ]
     return [p for p in merge(found) if p.case_id is None or p.case_id not in skip]
+
+
+def timebox_light(elapsed: timedelta, minutes: int) -> Light:
+    """The running item's timer, coloured like every other clock of the desk."""
+    fraction = elapsed.total_seconds() / (minutes * 60) if minutes > 0 else 1.0
+    if fraction >= 1:
+        return Light.RED
+    return Light.YELLOW if fraction >= YELLOW_FRACTION else Light.GREEN
+
+
+def format_elapsed(elapsed: timedelta) -> str:
+    seconds = max(0, int(elapsed.total_seconds()))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"

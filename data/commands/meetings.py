@@ -56,6 +56,13 @@ def create_meeting(
     return meeting_id
 
 
+def create_with_agenda(ctx: Ctx, **fields: Any) -> str:
+    """A new meeting with its proposed agenda, in one transaction."""
+    meeting_id = create_meeting(ctx, **fields)
+    propose(ctx, meeting_id)
+    return meeting_id
+
+
 def add_item(
     ctx: Ctx,
     meeting_id: str,
@@ -167,6 +174,12 @@ def attendance(ctx: Ctx, meeting_id: str, code: str, *, present: bool) -> None:
     if invited is None:
         raise ValidationError("error.not_invited", field="department", code=code)
     ctx.w.emit("meeting.attendance", meeting_id, {"id": meeting_id, "code": code, "present": present})
+
+
+def record_attendance(ctx: Ctx, meeting_id: str, present: dict[str, bool]) -> None:
+    """Attendance of several departments at once, in one transaction."""
+    for code, here in present.items():
+        attendance(ctx, meeting_id, code, present=here)
 
 
 def decide(
