@@ -122,7 +122,7 @@ class FormDialog(ModalScreen[ResultT]):
     def _widget(self, spec: FieldSpec) -> Widget:
         wid = f"f-{spec.name}"
         if spec.kind == "choice":
-            initial: Any = spec.value or Select.BLANK
+            initial: Any = spec.value or Select.NULL
             select: Select[str] = Select(
                 list(spec.choices),
                 prompt=spec.placeholder or t("form.choose"),
@@ -156,7 +156,7 @@ class FormDialog(ModalScreen[ResultT]):
         if isinstance(widget, Input):
             return widget.value.strip()
         if isinstance(widget, Select):
-            return "" if widget.value is Select.BLANK else str(widget.value)
+            return "" if widget.value is Select.NULL else str(widget.value)
         return ""
 
     def _convert(self, spec: FieldSpec, text: str) -> Any:

@@ -69,7 +69,7 @@ class IntakeDialog(FormDialog[str | None]):
     @on(Select.Changed, "#f-category")
     def _category_chosen(self, event: Select.Changed) -> None:
         note = self.query_one("#intake-proposal", Static)
-        spec = self.categories.get(str(event.value)) if event.value is not Select.BLANK else None
+        spec = self.categories.get(str(event.value)) if event.value is not Select.NULL else None
         if spec is None:
             note.update(t("dialog.intake_pick_category"))
             return

@@ -1,0 +1,46 @@
+"""Helpers of the dispatch Pilot tests: waiting on workers (never on time) and reading what
+the operator sees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.widgets import ListView
+
+from screens.case_detail import CaseDetailScreen, CheckinItem
+
+
+async def until(app: App[Any], pilot: Any, condition: Callable[[], bool], what: str = "") -> None:
+    """Let workers and messages run until ``condition`` holds (bounded, no sleeping)."""
+    for _ in range(200):
+        if condition():
+            return
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what or condition}")
+
+
+def notices(app: App[Any]) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def detail_screen(app: App[Any]) -> CaseDetailScreen:
+    screen = app.screen
+    assert isinstance(screen, CaseDetailScreen), screen
+    return screen
+
+
+def checkin_items(app: App[Any]) -> list[CheckinItem]:
+    return list(detail_screen(app).query(CheckinItem))
+
+
+def checkin_texts(app: App[Any]) -> list[str]:
+    return [str(item.query_one("Label").render()) for item in checkin_items(app)]
+
+
+def selected_department(app: App[Any]) -> str:
+    item = detail_screen(app).query_one("#case-checkins", ListView).highlighted_child
+    assert isinstance(item, CheckinItem)
+    return item.checkin.department_code
