@@ -6,6 +6,7 @@ Each step is frozen SQL: once released, a step never changes; a new version adds
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 V1 = """
 CREATE TABLE department (
@@ -389,16 +390,37 @@ def version_of(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def statements(script: str) -> Iterator[str]:
+    """The statements of a step one by one (``complete_statement`` knows trigger bodies)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                yield pending
+            pending = ""
+
+
 def upgrade(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the file up to ``target``, one step per transaction; returns the version reached."""
+    """Bring the file up to ``target``, one step per transaction; returns the version reached.
+
+    The version is read again inside each step's write lock: two programs opening a new
+    file at once would otherwise both run the same step.
+    """
     current = version_of(conn)
     if current > SCHEMA_VERSION:
         raise SchemaTooNew(current)
     for version in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{STEPS[version - 1]}\nPRAGMA user_version = {version};\nCOMMIT;"
-            )
+            found = version_of(conn)
+            if found > SCHEMA_VERSION:
+                raise SchemaTooNew(found)
+            if found < version:
+                for statement in statements(STEPS[version - 1]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
