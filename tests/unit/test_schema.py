@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers the tables in the metadata)
+from data import schema
 from data.commands.cases import blow_whistle, receive_case, transition
 from data.commands.common import Ctx, Rules
 from data.commands.reference import add_operator, register_station, seed_catalogue
@@ -146,3 +147,36 @@ def test_the_final_schema_has_every_column_of_the_models(sync_service: SyncServi
 @pytest.mark.parametrize("step", sorted(FROZEN))
 def test_released_core_steps_are_frozen(step: int) -> None:
     assert _step_digest(step) == FROZEN[step]
+
+
+def test_steps_run_statement_by_statement_as_a_script_would(tmp_path: Path) -> None:
+    by_statement = sqlite3.connect(":memory:", isolation_level=None)
+    upgrade(by_statement)
+    as_script = sqlite3.connect(":memory:", isolation_level=None)
+    for step in STEPS:
+        as_script.executescript(step)
+    query = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    assert by_statement.execute(query).fetchall() == as_script.execute(query).fetchall()
+
+
+def test_a_step_another_program_already_ran_is_not_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two programs open a new file at once: both read version 0, one upgrades first."""
+    path = tmp_path / "raced.db"
+    first = sqlite3.connect(path, isolation_level=None)
+    assert upgrade(first) == SCHEMA_VERSION
+    second = sqlite3.connect(path, isolation_level=None)
+    real = schema.version_of
+    reads: list[int] = []
+
+    def stale_first_read(conn: sqlite3.Connection) -> int:
+        reads.append(0)
+        return 0 if len(reads) == 1 else real(conn)
+
+    monkeypatch.setattr(schema, "version_of", stale_first_read)
+    assert upgrade(second) == SCHEMA_VERSION  # believes it starts at 0; must run no step again
+    assert real(second) == SCHEMA_VERSION
+    assert not second.in_transaction
+    first.close()
+    second.close()
