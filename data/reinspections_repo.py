@@ -15,7 +15,7 @@ from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import aliased
 
 from data.catalogue import CATEGORY_BY_CODE
-from data.handlers.common import CASE, CHECKIN, REINSPECTION, table
+from data.handlers.common import CASE, CHECKIN, OPERATOR, REINSPECTION, table
 from models.enums import CaseStatus, CheckInStatus, ReinspectionKind, ReinspectionResult
 from models.errors import NotFound
 from models.i18n import language, t
@@ -136,6 +136,13 @@ def for_case(conn: Connection, case_id: str, today: date) -> list[ReinspectionRo
     """The case's re-inspections, and the one that reopened it when it is a relapse case."""
     query = _query().where((REINSPECTION.c.case_id == case_id) | (REINSPECTION.c.relapse_case_id == case_id))
     return sorted((_row(r, today) for r in conn.execute(query)), key=lambda r: r.scheduled_at)
+
+
+def operator_role(conn: Connection, name: str | None) -> str | None:
+    if not name:
+        return None
+    role: str | None = conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == name)).scalar()
+    return role
 
 
 def case_numbers(conn: Connection, case_ids: list[str]) -> dict[str, str]:

@@ -213,4 +213,68 @@ _SCREEN: dict[str, tuple[str, str]] = {
     ),
 }
 
-STRINGS: dict[str, tuple[str, str]] = {**_AGENDA, **_REINSPECTION, **_ERRORS, **_MINUTES, **_CLI, **_SCREEN}
+_SCHEDULE: dict[str, tuple[str, str]] = {
+    "key.reinspect_record": ("登记结果", "Record result"),
+    "key.reinspect_open": ("查看案件", "Open case"),
+    "key.reinspect_group": ("分组", "Group"),
+    "key.reinspect_draw": ("不定期抽查", "Random draw"),
+    "cmd.reinspect_group": ("回头看: 切换分组", "Re-inspection: change grouping"),
+    "cmd.reinspect_draw": ("回头看: 不定期抽查", "Re-inspection: random draw"),
+    "reinspect.col.bucket": ("状态", "Due"),
+    "reinspect.col.due": ("到期", "On"),
+    "reinspect.col.number": ("案件编号", "Case"),
+    "reinspect.col.category": ("类别", "Category"),
+    "reinspect.col.community": ("社区", "Community"),
+    "reinspect.col.kind": ("方式", "Kind"),
+    "reinspect.col.result": ("结果", "Result"),
+    "reinspect.col.relapse": ("重开新案", "Reopened as"),
+    "reinspect.days_late": ("{label}{n}天", "{label} {n}d"),
+    "reinspect.kind_seed": ("{kind}#{seed}", "{kind} #{seed}"),
+    "reinspect.group": ("▸ {name}（{n} 件，逾期 {overdue}）", "▸ {name} ({n}, {overdue} overdue)"),
+    "reinspect.grouping": ("分组：{name}", "grouped: {name}"),
+    "reinspect.group_by.none": ("不分组", "none"),
+    "reinspect.group_by.community": ("按社区", "by community"),
+    "reinspect.group_by.category": ("按类别", "by category"),
+    "reinspect.last_draw": (
+        "最近抽查：{at} 种子 {seed}，抽中 {n}/{of} 件",
+        "Last draw: {at}, seed {seed}, {n} of {of} drawn",
+    ),
+    "reinspect.empty": ("没有待查或近期完成的回头看。", "Nothing to re-inspect and nothing done lately."),
+    "reinspect.recorded": (
+        "结果：{result}　核查人：{inspector}　备注：{notes}",
+        "Result: {result} · inspector {inspector} · {notes}",
+    ),
+    "reinspect.reopened": (
+        "反弹已重开为新案 {number}（回车查看）",
+        "Reopened as case {number} (enter opens it)",
+    ),
+    "reinspect.relapse_notice": (
+        "反弹：已重开为新案，回到待派遣队列，计入返工。",
+        "Relapse: reopened as a new case in the queue, counted as rework.",
+    ),
+    "reinspect.drawn": ("已抽查：种子 {seed}，抽中 {n} 件", "Drawn with seed {seed}: {n} cases"),
+    "reinspect.form.result": ("结果", "Result"),
+    "reinspect.form.notes": ("备注", "Notes"),
+    "reinspect.form.result_title": ("回头看结果：{subject}", "Re-inspection result: {subject}"),
+    "reinspect.form.result_hint": (
+        "反弹将重开为新案并计入返工 · ctrl+s 确定 · esc 取消",
+        "a relapse reopens a new case and counts as rework · ctrl+s submit · esc cancel",
+    ),
+    "reinspect.form.seed": ("随机种子", "Seed"),
+    "reinspect.form.rate": ("抽样比例", "Rate"),
+    "reinspect.form.draw_title": ("不定期抽查（近七天结案）", "Random spot check (last week's closures)"),
+    "reinspect.form.draw_hint": (
+        "种子与抽样结果一并留痕，可据此复核 · ctrl+s 确定 · esc 取消",
+        "the seed is recorded with the draw, so it can be checked · ctrl+s submit · esc cancel",
+    ),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    **_AGENDA,
+    **_REINSPECTION,
+    **_ERRORS,
+    **_MINUTES,
+    **_CLI,
+    **_SCREEN,
+    **_SCHEDULE,
+}

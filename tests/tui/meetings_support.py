@@ -43,11 +43,11 @@ def meeting_station(tmp_path: Path) -> Station:
     return st
 
 
-def closed_station(tmp_path: Path, count: int = 3) -> Station:
-    """``count`` street-vending cases handled by 城管 and closed 8 days before NOW (due 1 day
-    ago), and one noise case closed today (due in 14 days)."""
+def closed_station(tmp_path: Path, count: int = 3, days_ago: int = 0) -> Station:
+    """``count`` street-vending cases handled by 城管 and closed ``days_ago`` days before NOW
+    (re-inspected 7 days after), and one noise case closed at NOW (14 days after)."""
     st = Station(tmp_path / "schedule.db", FrozenClock(NOW))
-    closed_at = NOW - timedelta(days=8)
+    closed_at = NOW - timedelta(days=days_ago)
     for i in range(count):
         name = f"closed{i}"
         st.case(

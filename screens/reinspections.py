@@ -1,0 +1,297 @@
+"""View 4, the 回头看 schedule: due today, this week, overdue and done, by community or by
+category, overdue first and red; results recorded here, and a supervisor's random draw."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.widgets import DataTable, Static
+
+from data.commands.reinspections import record_result, supervised_draw
+from data.reinspections_repo import Draw, ReinspectionRow, draws, operator_role, schedule
+from models.enums import ReinspectionKind, Role
+from models.i18n import label, t
+from models.reinspection import BUCKET_ORDER, ReinspectionBucket
+from screens.base import PaletteCommand, ViewScreen
+from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
+from tui.bindings import KeySpec, for_scope
+from tui.messages import Tick
+
+SCHEDULE_KEYS = [
+    KeySpec("reinspect.record", "r", "record", "key.reinspect_record"),
+    KeySpec("reinspect.open", "o", "open_row_case", "key.reinspect_open"),
+    KeySpec("reinspect.group", "g", "cycle_group", "key.reinspect_group"),
+    KeySpec("reinspect.draw", "D", "draw", "key.reinspect_draw", key_display="D"),
+]
+GROUPS = ("none", "community", "category")
+GROUP_PREFIX = "group:"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rows: list[ReinspectionRow]
+    draws: list[Draw]
+    role: str | None
+
+
+def load(conn: Any, today: date, now: Any, operator: str | None) -> Loaded:
+    return Loaded(schedule(conn, today, now), draws(conn)[:1], operator_role(conn, operator))
+
+
+def group_of(row: ReinspectionRow, grouping: str) -> str:
+    return {"community": row.community, "category": row.category_name}.get(grouping, "")
+
+
+def arrange(rows: list[ReinspectionRow], grouping: str) -> list[tuple[str, list[ReinspectionRow]]]:
+    """Rows in groups; groups with overdue work first, then by name. Rows keep their order
+    (overdue first) inside a group."""
+    if grouping == "none":
+        return [("", rows)]
+    groups: dict[str, list[ReinspectionRow]] = {}
+    for row in rows:
+        groups.setdefault(group_of(row, grouping), []).append(row)
+    return sorted(groups.items(), key=lambda kv: (BUCKET_ORDER.index(kv[1][0].bucket), kv[0]))
+
+
+class ScheduleTable(DataTable[Any]):
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "schedule--overdue",
+        "schedule--done",
+        "schedule--group",
+    }
+
+
+class ReinspectionsScreen(ViewScreen):
+    VIEW_ID = "reinspections"
+    CSS_PATH = "meetings.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = for_scope("reinspections", SCHEDULE_KEYS)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ReinspectionRow] = []
+        self.keys: list[str] = []
+        self.last_draw: Draw | None = None
+        self.role: str | None = None
+        self.grouping = "none"
+        self.loaded_day: date | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="schedule-head")
+        yield ScheduleTable(id="schedule", cursor_type="row")
+        yield Static("", id="schedule-detail")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#schedule", DataTable)
+        cols = ("bucket", "due", "number", "category", "community", "kind", "result", "relapse")
+        table.add_columns(*(t(f"reinspect.col.{c}") for c in cols))
+        table.focus()
+        super().on_mount()
+
+    @property
+    def today(self) -> date:
+        return self.desk.now().astimezone(self.desk.settings.tz).date()
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self.read(load, self.today, self.desk.now(), self.desk.operator, on_done=self._loaded)
+
+    def on_tick(self, message: Tick) -> None:
+        super().on_tick(message)
+        # buckets are by day: past midnight, what was due today is overdue
+        if (
+            self.loaded_day is not None
+            and message.now.astimezone(self.desk.settings.tz).date() != self.loaded_day
+        ):
+            self.loaded_day = None
+            self.refresh_data()
+
+    def _loaded(self, loaded: Loaded) -> None:
+        self.loaded_day = self.today
+        self.rows = loaded.rows
+        self.last_draw = loaded.draws[0] if loaded.draws else None
+        self.role = loaded.role
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#schedule", DataTable)
+        current = self.keys[table.cursor_row] if self.keys and table.cursor_row < len(self.keys) else None
+        table.clear()
+        self.keys = []
+        overdue = self._style("schedule--overdue")
+        muted = self._style("schedule--done")
+        heading = self._style("schedule--group")
+        today = self.today
+        for name, rows in arrange(self.rows, self.grouping):
+            if name:
+                late = sum(r.bucket is ReinspectionBucket.OVERDUE for r in rows)
+                text = t("reinspect.group", name=name, n=len(rows), overdue=late)
+                table.add_row(Text(text, style=heading), *([""] * 7), key=GROUP_PREFIX + name)
+                self.keys.append(GROUP_PREFIX + name)
+            for row in rows:
+                style = overdue if row.bucket is ReinspectionBucket.OVERDUE else None
+                if row.bucket is ReinspectionBucket.DONE:
+                    style = muted
+                table.add_row(*(Text(c, style=style or "") for c in self._cells(row, today)), key=row.id)
+                self.keys.append(row.id)
+        if current in self.keys:
+            table.move_cursor(row=self.keys.index(current))
+        self._show_head()
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _style(self, name: str) -> Style:
+        return self.query_one(ScheduleTable).get_component_rich_style(name, partial=True)
+
+    def _cells(self, row: ReinspectionRow, today: date) -> tuple[str, ...]:
+        bucket = label(row.bucket)
+        if row.bucket is ReinspectionBucket.OVERDUE:
+            bucket = t("reinspect.days_late", label=bucket, n=row.days_late(today))
+        kind = label(row.kind)
+        if row.kind is ReinspectionKind.RANDOM and row.draw_seed is not None:
+            kind = t("reinspect.kind_seed", kind=kind, seed=row.draw_seed)
+        result = f"{label(row.result)} {row.inspector or ''}".strip() if row.result else ""
+        return (
+            bucket,
+            row.due_on.strftime("%m-%d"),
+            row.case_number,
+            row.category_name,
+            row.community,
+            kind,
+            result,
+            row.relapse_case_number or "",
+        )
+
+    def _show_head(self) -> None:
+        counts = Counter(r.bucket for r in self.rows)
+        parts = [f"{label(b)} {counts.get(b, 0)}" for b in BUCKET_ORDER]
+        line = (
+            " · ".join(parts) + "  " + t("reinspect.grouping", name=t(f"reinspect.group_by.{self.grouping}"))
+        )
+        draw = self.last_draw
+        if draw is not None:
+            at = draw.at.astimezone(self.desk.settings.tz).strftime("%m-%d")
+            line += "\n" + t(
+                "reinspect.last_draw", at=at, seed=draw.seed, n=len(draw.drawn), of=len(draw.population)
+            )
+        head = self.query_one("#schedule-head", Static)
+        head.update(line)
+        head.set_class(counts.get(ReinspectionBucket.OVERDUE, 0) > 0, "-overdue")
+
+    def _show_detail(self) -> None:
+        row = self.row
+        detail = self.query_one("#schedule-detail", Static)
+        if row is None:
+            detail.update(t("reinspect.empty") if not self.rows else "")
+            return
+        lines = [f"{row.case_number}  {label(row.case_status)}  {row.community} {row.address}"]
+        if row.result is not None:
+            lines.append(
+                t(
+                    "reinspect.recorded",
+                    result=label(row.result),
+                    inspector=row.inspector or "—",
+                    notes=row.notes or "—",
+                )
+            )
+        if row.relapse_case_number:
+            lines.append(t("reinspect.reopened", number=row.relapse_case_number))
+        detail.update("\n".join(lines))
+
+    @property
+    def row(self) -> ReinspectionRow | None:
+        table = self.query_one("#schedule", DataTable)
+        if not self.keys or table.cursor_row >= len(self.keys):
+            return None
+        key = self.keys[table.cursor_row]
+        return next((r for r in self.rows if r.id == key), None)
+
+    @on(DataTable.RowHighlighted, "#schedule")
+    def _moved(self) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#schedule")
+    def _selected(self) -> None:
+        row = self.row
+        if row is None:
+            return
+        if row.result is None:
+            self.action_record()
+        else:
+            self.action_open_row_case()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "record":
+            return self.row is not None and self.row.result is None
+        if action == "open_row_case":
+            return self.row is not None
+        if action == "draw":
+            return self.role == Role.SUPERVISOR.value
+        return True
+
+    def action_record(self) -> None:
+        row = self.row
+        if row is None or row.result is not None:
+            return
+        dialog = ResultDialog(
+            f"{row.case_number} {row.community}{row.address}",
+            self.desk.operator or "",
+            submit=lambda values, done, error: self.run_command(
+                record_result, row.id, on_done=done, on_error=error, **values
+            ),
+        )
+        self.app.push_screen(dialog, self._recorded)
+
+    def _recorded(self, reopened: str | None) -> None:
+        if reopened:
+            self.notify(t("reinspect.relapse_notice"), severity="warning")
+        self.refresh_data()
+
+    def action_open_row_case(self) -> None:
+        row = self.row
+        if row is not None:
+            self.open_case(row.relapse_case_id or row.case_id)
+
+    def action_cycle_group(self) -> None:
+        self.grouping = GROUPS[(GROUPS.index(self.grouping) + 1) % len(GROUPS)]
+        self._fill()
+
+    def action_draw(self) -> None:
+        rate = self.desk.settings.random_sample_rate
+
+        def submit(values: dict[str, Any], done: Callable[[Any], None], error: Callable[..., None]) -> None:
+            self.run_command(
+                supervised_draw,
+                on_done=lambda chosen: done((values["seed"], chosen)),
+                on_error=error,
+                **values,
+            )
+
+        self.app.push_screen(DrawDialog(secrets.randbelow(2**31), rate, submit=submit), self._drawn)
+
+    def _drawn(self, result: tuple[int, list[str]] | None) -> None:
+        if result:
+            seed, chosen = result
+            self.notify(t("reinspect.drawn", seed=seed, n=len(chosen)))
+            self.refresh_data()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands: list[PaletteCommand] = [
+            (t("cmd.reinspect_group"), t("key.reinspect_group"), self.action_cycle_group)
+        ]
+        if self.role == Role.SUPERVISOR.value:
+            commands.append((t("cmd.reinspect_draw"), t("key.reinspect_draw"), self.action_draw))
+        return commands
