@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.color import Color
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from data.db import open_sync
 from data.verify import verify
@@ -47,7 +47,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         assert proposal == "处置时限 4 工作小时；建议部门：城管执法队、市场监管所、公安派出所"
         await pilot.press("tab", *"东四社区", "enter", *"东四北大街12号", "enter")
         await pilot.press(*"早高峰路口流动摊贩占道", "enter", *"王女士", "enter", *"13812345678", "enter")
-        assert app.screen.query_one("#f-reporter_phone").value == "138****5678"
+        assert app.screen.query_one("#f-reporter_phone", Input).value == "138****5678"
         await pilot.press("ctrl+s")
         await until(app, pilot, lambda: getattr(app.screen, "detail", None) is not None, "case detail")
         detail = detail_screen(app).detail
