@@ -286,6 +286,27 @@ class Demo:
                 when,
                 self.arrival(sim, code, person),
             )
+        if arrived > 1:
+            # the first to arrive has recorded what it did and stays until the case is done
+            action, result = self.rng.choice(ACTIONS)
+            first = codes[0]
+            yield (
+                self.now - self.minutes(1, 5),
+                lambda ctx: ci.act(ctx, sim.checkins[first], action=action, result=result),
+            )
+
+    def fresh_story(self, minutes_ago: float, fed_back: bool) -> Story:
+        """A case taken in moments ago (接收), or one whose result was just reported (已反馈)."""
+        sim = CaseSim()
+        received = self.now - timedelta(minutes=minutes_ago)
+        yield received, self.receive(sim)
+        if fed_back:
+            yield received + self.minutes(2, 8), self.act(sim, Action.TRIAGE)
+            yield received + self.minutes(10, 30), self.act(sim, Action.DISPATCH)
+            yield (
+                self.now - self.minutes(5, 30),
+                self.act(sim, Action.FEEDBACK, result=self.rng.choice(ACTIONS)[1], note=""),
+            )
 
     def arrival(self, sim: CaseSim, code: str, person: str) -> Step:
         return lambda ctx: ci.arrive(ctx, sim.checkins[code], person=person)
@@ -353,6 +374,9 @@ class Demo:
         for i in range(live):
             minutes, arrived = ((8, 1), (16, 0), (25, 1), (27, 0), (45, 1), (90, 2))[i % 6]
             yield self.live_story(minutes + self.rng.uniform(-1, 1), arrived)
+        for _ in range(max(2, self.options.cases // 100)):
+            yield self.fresh_story(self.rng.uniform(5, 40), fed_back=False)
+            yield self.fresh_story(self.rng.uniform(240, 480), fed_back=True)
         for at in self.weekly(0, 9, 30):
             yield self.meeting_story(at)
         for at in self.weekly(4, 16, 0):
