@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -72,3 +73,29 @@ def snapshot_of(path: Path) -> Snapshot:
 @pytest.fixture
 def snapshot() -> Callable[[Path], Snapshot]:
     return snapshot_of
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default demo, built once at NOW; copy it (``copy_db``) before changing it."""
+    from data.demo import DemoOptions, generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    svc = SyncService.open(path, Settings(station_id="ST-DEMO"), FrozenClock(NOW))
+    try:
+        generate(svc, DemoOptions())
+    finally:
+        svc.close()
+    return path
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A consistent copy of a closed or open database (sqlite3's backup API)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    os.chmod(target, 0o600)
+    return target

@@ -1,0 +1,123 @@
+"""``whistle demo``: a realistic station, in every state, with live clocks of every colour."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from data.catalogue import SOURCES
+from data.db import open_sync
+from data.demo import DemoOptions, generate
+from data.service import SyncService
+from data.settings import Settings
+from data.verify import verify
+from models.calendar import WorkCalendar
+from models.clock import FrozenClock
+from models.deadlines import Light, Unit, clock_state
+from models.enums import CaseStatus, CheckInStatus, ReinspectionResult
+from models.errors import DomainError
+from tests.unit.conftest import NOW, copy_db
+from tests.unit.support import CASE, new_case, one, rows
+
+SH = Settings().tz
+
+
+def _at(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
+
+
+def test_about_300_cases_over_the_last_90_days(demo_db: Path) -> None:
+    count = one(demo_db, "SELECT count(*) FROM case_file")[0]
+    assert 280 <= count <= 360
+    first, last = one(demo_db, "SELECT min(received_at), max(received_at) FROM case_file")
+    assert (NOW - _at(first)).days <= 90  # type: ignore[operator]
+    assert (NOW - _at(first)).days >= 80  # type: ignore[operator]
+    assert _at(last) <= NOW  # type: ignore[operator]
+
+
+def test_cases_in_every_state(demo_db: Path) -> None:
+    found = {r[0] for r in rows(demo_db, "SELECT DISTINCT status FROM case_file")}
+    assert found == {s.value for s in CaseStatus}
+
+
+def test_every_source_and_about_ten_communities(demo_db: Path) -> None:
+    sources = {r[0] for r in rows(demo_db, "SELECT DISTINCT source FROM case_file")}
+    assert sources == {s.code for s in SOURCES}
+    communities = one(demo_db, "SELECT count(DISTINCT community) FROM case_file")[0]
+    assert 8 <= communities <= 14
+
+
+def test_check_ins_in_every_state(demo_db: Path) -> None:
+    found = {r[0] for r in rows(demo_db, "SELECT DISTINCT status FROM checkin")}
+    assert found == {s.value for s in CheckInStatus}
+
+
+def test_running_check_in_clocks_are_green_yellow_and_red_at_the_demo_moment(demo_db: Path) -> None:
+    calendar = WorkCalendar()
+    lights = set()
+    running = rows(demo_db, "SELECT * FROM clock WHERE kind = 'checkin' AND stopped_at IS NULL")
+    for c in running:
+        state = clock_state(
+            started_at=_at(c["started_at"]),  # type: ignore[arg-type]
+            deadline=_at(c["deadline"]),  # type: ignore[arg-type]
+            now=NOW,
+            unit=Unit(c["limit_unit"]),
+            cal=calendar,
+            tz=SH,
+            paused_minutes=c["paused_minutes"],
+            paused_at=_at(c["paused_at"]),
+        )
+        lights.add(state.light)
+    assert lights == {Light.GREEN, Light.YELLOW, Light.RED}
+
+
+def test_meetings_and_reinspections_of_every_result(demo_db: Path) -> None:
+    assert one(demo_db, "SELECT count(*) FROM meeting WHERE status = 'done'")[0] >= 10
+    assert one(demo_db, "SELECT count(*) FROM agenda_item WHERE decision IS NOT NULL")[0] > 0
+    results = {
+        r[0] for r in rows(demo_db, "SELECT DISTINCT result FROM reinspection WHERE result IS NOT NULL")
+    }
+    assert results == {r.value for r in ReinspectionResult}
+    kinds = {r[0] for r in rows(demo_db, "SELECT DISTINCT kind FROM reinspection")}
+    assert kinds == {"scheduled", "random"}
+    assert one(demo_db, "SELECT count(*) FROM reinspection WHERE result IS NULL")[0] > 0
+    relapsed = one(demo_db, "SELECT count(*) FROM case_file WHERE reopened_from IS NOT NULL")[0]
+    assert relapsed == one(demo_db, "SELECT count(*) FROM case_file WHERE status = 'relapsed'")[0]
+
+
+def test_reporters_phones_are_kept_as_personal_data(demo_db: Path) -> None:
+    with_phone = one(demo_db, "SELECT count(*) FROM case_file WHERE reporter_phone IS NOT NULL")[0]
+    assert with_phone > 50
+    leaked = one(demo_db, "SELECT count(*) FROM event WHERE payload LIKE '%reporter_phone\":\"1%'")[0]
+    assert leaked == 0
+
+
+def test_the_demo_verifies(demo_db: Path) -> None:
+    engine = open_sync(demo_db, writer=False)
+    try:
+        report = verify(engine)
+    finally:
+        engine.dispose()
+    assert report.ok, report.problems
+    assert report.events == one(demo_db, "SELECT count(*) FROM event")[0]
+
+
+def test_the_demo_refuses_a_database_that_has_cases(demo_db: Path, tmp_path: Path) -> None:
+    path = copy_db(demo_db, tmp_path / "copy.db")
+    svc = SyncService.open(path, Settings(station_id="ST-DEMO"), FrozenClock(NOW))
+    before = one(path, "SELECT count(*) FROM event")[0]
+    try:
+        with pytest.raises(DomainError) as refused:
+            generate(svc, DemoOptions(cases=5))
+    finally:
+        svc.close()
+    assert "空库" in str(refused.value)
+    assert one(path, "SELECT count(*) FROM event")[0] == before
+
+
+def test_one_case_is_enough_to_refuse(sync_service: SyncService) -> None:
+    new_case(sync_service.run, **CASE)
+    with pytest.raises(DomainError, match="演示数据只写入空库"):
+        generate(sync_service, DemoOptions(cases=5))
