@@ -24,6 +24,7 @@ from data.commands.common import Ctx
 from data.commands.sync import record_refusal
 from data.eventlog import EVENT, EventWriter, head_of, store
 from data.handlers import HANDLERS
+from data.handlers.common import STATION
 from data.schema import SCHEMA_VERSION
 from data.sync import bundle
 from data.sync.bundle import BundleRefused
@@ -91,6 +92,14 @@ def check(conn: Connection, raw: bytes) -> Checked:
     if not 1 <= m["schema_version"] <= SCHEMA_VERSION:
         raise BundleRefused("sync.refuse.schema_version", found=m["schema_version"], known=SCHEMA_VERSION)
     public = conn.execute(select(TRUST.c.public_key).where(TRUST.c.station_id == opened.station)).scalar()
+    if public is None:
+        # A station's own bundles come back (from a stick, from the district): check them
+        # against its own key, then find every event already held.
+        public = conn.execute(
+            select(STATION.c.public_key).where(
+                (STATION.c.id == opened.station) & STATION.c.is_local.is_(True)
+            )
+        ).scalar()
     if public is None:
         raise BundleRefused("sync.refuse.unknown_station", station=opened.station)
     if not opened.signature:
