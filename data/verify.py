@@ -141,26 +141,32 @@ def _rows(conn: Connection, tbl: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
 
 def check_replay(conn: Connection, report: Report) -> None:
     memory = _memory_engine()
-    with memory.begin() as replay:
-        for row in _events(conn, ROWID_ORDER):
-            apply_event(replay, record_from_row(row))
-        for tbl in REPLAYED:
-            actual, wanted = _rows(conn, tbl), _rows(replay, tbl)
-            for (a_key, a), (w_key, w) in _zip_all(actual, wanted):
-                if a != w:
-                    key = a_key if a_key is not None else w_key
+    try:
+        with memory.begin() as replay:
+            for row in _events(conn, ROWID_ORDER):
+                apply_event(replay, record_from_row(row))
+            for tbl in REPLAYED:
+                key = _first_difference(_rows(conn, tbl), _rows(replay, tbl))
+                if key is not None:
                     report.problems.append(_differs(conn, tbl.name, key))
                     return
-    memory.dispose()
+    finally:
+        memory.dispose()
 
 
-def _zip_all(a: Iterator[Any], b: Iterator[Any]) -> Iterator[tuple[Any, Any]]:
-    missing = (None, None)
-    while True:
-        x, y = next(a, missing), next(b, missing)
-        if x is missing and y is missing:
-            return
-        yield x, y
+def _first_difference(actual: Iterator[Any], wanted: Iterator[Any]) -> tuple[Any, ...] | None:
+    """The key of the first row that differs, is missing or is extra; both sides come in key
+    order, so they are merged by key (a removed row must not shift the comparison)."""
+    a, w = next(actual, None), next(wanted, None)
+    while a is not None or w is not None:
+        if a is not None and (w is None or a[0] < w[0]):
+            return a[0]  # a row no event made
+        if w is not None and (a is None or w[0] < a[0]):
+            return w[0]  # a row the events made, now gone
+        if a is not None and w is not None and a[1] != w[1]:
+            return a[0]
+        a, w = next(actual, None), next(wanted, None)
+    return None
 
 
 def _differs(conn: Connection, table: str, key: tuple[Any, ...] | None) -> str:
