@@ -129,15 +129,16 @@ def copy_cases(
 ) -> int:
     """Add ``count`` copies of finished cases; returns how many events were written."""
     written = 0
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         templates = _templates(conn, station_id)
         if not templates:
             return 0
-        seq, prev = head_of(conn, station_id)
         numbers = Numbers(conn, station_id, prefix, tz)
         events: list[dict[str, Any]] = []
         rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for done in range(1, count + 1):
+            if not events:  # each batch is its own write transaction: read the chain's head in it
+                seq, prev = head_of(conn, station_id)
             template = rng.choice(templates)
             copier = Copier(timedelta(weeks=rng.randint(1, 40)), numbers)
             received = template.received_at - copier.shift
@@ -171,6 +172,7 @@ def copy_cases(
             if done % FLUSH == 0 or done == count:
                 written += len(events)
                 _flush(conn, events, rows)
+                conn.commit()  # in batches, so the WAL stays small
                 events, rows = [], defaultdict(list)
                 if progress is not None:
                     progress.write(f"\r{done}/{count} …")
