@@ -25,6 +25,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_forms import AttendanceDialog, DecisionDialog
 from screens.fmt import LIGHT_CLASSES, clock_text, local, pad
 from screens.meeting_export import ExportFlow
+from screens.meetings import packed
 from tui.bindings import KeySpec, for_scope
 from tui.messages import Tick
 
@@ -124,10 +125,7 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
                 + "  "
                 + item_heading(self.index + 1, item)
             )
-            lines = item_lines(item, Stage.MINUTES)
-            self.query_one("#run-item", Static).update(
-                "\n".join(f"{pad(line.label, 10)}{line.value}" for line in lines)
-            )
+            self.query_one("#run-item", Static).update(packed(item_lines(item, Stage.MINUTES)))
         att = attendance_lines(view)
         self.query_one("#run-attendance", Static).update(
             "  ".join(f"{line.label}：{line.value}" for line in att)

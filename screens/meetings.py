@@ -13,6 +13,7 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Static
 
 from data.commands import meetings as mt
+from data.exports.minutes import Line, item_lines, stage_of
 from data.meetings_repo import AgendaRow, MeetingRow, MeetingView, find_cases, list_meetings, meeting_view
 from data.repo import departments
 from models.enums import AgendaReason, MeetingStatus, StationingMode
@@ -21,7 +22,6 @@ from screens.base import PaletteCommand, ViewScreen
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_add import AddItemDialog
 from screens.dialogs.meeting_forms import MeetingCreateDialog, TimeboxDialog
-from screens.fmt import pad
 from screens.meeting_export import ExportFlow
 from tui.bindings import KeySpec, for_scope
 
@@ -48,6 +48,25 @@ def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
         t("minutes.minutes", n=item.timebox_minutes),
         item.decision or "",
     )
+
+
+def packed(lines: tuple[Line, ...]) -> str:
+    """The item's lines for a short screen: the reason and the decision on lines of their
+    own, the short facts side by side."""
+    long = {t("minutes.reason"), t("minutes.decision")}
+    out: list[str] = []
+    short: list[str] = []
+    for line in lines:
+        if line.label in long:
+            if short:
+                out.append("　".join(short))
+                short = []
+            out.append(f"{line.label}：{line.value}")
+        else:
+            short.append(f"{line.label}：{line.value}")
+    if short:
+        out.append("　".join(short))
+    return "\n".join(out)
 
 
 class MeetingsScreen(ViewScreen, ExportFlow):
@@ -176,15 +195,12 @@ class MeetingsScreen(ViewScreen, ExportFlow):
         self.refresh_bindings()
 
     def _show_item(self) -> None:
-        from data.exports.minutes import item_lines, stage_of
-
         detail = self.query_one("#agenda-detail", Static)
         item = self.item
         if self.view is None or item is None:
             detail.update(t("meetings.empty_agenda") if self.view is not None else "")
             return
-        lines = item_lines(item, stage_of(self.view))
-        detail.update("\n".join(f"{pad(line.label, 10)}{line.value}" for line in lines))
+        detail.update(packed(item_lines(item, stage_of(self.view))))
 
     @on(DataTable.RowHighlighted, "#meeting-list")
     def _meeting_moved(self) -> None:

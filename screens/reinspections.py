@@ -24,6 +24,7 @@ from models.i18n import label, t
 from models.reinspection import BUCKET_ORDER, ReinspectionBucket
 from screens.base import PaletteCommand, ViewScreen
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
+from screens.fmt import pad
 from tui.bindings import KeySpec, for_scope
 from tui.messages import Tick
 
@@ -34,7 +35,20 @@ SCHEDULE_KEYS = [
     KeySpec("reinspect.draw", "D", "draw", "key.reinspect_draw", key_display="D"),
 ]
 GROUPS = ("none", "community", "category")
-GROUP_PREFIX = "group:"
+GROUP_CELLS = 14
+BUCKET_CELLS = 8
+CATEGORY_CELLS = 8
+COMMUNITY_CELLS = 10
+# (column, width in terminal cells); the result column takes what it needs
+COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("bucket", BUCKET_CELLS),
+    ("due", 5),
+    ("number", 14),
+    ("category", CATEGORY_CELLS),
+    ("community", COMMUNITY_CELLS),
+    ("kind", None),
+    ("result", None),
+)
 
 
 @dataclass(frozen=True)
@@ -91,10 +105,7 @@ class ReinspectionsScreen(ViewScreen):
         yield Static("", id="schedule-detail")
 
     def on_mount(self) -> None:
-        table = self.query_one("#schedule", DataTable)
-        cols = ("bucket", "due", "number", "category", "community", "kind", "result", "relapse")
-        table.add_columns(*(t(f"reinspect.col.{c}") for c in cols))
-        table.focus()
+        self.query_one("#schedule", DataTable).focus()
         super().on_mount()
 
     @property
@@ -126,23 +137,29 @@ class ReinspectionsScreen(ViewScreen):
     def _fill(self) -> None:
         table = self.query_one("#schedule", DataTable)
         current = self.keys[table.cursor_row] if self.keys and table.cursor_row < len(self.keys) else None
-        table.clear()
+        table.clear(columns=True)
+        grouped = self.grouping != "none"
+        if grouped:
+            table.add_column(t(f"reinspect.group_by.{self.grouping}"), width=GROUP_CELLS)
+        for name, width in COLUMNS:
+            table.add_column(t(f"reinspect.col.{name}"), width=width)
         self.keys = []
         overdue = self._style("schedule--overdue")
         muted = self._style("schedule--done")
         heading = self._style("schedule--group")
         today = self.today
         for name, rows in arrange(self.rows, self.grouping):
-            if name:
-                late = sum(r.bucket is ReinspectionBucket.OVERDUE for r in rows)
-                text = t("reinspect.group", name=name, n=len(rows), overdue=late)
-                table.add_row(Text(text, style=heading), *([""] * 7), key=GROUP_PREFIX + name)
-                self.keys.append(GROUP_PREFIX + name)
-            for row in rows:
+            late = sum(r.bucket is ReinspectionBucket.OVERDUE for r in rows)
+            caption = t("reinspect.group", name=name, n=len(rows), overdue=late)
+            first = Text(pad(caption, GROUP_CELLS), style=heading)
+            for index, row in enumerate(rows):
                 style = overdue if row.bucket is ReinspectionBucket.OVERDUE else None
                 if row.bucket is ReinspectionBucket.DONE:
                     style = muted
-                table.add_row(*(Text(c, style=style or "") for c in self._cells(row, today)), key=row.id)
+                cells = [Text(c, style=style or "") for c in self._cells(row, today)]
+                if grouped:
+                    cells.insert(0, first if index == 0 else Text(""))
+                table.add_row(*cells, key=row.id)
                 self.keys.append(row.id)
         if current in self.keys:
             table.move_cursor(row=self.keys.index(current))
@@ -156,20 +173,23 @@ class ReinspectionsScreen(ViewScreen):
     def _cells(self, row: ReinspectionRow, today: date) -> tuple[str, ...]:
         bucket = label(row.bucket)
         if row.bucket is ReinspectionBucket.OVERDUE:
-            bucket = t("reinspect.days_late", label=bucket, n=row.days_late(today))
-        kind = label(row.kind)
+            bucket = t("reinspect.days_late", n=row.days_late(today))
+        kind = t(f"reinspect.kind_short.{row.kind.value}")
         if row.kind is ReinspectionKind.RANDOM and row.draw_seed is not None:
             kind = t("reinspect.kind_seed", kind=kind, seed=row.draw_seed)
-        result = f"{label(row.result)} {row.inspector or ''}".strip() if row.result else ""
+        result = label(row.result) if row.result else ""
+        if row.relapse_case_number:
+            result = t("reinspect.result_reopened", result=result, number=row.relapse_case_number)
+        elif row.inspector:
+            result = f"{result} {row.inspector}"
         return (
-            bucket,
+            pad(bucket, BUCKET_CELLS),
             row.due_on.strftime("%m-%d"),
             row.case_number,
-            row.category_name,
-            row.community,
+            pad(row.category_name, CATEGORY_CELLS),
+            pad(row.community, COMMUNITY_CELLS),
             kind,
             result,
-            row.relapse_case_number or "",
         )
 
     def _show_head(self) -> None:
