@@ -82,6 +82,7 @@ class CaseSim:
     case_id: str = ""
     category: str = ""
     checkins: dict[str, str] = field(default_factory=dict)
+    relapse_id: str | None = None
 
 
 class Demo:
@@ -205,6 +206,12 @@ class Demo:
             return
         t += self.minutes(3, 90)
         yield t, self.act(sim, Action.TRIAGE)
+        if self.now - t < timedelta(days=2) and self.rng.random() < 0.3:
+            return  # still waiting for the desk to decide how to dispatch it
+        yield from self.handling(sim, t)
+
+    def handling(self, sim: CaseSim, t: datetime) -> Story:
+        """From triage to closure and 回头看; a relapse goes round again as its linked case."""
         done = t
         if self.rng.random() < 0.72:
             grade = Grade.URGENT if self.rng.random() < 0.35 else Grade.REGULAR
@@ -249,6 +256,9 @@ class Demo:
         due = done + timedelta(days=category.reinspect_days + self.rng.uniform(-3, 4))
         if self.rng.random() < 0.85:
             yield due, self.reinspect(sim)
+            if sim.relapse_id:
+                linked = CaseSim(case_id=sim.relapse_id, category=sim.category)
+                yield from self.handling(linked, due + self.minutes(10, 120))
 
     def reinspect(self, sim: CaseSim) -> Step:
         result = self.rng.choices(list(ReinspectionResult), weights=(84, 9, 7))[0]
@@ -261,7 +271,7 @@ class Demo:
                 )
             ).scalar()
             if item is not None:
-                ri.record_result(
+                sim.relapse_id = ri.record_result(
                     ctx,
                     item,
                     result=result,
