@@ -62,7 +62,7 @@ def rate(ctx: Ctx, checkin_id: str, *, rating: int, reason: str) -> None:
     checkin, _case = own_checkin(ctx, checkin_id)
     if checkin.status not in (C.ACTED, C.RELEASED):
         raise _refuse("error.rate_before_action", checkin)
-    if not isinstance(rating, int) or not 1 <= rating <= 5:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError("error.bad_rating", field="rating", value=rating)
     payload = {
         "id": checkin_id,
