@@ -80,10 +80,10 @@ class CaseDetailScreen(CheckinActions):
         with VerticalScroll(id="case-body"):
             yield Static(t("case.loading"), id="case-title")
             yield Static("", id="case-fields")
-            yield Static(t("case.clocks"), classes="section-title")
-            yield Vertical(id="case-clocks")
             yield Static(t("case.checkins"), classes="section-title")
             yield ListView(id="case-checkins")
+            yield Static(t("case.clocks"), classes="section-title")
+            yield Vertical(id="case-clocks")
             yield Static(t("case.timeline"), classes="section-title")
             yield Static("", id="case-timeline")
 
@@ -124,7 +124,8 @@ class CaseDetailScreen(CheckinActions):
         for header in self.query(DeskHeader):
             header.update_from_app()
         if not listing.has_focus and ids:
-            listing.focus()
+            # no scrolling on focus: the page opens at its top, the same way every time
+            listing.focus(scroll_visible=False)
         self.refresh_bindings()
 
     def on_tick(self, message: Tick) -> None:

@@ -1,0 +1,91 @@
+"""View 2, the check-in board: by department, live clocks, today's tallies, check-ins by key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Label, ListView
+
+from models.enums import CheckInStatus
+from screens.board import BoardScreen, DeptItem, SummonsItem
+from screens.case_detail import CaseDetailScreen
+from screens.dialogs.checkin import ArriveDialog
+from tests.tui.desk_support import SIZE, app_for, settle, station
+from tests.tui.dispatch_support import until
+
+
+def _board(app: object) -> BoardScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, BoardScreen), screen
+    return screen
+
+
+def _dept_line(board: BoardScreen, code: str) -> str:
+    item = next(i for i in board.query(DeptItem) if i.dept.code == code)
+    return str(item.query_one(Label).render())
+
+
+def _items_of(board: BoardScreen, code: str) -> list[SummonsItem]:
+    return [i for i in board.query(SummonsItem) if i.summons.clock.department_code == code]
+
+
+async def test_board_shows_departments_clocks_and_tallies(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await until(app, pilot, lambda: isinstance(app.screen, BoardScreen) and _board(app).board is not None)
+        board = _board(app)
+        assert [d.dept.code for d in board.query(DeptItem)][:3] == ["CGZF", "GA", "XF"]
+        assert _dept_line(board, "XF").startswith("消防救援站    来 0/1 迟 0 缺 0 超 1")
+        assert _dept_line(board, "CGZF").startswith("城管执法队    来 0/1 迟 0 缺 0 超 0")
+        (xf,) = _items_of(board, "XF")
+        text = str(xf.query_one(Label).render())
+        assert "SJ-2026-000004" in text and "紧急哨" in text and "超时 +10:00" in text
+        assert xf.has_class("-overdue")
+        (cgzf,) = _items_of(board, "CGZF")
+        assert "剩余 20:00" in str(cgzf.query_one(Label).render()) and cgzf.has_class("-ok")
+        summary = str(board.query_one("#board-summary").render())
+        assert summary == "今日 2026-03-10：召集 5 次，到场 0 次"
+
+        # arrive from the board: walk the cursor to the fire station's summons
+        listing = board.query_one("#board-list", ListView)
+        for _ in range(30):
+            item = listing.highlighted_child
+            if isinstance(item, SummonsItem) and item.summons.clock.department_code == "XF":
+                break
+            await pilot.press("j")
+        await pilot.press("a")
+        await until(app, pilot, lambda: isinstance(app.screen, ArriveDialog), "arrive dialog")
+        assert "将记为迟到 10 分钟" in str(app.screen.query_one("#arrive-late").render())
+        await pilot.press(*"赵站长", "enter")
+        await until(
+            app, pilot, lambda: _items_of(_board(app), "XF")[0].summons.status is CheckInStatus.ARRIVED
+        )
+        board = _board(app)
+        assert _dept_line(board, "XF").startswith("消防救援站    来 1/1 迟 1 缺 0 超 0")
+        assert "赵站长 迟到 10 分钟" in str(_items_of(board, "XF")[0].query_one(Label).render())
+        assert "消防救援站 到场，迟到 10 分钟。" in [str(n.message) for n in app._notifications]
+
+        # the release key is offered and refused with the rule's words
+        await pilot.press("l")
+        await until(app, pilot, lambda: any("事不完、人不撤" in str(n.message) for n in app._notifications))
+
+        await pilot.press("enter")
+        await until(app, pilot, lambda: isinstance(app.screen, CaseDetailScreen), "case detail")
+
+
+async def test_board_ticks_without_reading(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await until(app, pilot, lambda: isinstance(app.screen, BoardScreen) and _board(app).board is not None)
+        st.clock.advance(minutes=21)
+        app.tick()
+        await pilot.pause()
+        (cgzf,) = _items_of(_board(app), "CGZF")
+        assert "超时 +01:00" in str(cgzf.query_one(Label).render())
+        assert cgzf.has_class("-overdue")
