@@ -25,6 +25,8 @@ from models.ids import to_iso
 
 if TYPE_CHECKING:
     from data.service import SyncService
+    from data.settings import Settings
+    from models.clock import Clock
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -171,3 +173,26 @@ def export_bundle(
     }
     service.run(record_export, payload)
     return ExportResult(out, station, first, last, manifest["count"], file_sha, include_personal)
+
+
+def export_file(
+    db_path: Path,
+    settings: Settings,
+    clock: Clock,
+    operator: str,
+    out: Path,
+    *,
+    since: int | None = None,
+    include_personal: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """The export for the console's palette: blocking, so run it in a thread worker
+    (``@work(thread=True, exclusive=True, exit_on_error=False)``); ``progress`` is called
+    from that thread, so post a message from it rather than touching widgets."""
+    from data.service import SyncService
+
+    service = SyncService.open(db_path, settings, clock, operator)
+    try:
+        return export_bundle(service, out, since=since, include_personal=include_personal, progress=progress)
+    finally:
+        service.close()
