@@ -30,6 +30,7 @@ from data.sync import bundle
 from data.sync.bundle import BundleRefused
 from data.sync.keys import signature_ok
 from data.sync.tables import PENDING, TRUST
+from models.errors import DomainError
 from models.events import EventRecord
 
 if TYPE_CHECKING:
@@ -267,7 +268,12 @@ def import_bundle(service: SyncService, path: Path) -> ImportResult:
     """Import one bundle file. A refusal is recorded by one event and raised."""
     raw = b""
     try:
-        raw = read_bundle_file(path)
+        try:
+            raw = read_bundle_file(path)
+        except OSError as exc:
+            raise DomainError(
+                "sync.error.read_file", path=str(path), detail=exc.strerror or str(exc)
+            ) from exc
         with service.engine.begin() as conn:
             ctx = Ctx(EventWriter(conn, service.station_id, service.operator, service.clock), service.rules)
             return import_into(ctx, raw)

@@ -120,6 +120,7 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "The written file {path} failed its read-back check: {detail}",
     ),
     "sync.error.no_file": ("找不到文件：{path}", "No such file: {path}"),
+    "sync.error.read_file": ("无法读取文件 {path}：{detail}", "Cannot read the file {path}: {detail}"),
 }
 
 _CLI: dict[str, tuple[str, str]] = {

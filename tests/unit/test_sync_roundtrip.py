@@ -200,3 +200,27 @@ def test_the_chain_across_a_gap_is_checked_when_the_gap_is_filled(tmp_path: Path
         import_bundle(b, forged.path)
     assert exc.value.key == "sync.refuse.fork"
     assert verify(b.engine).ok
+
+
+def test_a_bundle_needing_another_stations_records_waits_for_them(tmp_path: Path) -> None:
+    """B whistles a department A added; C gets B's bundle first, then A's."""
+    from data.commands.reference import upsert_department
+
+    clock = FrozenClock(NOW)
+    a, b, c = (open_station(tmp_path, n, clock) for n in ("ST-A", "ST-B", "ST-C"))
+    trust_each_other([a, b, c])
+    a.run(upsert_department, code="RF", name="人防办")
+    from_a = export_bundle(a, tmp_path / "a.bundle")
+    import_bundle(b, from_a.path)
+    case_id = new_case(b)
+    b.run(transition, case_id, Action.TRIAGE)
+    b.run(blow_whistle, case_id, grade=Grade.REGULAR, departments=["RF"])
+    from_b = export_bundle(b, tmp_path / "b.bundle")
+
+    held = import_bundle(c, from_b.path)
+    assert held.outcome is Outcome.HELD and held.hold_reason == "depends" and held.missing == []
+    assert events_of(c, "ST-B") == []
+    released = import_bundle(c, from_a.path)
+    assert released.released == [("ST-B", from_b.first_seq, from_b.last_seq)]
+    assert events_of(c, "ST-B") == events_of(b, "ST-B", upto=from_b.last_seq)
+    assert verify(c.engine).ok
