@@ -91,6 +91,8 @@ class ViewScreen(Screen[None]):
             self.refresh_data()
 
     def on_service_ready(self, _message: ServiceReady) -> None:
+        for header in self.query(DeskHeader):
+            header.update_from_app()
         self.refresh_data()
 
     def on_data_changed(self, _message: DataChanged) -> None:

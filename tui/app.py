@@ -92,6 +92,7 @@ class WhistleApp(App[None]):
         self.announced: set[str] = set()
         self._announce_since: datetime | None = None
         self._polling = False
+        self._poll_again = False
         self.title = t("app.title")
         for view in VIEWS:
             self.add_mode(view.id, _view_factory(view))
@@ -171,30 +172,40 @@ class WhistleApp(App[None]):
         The next poll is scheduled only after this one finished, so slow reads never pile up.
         """
         service = self.service
-        if service is None or self._polling:
+        if service is None:
+            return
+        if self._polling:
+            # the poll under way may have read before the write that asks for this one
+            self._poll_again = True
             return
         self._polling = True
         try:
-            now = self.now()
-            full = self._announce_since is None
-            result = await service.db.run_read(queries.poll, now, None if full else self._announce_since)
-            changed = result.last_event != self.last_event
-            if changed and not full:
-                # another desk may have moved deadlines: look at every overdue check-in again
-                result = await service.db.run_read(queries.poll, now, None)
-            self._announce_since = now
-            self.overdue_count = result.overdue
-            fresh = [row for row in result.newly_overdue if row.checkin_id not in self.announced]
-            if fresh:
-                await self._announce(fresh)
-            if changed or fresh:
-                first = self.last_event < 0
-                self.last_event = result.last_event
-                # a check-in that just went overdue moves its case to the top of the queue
-                if not first:
-                    self.screen.post_message(DataChanged())
+            self._poll_again = True
+            while self._poll_again:
+                self._poll_again = False
+                await self._poll_step(service)
         finally:
             self._polling = False
+
+    async def _poll_step(self, service: Service) -> None:
+        now = self.now()
+        full = self._announce_since is None
+        result = await service.db.run_read(queries.poll, now, None if full else self._announce_since)
+        changed = result.last_event != self.last_event
+        if changed and not full:
+            # another desk may have moved deadlines: look at every overdue check-in again
+            result = await service.db.run_read(queries.poll, now, None)
+        self._announce_since = now
+        self.overdue_count = result.overdue
+        fresh = [row for row in result.newly_overdue if row.checkin_id not in self.announced]
+        if fresh:
+            await self._announce(fresh)
+        if changed or fresh:
+            first = self.last_event < 0
+            self.last_event = result.last_event
+            # a check-in that just went overdue moves its case to the top of the queue
+            if not first:
+                self.screen.post_message(DataChanged())
 
     async def _announce(self, rows: list[queries.OverdueCheckIn]) -> None:
         self.announced.update(row.checkin_id for row in rows)

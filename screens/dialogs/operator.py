@@ -31,6 +31,9 @@ class OperatorPicker(ModalScreen[str | None]):
             yield Static("", id="operator-error", classes="field-error")
             yield Static(t("operator.hint"), classes="dialog-hint")
 
+    def on_mount(self) -> None:
+        self.query_one("#operator-name", Input).focus()
+
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -158,7 +158,7 @@ class QueueView(ScrollView, can_focus=True):
                 self._loading = False
             self._apply(loaded)
 
-        self.run_worker(job, name="queue-window", group="queue-window", exclusive=True, exit_on_error=False)
+        self.run_worker(job, name="queue-window", group="queue-window", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
 
     def _apply(self, loaded: Snapshot) -> None:
         self.counts = loaded.window.counts

@@ -1,0 +1,158 @@
+"""The desk shell: views, header, help, palette, keymap, operator picker, several desks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from data.commands.cases import receive_case
+from data.settings import Settings
+from models.i18n import set_language
+from screens.dialogs.operator import OperatorPicker
+from screens.help import HelpScreen
+from screens.queue_filter import FilterDialog
+from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
+from tui.app import VIEWS
+from tui.config import AppConfig, build_app
+from tui.messages import Tick
+from tui.widgets.header import DeskHeader
+from tui.widgets.queue_view import QueueView
+
+
+def _label(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one(selector).render())
+
+
+async def test_keys_one_to_five_switch_views_and_the_header_follows(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.current_mode == "queue"
+        assert _label(app, "#hdr-view") == "队列"
+        for view in VIEWS:
+            await pilot.press(view.key)
+            await pilot.pause()
+            assert app.current_mode == view.id
+            assert app.screen.query(DeskHeader), f"{view.id} has the desk header"
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen.query_one(QueueView), QueueView)
+
+
+async def test_header_shows_station_operator_station_time_and_overdue_count(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.screen.post_message(Tick(NOW))
+        await pilot.pause()
+        assert _label(app, "#hdr-station") == "东四街道综合执法中心"
+        assert _label(app, "#hdr-operator") == "操作员 张三"
+        assert _label(app, "#hdr-clock") == "03-10 10:00:00"  # 02:00 UTC in Asia/Shanghai
+        assert _label(app, "#hdr-overdue") == "报到超时 2"
+        assert app.screen.query_one("#hdr-overdue").has_class("-overdue")
+
+
+async def test_help_lists_the_keys_of_the_screen_below(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = _label(app, "#help-keys")
+        for expected in ("搜索", "筛选", "帮助", "报表"):
+            assert expected in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_palette_offers_views_and_the_queue_commands(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        names = [name for name, _help, _cb in app.screen.palette_commands()]
+        assert "队列: 搜索" in names and "队列: 清除筛选" not in names
+        await pilot.press("colon")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"视图: 报表")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "reports"
+
+
+async def test_the_keymap_remaps_a_binding_by_id(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path), keymap={"queue.filter": "g"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert not isinstance(app.screen, FilterDialog)
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterDialog)
+
+
+async def test_without_an_operator_the_picker_asks_and_the_service_uses_the_answer(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = build_app(AppConfig(st.path, st.settings, st.clock, None, "zh"))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, OperatorPicker):
+                break
+        assert isinstance(app.screen, OperatorPicker)
+        await pilot.press(*"李四", "enter")
+        await settle(app, pilot)
+        assert app.service is not None and app.service.operator == "李四"
+        assert _label(app, "#hdr-operator") == "操作员 李四"
+
+
+async def test_english_interface(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = build_app(AppConfig(st.path, st.settings, st.clock, "Zhang", "en"))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert _label(app, "#hdr-operator") == "Operator Zhang"
+            assert "Case" in app.screen.query_one(QueueView).render_line(0).text
+    finally:
+        set_language("zh")
+
+
+async def test_a_write_on_one_desk_appears_on_another_after_its_poll(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    first, second = app_for(st), app_for(st)
+    async with first.run_test(size=SIZE) as p1, second.run_test(size=SIZE) as p2:
+        await settle(first, p1)
+        await settle(second, p2)
+        other = second.screen.query_one(QueueView)
+        assert other.counts.total == 4
+        assert first.service is not None and first.service is not second.service
+        # the first desk records a case through its own service (its own connections)
+        await first.service.run(
+            receive_case,
+            source="grid",
+            category="sanitation",
+            community="豆瓣社区",
+            address="豆瓣胡同 8 号",
+            description="垃圾桶满溢无人清运",
+        )
+        await second.poll_once()
+        await settle(second, p2)
+        assert other.counts.total == 5
+        # and a write from another process (the command line) as well
+        st.case("cli", at=NOW, description="井盖缺失存在安全隐患", category="sanitation")
+        await second.poll_once()
+        await settle(second, p2)
+        assert other.counts.total == 6
+
+
+def test_settings_keymap_is_the_only_remap_source() -> None:
+    # The keymap comes from Settings.keymap; a fresh Settings maps nothing.
+    assert Settings().keymap == {}
