@@ -119,7 +119,7 @@ class ViewScreen(Screen[None]):
             on_done(result)
 
         name = group or f"read-{getattr(fn, '__name__', 'query')}"
-        self.run_worker(job, name=name, group=name, exclusive=True, exit_on_error=False)
+        self.run_worker(job, name=name, group=name, exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
 
     def run_command(
         self,
@@ -153,7 +153,7 @@ class ViewScreen(Screen[None]):
             await self.desk.poll_once()
 
         name = f"cmd-{getattr(command, '__name__', 'command')}"
-        self.run_worker(job, name=name, group="command", exclusive=True, exit_on_error=False)
+        self.run_worker(job, name=name, group="command", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
 
     # -- navigation ----------------------------------------------------------------------------
 
