@@ -1,4 +1,5 @@
-"""``whistle demo``: a realistic station, in every state, with live clocks of every colour."""
+"""``whistle demo``: a realistic station, in every state, with live clocks of every colour.
+(That the demo verifies is checked through ``whistle verify`` in test_verify.py.)"""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from data.catalogue import SOURCES
-from data.db import open_sync
 from data.demo import DemoOptions, generate
 from data.service import SyncService
 from data.settings import Settings
-from data.verify import verify
 from models.calendar import WorkCalendar
 from models.clock import FrozenClock
 from models.deadlines import Light, Unit, clock_state
@@ -92,16 +91,6 @@ def test_reporters_phones_are_kept_as_personal_data(demo_db: Path) -> None:
     assert with_phone > 50
     leaked = one(demo_db, "SELECT count(*) FROM event WHERE payload LIKE '%reporter_phone\":\"1%'")[0]
     assert leaked == 0
-
-
-def test_the_demo_verifies(demo_db: Path) -> None:
-    engine = open_sync(demo_db, writer=False)
-    try:
-        report = verify(engine)
-    finally:
-        engine.dispose()
-    assert report.ok, report.problems
-    assert report.events == one(demo_db, "SELECT count(*) FROM event")[0]
 
 
 def test_the_demo_refuses_a_database_that_has_cases(demo_db: Path, tmp_path: Path) -> None:
