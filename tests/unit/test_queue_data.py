@@ -1,0 +1,102 @@
+"""The queue's read model: order, counts, filters and positions, on a temp database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from data.commands.cases import blow_whistle, transition
+from data.commands.checkins import arrive
+from data.queue import QueueFilter, position_of, queue_counts, queue_ids, queue_rows, queue_window
+from data.service import SyncService
+from models.clock import FrozenClock
+from models.enums import CaseStatus as S
+from models.enums import Grade
+from models.lifecycle import Action
+from tests.unit.conftest import NOW
+from tests.unit.support import case_in, new_case, one
+
+
+@pytest.fixture
+def queue(sync_service: SyncService, clock: FrozenClock, db_path):  # type: ignore[no-untyped-def]
+    run = sync_service.run
+    ids = {}
+    ids["old_triage"] = case_in(run, S.TRIAGE, community="史家社区")
+    clock.advance(minutes=5)
+    ids["regular"] = case_in(run, S.TRIAGE, category="cooking_fumes")
+    run(blow_whistle, ids["regular"], grade=Grade.REGULAR, departments=["STHJ"])
+    ids["urgent"] = case_in(run, S.TRIAGE, category="fire_hazard")
+    run(blow_whistle, ids["urgent"], grade=Grade.URGENT, departments=["XF", "GA"])
+    ids["closed"] = case_in(run, S.CLOSED)
+    ids["received"] = new_case(run, source="grid")
+    return ids
+
+
+def _ids(sync_service: SyncService, flt: QueueFilter, now) -> list[str]:  # type: ignore[no-untyped-def]
+    with sync_service.engine.connect() as conn:
+        counts = queue_counts(conn, now, flt)
+        return queue_ids(conn, now, flt, counts, 0, 100)
+
+
+def test_open_cases_by_nearest_deadline_then_oldest_without_one(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
+    order = _ids(sync_service, QueueFilter(), clock.now())
+    assert queue["closed"] not in order
+    # urgent check-ins in 30 min; the two street_vending cases' handling limit of 4 working
+    # hours (older first); the regular whistle's 24 h check-in last.
+    assert order == [queue["urgent"], queue["old_triage"], queue["received"], queue["regular"]]
+
+
+def test_an_overdue_check_in_comes_first_and_an_arrival_takes_it_out(
+    sync_service, queue, clock, db_path
+) -> None:  # type: ignore[no-untyped-def]
+    clock.advance(hours=2)
+    now = clock.now()
+    with sync_service.engine.connect() as conn:
+        counts = queue_counts(conn, now, QueueFilter())
+    assert counts.overdue == 1
+    assert _ids(sync_service, QueueFilter(), now)[0] == queue["urgent"]
+    for code in ("XF", "GA"):
+        checkin = one(
+            db_path, "SELECT id FROM checkin WHERE case_id = ? AND department_code = ?", queue["urgent"], code
+        )[0]
+        sync_service.run(arrive, checkin, person="王队")
+    with sync_service.engine.connect() as conn:
+        assert queue_counts(conn, now, QueueFilter()).overdue == 0
+
+
+def test_filters(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now()
+    assert _ids(sync_service, QueueFilter(department="XF"), now) == [queue["urgent"]]
+    assert _ids(sync_service, QueueFilter(grade="regular"), now) == [queue["regular"]]
+    assert _ids(sync_service, QueueFilter(source="grid"), now) == [queue["received"]]
+    assert _ids(sync_service, QueueFilter(community="史家社区"), now) == [queue["old_triage"]]
+    assert _ids(sync_service, QueueFilter(status="received"), now) == [queue["received"]]
+    assert _ids(sync_service, QueueFilter(category="fire_hazard", grade="urgent"), now) == [queue["urgent"]]
+    assert _ids(sync_service, QueueFilter(category="fire_hazard", grade="regular"), now) == []
+    assert _ids(sync_service, QueueFilter(search="，"), now) == []
+
+
+def test_windows_positions_and_rows(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now()
+    flt = QueueFilter()
+    with sync_service.engine.connect() as conn:
+        everything = queue_window(conn, now, flt, 0, 100)
+        assert everything.counts.total == 4
+        second = queue_window(conn, now, flt, 1, 2, everything.counts)
+        assert [r.case_id for r in second.rows] == [r.case_id for r in everything.rows[1:3]]
+        for i, row in enumerate(everything.rows):
+            assert position_of(conn, now, flt, everything.counts, row.case_id) == i
+        assert position_of(conn, now, flt, everything.counts, queue["closed"]) is None
+        [urgent] = queue_rows(conn, [queue["urgent"]])
+    assert urgent.grade == "urgent"
+    assert sorted(m.department for m in urgent.marks) == ["GA", "XF"]
+    assert all(
+        m.deadline == NOW + timedelta(minutes=5, seconds=0) + timedelta(minutes=30) for m in urgent.marks
+    )
+
+
+def test_a_parked_case_stays_open_but_its_clocks_stop_counting(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
+    sync_service.run(transition, queue["regular"], Action.PARK, reason="等待产权单位答复")
+    now = clock.now()
+    assert queue["regular"] in _ids(sync_service, QueueFilter(status="parked"), now)
