@@ -128,7 +128,7 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
             self.query_one("#run-item", Static).update(packed(item_lines(item, Stage.MINUTES)))
         att = attendance_lines(view)
         self.query_one("#run-attendance", Static).update(
-            "  ".join(f"{line.label}：{line.value}" for line in att)
+            "  ".join(f"{line.label}{t('minutes.sep')}{line.value}" for line in att)
         )
         self._show_timer(self.desk.now())
         self.refresh_bindings()

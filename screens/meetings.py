@@ -59,13 +59,13 @@ def packed(lines: tuple[Line, ...]) -> str:
     for line in lines:
         if line.label in long:
             if short:
-                out.append("　".join(short))
+                out.append(t("minutes.gap").join(short))
                 short = []
-            out.append(f"{line.label}：{line.value}")
+            out.append(f"{line.label}{t('minutes.sep')}{line.value}")
         else:
-            short.append(f"{line.label}：{line.value}")
+            short.append(f"{line.label}{t('minutes.sep')}{line.value}")
     if short:
-        out.append("　".join(short))
+        out.append(t("minutes.gap").join(short))
     return "\n".join(out)
 
 

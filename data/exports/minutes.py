@@ -132,10 +132,13 @@ def md_escape(text: str) -> str:
 
 def to_markdown(doc: Document) -> str:
     out = [f"# {md_escape(doc.title)}", ""]
-    out += [f"- **{md_escape(line.label)}**：{md_escape(line.value)}" for line in doc.header]
+    out += [f"- **{md_escape(line.label)}**{t('minutes.sep')}{md_escape(line.value)}" for line in doc.header]
     for section in doc.sections:
         out += ["", f"## {md_escape(section.heading)}", ""]
-        out += [f"- **{md_escape(line.label)}**：{md_escape(line.value)}" for line in section.lines]
+        out += [
+            f"- **{md_escape(line.label)}**{t('minutes.sep')}{md_escape(line.value)}"
+            for line in section.lines
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -43,6 +43,8 @@ _ERRORS: dict[str, tuple[str, str]] = {
 _MINUTES: dict[str, tuple[str, str]] = {
     "minutes.title.agenda": ("{title} 议程", "{title} — agenda"),
     "minutes.title.minutes": ("{title} 会议纪要", "{title} — minutes"),
+    "minutes.sep": ("：", ": "),
+    "minutes.gap": ("　", "   "),
     "minutes.kind": ("会议类型", "Kind"),
     "minutes.when": ("时间", "When"),
     "minutes.held": ("实际召开", "Held"),

@@ -127,7 +127,7 @@ def test_english_export(sync_service: SyncService, clock: FrozenClock, db_path: 
     meeting, _number = _meeting(sync_service, clock, db_path)
     set_language("en")
     text = render(_view(sync_service, meeting), Format.MD, sync_service.rules.settings.tz)
-    assert "- **Why**：Open too long — 已受理 9 天仍未办结" in text.splitlines()
+    assert "- **Why**: Open too long — 已受理 9 天仍未办结" in text.splitlines()
 
 
 def test_markdown_escape_and_format_from_suffix() -> None:
