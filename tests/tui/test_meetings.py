@@ -234,3 +234,44 @@ async def test_a_carried_over_decision_comes_back_on_the_next_agenda(tmp_path: P
         assert "提请会商" in carried.reason_detail
         assert [i.case_number for i in screen.view.items].count(flagged) == 1
         assert "上次决定未落实" in _text(screen, "#agenda-detail")
+
+
+async def test_add_a_case_by_number_and_a_free_topic(tmp_path: Path) -> None:
+    from data.commands import meetings as mt
+    from models.enums import MeetingKind
+    from screens.dialogs.meeting_add import AddItemDialog
+
+    st = meeting_station(tmp_path)
+    (absent,) = _numbers(st, "absent")
+    st.run(
+        mt.create_meeting,
+        kind=MeetingKind.SPECIAL,
+        scheduled_at=st.clock.now(),
+        facilitator="赵主任",
+        invited=["CGZF"],
+    )
+    app = app_as(st, "赵主任")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait(app, pilot)
+        await pilot.press("3")
+        await wait(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MeetingsScreen) and screen.view is not None and not screen.view.items
+        await pilot.press("a")
+        await wait(app, pilot)
+        assert isinstance(app.screen, AddItemDialog)
+        app.screen.query_one("#f-find", Input).value = absent
+        await wait(app, pilot)
+        await pilot.press("enter", "enter")
+        await wait(app, pilot)
+        await pilot.press("a")
+        await wait(app, pilot)
+        app.screen.query_one("#f-topic", Input).value = "背街小巷环境整治方案"
+        app.screen.query_one("#f-timebox", Input).value = "20"
+        await pilot.press("ctrl+s")
+        await wait(app, pilot)
+        items = [(i.case_number, i.topic, i.reason, i.timebox_minutes) for i in screen.view.items]
+        assert items == [
+            (absent, "", AgendaReason.MANUAL, 10),
+            (None, "背街小巷环境整治方案", AgendaReason.MANUAL, 20),
+        ]
