@@ -1,0 +1,48 @@
+"""SVG snapshots of the live queue with Chinese data at a frozen time.
+
+Review a changed snapshot before accepting it: ``pytest tests/snapshots --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tui.desk_support import app_for, settle, station
+
+
+async def _ready(pilot: Any) -> None:
+    await settle(pilot.app, pilot)
+    pilot.app.clear_notifications()
+    pilot.app.tick()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_queue(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    app = app_for(station(tmp_path))
+    assert snap_compare(app, terminal_size=size, run_before=_ready)
+
+
+def test_queue_searched(snap_compare: Any, tmp_path: Path) -> None:
+    app = app_for(station(tmp_path))
+
+    async def search(pilot: Any) -> None:
+        await _ready(pilot)
+        await pilot.press("slash", *"摊贩", "enter")
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=search)
+
+
+def test_reports(snap_compare: Any, tmp_path: Path) -> None:
+    app = app_for(station(tmp_path))
+
+    async def reports(pilot: Any) -> None:
+        await _ready(pilot)
+        await pilot.press("5")
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=reports)
