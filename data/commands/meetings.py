@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Row, func, select
 
+from data.agenda_inputs import proposed_agenda
 from data.commands.common import Ctx, fetch, required
 from data.handlers.common import AGENDA, ATTENDANCE, CASE, DEPARTMENT, MEETING
-from data.meetings_repo import proposed_agenda
 from models.enums import AgendaReason, FollowUp, MeetingKind, MeetingStatus
 from models.errors import DomainError, ValidationError
 from models.ids import to_iso
