@@ -31,10 +31,10 @@ PERSONAL = ("reporter_name", "reporter_phone")
 
 def _next_number(ctx: Ctx, year: int) -> str:
     prefix = f"{ctx.rules.settings.case_prefix}-{year}-"
+    # a range rather than LIKE, so SQLite walks the (station_id, number) index
+    in_year = CASE.c.number.between(prefix, prefix + "~")
     last = ctx.conn.execute(
-        select(func.max(CASE.c.number)).where(
-            (CASE.c.station_id == ctx.w.station_id) & CASE.c.number.startswith(prefix)
-        )
+        select(func.max(CASE.c.number)).where((CASE.c.station_id == ctx.w.station_id) & in_year)
     ).scalar()
     return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:06d}"
 
