@@ -22,17 +22,26 @@ class DeskHeader(Horizontal):
         yield Label("", id="hdr-clock")
 
     def on_mount(self) -> None:
+        self._shown: dict[str, str] = {}
         self.update_from_app()
+
+    def _set(self, name: str, text: str) -> None:
+        """Only a changed label is redrawn, and only a changed width asks for a new layout:
+        the clock changes every second and must not re-lay-out the screen."""
+        before = self._shown.get(name)
+        if before == text:
+            return
+        self._shown[name] = text
+        same_width = before is not None and len(before) == len(text)
+        self.query_one(f"#hdr-{name}", Label).update(text, layout=not same_width)
 
     def update_from_app(self, now: datetime | None = None) -> None:
         app: Any = self.app
         settings = app.settings
         now = now or app.now()
-        view = getattr(self.screen, "view_title", "")
-        self.query_one("#hdr-view", Label).update(view)
-        self.query_one("#hdr-station", Label).update(settings.station_name)
-        self.query_one("#hdr-operator", Label).update(t("app.operator", name=app.operator or "—"))
-        self.query_one("#hdr-clock", Label).update(now.astimezone(settings.tz).strftime("%m-%d %H:%M:%S"))
-        overdue = self.query_one("#hdr-overdue", Label)
-        overdue.update(t("app.overdue_count", n=app.overdue_count))
-        overdue.set_class(app.overdue_count > 0, "-overdue")
+        self._set("view", getattr(self.screen, "view_title", ""))
+        self._set("station", settings.station_name)
+        self._set("operator", t("app.operator", name=app.operator or "—"))
+        self._set("clock", now.astimezone(settings.tz).strftime("%m-%d %H:%M:%S"))
+        self._set("overdue", t("app.overdue_count", n=app.overdue_count))
+        self.query_one("#hdr-overdue", Label).set_class(app.overdue_count > 0, "-overdue")
