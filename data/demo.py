@@ -25,6 +25,7 @@ from data.commands import checkins as ci
 from data.commands import meetings as mt
 from data.commands import reinspections as ri
 from data.commands.common import Ctx
+from data.commands.reference import add_operator
 from data.demo_bulk import copy_cases
 from data.demo_text import (
     ACTIONS,
@@ -52,6 +53,7 @@ from models.enums import (
     Priority,
     Purpose,
     ReinspectionResult,
+    Role,
     StationingMode,
 )
 from models.errors import DomainError
@@ -254,7 +256,7 @@ class Demo:
         yield done, self.act(sim, Action.CLOSE)
         category = next(c for c in CATEGORIES if c.code == sim.category)
         due = done + timedelta(days=category.reinspect_days + self.rng.uniform(-3, 4))
-        if self.rng.random() < 0.85:
+        if self.rng.random() < 0.95:
             yield due, self.reinspect(sim)
             if sim.relapse_id:
                 linked = CaseSim(case_id=sim.relapse_id, category=sim.category)
@@ -363,11 +365,15 @@ class Demo:
     def draw_story(self, at: datetime) -> Story:
         seed = self.rng.randrange(1 << 31)
 
+        drawn: list[str] = []
+
         def step(ctx: Ctx) -> None:
             with contextlib.suppress(DomainError):
-                ri.draw_random(ctx, seed=seed)
+                drawn.extend(ri.draw_random(ctx, seed=seed))
 
         yield at, step
+        for case_id in drawn:
+            yield at + timedelta(days=self.rng.uniform(1, 6)), self.reinspect(CaseSim(case_id=case_id))
 
     def weekly(self, weekday: int, hour: int, minute: int) -> Iterator[datetime]:
         local = self.start.astimezone(self.tz).replace(hour=hour, minute=minute, second=0, microsecond=0)
@@ -377,7 +383,16 @@ class Demo:
                 yield local
             local += timedelta(days=7)
 
+    def staff_story(self) -> Story:
+        def step(ctx: Ctx) -> None:
+            for name in OPERATORS + INSPECTORS:
+                add_operator(ctx, name=name, role=Role.OPERATOR)
+            add_operator(ctx, name=FACILITATOR, role=Role.FACILITATOR)
+
+        yield self.start, step
+
     def stories(self) -> Iterator[Story]:
+        yield self.staff_story()
         for _ in range(min(self.options.cases, SIMULATED_MAX)):
             yield self.case_story(self.received_time())
         live = max(6, self.options.cases // 50)
