@@ -35,7 +35,7 @@ from models.tables import UTCDateTime
 
 @dataclass(frozen=True)
 class OverdueCheckIn:
-    checkin_id: str
+    clock_id: str
     case_id: str
     number: str
     department: str
@@ -66,24 +66,28 @@ def _running_checkins(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def poll(conn: Connection, now: datetime, since: datetime | None) -> PollResult:
+def poll(conn: Connection, now: datetime, since: datetime | None, announced: frozenset[str]) -> PollResult:
     """What a desk needs every second: the last event written (by anyone), how many
-    check-ins are overdue, and which passed their deadline after ``since`` (all of them
-    when ``since`` is None)."""
+    check-ins are overdue, and those not yet ``announced`` whose deadline passed after
+    ``since`` (all of them when ``since`` is None). Announcements are keyed by the check-in's
+    clock, read from an index; only the new ones are joined to their case and department."""
     last = conn.execute(text("SELECT coalesce(max(rowid), 0) FROM event")).scalar() or 0
     overdue = conn.execute(select(func.count()).select_from(CLOCK).where(_running_checkins(now))).scalar()
-    query = (
-        select(CHECKIN.c.id, CHECKIN.c.case_id, CASE.c.number, DEPARTMENT.c.name)
-        .select_from(CLOCK)
-        .join(CHECKIN, CHECKIN.c.clock_id == CLOCK.c.id)
-        .join(CASE, CASE.c.id == CHECKIN.c.case_id)
-        .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
-        .where(_running_checkins(now))
-        .order_by(CLOCK.c.deadline)
-    )
+    ids = select(CLOCK.c.id).where(_running_checkins(now))
     if since is not None:
-        query = query.where(CLOCK.c.deadline > since)
-    rows = [OverdueCheckIn(*row) for row in conn.execute(query)]
+        ids = ids.where(CLOCK.c.deadline > since)
+    fresh = [str(i) for i in conn.execute(ids).scalars() if i not in announced]
+    rows: list[OverdueCheckIn] = []
+    for chunk in range(0, len(fresh), 500):
+        query = (
+            select(CHECKIN.c.clock_id, CHECKIN.c.case_id, CASE.c.number, DEPARTMENT.c.name)
+            .join(CASE, CASE.c.id == CHECKIN.c.case_id)
+            .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
+            .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
+            .where(CHECKIN.c.clock_id.in_(fresh[chunk : chunk + 500]))
+            .order_by(CLOCK.c.deadline)
+        )
+        rows += [OverdueCheckIn(*row) for row in conn.execute(query)]
     return PollResult(int(last), int(overdue or 0), rows)
 
 

@@ -376,7 +376,17 @@ CREATE TRIGGER queue_key_clock_update AFTER UPDATE ON clock BEGIN
 END;
 """
 
-STEPS: tuple[str, ...] = (V1, V2, V3_SYNC, V4_DESK)
+# Indexes the desk's every-second poll and queue filters need on 200,000 cases: running
+# check-in clocks by deadline (the overdue count and the bell), and a department's check-ins
+# looked up per case (without it SQLite walks every check-in of the department per row), and
+# a clock's check-in.
+V5_DESK_INDEXES = """
+CREATE INDEX ix_clock_running ON clock (stopped_at, paused_at, kind, deadline);
+CREATE INDEX ix_checkin_case_department ON checkin (case_id, department_code);
+CREATE INDEX ix_checkin_clock ON checkin (clock_id);
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3_SYNC, V4_DESK, V5_DESK_INDEXES)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -190,14 +190,17 @@ class WhistleApp(App[None]):
     async def _poll_step(self, service: Service) -> None:
         now = self.now()
         full = self._announce_since is None
-        result = await service.db.run_read(queries.poll, now, None if full else self._announce_since)
+        announced = frozenset(self.announced)
+        result = await service.db.run_read(
+            queries.poll, now, None if full else self._announce_since, announced
+        )
         changed = result.last_event != self.last_event
         if changed and not full:
             # another desk may have moved deadlines: look at every overdue check-in again
-            result = await service.db.run_read(queries.poll, now, None)
+            result = await service.db.run_read(queries.poll, now, None, announced)
         self._announce_since = now
         self.overdue_count = result.overdue
-        fresh = [row for row in result.newly_overdue if row.checkin_id not in self.announced]
+        fresh = [row for row in result.newly_overdue if row.clock_id not in self.announced]
         if fresh:
             await self._announce(fresh)
         if changed or fresh:
@@ -208,8 +211,8 @@ class WhistleApp(App[None]):
                 self.screen.post_message(DataChanged())
 
     async def _announce(self, rows: list[queries.OverdueCheckIn]) -> None:
-        self.announced.update(row.checkin_id for row in rows)
-        await queries.save_announced(self.db_path, [row.checkin_id for row in rows])
+        self.announced.update(row.clock_id for row in rows)
+        await queries.save_announced(self.db_path, [row.clock_id for row in rows])
         self.bell()
         names = "、".join(f"{row.number} {row.department}" for row in rows[:3])
         more = t("app.overdue_more", n=len(rows) - 3) if len(rows) > 3 else ""
