@@ -227,18 +227,23 @@ def queue_counts(conn: Connection, now: datetime, flt: QueueFilter) -> QueueCoun
 
 
 def _segment_ids(
-    conn: Connection, now: datetime, flt: QueueFilter, overdue: bool, offset: int, limit: int
+    conn: Connection, now: datetime, flt: QueueFilter, overdue: bool, size: int, offset: int, limit: int
 ) -> list[str]:
-    query = _filtered(select(QUEUE_KEY.c.case_id).select_from(QUEUE_KEY), flt)
+    """``limit`` ids from ``offset`` in one segment of ``size`` rows. SQLite skips an offset
+    by walking the index, so a window in the back half is read from the end, backwards."""
     if overdue:
-        query = query.where(QUEUE_KEY.c.next_checkin < now).order_by(
-            QUEUE_KEY.c.next_checkin, QUEUE_KEY.c.case_id
-        )
+        where = QUEUE_KEY.c.next_checkin < now
+        order = [QUEUE_KEY.c.next_checkin, QUEUE_KEY.c.case_id]
     else:
-        query = query.where(QUEUE_KEY.c.next_checkin >= now).order_by(
-            QUEUE_KEY.c.next_deadline, QUEUE_KEY.c.received_at, QUEUE_KEY.c.case_id
-        )
-    return [str(i) for i in conn.execute(query.offset(offset).limit(limit)).scalars()]
+        where = QUEUE_KEY.c.next_checkin >= now
+        order = [QUEUE_KEY.c.next_deadline, QUEUE_KEY.c.received_at, QUEUE_KEY.c.case_id]
+    query = _filtered(select(QUEUE_KEY.c.case_id).select_from(QUEUE_KEY), flt).where(where)
+    limit = max(min(limit, size - offset), 0)
+    if offset * 2 <= size:
+        forward = query.order_by(*order).offset(offset).limit(limit)
+        return [str(i) for i in conn.execute(forward).scalars()]
+    backward = query.order_by(*(c.desc() for c in order)).offset(size - offset - limit).limit(limit)
+    return [str(i) for i in reversed(conn.execute(backward).scalars().all())]
 
 
 def queue_ids(
@@ -249,10 +254,10 @@ def queue_ids(
     running deadline (cases with none last, oldest first). Both orders walk an index."""
     ids: list[str] = []
     if offset < counts.overdue:
-        ids = _segment_ids(conn, now, flt, True, offset, limit)
+        ids = _segment_ids(conn, now, flt, True, counts.overdue, offset, limit)
     if len(ids) < limit:
         start = max(offset - counts.overdue, 0)
-        ids += _segment_ids(conn, now, flt, False, start, limit - len(ids))
+        ids += _segment_ids(conn, now, flt, False, counts.rest, start, limit - len(ids))
     return ids
 
 

@@ -124,3 +124,25 @@ def test_desk_stats_count_what_the_tables_hold(sync_service, queue, clock, db_pa
     assert today.mean_minutes_to_arrive == (10 + 50) / 2
     assert today.closed == 1
     assert stats.open_by_status == {"triage": 1, "dispatched": 2, "received": 1}
+
+
+def test_every_window_agrees_with_the_whole_queue(sync_service, clock) -> None:  # type: ignore[no-untyped-def]
+    # windows in the back half are read backwards; they must give the same rows in the same order
+    run = sync_service.run
+    for i in range(9):
+        case_in(run, S.TRIAGE, description=f"第{i}件")
+        clock.advance(minutes=3)
+    urgent = case_in(run, S.TRIAGE)
+    run(blow_whistle, urgent, grade=Grade.URGENT, departments=["GA"])
+    clock.advance(hours=1)
+    now = clock.now()
+    with sync_service.engine.connect() as conn:
+        counts = queue_counts(conn, now, QueueFilter())
+        whole = queue_ids(conn, now, QueueFilter(), counts, 0, 100)
+        assert len(whole) == counts.total == 10 and counts.overdue == 1
+        for offset in range(10):
+            for limit in (1, 3, 7):
+                assert (
+                    queue_ids(conn, now, QueueFilter(), counts, offset, limit)
+                    == whole[offset : offset + limit]
+                )
