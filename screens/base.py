@@ -23,25 +23,38 @@ How a screen plugs in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
 
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from data.service import Service
+from data.settings import Settings
 from models.errors import DomainError
 from models.i18n import t
-from tui.bindings import NAV_KEYS, NAV_SCOPE, for_scope, retranslate
-from tui.messages import CaseSelected, DataChanged, ServiceReady, Tick
-from tui.widgets.header import DeskHeader
+from screens.bindings import NAV_KEYS, NAV_SCOPE, for_scope, retranslate
+from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.widgets.header import DeskHeader
 
-if TYPE_CHECKING:
-    from tui.app import WhistleApp
-
-CASE_DETAIL = "screens.case_detail:CaseDetailScreen"
 PaletteCommand = tuple[str, str, Callable[[], Any]]
+
+
+class Desk(Protocol):
+    """What screens need from the application (tui.app.WhistleApp provides it)."""
+
+    settings: Settings
+    operator: str | None
+    service: Service | None
+    overdue_count: int
+
+    def now(self) -> datetime: ...
+
+    async def poll_once(self) -> None: ...
+
+    def view_title(self, view_id: str) -> str: ...
 
 
 class ViewScreen(Screen[None]):
@@ -53,7 +66,7 @@ class ViewScreen(Screen[None]):
         retranslate(self)
 
     @property
-    def desk(self) -> WhistleApp:
+    def desk(self) -> Desk:
         app: Any = self.app
         return app
 
@@ -158,13 +171,9 @@ class ViewScreen(Screen[None]):
     # -- navigation ----------------------------------------------------------------------------
 
     def open_case(self, case_id: str) -> None:
-        from tui.app import load_class
+        from screens.case_detail import CaseDetailScreen  # imported late: it builds on this module
 
-        cls = load_class(CASE_DETAIL)
-        if cls is None:
-            self.notify(t("app.case_detail_missing"), severity="warning")
-            return
-        self.app.push_screen(cls(case_id))
+        self.app.push_screen(CaseDetailScreen(case_id))
 
     @on(CaseSelected)
     def _case_selected(self, message: CaseSelected) -> None:
@@ -184,19 +193,3 @@ class ViewScreen(Screen[None]):
 
     def palette_commands(self) -> list[PaletteCommand]:
         return []
-
-
-class UnavailableScreen(ViewScreen):
-    """Stands in for a main view whose screen is not part of this build yet."""
-
-    def __init__(self, view_id: str, title_key: str) -> None:
-        super().__init__()
-        self._view_id = view_id
-        self._title_key = title_key
-
-    @property
-    def view_id(self) -> str:
-        return self._view_id
-
-    def compose_body(self) -> ComposeResult:
-        yield Static(t("app.view_unavailable", name=t(self._title_key)), classes="unavailable")

@@ -15,11 +15,11 @@ from data.board import Board, BoardDepartment, Summons
 from models.enums import CheckInStatus as C
 from models.i18n import label, t
 from screens.base import PaletteCommand
+from screens.bindings import KeySpec, for_scope
 from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
 from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
-from tui.bindings import KeySpec, for_scope
-from tui.messages import Tick
+from screens.messages import Tick
 
 BOARD_KEYS = [KeySpec("board.open", "enter", "open_selected", "key.open_case")]
 

@@ -17,6 +17,7 @@ from data.repo import CaseDetail, CheckInView, ClockView
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
+from screens.bindings import KeySpec, for_scope
 from screens.case_render import checkin_line, detail_fields, stages_line, timeline_text
 from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
@@ -24,9 +25,8 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.reason import feedback_prompt, park_prompt, reason_prompt
 from screens.dialogs.whistle import WhistleDialog
 from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
-from tui.bindings import KeySpec, for_scope
-from tui.messages import Tick
-from tui.widgets.header import DeskHeader
+from screens.messages import Tick
+from screens.widgets.header import DeskHeader
 
 CASE_KEYS = [
     KeySpec("case.triage", "t", "case('triage')", "key.case_triage"),

@@ -9,6 +9,7 @@ from data.commands.checkins import act, arrive, extend_clock, pause, rate, relea
 from models.enums import CheckInStatus as C
 from models.i18n import t
 from screens.base import ViewScreen
+from screens.bindings import KeySpec
 from screens.dialogs.checkin import (
     ArriveDialog,
     CheckinTarget,
@@ -19,7 +20,6 @@ from screens.dialogs.checkin import (
 )
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.form import Submit
-from tui.bindings import KeySpec
 
 CHECKIN_KEYS = [
     KeySpec("checkin.arrive", "a", "arrive", "key.checkin_arrive"),

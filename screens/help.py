@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.i18n import t
-from tui.bindings import retranslate
+from screens.bindings import retranslate
 
 
 class HelpScreen(ModalScreen[None]):

@@ -20,14 +20,14 @@ from models.agenda import format_elapsed, timebox_light
 from models.enums import FollowUp, MeetingStatus
 from models.i18n import label, t
 from screens.base import PaletteCommand, ViewScreen
+from screens.bindings import KeySpec, for_scope
 from screens.case_render import checkin_line, timeline_text
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_forms import AttendanceDialog, DecisionDialog
 from screens.fmt import LIGHT_CLASSES, clock_text, local, pad
 from screens.meeting_export import ExportFlow
 from screens.meetings import packed
-from tui.bindings import KeySpec, for_scope
-from tui.messages import Tick
+from screens.messages import Tick
 
 RUN_KEYS = [
     KeySpec("run.next", "right,n", "step(1)", "key.run_next", key_display="→"),

@@ -19,11 +19,11 @@ from data.repo import departments
 from models.enums import AgendaReason, MeetingStatus, StationingMode
 from models.i18n import label, t
 from screens.base import PaletteCommand, ViewScreen
+from screens.bindings import KeySpec, for_scope
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_add import AddItemDialog
 from screens.dialogs.meeting_forms import MeetingCreateDialog, TimeboxDialog
 from screens.meeting_export import ExportFlow
-from tui.bindings import KeySpec, for_scope
 
 MEETING_KEYS = [
     KeySpec("meeting.new", "n", "new_meeting", "key.meeting_new"),

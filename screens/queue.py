@@ -14,10 +14,10 @@ from textual.widgets import Input, Static
 from data.queue import QueueFilter, filter_choices
 from models.i18n import t
 from screens.base import PaletteCommand, ViewScreen
+from screens.bindings import QUEUE_KEYS, KeySpec, for_scope
+from screens.messages import Tick
 from screens.queue_filter import FilterDialog, describe
-from tui.bindings import QUEUE_KEYS, KeySpec, for_scope
-from tui.messages import Tick
-from tui.widgets.queue_view import QueueView
+from screens.widgets.queue_view import QueueView
 
 SEARCH_KEYS = [KeySpec("queue.search_close", "escape", "close_search", "key.close_search", show=False)]
 

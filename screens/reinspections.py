@@ -23,10 +23,10 @@ from models.enums import ReinspectionKind, Role
 from models.i18n import label, t
 from models.reinspection import BUCKET_ORDER, ReinspectionBucket
 from screens.base import PaletteCommand, ViewScreen
+from screens.bindings import KeySpec, for_scope
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
 from screens.fmt import pad
-from tui.bindings import KeySpec, for_scope
-from tui.messages import Tick
+from screens.messages import Tick
 
 SCHEDULE_KEYS = [
     KeySpec("reinspect.record", "r", "record", "key.reinspect_record"),

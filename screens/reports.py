@@ -17,7 +17,7 @@ from data.desk_stats import DeskStats, PeriodStats, desk_stats
 from models.enums import CaseStatus
 from models.i18n import label, t
 from screens.base import ViewScreen
-from tui.bindings import KeySpec, for_scope
+from screens.bindings import KeySpec, for_scope
 
 REPORT_KEYS = [KeySpec("reports.refresh", "r", "refresh", "key.refresh")]
 

@@ -20,9 +20,9 @@ from data.settings import Settings
 from models.clock import Clock
 from models.errors import DomainError
 from models.i18n import t
-from tui.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
+from screens.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
+from screens.messages import DataChanged, ServiceReady, Tick
 from tui.config import AppConfig
-from tui.messages import DataChanged, ServiceReady, Tick
 from tui.palette import DeskCommands
 
 POLL_SECONDS = 1.0
@@ -47,27 +47,12 @@ VIEWS: tuple[View, ...] = (
 )
 
 
-def load_class(path: str) -> type | None:
-    """The class at ``module:Class``, or None while that module is not written yet."""
-    module_name, _, class_name = path.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-    found = getattr(module, class_name, None)
-    return found if isinstance(found, type) else None
-
-
 def _view_factory(view: View) -> Callable[[], Screen[None]]:
-    def make() -> Screen[None]:
-        cls = load_class(view.screen)
-        if cls is None:
-            from screens.base import UnavailableScreen
+    """Views are imported when first shown, so start-up loads only the queue."""
 
-            return UnavailableScreen(view.id, view.title)
-        screen: Screen[None] = cls()
+    def make() -> Screen[None]:
+        module_name, _, class_name = view.screen.partition(":")
+        screen: Screen[None] = getattr(importlib.import_module(module_name), class_name)()
         return screen
 
     return make

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import screens
 from models.messages import MESSAGES
-from tui.bindings import APP_SCOPE, NAV_SCOPE, REGISTRY, KeySpec
+from screens.bindings import APP_SCOPE, NAV_SCOPE, REGISTRY, KeySpec
 
 START = "<!-- keys:start -->"
 END = "<!-- keys:end -->"
@@ -41,7 +41,7 @@ _KEY_NAMES = {
 def load_all_bindings() -> None:
     """Import the app and every screen module so that each registers its bindings."""
     importlib.import_module("tui.app")
-    importlib.import_module("tui.widgets.queue_view")
+    importlib.import_module("screens.widgets.queue_view")
     for info in pkgutil.walk_packages(screens.__path__, "screens."):
         importlib.import_module(info.name)
 

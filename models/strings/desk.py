@@ -10,11 +10,6 @@ _SHELL: dict[str, tuple[str, str]] = {
     "app.overdue_notice": ("{names}{more} 已超过报到时限", "{names}{more}: check-in deadline passed"),
     "app.overdue_more": (" 等 {n} 项", " and {n} more"),
     "app.not_ready": ("数据库尚未打开，请稍候", "The database is not open yet; please wait"),
-    "app.case_detail_missing": ("本版本尚无案件详情界面", "Case detail is not available in this build"),
-    "app.view_unavailable": (
-        "「{name}」视图在本版本中尚不可用。",
-        "The “{name}” view is not available in this build yet.",
-    ),
     "view.queue": ("队列", "Queue"),
     "view.board": ("报到", "Check-ins"),
     "view.meetings": ("会商", "Meetings"),

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.i18n import t
-from tui.bindings import KeySpec, for_scope, retranslate
+from screens.bindings import KeySpec, for_scope, retranslate
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -26,7 +26,7 @@ from models.deadlines import parse_limit
 from models.errors import DomainError, ValidationError
 from models.i18n import t
 from models.personal import is_valid_phone, mask_phone, normalise_phone
-from tui.bindings import KeySpec, for_scope, retranslate
+from screens.bindings import KeySpec, for_scope, retranslate
 
 ResultT = TypeVar("ResultT")
 Kind = Literal["text", "date", "int", "choice", "phone", "limit"]

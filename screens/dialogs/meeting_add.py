@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from data.meetings_repo import CaseHit
 from models.i18n import label, t
+from screens.bindings import KeySpec, for_scope, retranslate
 from screens.fmt import pad
-from tui.bindings import KeySpec, for_scope, retranslate
 
 Search = Callable[[str, Callable[[list[CaseHit]], None]], None]
 DEFAULT_TIMEBOX = 10

@@ -20,8 +20,8 @@ from textual.widgets.selection_list import Selection
 from models.enums import MeetingKind
 from models.errors import ValidationError
 from models.i18n import label, t
+from screens.bindings import KeySpec, for_scope, retranslate
 from screens.dialogs.form import FieldSpec, FormDialog, Submit
-from tui.bindings import KeySpec, for_scope, retranslate
 
 DEFAULT_DECISION_DAYS = 7
 

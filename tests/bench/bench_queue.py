@@ -27,8 +27,8 @@ from data.db import open_sync, prepare
 from data.queue import QueueFilter, queue_counts, queue_window
 from data.settings import Settings
 from models.clock import SystemClock
+from screens.widgets.queue_view import QueueView
 from tui.config import AppConfig, build_app
-from tui.widgets.queue_view import QueueView
 
 RUNS = 7
 

@@ -18,6 +18,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.form import FormDialog
 from screens.dialogs.intake import IntakeDialog
 from screens.dialogs.whistle import WhistleDialog
+from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, Station, app_for, numbers, settle
 from tests.tui.dispatch_support import (
     checkin_items,
@@ -27,7 +28,6 @@ from tests.tui.dispatch_support import (
     selected_department,
     until,
 )
-from tui.widgets.queue_view import QueueView
 
 OVERDUE_RED = Color.parse("#e5484d")
 

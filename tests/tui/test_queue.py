@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.color import Color
 
+from screens.messages import DataChanged
+from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import SIZE, app_for, numbers, settle, station
-from tui.messages import DataChanged
-from tui.widgets.queue_view import QueueView
 
 
 def _number_of(st, name: str) -> str:  # type: ignore[no-untyped-def]

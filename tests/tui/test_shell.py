@@ -11,13 +11,13 @@ from data.settings import Settings
 from models.i18n import set_language
 from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen
+from screens.messages import Tick
 from screens.queue_filter import FilterDialog
+from screens.widgets.header import DeskHeader
+from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
 from tui.app import VIEWS
 from tui.config import AppConfig, build_app
-from tui.messages import Tick
-from tui.widgets.header import DeskHeader
-from tui.widgets.queue_view import QueueView
 
 
 def _label(app, selector: str) -> str:  # type: ignore[no-untyped-def]

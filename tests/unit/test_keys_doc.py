@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from screens.bindings import REGISTRY
 from tui import keys_doc
-from tui.bindings import REGISTRY
 
 
 def test_the_readme_key_table_matches_the_bindings() -> None:

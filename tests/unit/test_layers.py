@@ -1,4 +1,4 @@
-"""The layers: models/ and data/ never load Textual."""
+"""The layers: models/ and data/ never load Textual; screens/ never loads tui/."""
 
 from __future__ import annotations
 
@@ -43,3 +43,33 @@ def test_the_check_would_see_textual(tmp_path: Path) -> None:
     probe = "import sys, textual; print('textual' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "True"
+
+
+SCREENS_SCRIPT = textwrap.dedent(
+    """
+    import importlib, pkgutil, sys
+    import screens
+    names = [info.name for info in pkgutil.walk_packages(screens.__path__, "screens.")]
+    for name in names:
+        importlib.import_module(name)
+    print(len(names))
+    print(" ".join(sorted(m for m in sys.modules if m == "tui" or m.startswith("tui."))))
+    """
+)
+
+
+def test_screens_never_import_the_app_layer(tmp_path: Path) -> None:
+    """tui → screens → data → models: a screen leans on nothing of tui/."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", SCREENS_SCRIPT],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    count, loaded = [*done.stdout.splitlines(), ""][:2]
+    assert int(count) > 15
+    assert loaded == "", loaded

@@ -29,9 +29,9 @@ from data.queue import (
     queue_window,
 )
 from models.calendar import WorkCalendar
-from tui.bindings import KeySpec, for_scope
-from tui.messages import CaseSelected
-from tui.widgets.queue_row import Columns, MarkView, row_segments
+from screens.bindings import KeySpec, for_scope
+from screens.messages import CaseSelected
+from screens.widgets.queue_row import Columns, MarkView, row_segments
 
 TONES = ("overdue", "warning", "ok", "muted")
 TABLE_KEYS = [
