@@ -226,6 +226,14 @@ def queue_counts(conn: Connection, now: datetime, flt: QueueFilter) -> QueueCoun
     return QueueCounts(int(overdue or 0), int(rest or 0))
 
 
+REST_ORDER = (
+    QUEUE_KEY.c.next_checkin,
+    QUEUE_KEY.c.next_deadline,
+    QUEUE_KEY.c.received_at,
+    QUEUE_KEY.c.case_id,
+)
+
+
 def _segment_ids(
     conn: Connection, now: datetime, flt: QueueFilter, overdue: bool, size: int, offset: int, limit: int
 ) -> list[str]:
@@ -236,7 +244,7 @@ def _segment_ids(
         order = [QUEUE_KEY.c.next_checkin, QUEUE_KEY.c.case_id]
     else:
         where = QUEUE_KEY.c.next_checkin >= now
-        order = [QUEUE_KEY.c.next_deadline, QUEUE_KEY.c.received_at, QUEUE_KEY.c.case_id]
+        order = list(REST_ORDER)
     query = _filtered(select(QUEUE_KEY.c.case_id).select_from(QUEUE_KEY), flt).where(where)
     limit = max(min(limit, size - offset), 0)
     if offset * 2 <= size:
@@ -250,8 +258,9 @@ def queue_ids(
     conn: Connection, now: datetime, flt: QueueFilter, counts: QueueCounts, offset: int, limit: int
 ) -> list[str]:
     """Ids of the open cases at positions ``offset`` … ``offset + limit`` in queue order: the
-    cases with an overdue check-in (oldest deadline first), then the rest by their nearest
-    running deadline (cases with none last, oldest first). Both orders walk an index."""
+    cases with an overdue check-in (oldest deadline first), then those with a running check-in
+    (nearest first), then the rest by their nearest running deadline (cases with none last,
+    oldest first). Both orders walk an index."""
     ids: list[str] = []
     if offset < counts.overdue:
         ids = _segment_ids(conn, now, flt, True, counts.overdue, offset, limit)
@@ -354,9 +363,12 @@ def position_of(
         return int(conn.execute(before).scalar() or 0)
     before = base.where(
         QUEUE_KEY.c.next_checkin >= now,
-        tuple_(QUEUE_KEY.c.next_deadline, QUEUE_KEY.c.received_at, QUEUE_KEY.c.case_id)
+        tuple_(*REST_ORDER)
         < tuple_(
-            literal(key.next_deadline, UTCDateTime), literal(key.received_at, UTCDateTime), literal(case_id)
+            literal(key.next_checkin, UTCDateTime),
+            literal(key.next_deadline, UTCDateTime),
+            literal(key.received_at, UTCDateTime),
+            literal(case_id),
         ),
     )
     return counts.overdue + int(conn.execute(before).scalar() or 0)

@@ -386,7 +386,14 @@ CREATE INDEX ix_checkin_case_department ON checkin (case_id, department_code);
 CREATE INDEX ix_checkin_clock ON checkin (clock_id);
 """
 
-STEPS: tuple[str, ...] = (V1, V2, V3_SYNC, V4_DESK, V5_DESK_INDEXES)
+# The queue puts running check-ins (nearest first) before cases whose only clock is the
+# handling limit, so a 30-minute whistle never sinks below weeks-old cases.
+V6_QUEUE_ORDER = """
+DROP INDEX ix_queue_deadline;
+CREATE INDEX ix_queue_rest ON queue_key (open, next_checkin, next_deadline, received_at, case_id);
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3_SYNC, V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER)
 SCHEMA_VERSION = len(STEPS)
 
 

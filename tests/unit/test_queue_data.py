@@ -39,12 +39,13 @@ def _ids(sync_service: SyncService, flt: QueueFilter, now) -> list[str]:  # type
         return queue_ids(conn, now, flt, counts, 0, 100)
 
 
-def test_open_cases_by_nearest_deadline_then_oldest_without_one(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
+def test_running_check_ins_first_then_nearest_deadline(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
     order = _ids(sync_service, QueueFilter(), clock.now())
     assert queue["closed"] not in order
-    # urgent check-ins in 30 min; the two street_vending cases' handling limit of 4 working
-    # hours (older first); the regular whistle's 24 h check-in last.
-    assert order == [queue["urgent"], queue["old_triage"], queue["received"], queue["regular"]]
+    # running check-ins first, nearest first: the urgent whistle's 30 min, then the regular
+    # whistle's 24 h, although its case's handling limit is later than the others'; then the
+    # two street_vending cases by their handling limit of 4 working hours (older first).
+    assert order == [queue["urgent"], queue["regular"], queue["old_triage"], queue["received"]]
 
 
 def test_an_overdue_check_in_comes_first_and_an_arrival_takes_it_out(
