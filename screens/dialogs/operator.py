@@ -32,7 +32,13 @@ class OperatorPicker(ModalScreen[str | None]):
             yield Static(t("operator.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#operator-name", Input).focus()
+        # the list first, when there is one: most shifts start with a known name
+        if self.names:
+            listing = self.query_one("#operator-list", OptionList)
+            listing.highlighted = 0
+            listing.focus()
+        else:
+            self.query_one("#operator-name", Input).focus()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -107,7 +107,9 @@ async def test_without_an_operator_the_picker_asks_and_the_service_uses_the_answ
             if isinstance(app.screen, OperatorPicker):
                 break
         assert isinstance(app.screen, OperatorPicker)
-        await pilot.press(*"李四", "enter")
+        # the known names are offered first; tab reaches the field for a new one
+        assert app.screen.focused is app.screen.query_one("#operator-list")
+        await pilot.press("tab", *"李四", "enter")
         await settle(app, pilot)
         assert app.service is not None and app.service.operator == "李四"
         assert _label(app, "#hdr-operator") == "操作员 李四"
@@ -156,3 +158,19 @@ async def test_a_write_on_one_desk_appears_on_another_after_its_poll(tmp_path: P
 def test_settings_keymap_is_the_only_remap_source() -> None:
     # The keymap comes from Settings.keymap; a fresh Settings maps nothing.
     assert Settings().keymap == {}
+
+
+async def test_the_picker_takes_a_known_name_with_enter(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = build_app(AppConfig(st.path, st.settings, st.clock, None, "zh"))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, OperatorPicker):
+                break
+        assert isinstance(app.screen, OperatorPicker)
+        first = app.screen.names[0]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.service is not None and app.service.operator == first
