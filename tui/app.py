@@ -75,6 +75,7 @@ class WhistleApp(App[None]):
         self.overdue_count = 0
         self.last_event = -1
         self.announced: set[str] = set()
+        self.calendar_warned: set[int] = set()
         self._announce_since: datetime | None = None
         self._polling = False
         self._poll_again = False
@@ -185,6 +186,7 @@ class WhistleApp(App[None]):
             result = await service.db.run_read(queries.poll, now, None, announced)
         self._announce_since = now
         self.overdue_count = result.overdue
+        self._warn_calendar(service)
         fresh = [row for row in result.newly_overdue if row.clock_id not in self.announced]
         if fresh:
             await self._announce(fresh)
@@ -194,6 +196,14 @@ class WhistleApp(App[None]):
             # a check-in that just went overdue moves its case to the top of the queue
             if not first:
                 self.screen.post_message(DataChanged())
+
+    def _warn_calendar(self, service: Service) -> None:
+        """Once per year: deadlines in it were counted Monday–Friday (no holiday table)."""
+        new = service.rules.fallback_years - self.calendar_warned
+        if new:
+            self.calendar_warned |= new
+            years = "、".join(map(str, sorted(service.rules.fallback_years)))
+            self.notify(t("calendar.fallback", years=years), severity="warning", timeout=20)
 
     async def _announce(self, rows: list[queries.OverdueCheckIn]) -> None:
         self.announced.update(row.clock_id for row in rows)

@@ -24,14 +24,12 @@ class Rules:
 
     settings: Settings
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
-    warnings: list[str] = field(default_factory=list)
+    fallback_years: set[int] = field(default_factory=set)
+    """Years whose working days were counted Monday–Friday for lack of a holiday table."""
 
     def deadline(self, start: datetime, limit: Limit) -> datetime:
         result = add_limit(start, limit, self.calendar, self.settings.tz)
-        for year in sorted(result.fallback_years):
-            note = f"calendar_fallback:{year}"
-            if note not in self.warnings:
-                self.warnings.append(note)
+        self.fallback_years |= result.fallback_years
         return result.at
 
 

@@ -79,3 +79,4 @@ def load_calendar_year(ctx: Ctx, table: YearTable) -> None:
         raise ValidationError("error.bad_year", field="year", value=table.year)
     ctx.w.emit("calendar.loaded", None, {"year": table.year, "table": year_table_to_json(table)})
     ctx.rules.calendar.load(table)
+    ctx.rules.fallback_years.discard(table.year)

@@ -288,7 +288,8 @@ _CLI: dict[str, tuple[str, str]] = {
         "table {table} row {row} differs from the replayed events (last event about it: {event}); "
         "it was changed behind the event log",
     ),
-    "verify.calendar_fallback": (
+    "calendar.badge": ("⚠ {years} 年无节假日表", "⚠ no holiday table for {years}"),
+    "calendar.fallback": (
         "注意：{years} 年不在已知的法定节假日表内，按周一至周五计算工作日。",
         "Note: {years} not in any known holiday table; working days counted Monday to Friday.",
     ),

@@ -1,4 +1,5 @@
-"""The desk header: station, operator, station-time clock and the overdue check-in count."""
+"""The desk header: station, operator, station-time clock, the overdue check-in count and a
+warning while deadlines are counted without a holiday table."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class DeskHeader(Horizontal):
         yield Label("", id="hdr-station")
         yield Label("", id="hdr-operator")
         yield Label("", id="hdr-overdue")
+        yield Label("", id="hdr-calendar")
         yield Label("", id="hdr-clock")
 
     def on_mount(self) -> None:
@@ -45,3 +47,12 @@ class DeskHeader(Horizontal):
         self._set("clock", now.astimezone(settings.tz).strftime("%m-%d %H:%M:%S"))
         self._set("overdue", t("app.overdue_count", n=app.overdue_count))
         self.query_one("#hdr-overdue", Label).set_class(app.overdue_count > 0, "-overdue")
+        years = fallback_years(app)
+        self._set("calendar", t("calendar.badge", years="、".join(map(str, years))) if years else "")
+        self.query_one("#hdr-calendar", Label).display = bool(years)
+
+
+def fallback_years(app: Any) -> list[int]:
+    """Years this session counted Monday–Friday for lack of a holiday table."""
+    service = getattr(app, "service", None)
+    return sorted(service.rules.fallback_years) if service is not None else []

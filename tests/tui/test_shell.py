@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.command import CommandPalette
@@ -174,3 +175,28 @@ async def test_the_picker_takes_a_known_name_with_enter(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.service is not None and app.service.operator == first
+
+
+async def test_a_deadline_in_a_year_without_holiday_table_is_flagged(tmp_path: Path) -> None:
+    """SPEC §2a: past the known tables, Monday–Friday is used — with a visible warning."""
+    st = station(tmp_path)
+    st.clock.set(datetime(2026, 12, 30, 2, 0, tzinfo=UTC))  # 15 working days run into 2027
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert not app.screen.query_one("#hdr-calendar").display
+        assert app.service is not None
+        await app.service.run(
+            receive_case,
+            source="patrol",
+            category="illegal_construction",
+            community="东四社区",
+            address="东四六条 3 号",
+            description="楼顶私搭彩钢板房",
+        )
+        await app.poll_once()
+        app.screen.post_message(Tick(app.now()))
+        await pilot.pause()
+        assert app.screen.query_one("#hdr-calendar").display
+        assert "2027" in _label(app, "#hdr-calendar")
+        assert any("2027" in n.message for n in app._notifications)

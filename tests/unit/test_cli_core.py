@@ -109,7 +109,7 @@ def test_calendar_loads_a_year_and_the_fallback_warning_goes(
     svc = SyncService.open(path, Settings(), FrozenClock(NOW))
     assert not WorkCalendar().is_known_year(2032)
     fallback = svc.rules.deadline(start, Limit.working_days(1))
-    assert "calendar_fallback:2032" in svc.rules.warnings
+    assert 2032 in svc.rules.fallback_years
     svc.close()
 
     table = tmp_path / "2032.json"
@@ -122,7 +122,7 @@ def test_calendar_loads_a_year_and_the_fallback_warning_goes(
     try:
         assert svc.rules.calendar.is_known_year(2032)
         loaded = svc.rules.deadline(start, Limit.working_days(1))
-        assert "calendar_fallback:2032" not in svc.rules.warnings
+        assert 2032 not in svc.rules.fallback_years
     finally:
         svc.close()
     assert fallback.date().isoformat() == "2032-01-01"

@@ -44,4 +44,7 @@ def intake(ctx: Context, args: argparse.Namespace) -> int:
         print(t("csv.done_skipped", count=len(result.case_ids), bad=len(result.errors)))
     elif result.numbers:
         print(t("csv.done", count=len(result.numbers), first=result.numbers[0], last=result.numbers[-1]))
+    if service.rules.fallback_years:
+        years = "、".join(map(str, sorted(service.rules.fallback_years)))
+        print(t("calendar.fallback", years=years), file=sys.stderr)
     return 0 if result.case_ids or not result.errors else 1
