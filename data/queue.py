@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -98,14 +99,17 @@ def announced_path(db_path: Path) -> Path:
 
 
 def _read_announced(path: Path) -> set[str]:
+    """A damaged or unreadable file only means a bell may ring again."""
     try:
-        return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    except FileNotFoundError:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
         return set()
+    return {line.strip() for line in text.splitlines() if line.strip()}
 
 
 def _append_announced(path: Path, ids: list[str]) -> None:
-    with path.open("a", encoding="utf-8") as out:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
         out.writelines(f"{checkin_id}\n" for checkin_id in ids)
 
 

@@ -147,3 +147,14 @@ def test_every_window_agrees_with_the_whole_queue(sync_service, clock) -> None: 
                     queue_ids(conn, now, QueueFilter(), counts, offset, limit)
                     == whole[offset : offset + limit]
                 )
+
+
+async def test_the_announced_file_is_owner_only_and_a_damaged_one_is_not_fatal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from data.queue import announced_path, load_announced, save_announced
+
+    db = tmp_path / "desk.db"
+    await save_announced(db, ["a", "b"])
+    assert announced_path(db).stat().st_mode & 0o777 == 0o600
+    assert await load_announced(db) == {"a", "b"}
+    announced_path(db).write_bytes(b"\xff\xfe\nc\n")
+    assert "c" in await load_announced(db)
