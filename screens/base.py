@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from textual import on
@@ -33,6 +34,7 @@ from textual.widgets import Footer
 
 from data.service import Service
 from data.settings import Settings
+from models.clock import Clock
 from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import NAV_KEYS, NAV_SCOPE, for_scope, retranslate
@@ -46,9 +48,13 @@ class Desk(Protocol):
     """What screens need from the application (tui.app.WhistleApp provides it)."""
 
     settings: Settings
+    clock: Clock
     operator: str | None
     service: Service | None
     overdue_count: int
+
+    @property
+    def db_path(self) -> Path: ...
 
     def now(self) -> datetime: ...
 

@@ -22,6 +22,7 @@ from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
 from screens.messages import DataChanged, ServiceReady, Tick
+from screens.sync_export import start_bundle_export
 from tui.config import AppConfig
 from tui.palette import DeskCommands
 
@@ -248,4 +249,8 @@ class WhistleApp(App[None]):
             for view in VIEWS
         ]
         commands.append((t("cmd.help"), t("cmd.help_help"), self.action_help))
+        if self.service is not None:
+            commands.append(
+                (t("cmd.export_bundle"), t("cmd.export_bundle_help"), lambda: start_bundle_export(self))
+            )
         return commands

@@ -250,4 +250,22 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "export.column.relapse_number": ("反弹新案编号", "Relapse case number"),
 }
 
-STRINGS: dict[str, tuple[str, str]] = {**_REFUSALS, **_ERRORS, **_CLI, **_COLUMNS}
+_UI: dict[str, tuple[str, str]] = {
+    "sync.ui.title": ("导出同步包", "Export a sync bundle"),
+    "sync.ui.path": ("保存到", "Save to"),
+    "sync.ui.hint": (
+        "导出上次导出之后的全部留痕（不含反映人个人信息）。Ctrl+S 开始，Esc 取消",
+        "Exports every event since the last export (without reporters' personal data). "
+        "Ctrl+S to start, Esc to cancel",
+    ),
+    "sync.ui.close": ("关闭", "Close"),
+    "sync.ui.close_hint": ("完成后按 Esc 关闭", "Esc closes this when the export is done"),
+    "sync.ui.failed": ("导出失败，未写入任何文件：{detail}", "Export failed; nothing was written: {detail}"),
+    "cmd.export_bundle": ("导出: 同步包", "Export: sync bundle"),
+    "cmd.export_bundle_help": (
+        "把本站新留痕写成签名同步包，供上级或其他站点导入",
+        "Write this station's new events to a signed bundle for the district or other stations",
+    ),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {**_REFUSALS, **_ERRORS, **_CLI, **_COLUMNS, **_UI}
