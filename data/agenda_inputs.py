@@ -167,6 +167,7 @@ def agenda_inputs(
         day=scheduled_at.astimezone(settings.tz).date(),
         tz=settings.tz,
         open_days=settings.consult_open_days,
+        long_open_most=settings.consult_long_open_most,
         since=since,
         cases=[_case_facts(r) for r in open_cases],
         whistles=_whistles(conn, station_id, at, since),

@@ -51,6 +51,7 @@ class Settings:
     )
     random_sample_rate: float = 0.10
     consult_open_days: int = 7
+    consult_long_open_most: int = 15
     keymap: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -95,7 +96,9 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.random_sample_rate = float(reinspection.get("random_sample_rate", settings.random_sample_rate))
     for category, days in reinspection.get("days", {}).items():
         settings.reinspect_days[category] = int(days)
-    settings.consult_open_days = int(raw.get("meeting", {}).get("open_days", settings.consult_open_days))
+    meeting = raw.get("meeting", {})
+    settings.consult_open_days = int(meeting.get("open_days", settings.consult_open_days))
+    settings.consult_long_open_most = int(meeting.get("long_open_most", settings.consult_long_open_most))
     settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
     _check(settings, path)
     return settings
@@ -144,6 +147,7 @@ random_sample_rate = 0.10  # share of last week's closures drawn for 不定期 s
 
 [meeting]
 open_days = 7              # cases open longer than this go on the weekly agenda
+long_open_most = 15        # at most this many of them (the oldest); more can be added by hand
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

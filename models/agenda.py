@@ -113,6 +113,7 @@ class AgendaInputs:
     whistles: Sequence[WhistleFacts] = ()
     relapses: Sequence[RelapseFacts] = ()
     followups: Sequence[FollowUpFacts] = ()
+    long_open_most: int | None = None
 
 
 def _day(at: datetime, tz: ZoneInfo) -> str:
@@ -135,9 +136,10 @@ def flagged(cases: Iterable[CaseFacts], tz: ZoneInfo) -> list[Proposal]:
     ]
 
 
-def long_open(cases: Iterable[CaseFacts], at: datetime, days: int) -> list[Proposal]:
-    """Cases open longer than ``days`` (久拖未结). A parked case waits by decision, so it is left
-    out."""
+def long_open(cases: Iterable[CaseFacts], at: datetime, days: int, most: int | None = None) -> list[Proposal]:
+    """Cases open longer than ``days`` (久拖未结), the oldest ``most`` of them: a meeting can
+    only take so many; the rest can be added by hand. A parked case waits by decision, so it is
+    left out."""
     limit = at - timedelta(days=days)
     found = [
         c
@@ -147,7 +149,7 @@ def long_open(cases: Iterable[CaseFacts], at: datetime, days: int) -> list[Propo
     found.sort(key=lambda c: (c.received_at, c.number))
     return [
         _about(c, AgendaReason.LONG_OPEN, t("agenda.detail.long_open", days=(at - c.received_at).days))
-        for c in found
+        for c in found[:most]
     ]
 
 
@@ -302,7 +304,7 @@ def build_agenda(inputs: AgendaInputs, exclude_cases: Iterable[str] = ()) -> lis
         *no_show(inputs.whistles, inputs.at, inputs.since, inputs.tz),
         *flagged(inputs.cases, inputs.tz),
         *repeat_address(inputs.whistles, inputs.at),
-        *long_open(inputs.cases, inputs.at, inputs.open_days),
+        *long_open(inputs.cases, inputs.at, inputs.open_days, inputs.long_open_most),
     ]
     return [p for p in merge(found) if p.case_id is None or p.case_id not in skip]
 

@@ -83,6 +83,12 @@ def test_long_open_uses_the_day_limit_and_skips_parked_and_ended() -> None:
     assert [p.case_id for p in long_open(cases, AT, days=3)] == ["c5", "c1", "c2"]
 
 
+def test_long_open_proposes_only_the_oldest_few() -> None:
+    cases = [case(n, days_old=8 + n) for n in range(1, 30)]
+    found = long_open(cases, AT, days=7, most=5)
+    assert [p.case_id for p in found] == ["c29", "c28", "c27", "c26", "c25"]
+
+
 # -- no-show -------------------------------------------------------------------------------
 
 
