@@ -26,7 +26,7 @@ def local(at: datetime | None, tz: ZoneInfo, fmt: str = "%m-%d %H:%M") -> str:
 def limit_text(limit: Limit) -> str:
     if limit.unit is Unit.MINUTES and limit.amount % 60 == 0 and limit.amount >= 60:
         return t("fmt.hours", n=limit.amount // 60)
-    return f"{limit.amount} {label(limit.unit)}"
+    return f"{limit.amount}\u00a0{label(limit.unit)}"  # kept on one line when text wraps
 
 
 LIGHT_CLASSES = {Light.GREEN: "-ok", Light.YELLOW: "-warning", Light.RED: "-overdue"}

@@ -94,8 +94,8 @@ async def test_whistle_dialog_previews_deadlines_per_grade_and_needs_a_departmen
         await pilot.pause()
         preview = str(dialog.query_one("#whistle-preview", Static).render())
         assert preview.splitlines() == [
-            "城管执法队    03-10 10:30 前报到（30 分钟）",
-            "市场监管所    03-10 10:30 前报到（30 分钟）",
+            "城管执法队    03-10 10:30 前报到（30\u00a0分钟）",
+            "市场监管所    03-10 10:30 前报到（30\u00a0分钟）",
         ]
         listing = dialog.query_one(SelectionList)
         ga = next(i for i, d in enumerate(departments) if d.code == "GA")

@@ -44,7 +44,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await pilot.press("enter", "down", "down", "enter")  # source: 12345热线
         await pilot.press("tab", "enter", *["down"] * 6, "enter")  # category: 占道经营/流动摊贩
         proposal = str(app.screen.query_one("#intake-proposal", Static).render())
-        assert proposal == "处置时限 4 工作小时；建议部门：城管执法队、市场监管所、公安派出所"
+        assert proposal == "处置时限 4\u00a0工作小时；建议部门：城管执法队、市场监管所、公安派出所"
         await pilot.press("tab", *"东四社区", "enter", *"东四北大街12号", "enter")
         await pilot.press(*"早高峰路口流动摊贩占道", "enter", *"王女士", "enter", *"13812345678", "enter")
         assert app.screen.query_one("#f-reporter_phone", Input).value == "138****5678"
