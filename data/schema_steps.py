@@ -1,0 +1,387 @@
+"""The schema's upgrade steps as frozen SQL, oldest first. Once released a step never
+changes: a change to the schema is a new step at the end (data/schema.py applies them)."""
+
+V1 = """
+CREATE TABLE department (
+    code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    mode VARCHAR NOT NULL,
+    contact VARCHAR NOT NULL,
+    active BOOLEAN NOT NULL,
+    sort INTEGER NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (code)
+);
+CREATE TABLE event (
+    id VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    operator VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    type VARCHAR NOT NULL,
+    subject VARCHAR,
+    payload VARCHAR NOT NULL,
+    personal VARCHAR,
+    personal_digest VARCHAR,
+    prev_hash VARCHAR NOT NULL,
+    hash VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (station_id, seq)
+);
+CREATE INDEX ix_event_subject ON event (subject);
+CREATE INDEX ix_event_type ON event (type);
+CREATE TABLE operator (
+    name VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    active BOOLEAN NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (name)
+);
+CREATE TABLE station (
+    id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    case_prefix VARCHAR NOT NULL,
+    is_local BOOLEAN NOT NULL,
+    public_key VARCHAR,
+    trusted BOOLEAN NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE TABLE case_file (
+    id VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    number VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    subcategory VARCHAR NOT NULL,
+    community VARCHAR NOT NULL,
+    address VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    reporter_name VARCHAR,
+    reporter_phone VARCHAR,
+    priority VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    parked_from VARCHAR,
+    park_reason VARCHAR,
+    park_review_on DATE,
+    reject_reason VARCHAR,
+    consult_flag BOOLEAN NOT NULL,
+    result_note VARCHAR,
+    feedback_note VARCHAR,
+    reopened_from VARCHAR,
+    received_by VARCHAR NOT NULL,
+    received_at DATETIME NOT NULL,
+    triaged_at DATETIME,
+    dispatched_at DATETIME,
+    consulting_at DATETIME,
+    disposing_at DATETIME,
+    feedback_at DATETIME,
+    closed_at DATETIME,
+    verified_at DATETIME,
+    relapsed_at DATETIME,
+    rejected_at DATETIME,
+    parked_at DATETIME,
+    updated_at DATETIME NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (station_id, number),
+    FOREIGN KEY(station_id) REFERENCES station (id),
+    FOREIGN KEY(reopened_from) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_received ON case_file (received_at);
+CREATE INDEX ix_case_status ON case_file (status);
+CREATE TABLE meeting (
+    id VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    scheduled_at DATETIME NOT NULL,
+    facilitator VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    started_at DATETIME,
+    ended_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(station_id) REFERENCES station (id)
+);
+CREATE TABLE agenda_item (
+    id VARCHAR NOT NULL,
+    meeting_id VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    case_id VARCHAR,
+    topic VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    reason_detail VARCHAR NOT NULL,
+    timebox_minutes INTEGER NOT NULL,
+    removed BOOLEAN NOT NULL,
+    decision VARCHAR,
+    lead_department VARCHAR,
+    decision_due DATE,
+    followup VARCHAR,
+    followup_done_at DATETIME,
+    carried_from VARCHAR,
+    discussed_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(meeting_id) REFERENCES meeting (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_agenda_item_case_id ON agenda_item (case_id);
+CREATE INDEX ix_agenda_item_meeting_id ON agenda_item (meeting_id);
+CREATE TABLE meeting_attendance (
+    meeting_id VARCHAR NOT NULL,
+    department_code VARCHAR NOT NULL,
+    present BOOLEAN,
+    PRIMARY KEY (meeting_id, department_code),
+    FOREIGN KEY(meeting_id) REFERENCES meeting (id),
+    FOREIGN KEY(department_code) REFERENCES department (code)
+);
+CREATE TABLE reinspection (
+    id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    due_on DATE NOT NULL,
+    scheduled_at DATETIME NOT NULL,
+    draw_seed INTEGER,
+    inspector VARCHAR,
+    result VARCHAR,
+    notes VARCHAR NOT NULL,
+    recorded_at DATETIME,
+    relapse_case_id VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_reinspection_due ON reinspection (result, due_on);
+CREATE INDEX ix_reinspection_case_id ON reinspection (case_id);
+CREATE TABLE whistle (
+    id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    grade VARCHAR NOT NULL,
+    purpose VARCHAR,
+    blown_at DATETIME NOT NULL,
+    blown_by VARCHAR NOT NULL,
+    note VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_whistle_case_id ON whistle (case_id);
+CREATE TABLE clock (
+    id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    whistle_id VARCHAR,
+    department_code VARCHAR,
+    started_at DATETIME NOT NULL,
+    deadline DATETIME NOT NULL,
+    limit_amount INTEGER NOT NULL,
+    limit_unit VARCHAR NOT NULL,
+    paused_at DATETIME,
+    paused_minutes FLOAT NOT NULL,
+    pause_reason VARCHAR,
+    extensions INTEGER NOT NULL,
+    stopped_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id),
+    FOREIGN KEY(whistle_id) REFERENCES whistle (id)
+);
+CREATE INDEX ix_clock_open ON clock (case_id, stopped_at, deadline);
+CREATE TABLE checkin (
+    id VARCHAR NOT NULL,
+    whistle_id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    department_code VARCHAR NOT NULL,
+    clock_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    deadline DATETIME NOT NULL,
+    arrived_at DATETIME,
+    arrived_person VARCHAR,
+    late_minutes INTEGER,
+    action_taken VARCHAR,
+    result VARCHAR,
+    acted_at DATETIME,
+    rating INTEGER,
+    rating_reason VARCHAR,
+    released_at DATETIME,
+    notes VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (whistle_id, department_code),
+    FOREIGN KEY(whistle_id) REFERENCES whistle (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id),
+    FOREIGN KEY(department_code) REFERENCES department (code),
+    FOREIGN KEY(clock_id) REFERENCES clock (id)
+);
+CREATE INDEX ix_checkin_case_id ON checkin (case_id);
+CREATE INDEX ix_checkin_department_code ON checkin (department_code);
+CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+V2 = """
+CREATE TABLE calendar_year (
+    year INTEGER NOT NULL,
+    table_json VARCHAR NOT NULL,
+    loaded_at DATETIME NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (year)
+);
+"""
+
+# Local bookkeeping of the exchange (never replicated): which keys this file accepts
+# bundles from, and verified bundles held back until the events before them arrive.
+V3_SYNC = """
+CREATE TABLE sync_trust (
+    station_id VARCHAR NOT NULL,
+    public_key VARCHAR NOT NULL,
+    added_at DATETIME NOT NULL,
+    added_by VARCHAR NOT NULL,
+    PRIMARY KEY (station_id)
+);
+CREATE TABLE sync_pending (
+    digest VARCHAR NOT NULL,
+    station_id VARCHAR NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    reason VARCHAR NOT NULL,
+    received_at DATETIME NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (digest)
+);
+CREATE INDEX ix_sync_pending_station ON sync_pending (station_id, first_seq);
+"""
+
+# Desk read models kept by triggers in the same transaction as the case and clock writes
+# (so replayed and imported events keep them too; they hold nothing that events do not).
+# case_search: full-text search in Chinese. FTS5's tokenizers find nothing inside running
+# Chinese text (unicode61) or no two-character words (trigram), so every description and
+# address is indexed as its overlapping character pairs ("流动摊贩" → 流动 动摊 摊贩, searched
+# as a phrase) and its single characters (for one-character queries). case_search_key gives
+# each case a stable integer rowid (a table without an integer key may renumber on VACUUM).
+# queue_key: each case's nearest running check-in deadline and nearest running deadline, so
+# the live queue pages through open cases in deadline order from an index.
+V4_DESK = """
+CREATE TABLE search_seq (n INTEGER PRIMARY KEY);
+INSERT INTO search_seq (n)
+    WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 4000)
+    SELECT n FROM s;
+CREATE TABLE case_search_key (
+    n INTEGER PRIMARY KEY,
+    case_id VARCHAR NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE case_search USING fts5(pairs, singles, tokenize = 'unicode61');
+INSERT INTO case_search_key (case_id) SELECT id FROM case_file ORDER BY rowid;
+INSERT INTO case_search (rowid, pairs, singles)
+    SELECT k.n,
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(c.description, n, 2) AS g FROM search_seq
+            WHERE n < length(c.description) ORDER BY n)), '')
+        || ' ' || coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(c.address, n, 2) AS g FROM search_seq
+            WHERE n < length(c.address) ORDER BY n)), ''),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(c.description, n, 1) AS g FROM search_seq
+            WHERE n <= length(c.description) ORDER BY n)), '')
+        || ' ' || coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(c.address, n, 1) AS g FROM search_seq
+            WHERE n <= length(c.address) ORDER BY n)), '')
+    FROM case_search_key k JOIN case_file c ON c.id = k.case_id;
+CREATE TRIGGER case_search_insert AFTER INSERT ON case_file BEGIN
+    INSERT INTO case_search_key (case_id) VALUES (new.id);
+    INSERT INTO case_search (rowid, pairs, singles) VALUES (
+        (SELECT n FROM case_search_key WHERE case_id = new.id),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.description, n, 2) AS g FROM search_seq
+            WHERE n < length(new.description) ORDER BY n)), '')
+        || ' ' || coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.address, n, 2) AS g FROM search_seq
+            WHERE n < length(new.address) ORDER BY n)), ''),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.description, n, 1) AS g FROM search_seq
+            WHERE n <= length(new.description) ORDER BY n)), '')
+        || ' ' || coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.address, n, 1) AS g FROM search_seq
+            WHERE n <= length(new.address) ORDER BY n)), ''));
+END;
+CREATE TRIGGER case_search_update AFTER UPDATE OF description, address ON case_file BEGIN
+    DELETE FROM case_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = old.id);
+    INSERT INTO case_search (rowid, pairs, singles) VALUES (
+        (SELECT n FROM case_search_key WHERE case_id = new.id),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.description, n, 2) AS g FROM search_seq
+            WHERE n < length(new.description) ORDER BY n)), '')
+        || ' ' || coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.address, n, 2) AS g FROM search_seq
+            WHERE n < length(new.address) ORDER BY n)), ''),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.description, n, 1) AS g FROM search_seq
+            WHERE n <= length(new.description) ORDER BY n)), '')
+        || ' ' || coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(new.address, n, 1) AS g FROM search_seq
+            WHERE n <= length(new.address) ORDER BY n)), ''));
+END;
+CREATE TABLE queue_key (
+    case_id VARCHAR NOT NULL PRIMARY KEY,
+    open INTEGER NOT NULL,
+    next_checkin DATETIME NOT NULL,
+    next_deadline DATETIME NOT NULL,
+    received_at DATETIME NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ix_queue_checkin ON queue_key (open, next_checkin, case_id);
+CREATE INDEX ix_queue_deadline ON queue_key (open, next_deadline, received_at, case_id);
+INSERT INTO queue_key (case_id, open, next_checkin, next_deadline, received_at)
+    SELECT c.id,
+        c.status IN ('received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked'),
+        coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
+            AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), '9999-12-31 00:00:00.000000'),
+        coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
+            AND stopped_at IS NULL AND paused_at IS NULL), '9999-12-31 00:00:00.000000'),
+        c.received_at
+    FROM case_file c;
+CREATE TRIGGER queue_key_case_insert AFTER INSERT ON case_file BEGIN
+    INSERT INTO queue_key (case_id, open, next_checkin, next_deadline, received_at)
+    VALUES (
+        new.id,
+        new.status IN ('received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked'),
+        '9999-12-31 00:00:00.000000',
+        '9999-12-31 00:00:00.000000',
+        new.received_at);
+END;
+CREATE TRIGGER queue_key_case_status AFTER UPDATE OF status ON case_file BEGIN
+    UPDATE queue_key
+    SET open = new.status IN (
+        'received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked')
+    WHERE case_id = new.id;
+END;
+CREATE TRIGGER queue_key_clock_insert AFTER INSERT ON clock BEGIN
+    UPDATE queue_key SET
+        next_checkin = coalesce((SELECT min(deadline) FROM clock WHERE case_id = new.case_id
+            AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), '9999-12-31 00:00:00.000000'),
+        next_deadline = coalesce((SELECT min(deadline) FROM clock WHERE case_id = new.case_id
+            AND stopped_at IS NULL AND paused_at IS NULL), '9999-12-31 00:00:00.000000')
+    WHERE case_id = new.case_id;
+END;
+CREATE TRIGGER queue_key_clock_update AFTER UPDATE ON clock BEGIN
+    UPDATE queue_key SET
+        next_checkin = coalesce((SELECT min(deadline) FROM clock WHERE case_id = new.case_id
+            AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), '9999-12-31 00:00:00.000000'),
+        next_deadline = coalesce((SELECT min(deadline) FROM clock WHERE case_id = new.case_id
+            AND stopped_at IS NULL AND paused_at IS NULL), '9999-12-31 00:00:00.000000')
+    WHERE case_id = new.case_id;
+END;
+"""
+
+# Indexes the desk's every-second poll and queue filters need on 200,000 cases: running
+# check-in clocks by deadline (the overdue count and the bell), and a department's check-ins
+# looked up per case (without it SQLite walks every check-in of the department per row), and
+# a clock's check-in.
+V5_DESK_INDEXES = """
+CREATE INDEX ix_clock_running ON clock (stopped_at, paused_at, kind, deadline);
+CREATE INDEX ix_checkin_case_department ON checkin (case_id, department_code);
+CREATE INDEX ix_checkin_clock ON checkin (clock_id);
+"""
+
+# The queue puts running check-ins (nearest first) before cases whose only clock is the
+# handling limit, so a 30-minute whistle never sinks below weeks-old cases.
+V6_QUEUE_ORDER = """
+DROP INDEX ix_queue_deadline;
+CREATE INDEX ix_queue_rest ON queue_key (open, next_checkin, next_deadline, received_at, case_id);
+"""
