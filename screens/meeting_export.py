@@ -27,7 +27,19 @@ def default_path(view: MeetingView, tz: Any, stage: Stage) -> Path:
 
 
 class ExportFlow:
-    """Mixed into the screens that show a meeting: ``start_export(view)``."""
+    """Mixed into the screens that show a meeting (``self.view``, ``self.item``): export,
+    and open the case of the item under the cursor."""
+
+    def action_export(self) -> None:
+        screen: Any = self
+        if screen.view is not None:
+            self.start_export(screen.view)
+
+    def action_open_item_case(self) -> None:
+        screen: Any = self
+        item = screen.item
+        if item is not None and item.case_id is not None:
+            screen.open_case(item.case_id)
 
     def start_export(self, view: MeetingView) -> None:
         screen: Any = self

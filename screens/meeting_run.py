@@ -300,15 +300,6 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
         self.notify(t("meetings.run.ended"))
         self.refresh_data()
 
-    def action_export(self) -> None:
-        if self.view is not None:
-            self.start_export(self.view)
-
-    def action_open_item_case(self) -> None:
-        item = self.item
-        if item is not None and item.case_id is not None:
-            self.open_case(item.case_id)
-
     def palette_commands(self) -> list[PaletteCommand]:
         commands: list[PaletteCommand] = [
             (t("cmd.meeting_export"), t("key.meeting_export"), self.action_export)

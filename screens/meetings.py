@@ -338,15 +338,6 @@ class MeetingsScreen(ViewScreen, ExportFlow):
 
         self.app.push_screen(MeetingRunScreen(view.meeting.id))
 
-    def action_export(self) -> None:
-        if self.view is not None:
-            self.start_export(self.view)
-
-    def action_open_item_case(self) -> None:
-        item = self.item
-        if item is not None and item.case_id is not None:
-            self.open_case(item.case_id)
-
     def palette_commands(self) -> list[PaletteCommand]:
         commands: list[PaletteCommand] = [
             (t("cmd.meeting_new"), t("key.meeting_new"), self.action_new_meeting)
