@@ -221,8 +221,11 @@ def _superseded(ctx: Ctx, item: Row[Any]) -> list[str]:
         return []
     return list(
         ctx.conn.execute(
-            select(AGENDA.c.id).where(
+            select(AGENDA.c.id)
+            .join(MEETING, MEETING.c.id == AGENDA.c.meeting_id)
+            .where(
                 same
+                & (MEETING.c.station_id == ctx.w.station_id)  # another station's follow-ups are its own
                 & (AGENDA.c.id != item.id)
                 & (AGENDA.c.meeting_id != item.meeting_id)
                 & (AGENDA.c.followup == FollowUp.OPEN.value)
@@ -233,6 +236,7 @@ def _superseded(ctx: Ctx, item: Row[Any]) -> list[str]:
 
 def followup_done(ctx: Ctx, item_id: str) -> None:
     item = fetch(ctx.conn, AGENDA, item_id, "agenda_item")
+    _own_meeting(ctx, item.meeting_id)
     if item.followup != FollowUp.OPEN:
         raise DomainError("error.followup_not_open")
     ctx.w.emit("agenda.followup_done", item.meeting_id, {"id": item_id})

@@ -25,6 +25,7 @@ from data.commands.sync import record_refusal
 from data.eventlog import EVENT, EventWriter, head_of, store
 from data.handlers import HANDLERS
 from data.handlers.common import STATION
+from data.ownership import NotOwner
 from data.schema import SCHEMA_VERSION
 from data.sync import bundle
 from data.sync.bundle import BundleRefused
@@ -156,6 +157,9 @@ def _apply(ctx: Ctx, new: list[EventRecord]) -> str | None:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         savepoint.rollback()
         raise BundleRefused("sync.refuse.bad_payload", seq=record.seq, detail=repr(exc)) from exc
+    except NotOwner as exc:
+        savepoint.rollback()
+        raise BundleRefused("sync.refuse.not_owner", detail=str(exc)) from exc
     savepoint.commit()
     return None
 

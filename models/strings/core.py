@@ -218,6 +218,11 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "数据库 {path} 已有案件，演示数据只写入空库。",
         "{path} already holds cases; the demo only fills an empty database.",
     ),
+    "error.event_not_owner": (
+        "站点 {station} 的第 {seq} 条留痕（{type}）要改动站点 {owner} 的记录：只有所属站点能改动自己的案件和会议。",
+        "Event {seq} of station {station} ({type}) would change a record of station {owner}: "
+        "only the owning station writes its cases and meetings.",
+    ),
     "error.calendar_table": ("节假日表有误：{detail}", "Bad holiday table: {detail}"),
 }
 

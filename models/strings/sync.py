@@ -83,6 +83,7 @@ _REFUSALS: dict[str, tuple[str, str]] = {
         "事件 #{seq} 与本库记录冲突：{detail}",
         "Event #{seq} conflicts with the records held here: {detail}",
     ),
+    "sync.refuse.not_owner": ("同步包越权：{detail}", "The bundle oversteps its station: {detail}"),
     "sync.refuse.bad_payload": (
         "事件 #{seq} 的内容无法应用：{detail}",
         "Event #{seq} cannot be applied: {detail}",
