@@ -81,7 +81,7 @@ def test_a_bundle_that_writes_another_stations_case_is_refused_and_changes_nothi
 
 
 def test_a_station_cannot_speak_for_another_station(tmp_path: Path) -> None:
-    a, b, _case, _item = _stations(tmp_path)
+    _a, b, _case, _item = _stations(tmp_path)
 
     def renamed(ctx: Ctx) -> None:
         ctx.w.emit("station.registered", "ST-A", {"id": "ST-A", "name": "被改名", "case_prefix": "XX"})
