@@ -28,7 +28,7 @@ from sqlalchemy import (
     tuple_,
 )
 
-from data.handlers.common import CASE, CHECKIN, CLOCK, DEPARTMENT, OPERATOR, WHISTLE
+from data.handlers.common import CASE, CHECKIN, CLOCK, DEPARTMENT, OPERATOR, STATION, WHISTLE
 from data.search import match_expression, matching_ids
 from models.enums import ClockKind, Grade
 from models.tables import UTCDateTime
@@ -54,7 +54,12 @@ def case_count(conn: Connection) -> int:
 
 
 def operator_names(conn: Connection) -> list[str]:
-    rows = conn.execute(select(OPERATOR.c.name).where(OPERATOR.c.active.is_(True)).order_by(OPERATOR.c.name))
+    local = select(STATION.c.id).where(STATION.c.is_local.is_(True)).scalar_subquery()
+    rows = conn.execute(
+        select(OPERATOR.c.name)
+        .where(OPERATOR.c.active.is_(True) & (OPERATOR.c.station_id == local))
+        .order_by(OPERATOR.c.name)
+    )
     return [str(name) for name in rows.scalars()]
 
 

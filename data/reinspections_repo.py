@@ -15,7 +15,7 @@ from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import aliased
 
 from data.catalogue import CATEGORY_BY_CODE
-from data.handlers.common import CASE, CHECKIN, OPERATOR, REINSPECTION, table
+from data.handlers.common import CASE, CHECKIN, OPERATOR, REINSPECTION, local_operator, table
 from models.enums import CaseStatus, CheckInStatus, ReinspectionKind, ReinspectionResult
 from models.errors import NotFound
 from models.i18n import language, t
@@ -141,7 +141,7 @@ def for_case(conn: Connection, case_id: str, today: date) -> list[ReinspectionRo
 def operator_role(conn: Connection, name: str | None) -> str | None:
     if not name:
         return None
-    role: str | None = conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == name)).scalar()
+    role: str | None = conn.execute(select(OPERATOR.c.role).where(local_operator(name))).scalar()
     return role
 
 

@@ -8,9 +8,25 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from data.schema_steps import V1, V2, V3_SYNC, V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER
+from data.schema_steps import (
+    V1,
+    V2,
+    V3_SYNC,
+    V4_DESK,
+    V5_DESK_INDEXES,
+    V6_QUEUE_ORDER,
+    V7_STATION_OPERATORS,
+)
 
-STEPS: tuple[str, ...] = (V1, V2, V3_SYNC, V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER)
+STEPS: tuple[str, ...] = (
+    V1,
+    V2,
+    V3_SYNC,
+    V4_DESK,
+    V5_DESK_INDEXES,
+    V6_QUEUE_ORDER,
+    V7_STATION_OPERATORS,
+)
 SCHEMA_VERSION = len(STEPS)
 
 

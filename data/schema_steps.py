@@ -385,3 +385,32 @@ V6_QUEUE_ORDER = """
 DROP INDEX ix_queue_deadline;
 CREATE INDEX ix_queue_rest ON queue_key (open, next_checkin, next_deadline, received_at, case_id);
 """
+
+# Operators belong to a station: the same name at two stations is two people, and a role
+# given at one station must not change the other's when their events meet in one file.
+# Reference rows rank their last write as "0"/"1" + event id (shipped default / edit); the
+# rows written before this step were all ranked as edits.
+V7_STATION_OPERATORS = """
+UPDATE station SET event_id = '1' || event_id;
+UPDATE department SET event_id = '1' || event_id;
+UPDATE calendar_year SET event_id = '1' || event_id;
+CREATE TABLE operator_v7 (
+    station_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    active BOOLEAN NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (station_id, name)
+);
+INSERT INTO operator_v7 (station_id, name, role, active, event_id)
+    SELECT coalesce(
+            (SELECT e.station_id FROM event e
+             WHERE e.type IN ('operator.added', 'operator.changed')
+               AND json_extract(e.payload, '$.name') = o.name
+             ORDER BY e.rowid DESC LIMIT 1),
+            (SELECT id FROM station WHERE is_local = 1), ''),
+        o.name, o.role, o.active, '1' || o.event_id
+    FROM operator o;
+DROP TABLE operator;
+ALTER TABLE operator_v7 RENAME TO operator;
+"""

@@ -59,7 +59,11 @@ def bootstrap(
         seed_catalogue(ctx)
         add_operator(ctx, name=operator, role=role or Role.SUPERVISOR)
     else:
-        known = conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == operator)).scalar()
+        known = conn.execute(
+            select(OPERATOR.c.role).where(
+                (OPERATOR.c.station_id == station_id) & (OPERATOR.c.name == operator)
+            )
+        ).scalar()
         if known is None or (role is not None and known != role):
             ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
             add_operator(ctx, name=operator, role=role or Role.OPERATOR)

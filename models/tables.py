@@ -46,7 +46,10 @@ class Station(SQLModel, table=True):
 
 
 class Operator(SQLModel, table=True):
+    """Who acts, at the station that registered them (names repeat across stations)."""
+
     __tablename__ = "operator"
+    station_id: str = Field(primary_key=True)
     name: str = Field(primary_key=True)
     role: str = "operator"
     active: bool = True

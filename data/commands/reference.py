@@ -26,7 +26,9 @@ def register_station(ctx: Ctx, *, name: str, case_prefix: str, local: bool = Tru
 
 def add_operator(ctx: Ctx, *, name: str, role: Role = Role.OPERATOR) -> None:
     name = required(name, "operator")
-    exists = ctx.conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == name)).first()
+    exists = ctx.conn.execute(
+        select(OPERATOR.c.role).where((OPERATOR.c.station_id == ctx.w.station_id) & (OPERATOR.c.name == name))
+    ).first()
     event = "operator.changed" if exists else "operator.added"
     ctx.w.emit(event, None, {"name": name, "role": role.value, "active": True})
 
@@ -41,7 +43,10 @@ def upsert_department(
     contact: str = "",
     active: bool = True,
     sort: int | None = None,
+    seed: bool = False,
 ) -> None:
+    """A department's catalogue entry. ``seed`` marks the shipped defaults, which any edit
+    outranks (data/handlers/reference.py)."""
     code = required(code, "code").upper()
     if sort is None:
         current = ctx.conn.execute(select(DEPARTMENT.c.sort).where(DEPARTMENT.c.code == code)).scalar()
@@ -57,6 +62,7 @@ def upsert_department(
         "contact": contact.strip(),
         "active": active,
         "sort": sort,
+        **({"seed": True} if seed else {}),
     }
     ctx.w.emit("department.upserted", None, payload)
 
@@ -71,6 +77,7 @@ def seed_catalogue(ctx: Ctx) -> None:
             mode=spec.mode,
             contact=spec.contact,
             sort=position,
+            seed=True,
         )
 
 

@@ -66,7 +66,11 @@ def draw_random(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
 
 def supervised_draw(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
     """The draw as a supervisor orders it from the desk or the command line."""
-    role = ctx.conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == ctx.w.operator)).scalar()
+    role = ctx.conn.execute(
+        select(OPERATOR.c.role).where(
+            (OPERATOR.c.station_id == ctx.w.station_id) & (OPERATOR.c.name == ctx.w.operator)
+        )
+    ).scalar()
     if role != Role.SUPERVISOR:
         raise DomainError("error.draw_needs_supervisor", operator=ctx.w.operator)
     return draw_random(ctx, seed=seed, rate=rate)

@@ -18,7 +18,11 @@ from models.errors import DomainError, ValidationError
 
 def require_supervisor(ctx: Ctx) -> None:
     """Personal data leaves the station only when a supervisor asks for it."""
-    role = ctx.conn.execute(select(OPERATOR.c.role).where(OPERATOR.c.name == ctx.w.operator)).scalar()
+    role = ctx.conn.execute(
+        select(OPERATOR.c.role).where(
+            (OPERATOR.c.station_id == ctx.w.station_id) & (OPERATOR.c.name == ctx.w.operator)
+        )
+    ).scalar()
     if role != Role.SUPERVISOR:
         raise DomainError("sync.error.personal_needs_supervisor", operator=ctx.w.operator)
 

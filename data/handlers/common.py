@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
 
 from models.events import EventRecord
 from models.ids import from_iso
@@ -67,6 +67,12 @@ class Registry:
 
 
 KEY = "_key"
+
+
+def local_operator(name: str) -> Any:
+    """The condition for ``name`` among this file's own station's operators."""
+    local = select(STATION.c.id).where(STATION.c.is_local.is_(True)).scalar_subquery()
+    return (OPERATOR.c.station_id == local) & (OPERATOR.c.name == name)
 
 
 @functools.cache

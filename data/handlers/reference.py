@@ -16,13 +16,15 @@ on = Registry()
 def _latest_wins(
     conn: Connection, tbl: Table, key: dict[str, Any], values: dict[str, Any], e: EventRecord
 ) -> None:
-    """Reference rows may be written by any station: the latest event (by time-ordered id)
-    wins, whatever order the events arrive in."""
-    values = {**values, "event_id": e.id}
+    """Reference rows may be written by any station: whatever order the events arrive in, an
+    edit beats the catalogue's defaults (every new station writes them), and among edits (or
+    among defaults) the latest event wins. ``event_id`` holds that rank: "0"/"1" + event id."""
+    rank = ("0" if e.payload.get("seed") else "1") + e.id
+    values = {**values, "event_id": rank}
     conn.execute(
         insert(tbl)
         .values(**key, **values)
-        .on_conflict_do_update(index_elements=list(key), set_=values, where=tbl.c.event_id < e.id)
+        .on_conflict_do_update(index_elements=list(key), set_=values, where=tbl.c.event_id < rank)
     )
 
 
@@ -39,7 +41,8 @@ def _station(conn: Connection, e: EventRecord) -> None:
 def _operator(conn: Connection, e: EventRecord) -> None:
     p = e.payload
     values = {"role": p["role"], "active": p.get("active", True)}
-    _latest_wins(conn, OPERATOR, {"name": p["name"]}, values, e)
+    # an operator belongs to the station that registered them: names repeat across stations
+    _latest_wins(conn, OPERATOR, {"station_id": e.station_id, "name": p["name"]}, values, e)
 
 
 @on("department.upserted")

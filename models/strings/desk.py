@@ -29,7 +29,10 @@ _SHELL: dict[str, tuple[str, str]] = {
     "operator.title": ("请选择操作员", "Who is at the desk?"),
     "operator.new": ("或输入新操作员姓名后回车", "or type a new operator's name and press Enter"),
     "operator.empty": ("姓名不能为空", "The name cannot be empty"),
-    "operator.hint": ("↑↓ 选择，回车确认；Tab 到输入框；Esc 退出", "↑↓ choose, Enter to confirm; Tab to type a name; Esc to quit"),
+    "operator.hint": (
+        "↑↓ 选择，回车确认；Tab 到输入框；Esc 退出",
+        "↑↓ choose, Enter to confirm; Tab to type a name; Esc to quit",
+    ),
 }
 
 _KEYS: dict[str, tuple[str, str]] = {

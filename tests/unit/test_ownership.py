@@ -88,3 +88,45 @@ def test_a_station_cannot_speak_for_another_station(tmp_path: Path) -> None:
 
     with pytest.raises(DomainError):
         b.run(renamed)
+
+
+def test_a_catalogue_edit_outlives_another_stations_shipped_defaults(tmp_path: Path) -> None:
+    """Every new station writes the default catalogue; that must not undo an edit made
+    earlier elsewhere, whatever order the bundles arrive in."""
+    from data.commands.reference import upsert_department
+    from models.enums import StationingMode
+
+    clock = FrozenClock(NOW)
+    a = open_station(tmp_path, "ST-A", clock, operator="王站长")
+    edit = {"code": "CGZF", "name": "城管执法队", "mode": StationingMode.RESIDENT, "contact": "值班 6666"}
+    a.run(upsert_department, **edit)
+    clock.advance(minutes=10)
+    b = open_station(tmp_path, "ST-B", clock)  # created later: its defaults are newer than A's edit
+    trust_each_other([a, b])
+    export_bundle(b, tmp_path / "b.zip")
+    import_bundle(a, tmp_path / "b.zip")
+    export_bundle(a, tmp_path / "a.zip")
+    import_bundle(b, tmp_path / "a.zip")
+    for station in (a, b):
+        with station.engine.connect() as conn:
+            contact = conn.exec_driver_sql("SELECT contact FROM department WHERE code = 'CGZF'").scalar()
+        assert contact == "值班 6666"
+
+
+def test_an_operators_role_belongs_to_their_station(tmp_path: Path) -> None:
+    from data.commands.reference import add_operator
+    from models.enums import Role
+
+    clock = FrozenClock(NOW)
+    a = open_station(tmp_path, "ST-A", clock, operator="王站长")  # the first operator supervises
+    clock.advance(minutes=10)
+    b = open_station(tmp_path, "ST-B", clock, operator="值班员")
+    b.run(add_operator, name="王站长", role=Role.OPERATOR)  # someone else of the same name at B
+    trust_each_other([a, b])
+    export_bundle(b, tmp_path / "b.zip")
+    import_bundle(a, tmp_path / "b.zip")
+    with a.engine.connect() as conn:
+        roles = conn.exec_driver_sql(
+            "SELECT station_id, role FROM operator WHERE name = '王站长' ORDER BY station_id"
+        ).all()
+    assert [tuple(r) for r in roles] == [("ST-A", "supervisor"), ("ST-B", "operator")]

@@ -13,16 +13,19 @@ from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers the tables in the metadata)
 from data import schema
+from data.catalogue import DEPARTMENTS
 from data.commands.cases import blow_whistle, receive_case, transition
 from data.commands.common import Ctx, Rules
-from data.commands.reference import add_operator, register_station, seed_catalogue
-from data.eventlog import EventWriter
+from data.commands.reference import register_station, upsert_department
+from data.eventlog import EventWriter, head_of, store
 from data.schema import SCHEMA_VERSION, STEPS, upgrade, version_of
 from data.service import SyncService
 from data.settings import Settings
 from data.verify import verify
 from models.clock import FrozenClock
 from models.enums import Grade, Role
+from models.events import seal
+from models.ids import uuid7
 from models.lifecycle import Action
 from tests.unit.conftest import NOW
 from tests.unit.support import CASE, one, rows
@@ -36,17 +39,43 @@ FROZEN = {
 
 
 # What an upgrade must keep. The station's key is left out: opening gives the station one.
+# (Reference rows' event_id became a rank at version 7, and operators gained their station.)
 KEPT = {
-    "station": "SELECT id, name, case_prefix, is_local, trusted, event_id FROM station",
+    "station": "SELECT id, name, case_prefix, is_local, trusted FROM station",
+    "operator": "SELECT name, role, active FROM operator ORDER BY name",
+    "department": "SELECT code, name, name_en, mode, contact, active, sort FROM department ORDER BY code",
     **{
         table: f"SELECT * FROM {table} ORDER BY 1"
-        for table in ("operator", "department", "case_file", "whistle", "checkin", "clock", "event")
+        for table in ("case_file", "whistle", "checkin", "clock", "event")
     },
 }
 
 
 def _step_digest(n: int) -> str:
     return hashlib.sha256(STEPS[n - 1].encode()).hexdigest()
+
+
+def _v1_operator(ctx: Ctx, name: str, role: Role) -> None:
+    """What version 1's code wrote for a new operator: its event, and a row keyed by name."""
+    seq, prev = head_of(ctx.conn, ctx.w.station_id)
+    record = seal(
+        id=uuid7(NOW),
+        station_id=ctx.w.station_id,
+        seq=seq + 1,
+        operator=name,
+        at=NOW,
+        type="operator.added",
+        subject=None,
+        payload={"name": name, "role": role.value, "active": True},
+        personal=None,
+        prev_hash=prev,
+    )
+    store(ctx.conn, record)
+    ctx.w.reset_head()
+    ctx.conn.exec_driver_sql(
+        "INSERT INTO operator (name, role, active, event_id) VALUES (?, ?, 1, ?)",
+        (name, role.value, record.id),
+    )
 
 
 def _v1_file(path: Path) -> tuple[str, str]:
@@ -60,8 +89,11 @@ def _v1_file(path: Path) -> tuple[str, str]:
     with engine.begin() as conn:
         ctx = Ctx(EventWriter(conn, "ST-OLD", "老值班员", clock), Rules(Settings()))
         register_station(ctx, name="老站", case_prefix="LZ")
-        seed_catalogue(ctx)
-        add_operator(ctx, name="老值班员", role=Role.SUPERVISOR)
+        for spec in DEPARTMENTS:  # version 1 did not mark the shipped catalogue as defaults
+            upsert_department(ctx, code=spec.code, name=spec.name, name_en=spec.name_en, mode=spec.mode)
+        for table in ("station", "department"):  # nor rank reference rows
+            conn.exec_driver_sql(f"UPDATE {table} SET event_id = substr(event_id, 2)")
+        _v1_operator(ctx, "老值班员", Role.SUPERVISOR)
         case_id = receive_case(ctx, **CASE, reporter_phone="13812345678")
         transition(ctx, case_id, Action.TRIAGE)
         whistle_id = blow_whistle(ctx, case_id, grade=Grade.URGENT, departments=["CGZF", "GA"])
