@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -138,7 +138,7 @@ def transition(
             raise ValidationError("error.review_in_past", field="review_on")
         payload["review_on"] = review_on.isoformat()
     if action is Action.UNPARK:
-        payload["clocks"] = _resumed_clocks(ctx, case_id)
+        payload["clocks"] = _resumed_clocks(ctx, case_id, case.parked_at)
     if action is Action.FEEDBACK:
         payload["result"] = required(result, "result")
         payload["note"] = note.strip()
@@ -152,19 +152,22 @@ def transition(
     return target
 
 
-def _resumed_clocks(ctx: Ctx, case_id: str) -> list[dict[str, Any]]:
+def _resumed_clocks(ctx: Ctx, case_id: str, parked_at: datetime) -> list[dict[str, Any]]:
+    """The clocks the park paused (at the moment of parking); a clock paused before for a wait
+    of its own stays paused with its reason."""
     rows = ctx.conn.execute(
         select(CLOCK).where(
-            (CLOCK.c.case_id == case_id) & CLOCK.c.stopped_at.is_(None) & CLOCK.c.paused_at.isnot(None)
+            (CLOCK.c.case_id == case_id) & CLOCK.c.stopped_at.is_(None) & (CLOCK.c.paused_at == parked_at)
         )
     ).all()
     return [resumed_clock(ctx, row) for row in rows]
 
 
-def resumed_clock(ctx: Ctx, clock: Any) -> dict[str, Any]:
+def resumed_clock(ctx: Ctx, clock: Any, at: datetime | None = None) -> dict[str, Any]:
+    """A paused clock set going again at ``at`` (now): its deadline moves by the pause."""
     tz = ctx.rules.settings.tz
     deadline, paused = resume_deadline(
-        clock.deadline, clock.paused_at, ctx.now, Unit(clock.limit_unit), ctx.rules.calendar, tz
+        clock.deadline, clock.paused_at, at or ctx.now, Unit(clock.limit_unit), ctx.rules.calendar, tz
     )
     return {
         "id": clock.id,

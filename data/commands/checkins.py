@@ -6,11 +6,13 @@ import math
 from datetime import datetime
 
 from data.commands.cases import resumed_clock
-from data.commands.common import Ctx, own_checkin, own_clock, required
+from data.commands.common import Ctx, fetch, own_checkin, own_clock, required
+from data.handlers.common import CLOCK, WHISTLE
 from models.deadlines import Limit, extend
+from models.enums import CaseStatus
 from models.enums import CheckInStatus as C
 from models.errors import DomainError, ValidationError
-from models.ids import to_iso
+from models.ids import from_iso, to_iso
 
 
 def _refuse(key: str, checkin: object, **params: object) -> DomainError:
@@ -27,7 +29,14 @@ def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | Non
     at = arrived_at or ctx.now
     if at > ctx.now:
         raise ValidationError("error.arrival_in_future", field="arrived_at")
-    late = max(0, math.ceil((at - checkin.deadline).total_seconds() / 60))
+    whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
+    if at < whistle.blown_at:
+        raise ValidationError("error.arrival_before_whistle", field="arrived_at")
+    deadline = checkin.deadline
+    clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
+    if clock.paused_at is not None:  # an approved wait: the deadline moves by the pause so far
+        deadline = from_iso(resumed_clock(ctx, clock, at=max(at, clock.paused_at))["deadline"])
+    late = max(0, math.ceil((at - deadline).total_seconds() / 60))
     ctx.w.emit(
         "checkin.arrived",
         checkin.case_id,
@@ -85,7 +94,9 @@ def release(ctx: Ctx, checkin_id: str) -> None:
 
 def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
     """挂账 one clock for an approved wait."""
-    clock, _case = own_clock(ctx, clock_id)
+    clock, case = own_clock(ctx, clock_id)
+    if case.status == CaseStatus.PARKED:
+        raise DomainError("error.clock_case_parked")
     if clock.stopped_at is not None:
         raise DomainError("error.clock_stopped")
     if clock.paused_at is not None:
@@ -95,9 +106,11 @@ def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
 
 
 def resume(ctx: Ctx, clock_id: str) -> None:
-    clock, _case = own_clock(ctx, clock_id)
+    clock, case = own_clock(ctx, clock_id)
     if clock.paused_at is None or clock.stopped_at is not None:
         raise DomainError("error.clock_not_paused")
+    if case.status == CaseStatus.PARKED:
+        raise DomainError("error.clock_case_parked")
     ctx.w.emit("clock.resumed", clock.case_id, resumed_clock(ctx, clock))
 
 

@@ -101,6 +101,7 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "thing.case": ("案件", "case"),
     "thing.checkin": ("报到记录", "check-in"),
     "thing.clock": ("时限", "deadline clock"),
+    "thing.whistle": ("哨", "whistle"),
     "thing.meeting": ("会议", "meeting"),
     "thing.agenda_item": ("议题", "agenda item"),
     "thing.reinspection": ("回头看", "re-inspection"),
@@ -144,6 +145,11 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error.checkin_not_waiting": (
         "该部门当前为「{status}」，不能再登记到场。",
         "This department is “{status}”; its arrival cannot be recorded again.",
+    ),
+    "error.arrival_before_whistle": ("到场时间不能早于吹哨时间。", "The arrival cannot be before the whistle."),
+    "error.clock_case_parked": (
+        "案件已挂账，时限随案件一起挂起；解除挂账后再操作。",
+        "The case is parked and its clocks with it; unpark it first.",
     ),
     "error.arrival_in_future": (
         "到场时间不能晚于现在。",
