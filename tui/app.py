@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from textual import work
-from textual.app import App
+from textual.app import App, ScreenStackError
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from data import queue as queries
@@ -131,7 +132,7 @@ class WhistleApp(App[None]):
         self.announced = await queries.load_announced(self.db_path)
         self.service = service
         await self.poll_once()
-        self.screen.post_message(ServiceReady())
+        self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self._poll)
 
     async def on_unmount(self) -> None:
@@ -140,14 +141,26 @@ class WhistleApp(App[None]):
 
     # -- the clock and the poller ----------------------------------------------------------------
 
+    def _active_screen(self) -> Screen[object] | None:
+        """The screen on top, or None for the moment a view switch leaves its stack empty."""
+        try:
+            return self.screen
+        except ScreenStackError:
+            return None
+
+    def _tell_screen(self, message: Message) -> None:
+        screen = self._active_screen()
+        if screen is not None:
+            screen.post_message(message)
+
     def tick(self) -> None:
         """The one 1 Hz tick. No I/O: screens redraw countdowns from what they hold."""
-        self.screen.post_message(Tick(self.now()))
+        self._tell_screen(Tick(self.now()))
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def _poll(self) -> None:
         try:
-            if not isinstance(self.screen, ModalScreen):
+            if not isinstance(self._active_screen(), ModalScreen):
                 await self.poll_once()
         finally:
             if self.is_running:
@@ -196,7 +209,7 @@ class WhistleApp(App[None]):
             self.last_event = result.last_event
             # a check-in that just went overdue moves its case to the top of the queue
             if not first:
-                self.screen.post_message(DataChanged())
+                self._tell_screen(DataChanged())
 
     def _warn_calendar(self, service: Service) -> None:
         """Once per year: deadlines in it were counted Monday–Friday (no holiday table)."""
