@@ -157,6 +157,8 @@ def _summons(r: Any, names: dict[str, str]) -> Summons:
 
 
 def _count(tally: dict[str, int], r: Any, status: CheckInStatus, now: datetime) -> None:
+    if status is CheckInStatus.WITHDRAWN:
+        return  # not needed after all: neither came nor failed to come
     tally["summoned"] += 1
     if status is CheckInStatus.SUMMONED:
         tally["waiting"] += 1

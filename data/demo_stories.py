@@ -303,6 +303,27 @@ class Demo:
                 self.act(sim, Action.FEEDBACK, result=self.rng.choice(ACTIONS)[1], note=""),
             )
 
+    def early_story(self, hours_ago: float) -> Story:
+        """Settled by the first department to arrive: the other's summons is withdrawn."""
+        sim = CaseSim()
+        received = self.now - timedelta(hours=hours_ago)
+        yield received, self.receive(sim)
+        yield received + self.minutes(2, 10), self.act(sim, Action.TRIAGE)
+        codes = list(next(c.departments for c in CATEGORIES if c.code == sim.category))[:2]
+        blown = received + self.minutes(12, 20)
+        yield blown, self.whistle(sim, Grade.REGULAR, codes)
+        action, result = self.rng.choice(ACTIONS)
+        first = codes[0]
+        yield blown + self.minutes(30, 60), self.arrival(sim, first, self.person())
+        yield blown + self.minutes(61, 70), self.act(sim, Action.DISPOSE)
+        yield (
+            blown + self.minutes(90, 120),
+            lambda ctx: ci.act(ctx, sim.checkins[first], action=action, result=result),
+        )
+        yield blown + self.minutes(121, 130), lambda ctx: ci.release(ctx, sim.checkins[first])
+        yield blown + self.minutes(140, 150), self.act(sim, Action.FEEDBACK, result=result, note="")
+        yield blown + self.minutes(160, 170), self.act(sim, Action.CLOSE)
+
     def arrival(self, sim: CaseSim, code: str, person: str) -> Step:
         return lambda ctx: ci.arrive(ctx, sim.checkins[code], person=person)
 
@@ -383,6 +404,7 @@ class Demo:
             minutes, arrived = ((8, 1), (16, 0), (25, 1), (27, 0), (45, 1), (90, 2))[i % 6]
             yield self.live_story(minutes + self.rng.uniform(-1, 1), arrived)
         for _ in range(max(2, self.options.cases // 100)):
+            yield self.early_story(self.rng.uniform(4, 8))
             yield self.fresh_story(self.rng.uniform(5, 40), fed_back=False)
             yield self.fresh_story(self.rng.uniform(240, 480), fed_back=True)
         for at in self.weekly(0, 9, 30):

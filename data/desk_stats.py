@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, distinct, func, select
 
 from data.handlers.common import CASE, CHECKIN, WHISTLE
-from models.enums import OPEN_STATUSES
+from models.enums import OPEN_STATUSES, CheckInStatus
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,14 @@ def _period(conn: Connection, key: str, start: datetime, now: datetime) -> Perio
         .where(CASE.c.received_at >= start, CASE.c.received_at <= now)
     ).scalar()
     in_period = and_(WHISTLE.c.blown_at >= start, WHISTLE.c.blown_at <= now)
-    summons = select(CHECKIN.c.deadline, CHECKIN.c.arrived_at, WHISTLE.c.blown_at).join(
+    summons = select(CHECKIN.c.late_minutes, CHECKIN.c.arrived_at, WHISTLE.c.blown_at).join(
         WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id
     )
-    rows = conn.execute(summons.where(in_period)).all()
+    withdrawn = CHECKIN.c.status == CheckInStatus.WITHDRAWN.value  # not needed after all
+    rows = conn.execute(summons.where(in_period & ~withdrawn)).all()
     arrived = [r for r in rows if r.arrived_at is not None]
-    on_time = sum(1 for r in arrived if r.arrived_at <= r.deadline)
+    # lateness as recorded at arrival: an approved wait (挂账) moved the deadline
+    on_time = sum(1 for r in arrived if not r.late_minutes)
     waits = [(r.arrived_at - r.blown_at).total_seconds() / 60 for r in arrived]
     closed = conn.execute(
         select(func.count()).select_from(CASE).where(CASE.c.closed_at >= start, CASE.c.closed_at <= now)

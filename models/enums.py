@@ -66,7 +66,8 @@ class CheckInStatus(StrEnum):
     ARRIVED = "arrived"  # 已到场
     ACTED = "acted"  # 已处置 (action and result recorded)
     RELEASED = "released"  # 已撤离
-    NO_SHOW = "no_show"  # 未报到 (case ended before arrival)
+    NO_SHOW = "no_show"  # 未报到 (the case ended after the deadline, before any arrival)
+    WITHDRAWN = "withdrawn"  # 撤回召集 (the case ended within the deadline: not needed any more)
 
 
 class ClockKind(StrEnum):

@@ -128,6 +128,8 @@ def transition(
     state = CaseStatus(case.status)
     parked_from = CaseStatus(case.parked_from) if case.parked_from else None
     target = next_status(state, action, parked_from)
+    if action in (Action.FEEDBACK, Action.CLOSE):
+        _nobody_on_site(ctx, case_id)
     payload: dict[str, Any] = {"id": case_id, "from": state.value, "to": target.value}
     if action in ACTIONS_NEEDING_REASON:
         payload["reason"] = required(reason, "reason")
@@ -150,6 +152,22 @@ def transition(
 
         schedule_after_close(ctx, case_id, case.category)
     return target
+
+
+def _nobody_on_site(ctx: Ctx, case_id: str) -> None:
+    """事不完、人不撤: the disposal is not reported done while a department is still on site."""
+    names = ctx.conn.execute(
+        select(DEPARTMENT.c.name)
+        .join(CHECKIN, CHECKIN.c.department_code == DEPARTMENT.c.code)
+        .where(
+            (CHECKIN.c.case_id == case_id)
+            & CHECKIN.c.status.in_([CheckInStatus.ARRIVED.value, CheckInStatus.ACTED.value])
+        )
+        .order_by(DEPARTMENT.c.sort)
+    ).scalars()
+    on_site = list(names)
+    if on_site:
+        raise DomainError("error.people_on_site", names="、".join(on_site))
 
 
 def _resumed_clocks(ctx: Ctx, case_id: str, parked_at: datetime) -> list[dict[str, Any]]:

@@ -48,9 +48,18 @@ def _case_clocks() -> dict[str, Update]:
         .where(running & CLOCK.c.paused_at.is_(None))
         .values(paused_at=bindparam("at"), pause_reason=bindparam("reason")),
         "stop": update(CLOCK).where(running).values(stopped_at=bindparam("at")),
+        # a department still awaited when the case ends: a no-show once its deadline has
+        # passed; before it, the summons is withdrawn and not held against it
         "no_show": update(CHECKIN)
-        .where((CHECKIN.c.case_id == bindparam("case")) & (CHECKIN.c.status == "summoned"))
+        .where(
+            (CHECKIN.c.case_id == bindparam("case"))
+            & (CHECKIN.c.status == "summoned")
+            & (CHECKIN.c.deadline < bindparam("at"))
+        )
         .values(status=CheckInStatus.NO_SHOW.value),
+        "withdrawn": update(CHECKIN)
+        .where((CHECKIN.c.case_id == bindparam("case")) & (CHECKIN.c.status == "summoned"))
+        .values(status=CheckInStatus.WITHDRAWN.value),
     }
 
 
@@ -140,7 +149,8 @@ def _transition(conn: Connection, e: EventRecord) -> None:
         values.update(result_note=p.get("result"), feedback_note=p.get("note"))
     if action in ENDING_ACTIONS:
         conn.execute(clocks["stop"], {"case": p["id"], "at": e.at})
-        conn.execute(clocks["no_show"], {"case": p["id"]})
+        conn.execute(clocks["no_show"], {"case": p["id"], "at": e.at})
+        conn.execute(clocks["withdrawn"], {"case": p["id"]})
     set_rows(conn, CASE, p["id"], **values)
 
 

@@ -32,6 +32,7 @@ _ENUMS: dict[str, tuple[str, str]] = {
     "CheckInStatus.acted": ("已处置", "Acted"),
     "CheckInStatus.released": ("已撤离", "Released"),
     "CheckInStatus.no_show": ("未报到", "No-show"),
+    "CheckInStatus.withdrawn": ("撤回召集", "Withdrawn"),
     "Grade.urgent": ("紧急哨", "Urgent"),
     "Grade.regular": ("常规哨", "Regular"),
     "Purpose.daily": ("日常哨", "Daily"),
@@ -146,7 +147,14 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "该部门当前为「{status}」，不能再登记到场。",
         "This department is “{status}”; its arrival cannot be recorded again.",
     ),
-    "error.arrival_before_whistle": ("到场时间不能早于吹哨时间。", "The arrival cannot be before the whistle."),
+    "error.people_on_site": (
+        "事不完、人不撤：{names} 仍在现场，请先登记处置结果并撤离。",
+        "Not yet: {names} still on site; record their action and release them first (事不完、人不撤).",
+    ),
+    "error.arrival_before_whistle": (
+        "到场时间不能早于吹哨时间。",
+        "The arrival cannot be before the whistle.",
+    ),
     "error.clock_case_parked": (
         "案件已挂账，时限随案件一起挂起；解除挂账后再操作。",
         "The case is parked and its clocks with it; unpark it first.",

@@ -118,6 +118,8 @@ def mark_view(mark: Mark, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> Mar
         return MarkView(f"{name}✓", "muted")
     if status is CheckInStatus.NO_SHOW:
         return MarkView(f"{name}✗", "overdue")
+    if status is CheckInStatus.WITHDRAWN:
+        return MarkView(f"{name}–", "muted")
     state = clock_state(
         started_at=mark.started_at,
         deadline=mark.deadline,

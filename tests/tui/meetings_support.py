@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from data.commands.cases import transition
-from data.commands.checkins import act, arrive
+from data.commands.checkins import act, arrive, release
 from models.clock import FrozenClock
 from models.enums import Grade
 from models.lifecycle import Action
@@ -74,6 +74,7 @@ def handle(st: Station, name: str, *, at: Any) -> None:
         (checkin,) = conn.execute("SELECT id FROM checkin WHERE case_id = ?", (case_id,)).fetchone()
     st.run(arrive, checkin, person="王队", at=at - timedelta(hours=1, minutes=45))
     st.run(act, checkin, action="劝离", result="已清理", at=at - timedelta(hours=1))
+    st.run(release, checkin, at=at - timedelta(minutes=50))
     for action in (Action.DISPOSE, Action.FEEDBACK, Action.CLOSE):
         st.run(transition, case_id, action, at=at, result="已处理")
 

@@ -116,6 +116,29 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         # -- dispose, feedback, close ------------------------------------------------------
         await pilot.press("x")
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.DISPOSING, "disposing")  # type: ignore[union-attr]
+        # 公安 is still on site: the disposal is not reported done until it has acted and left
+        await pilot.press("f")
+        await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "feedback dialog")
+        await pilot.press(*"已整改，通道畅通", "enter", "enter")
+        await until(
+            app,
+            pilot,
+            lambda: "公安派出所 仍在现场" in str(app.screen.query_one("#e-form", Static).render()),
+            "refused at the foot of the form",
+        )
+        await pilot.press("escape")
+        await until(app, pilot, lambda: not isinstance(app.screen, FormDialog), "dialog closed")
+        assert detail_screen(app).detail.status is CaseStatus.DISPOSING  # type: ignore[union-attr]
+        await pilot.press("down", "e")
+        await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "act dialog")
+        await pilot.press(*"协助维持秩序", "enter", *"秩序恢复", "enter")
+        await until(app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.ACTED, "acted")
+        await pilot.press("l")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm release")
+        await pilot.press("y")
+        await until(
+            app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.RELEASED, "released"
+        )
         await pilot.press("f")
         await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "feedback dialog")
         await pilot.press(*"已整改，通道畅通", "enter", "enter")
@@ -128,8 +151,8 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         assert closed is not None
         assert [c.status for c in closed.checkins] == [
             CheckInStatus.RELEASED,
-            CheckInStatus.ARRIVED,
-            CheckInStatus.NO_SHOW,
+            CheckInStatus.RELEASED,
+            CheckInStatus.NO_SHOW,  # its deadline had passed when the case was closed
         ]
         timeline = str(app.screen.query_one("#case-timeline", Static).render())
         assert "城管执法队 处置：现场劝离；结果：摊贩已撤离" in timeline

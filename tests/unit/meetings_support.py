@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from data.commands.cases import blow_whistle, transition
-from data.commands.checkins import act, arrive
+from data.commands.checkins import act, arrive, release
 from data.service import SyncService
 from models.enums import CaseStatus, Grade
 from models.lifecycle import Action
@@ -20,7 +20,7 @@ def checkin_id(service: SyncService, path: Any, case_id: str, code: str) -> str:
 def handled_and_closed(
     service: SyncService, path: Any, came: list[str], absent: list[str], **fields: Any
 ) -> str:
-    """A case whistled to ``came`` + ``absent``; those who came acted; then closed."""
+    """A case whistled to ``came`` + ``absent``; those who came acted and left; then closed."""
     run = service.run
     case_id = new_case(run, **fields)
     run(transition, case_id, Action.TRIAGE)
@@ -29,6 +29,7 @@ def handled_and_closed(
         cid = checkin_id(service, path, case_id, code)
         run(arrive, cid, person="张三")
         run(act, cid, action="现场劝离", result="已清理")
+        run(release, cid)
     run(transition, case_id, Action.DISPOSE)
     run(transition, case_id, Action.FEEDBACK, result="已整改")
     run(transition, case_id, Action.CLOSE)

@@ -166,16 +166,29 @@ def test_board_today_is_the_station_day(sync_service: SyncService, clock: Frozen
     assert _dept(later, "CGZF").summons == ()
 
 
-def test_no_show_counts_when_the_case_ends(sync_service: SyncService) -> None:
+def test_no_show_counts_when_the_case_ends_after_the_deadline(sync_service: SyncService) -> None:
     run = sync_service.run
     case_id = case_in(run, CaseStatus.TRIAGE)
     whistle(run, case_id, ["GA"])
+    sync_service.clock.advance(minutes=40)  # past the urgent whistle's 30 minutes
     run(transition, case_id, Action.DISPOSE)
     run(transition, case_id, Action.FEEDBACK, result="已处理")
     run(transition, case_id, Action.CLOSE)
     board = _read(sync_service, boards.board, sync_service.clock.now(), sync_service.rules.settings.tz)
     assert _dept(board, "GA").tally.no_show == 1
     assert _dept(board, "GA").summons == ()
+
+
+def test_a_summons_withdrawn_within_its_deadline_is_not_a_no_show(sync_service: SyncService) -> None:
+    run = sync_service.run
+    case_id = case_in(run, CaseStatus.TRIAGE)
+    whistle(run, case_id, ["GA"])
+    sync_service.clock.advance(minutes=10)  # settled before the police were due
+    run(transition, case_id, Action.DISPOSE)
+    run(transition, case_id, Action.FEEDBACK, result="已处理")
+    run(transition, case_id, Action.CLOSE)
+    board = _read(sync_service, boards.board, sync_service.clock.now(), sync_service.rules.settings.tz)
+    assert _dept(board, "GA").tally.no_show == 0 and _dept(board, "GA").tally.summoned == 0
 
 
 def test_lookups(sync_service: SyncService) -> None:
