@@ -153,15 +153,28 @@ class WhistleApp(App[None]):
         if screen is not None:
             screen.post_message(message)
 
+    def _view_under_dialog(self) -> Screen[object] | None:
+        """The view a dialog stands on, when one is open."""
+        stack = self.screen_stack
+        if not stack or not isinstance(stack[-1], ModalScreen):
+            return None
+        return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
+
     def tick(self) -> None:
-        """The one 1 Hz tick. No I/O: screens redraw countdowns from what they hold."""
-        self._tell_screen(Tick(self.now()))
+        """The one 1 Hz tick. No I/O: screens redraw countdowns from what they hold. The view
+        under an open dialog keeps its clock and countdowns running too."""
+        tick = Tick(self.now())
+        self._tell_screen(tick)
+        beneath = self._view_under_dialog()
+        if beneath is not None:
+            beneath.post_message(Tick(tick.now))
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def _poll(self) -> None:
+        """Polls on under a dialog too, so an overdue check-in still rings while the operator
+        types; only the reload of the view waits until the dialog closes."""
         try:
-            if not isinstance(self._active_screen(), ModalScreen):
-                await self.poll_once()
+            await self.poll_once()
         finally:
             if self.is_running:
                 self.set_timer(POLL_SECONDS, self._poll)
@@ -207,8 +220,9 @@ class WhistleApp(App[None]):
         if changed or fresh:
             first = self.last_event < 0
             self.last_event = result.last_event
-            # a check-in that just went overdue moves its case to the top of the queue
-            if not first:
+            # a check-in that just went overdue moves its case to the top of the queue; a view
+            # under a dialog reloads when it comes back on top (ViewScreen.on_screen_resume)
+            if not first and not isinstance(self._active_screen(), ModalScreen):
                 self._tell_screen(DataChanged())
 
     def _warn_calendar(self, service: Service) -> None:

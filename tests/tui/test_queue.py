@@ -182,3 +182,33 @@ async def test_filters_from_the_dialog(tmp_path: Path) -> None:
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert numbers(view) == [_number_of(st, "waiting")]
+
+
+async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp_path: Path) -> None:
+    from textual.screen import ModalScreen
+
+    st = station(tmp_path)
+    app = app_for(st)
+    rings: list[int] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        await settle(app, pilot)
+        before = len(rings)
+        await pilot.press("n")  # a long hotline call being typed in
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, ModalScreen):
+                break
+        assert isinstance(app.screen, ModalScreen)
+        st.clock.advance(minutes=21)
+        app._poll()  # the poller's own round, as its timer would run it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(rings) == before + 1
+        assert isinstance(app.screen, ModalScreen)
+        app.tick()
+        await pilot.pause()
+        view = app.screen_stack[-2]
+        shown = str(view.query_one("#hdr-clock").render())
+        assert shown == st.clock.now().astimezone(st.settings.tz).strftime("%m-%d %H:%M:%S")
