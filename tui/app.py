@@ -249,9 +249,13 @@ class WhistleApp(App[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def action_view(self, view_id: str) -> None:
+        """A view's key shows that view itself, not a case left open on top of it."""
         if isinstance(self.screen, ModalScreen):
             return
-        self.switch_mode(view_id)
+        if self.current_mode != view_id:
+            self.switch_mode(view_id)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
 
     def action_go_back(self) -> None:
         if len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):

@@ -200,3 +200,24 @@ async def test_a_deadline_in_a_year_without_holiday_table_is_flagged(tmp_path: P
         assert app.screen.query_one("#hdr-calendar").display
         assert "2027" in _label(app, "#hdr-calendar")
         assert any("2027" in n.message for n in app._notifications)
+
+
+async def test_a_views_key_shows_the_view_not_a_case_left_open_on_it(tmp_path: Path) -> None:
+    from screens.case_detail import CaseDetailScreen
+    from screens.queue import QueueScreen
+
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        for _ in range(20):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, CaseDetailScreen):
+                break
+        assert isinstance(app.screen, CaseDetailScreen)
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
