@@ -152,7 +152,10 @@ def row_segments(
     base: Style,
 ) -> tuple[list[Segment], list[MarkView]]:
     """The segments of one row and its marks (the caller checks them for red)."""
-    marks = [mark_view(m, now, cal, tz) for m in row.marks]
+    # what needs the desk first: overdue, then still awaited, then those already there; a
+    # narrow screen cuts the end of the line, never a red mark
+    urgency = {"overdue": 0, "warning": 1, "": 2}
+    marks = sorted((mark_view(m, now, cal, tz) for m in row.marks), key=lambda m: urgency.get(m.tone, 3))
     overdue = any(m.tone == "overdue" for m in marks)
     number_style = base + styles["overdue"] if overdue else base
     segs = [
