@@ -197,7 +197,17 @@ class CaseDetailScreen(CheckinActions):
     # -- case actions ---------------------------------------------------------------------
 
     def action_case(self, action: str) -> None:
-        self.run_command(transition, self.case_id, Action(action))
+        """A lifecycle step cannot be undone: one key asks, a second (y or enter) does it."""
+        if self.detail is None:
+            return
+        step = Action(action)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_command(transition, self.case_id, step)
+
+        message = t("case.step_confirm", number=self.detail.number, action=label(step))
+        self.app.push_screen(ConfirmDialog(label(step), message), answered)
 
     def _transition_submit(self, action: Action) -> Any:
         def submit(values: dict[str, Any], done: Any, fail: Any) -> None:

@@ -144,8 +144,13 @@ class FormDialog(ModalScreen[ResultT]):
         )
 
     def on_mount(self) -> None:
-        if self.fields:
-            self.query_one(f"#f-{self.fields[0].name}").focus()
+        target = self.initial_focus()
+        if target:
+            self.query_one(target).focus()
+
+    def initial_focus(self) -> str | None:
+        """The selector of the widget the cursor starts in; the first field unless overridden."""
+        return f"#f-{self.fields[0].name}" if self.fields else None
 
     # -- values ---------------------------------------------------------------------------
 

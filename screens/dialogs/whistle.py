@@ -83,8 +83,10 @@ class WhistleDialog(FormDialog[str | None]):
         yield Static("", id="whistle-preview", classes="form-note")
 
     def on_mount(self) -> None:
-        self.query_one("#whistle-departments").focus()
         self._preview()
+
+    def initial_focus(self) -> str | None:
+        return "#whistle-departments"  # what an operator edits here, more than the label
 
     def extra_error_targets(self) -> tuple[str, ...]:
         return ("departments",)

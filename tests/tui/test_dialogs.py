@@ -92,6 +92,7 @@ async def test_whistle_dialog_previews_deadlines_per_grade_and_needs_a_departmen
     app = Host(dialog)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert dialog.focused is not None and dialog.focused.id == "whistle-departments"
         preview = str(dialog.query_one("#whistle-preview", Static).render())
         assert preview.splitlines() == [
             "城管执法队    03-10 10:30 前报到（30\u00a0分钟）",

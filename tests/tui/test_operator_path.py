@@ -58,6 +58,8 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
 
         # -- triage, whistle to three departments -------------------------------------------
         await pilot.press("t")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm triage")
+        await pilot.press("y")
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.TRIAGE, "triage")  # type: ignore[union-attr]
         await pilot.press("w")
         await until(app, pilot, lambda: isinstance(app.screen, WhistleDialog), "whistle dialog")
@@ -115,6 +117,8 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
 
         # -- dispose, feedback, close ------------------------------------------------------
         await pilot.press("x")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm dispose")
+        await pilot.press("y")
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.DISPOSING, "disposing")  # type: ignore[union-attr]
         # 公安 is still on site: the disposal is not reported done until it has acted and left
         await pilot.press("f")
