@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,8})$")
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$")
 
 
 def normalise_phone(text: str) -> str:
