@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from data.commands.common import Ctx, Rules
 from data.commands.reference import add_operator, register_station, seed_catalogue
@@ -77,6 +77,16 @@ def load_calendar(conn: Connection) -> WorkCalendar:
     return WorkCalendar(tables)
 
 
+def refresh_calendar(conn: Connection, rules: Rules) -> None:
+    """Pick up a holiday table that another desk, the command line or a sync bundle loaded since
+    (one look at a tiny table), so every desk counts working days the same way."""
+    version = tuple(conn.execute(select(func.count(), func.max(CALENDAR_YEAR.c.event_id))).one())
+    if version != rules.calendar_version:
+        rules.calendar = load_calendar(conn)
+        rules.calendar_version = version
+        rules.fallback_years -= rules.calendar.known_years()
+
+
 @dataclass
 class Service:
     """One station, one operator, one clock, on one database."""
@@ -94,9 +104,10 @@ class Service:
         db = await open_database(path)
         async with db.write.begin() as conn:
             station_id = await conn.run_sync(bootstrap, settings, clock, operator, None, key_path_for(path))
+        rules = Rules(settings)
         async with db.read.connect() as conn:
-            calendar = await conn.run_sync(load_calendar)
-        return cls(db, clock, Rules(settings, calendar), station_id, operator)
+            await conn.run_sync(refresh_calendar, rules)
+        return cls(db, clock, rules, station_id, operator)
 
     @property
     def settings(self) -> Settings:
@@ -104,6 +115,7 @@ class Service:
 
     async def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         def tx(conn: Connection) -> R:
+            refresh_calendar(conn, self.rules)
             ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
             return command(ctx, *args, **kwargs)
 
@@ -136,11 +148,13 @@ class SyncService:
         engine = open_sync(path)
         with engine.begin() as conn:
             station_id = bootstrap(conn, settings, clock, operator, role, key_path_for(path))
-            calendar = load_calendar(conn)
-        return cls(engine, clock, Rules(settings, calendar), station_id, operator)
+            rules = Rules(settings)
+            refresh_calendar(conn, rules)
+        return cls(engine, clock, rules, station_id, operator)
 
     def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         with self.engine.begin() as conn:
+            refresh_calendar(conn, self.rules)
             ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
             return command(ctx, *args, **kwargs)
 

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 
 from data import queue as queries
 from data.db import open_database
-from data.service import Service
+from data.service import Service, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
 from models.errors import DomainError
@@ -208,6 +208,8 @@ class WhistleApp(App[None]):
             queries.poll, now, None if full else self._announce_since, announced
         )
         changed = result.last_event != self.last_event
+        if changed:  # a holiday table may have come from another desk or a bundle
+            await service.db.run_read(refresh_calendar, service.rules)
         if changed and not full:
             # another desk may have moved deadlines: look at every overdue check-in again
             result = await service.db.run_read(queries.poll, now, None, announced)

@@ -26,6 +26,8 @@ class Rules:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     fallback_years: set[int] = field(default_factory=set)
     """Years whose working days were counted Monday–Friday for lack of a holiday table."""
+    calendar_version: tuple[object, ...] | None = None
+    """Which holiday tables ``calendar`` was built from (data/service.refresh_calendar)."""
 
     def deadline(self, start: datetime, limit: Limit) -> datetime:
         result = add_limit(start, limit, self.calendar, self.settings.tz)
