@@ -3,6 +3,7 @@ compared with the tables, so a row changed behind the event log is found and nam
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from data.handlers.common import (
     WHISTLE,
 )
 from data.schema import upgrade
+from data.sync.tables import TRUST
 from models.events import GENESIS, digest_of
 from models.i18n import t
 
@@ -181,12 +183,36 @@ def _differs(conn: Connection, table: str, key: tuple[Any, ...] | None) -> str:
     return t("verify.row_differs", table=table, row=ident, event=event)
 
 
+def check_trust(conn: Connection, report: Report) -> None:
+    """The stations this file accepts bundles from are exactly what its own ``sync.trusted``
+    events say (the table is local, written beside them)."""
+    local = conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
+    said: dict[str, tuple[str, str]] = {}
+    for row in conn.execute(
+        select(EVENT.c.payload, EVENT.c.operator)
+        .where((EVENT.c.station_id == local) & (EVENT.c.type == "sync.trusted"))
+        .order_by(EVENT.c.seq)
+    ):
+        payload = json.loads(row.payload)
+        said[payload["station"]] = (payload["public_key"], row.operator)
+    held = {
+        row.station_id: (row.public_key, row.added_by)
+        for row in conn.execute(select(TRUST.c.station_id, TRUST.c.public_key, TRUST.c.added_by))
+    }
+    for station in sorted(said.keys() | held.keys()):
+        if said.get(station) != held.get(station):
+            report.problems.append(t("verify.trust_differs", station=station))
+            return
+
+
 def verify(engine: Engine, *, replay: bool = True) -> Report:
     report = Report()
     with engine.connect() as conn:
         check_integrity(conn, report)
         if report.ok:
             check_chain(conn, report)
+        if report.ok:
+            check_trust(conn, report)
         if report.ok and replay:
             check_replay(conn, report)
     return report

@@ -307,6 +307,11 @@ _CLI: dict[str, tuple[str, str]] = {
         "table {table} row {row} differs from the replayed events (last event about it: {event}); "
         "it was changed behind the event log",
     ),
+    "verify.trust_differs": (
+        "受信站点 {station} 的公钥与本站的留痕不符：信任表被绕过留痕改动",
+        "the trusted key of station {station} differs from this station's events: the trust "
+        "table was changed behind the event log",
+    ),
     "calendar.badge": ("⚠ {years} 年无节假日表", "⚠ no holiday table for {years}"),
     "calendar.fallback": (
         "注意：{years} 年不在已知的法定节假日表内，按周一至周五计算工作日。",
