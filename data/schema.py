@@ -16,6 +16,7 @@ from data.schema_steps import (
     V5_DESK_INDEXES,
     V6_QUEUE_ORDER,
     V7_STATION_OPERATORS,
+    V8_BOARD_INDEXES,
 )
 
 STEPS: tuple[str, ...] = (
@@ -26,6 +27,7 @@ STEPS: tuple[str, ...] = (
     V5_DESK_INDEXES,
     V6_QUEUE_ORDER,
     V7_STATION_OPERATORS,
+    V8_BOARD_INDEXES,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -414,3 +414,10 @@ INSERT INTO operator_v7 (station_id, name, role, active, event_id)
 DROP TABLE operator;
 ALTER TABLE operator_v7 RENAME TO operator;
 """
+
+# The check-in board reads what is engaged now, released today and summoned today.
+V8_BOARD_INDEXES = """
+CREATE INDEX ix_checkin_status ON checkin (status);
+CREATE INDEX ix_checkin_released ON checkin (released_at);
+CREATE INDEX ix_whistle_blown ON whistle (blown_at);
+"""
