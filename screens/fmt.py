@@ -13,10 +13,22 @@ from models.i18n import label, t
 
 
 def pad(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` terminal cells (CJK characters are two)."""
-    if cell_len(text) > width:
-        return set_cell_size(text[: width * 2], width - 1) + "…" if width > 1 else set_cell_size(text, width)
+    """``text`` as a column ``width`` terminal cells wide (CJK characters are two), cut with
+    "…" so that at least one blank cell always parts it from the next column."""
+    room = width - 1
+    if cell_len(text) > room:
+        text = _cut(text, room - 1) + "…" if room > 1 else ""
     return set_cell_size(text, width)
+
+
+def _cut(text: str, cells: int) -> str:
+    """The longest start of ``text`` within ``cells``, never half a CJK character."""
+    used = 0
+    for index, char in enumerate(text):
+        used += cell_len(char)
+        if used > cells:
+            return text[:index]
+    return text
 
 
 def local(at: datetime | None, tz: ZoneInfo, fmt: str = "%m-%d %H:%M") -> str:

@@ -36,9 +36,9 @@ SCHEDULE_KEYS = [
 ]
 GROUPS = ("none", "community", "category")
 GROUP_CELLS = 14
-BUCKET_CELLS = 8
+BUCKET_CELLS = 9
 CATEGORY_CELLS = 8
-COMMUNITY_CELLS = 10
+COMMUNITY_CELLS = 11
 # (column, width in terminal cells); the result column takes what it needs
 COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("bucket", BUCKET_CELLS),

@@ -19,6 +19,7 @@ WRITES = 500
 # through creation, schema upgrade and bootstrap.
 WRITER = textwrap.dedent(
     """
+    import sqlite3
     import sys
     import time
     from datetime import UTC, datetime
@@ -29,13 +30,22 @@ WRITER = textwrap.dedent(
     from data.settings import Settings
     from models.clock import FrozenClock
 
-    path, operator, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    path, operator, other, count = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     clock = FrozenClock(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
     svc = SyncService.open(path, Settings(station_id="ST-CONC"), clock, operator)
     print("ready", flush=True)
     sys.stdin.readline()  # both start writing together
     began = time.monotonic()
     for n in range(count):
+        if n == 10:
+            # wait here until the other writer is under way too, so that the two really
+            # write at the same time however the machine schedules them
+            reader = sqlite3.connect(path, timeout=30)
+            while reader.execute(
+                "SELECT count(*) FROM case_file WHERE description LIKE ?", (f"{other} 第%",)
+            ).fetchone()[0] < 10:
+                time.sleep(0.01)
+            reader.close()
         svc.run(
             receive_case,
             source="hotline",
@@ -56,14 +66,14 @@ def test_two_processes_write_500_cases_each_and_lose_nothing(tmp_path: Path) -> 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), name, str(WRITES)],
+            [sys.executable, "-c", WRITER, str(path), name, other, str(WRITES)],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for name in ("甲", "乙")
+        for name, other in (("甲", "乙"), ("乙", "甲"))
     ]
     for w in writers:  # each has opened (and so created or upgraded) the file
         assert w.stdout is not None and w.stdout.readline().strip() == "ready", w.communicate()[1]
