@@ -34,8 +34,8 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for node in (below, app):
             for _key, binding in node._bindings:
-                if not binding.description:
-                    continue
+                if not binding.description or not binding.id:
+                    continue  # Textual's own (untranslated) keys carry no id of ours
                 keys = binding.key_display or app.get_key_display(binding)
                 row = (keys, binding.description)
                 if row not in seen:

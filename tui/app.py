@@ -4,13 +4,13 @@ poller, and switches between the five main views; screens do the rest."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from textual import work
-from textual.app import App, ScreenStackError
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
@@ -268,6 +268,11 @@ class WhistleApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, in the desk's language (and only those a desk needs)."""
+        yield SystemCommand(t("cmd.theme"), t("cmd.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("cmd.quit"), t("cmd.quit_help"), self.action_quit)
 
     def view_title(self, view_id: str) -> str:
         return next((t(v.title) for v in VIEWS if v.id == view_id), view_id)

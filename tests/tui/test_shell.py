@@ -221,3 +221,17 @@ async def test_a_views_key_shows_the_view_not_a_case_left_open_on_it(tmp_path: P
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_help_and_palette_speak_the_desks_language_only(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        assert "Focus Next" not in text and "Copy" not in text
+        assert "帮助" in text
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles == ["外观: 配色", "退出"]
