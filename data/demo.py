@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 
 from data.commands.common import Ctx
 from data.demo_bulk import copy_cases
-from data.demo_stories import SIMULATED_MAX, Demo, DemoOptions, Step, Story
+from data.demo_material import DemoOptions
+from data.demo_stories import SIMULATED_MAX, Demo, Step, Story
 from data.demo_text import OPERATORS
 from data.eventlog import EventWriter
 from data.handlers.common import CASE

@@ -8,16 +8,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from data.schema_steps import (
-    V1,
-    V2,
-    V3_SYNC,
-    V4_DESK,
-    V5_DESK_INDEXES,
-    V6_QUEUE_ORDER,
-    V7_STATION_OPERATORS,
-    V8_BOARD_INDEXES,
-)
+from data.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS
+from data.schema_steps_desk import V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER, V8_BOARD_INDEXES
 
 STEPS: tuple[str, ...] = (
     V1,

@@ -19,7 +19,6 @@ WRITES = 500
 # through creation, schema upgrade and bootstrap.
 WRITER = textwrap.dedent(
     """
-    import sqlite3
     import sys
     import time
     from datetime import UTC, datetime
@@ -30,7 +29,7 @@ WRITER = textwrap.dedent(
     from data.settings import Settings
     from models.clock import FrozenClock
 
-    path, operator, other, count = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+    path, operator, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     clock = FrozenClock(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
     svc = SyncService.open(path, Settings(station_id="ST-CONC"), clock, operator)
     print("ready", flush=True)
@@ -38,14 +37,10 @@ WRITER = textwrap.dedent(
     began = time.monotonic()
     for n in range(count):
         if n == 10:
-            # wait here until the other writer is under way too, so that the two really
-            # write at the same time however the machine schedules them
-            reader = sqlite3.connect(path, timeout=30)
-            while reader.execute(
-                "SELECT count(*) FROM case_file WHERE description LIKE ?", (f"{other} 第%",)
-            ).fetchone()[0] < 10:
-                time.sleep(0.01)
-            reader.close()
+            # meet the other writer here: both are then under way together, however the
+            # machine schedules them
+            print("ten", flush=True)
+            sys.stdin.readline()
         svc.run(
             receive_case,
             source="hotline",
@@ -66,20 +61,26 @@ def test_two_processes_write_500_cases_each_and_lose_nothing(tmp_path: Path) -> 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), name, other, str(WRITES)],
+            [sys.executable, "-c", WRITER, str(path), name, str(WRITES)],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for name, other in (("甲", "乙"), ("乙", "甲"))
+        for name in ("甲", "乙")
     ]
     for w in writers:  # each has opened (and so created or upgraded) the file
         assert w.stdout is not None and w.stdout.readline().strip() == "ready", w.communicate()[1]
     for w in writers:
         assert w.stdin is not None
         w.stdin.write("go\n")
+        w.stdin.flush()
+    for w in writers:  # each has written ten cases and waits for the other
+        assert w.stdout is not None and w.stdout.readline().strip() == "ten", w.communicate()[1]
+    for w in writers:
+        assert w.stdin is not None
+        w.stdin.write("on\n")
         w.stdin.flush()
     results = [w.communicate(timeout=300) for w in writers]
     spans = []
