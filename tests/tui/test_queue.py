@@ -10,6 +10,7 @@ from textual.color import Color
 from screens.messages import DataChanged
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import SIZE, app_for, numbers, settle, station
+from tests.tui.dispatch_support import until
 
 
 def _number_of(st, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -195,11 +196,7 @@ async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp
         await settle(app, pilot)
         before = len(rings)
         await pilot.press("n")  # a long hotline call being typed in
-        for _ in range(20):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if isinstance(app.screen, ModalScreen):
-                break
+        await until(app, pilot, lambda: isinstance(app.screen, ModalScreen), "ModalScreen")
         assert isinstance(app.screen, ModalScreen)
         st.clock.advance(minutes=21)
         app._poll()  # the poller's own round, as its timer would run it

@@ -17,6 +17,7 @@ from screens.queue_filter import FilterDialog
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
+from tests.tui.dispatch_support import until
 from tui.app import VIEWS
 from tui.config import AppConfig, build_app
 
@@ -102,11 +103,7 @@ async def test_without_an_operator_the_picker_asks_and_the_service_uses_the_answ
     st = station(tmp_path)
     app = build_app(AppConfig(st.path, st.settings, st.clock, None, "zh"))
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(20):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if isinstance(app.screen, OperatorPicker):
-                break
+        await until(app, pilot, lambda: isinstance(app.screen, OperatorPicker), "OperatorPicker")
         assert isinstance(app.screen, OperatorPicker)
         # the known names are offered first; tab reaches the field for a new one
         assert app.screen.focused is app.screen.query_one("#operator-list")
@@ -165,11 +162,7 @@ async def test_the_picker_takes_a_known_name_with_enter(tmp_path: Path) -> None:
     st = station(tmp_path)
     app = build_app(AppConfig(st.path, st.settings, st.clock, None, "zh"))
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(20):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if isinstance(app.screen, OperatorPicker):
-                break
+        await until(app, pilot, lambda: isinstance(app.screen, OperatorPicker), "OperatorPicker")
         assert isinstance(app.screen, OperatorPicker)
         first = app.screen.names[0]
         await pilot.press("enter")
@@ -210,11 +203,7 @@ async def test_a_views_key_shows_the_view_not_a_case_left_open_on_it(tmp_path: P
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
-        for _ in range(20):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if isinstance(app.screen, CaseDetailScreen):
-                break
+        await until(app, pilot, lambda: isinstance(app.screen, CaseDetailScreen), "CaseDetailScreen")
         assert isinstance(app.screen, CaseDetailScreen)
         await pilot.press("2")
         await pilot.pause()
