@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Label, ListItem, ListView, Static
 
-from data import board as boards
-from data.board import Board, BoardDepartment, Summons
+from data.read import board as boards
+from data.read.board import Board, BoardDepartment, Summons
 from models.enums import CheckInStatus as C
 from models.i18n import label, t
 from screens.base import PaletteCommand

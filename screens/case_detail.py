@@ -11,9 +11,9 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, ListItem, ListView, Static
 
-from data import repo
-from data.commands.cases import blow_whistle, transition
-from data.repo import CaseDetail, CheckInView, ClockView
+from data.read import cases as repo
+from data.read.cases import CaseDetail, CheckInView, ClockView
+from data.write.commands.cases import blow_whistle, transition
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand

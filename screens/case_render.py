@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from data.repo import CaseDetail, CheckInView
+from data.read.cases import CaseDetail, CheckInView
 from models.deadlines import ClockState
 from models.enums import CheckInStatus as C
 from models.i18n import label, t

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.commands.checkins import act, arrive, extend_clock, pause, rate, release, resume
+from data.write.commands.checkins import act, arrive, extend_clock, pause, rate, release, resume
 from models.enums import CheckInStatus as C
 from models.i18n import t
 from screens.base import ViewScreen

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from data.exports.minutes import Stage, format_for, render, stage_of, write
-from data.meetings_repo import MeetingView
+from data.read.meetings import MeetingView
 from models.errors import DomainError
 from models.i18n import label, t
 from screens.base import ViewScreen

@@ -12,10 +12,10 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from data.commands import meetings as mt
 from data.exports.minutes import Stage, attendance_lines, item_heading, item_lines
-from data.meetings_repo import AgendaRow, ItemContext, MeetingView, item_context, meeting_view
-from data.repo import departments
+from data.read.cases import departments
+from data.read.meetings import AgendaRow, ItemContext, MeetingView, item_context, meeting_view
+from data.write.commands import meetings as mt
 from models.agenda import format_elapsed, timebox_light
 from models.enums import FollowUp, MeetingStatus
 from models.i18n import label, t

@@ -12,10 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Static
 
-from data.commands import meetings as mt
 from data.exports.minutes import Line, item_lines, stage_of
-from data.meetings_repo import AgendaRow, MeetingRow, MeetingView, find_cases, list_meetings, meeting_view
-from data.repo import departments
+from data.read.cases import departments
+from data.read.meetings import AgendaRow, MeetingRow, MeetingView, find_cases, list_meetings, meeting_view
+from data.write.commands import meetings as mt
 from models.enums import AgendaReason, MeetingStatus, StationingMode
 from models.i18n import label, t
 from screens.base import PaletteCommand, ViewScreen

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Static
 
-from data.queue import QueueFilter, filter_choices
+from data.read.queue import QueueFilter, filter_choices
 from models.i18n import t
 from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import QUEUE_KEYS, KeySpec, for_scope

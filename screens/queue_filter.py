@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from data.catalogue import CATEGORIES, DEPARTMENTS, SOURCES
-from data.queue import QueueFilter
+from data.read.queue import QueueFilter
 from models.enums import OPEN_STATUSES, CaseStatus, Grade
 from models.i18n import label, language, t
 

@@ -17,8 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Static
 
-from data.commands.reinspections import record_result, supervised_draw
-from data.reinspections_repo import Draw, ReinspectionRow, draws, operator_role, schedule
+from data.read.reinspections import Draw, ReinspectionRow, draws, operator_role, schedule
+from data.write.commands.reinspections import record_result, supervised_draw
 from models.enums import ReinspectionKind, Role
 from models.i18n import label, t
 from models.reinspection import BUCKET_ORDER, ReinspectionBucket

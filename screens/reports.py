@@ -13,7 +13,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from data.desk_stats import DeskStats, PeriodStats, desk_stats
+from data.read.stats import DeskStats, PeriodStats, desk_stats
 from models.enums import CaseStatus
 from models.i18n import label, t
 from screens.base import ViewScreen

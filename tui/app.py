@@ -14,9 +14,8 @@ from textual.app import App, ScreenStackError, SystemCommand
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
-from data import queue as queries
-from data.db import open_database
-from data.service import Service, refresh_calendar
+from data.read import poll as queries
+from data.service import Service, open_database, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
 from models.errors import DomainError

@@ -6,18 +6,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
 from data.catalogue import CATEGORY_BY_CODE, SOURCE_BY_CODE
-from data.db import open_sync
-from data.handlers.common import DEPARTMENT
+from data.store.db import open_sync
+from data.store.tables import DEPARTMENT
+from data.write.session import SyncService
 from models.i18n import language
-
-if TYPE_CHECKING:
-    from data.service import SyncService
 
 
 def named(spec: Any, code: str) -> str:

@@ -10,12 +10,11 @@ import csv
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, select
 
-from data.commands.sync import record_personal_export, require_supervisor
 from data.exports.common import (
     category_name,
     department_names,
@@ -23,7 +22,9 @@ from data.exports.common import (
     read_connection,
     source_name,
 )
-from data.handlers.common import CASE, CHECKIN, CLOCK, REINSPECTION, WHISTLE
+from data.store.tables import CASE, CHECKIN, CLOCK, REINSPECTION, WHISTLE
+from data.write.commands.sync import record_personal_export, require_supervisor
+from data.write.session import SyncService
 from models.enums import (
     CaseStatus,
     CheckInStatus,
@@ -34,9 +35,6 @@ from models.enums import (
     ReinspectionResult,
 )
 from models.i18n import label, t
-
-if TYPE_CHECKING:
-    from data.service import SyncService
 
 FILES = ("cases", "checkins", "reinspections")
 CASE_COLUMNS = (

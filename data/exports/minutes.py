@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from data.meetings_repo import AgendaRow, MeetingView
+from data.read.meetings import AgendaRow, MeetingView
 from models.enums import MeetingStatus
 from models.errors import DomainError
 from models.i18n import label, language, t

@@ -11,12 +11,11 @@ import json
 import os
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, select
 
-from data.commands.sync import record_personal_export, require_supervisor
 from data.exports.common import (
     category_name,
     department_names,
@@ -24,12 +23,11 @@ from data.exports.common import (
     read_connection,
     source_name,
 )
-from data.handlers.common import CASE, CHECKIN, CLOCK, STATION, WHISTLE
+from data.store.tables import CASE, CHECKIN, CLOCK, STATION, WHISTLE
+from data.write.commands.sync import record_personal_export, require_supervisor
+from data.write.session import SyncService
 from models.enums import OPEN_STATUSES, CaseStatus
 from models.i18n import label
-
-if TYPE_CHECKING:
-    from data.service import SyncService
 
 NOTE_BY_STATUS = {
     CaseStatus.REJECTED: ("reject_reason",),

@@ -9,24 +9,23 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from data.commands.sync import record_export, require_supervisor
-from data.db import open_sync
-from data.eventlog import EVENT, record_from_row
-from data.schema import SCHEMA_VERSION
+from data.settings import Settings
+from data.store.db import open_sync
+from data.store.eventlog import record_from_row
+from data.store.keys import key_path_for, load_private, public_text, sign, signature_ok
+from data.store.schema import SCHEMA_VERSION
+from data.store.tables import EVENT
 from data.sync import bundle
-from data.sync.keys import key_path_for, load_private, public_text, sign, signature_ok
+from data.write.commands.sync import record_export, require_supervisor
+from data.write.session import SyncService
+from models.clock import Clock
 from models.errors import DomainError
 from models.events import GENESIS
 from models.ids import to_iso
-
-if TYPE_CHECKING:
-    from data.service import SyncService
-    from data.settings import Settings
-    from models.clock import Clock
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -189,8 +188,6 @@ def export_file(
     """The export for the console's palette: blocking, so run it in a thread worker
     (``@work(thread=True, exclusive=True, exit_on_error=False)``); ``progress`` is called
     from that thread, so post a message from it rather than touching widgets."""
-    from data.service import SyncService
-
     service = SyncService.open(db_path, settings, clock, operator)
     try:
         return export_bundle(service, out, since=since, include_personal=include_personal, progress=progress)

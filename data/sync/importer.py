@@ -13,31 +13,25 @@ import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
-from data.apply import apply_event
-from data.commands.common import Ctx
-from data.commands.sync import record_refusal
-from data.eventlog import EVENT, EventWriter, head_of, store
-from data.handlers import HANDLERS
-from data.handlers.common import STATION
-from data.ownership import NotOwner
-from data.schema import SCHEMA_VERSION
+from data.store.apply import HANDLERS, apply_event
+from data.store.eventlog import EventWriter, head_of, store
+from data.store.keys import signature_ok
+from data.store.ownership import NotOwner
+from data.store.schema import SCHEMA_VERSION
+from data.store.tables import EVENT, PENDING, STATION, TRUST
 from data.sync import bundle
 from data.sync.bundle import BundleRefused
-from data.sync.keys import signature_ok
-from data.sync.tables import PENDING, TRUST
+from data.write.commands.common import Ctx
+from data.write.commands.sync import record_refusal
+from data.write.session import SyncService
 from models.errors import DomainError
 from models.events import EventRecord
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from data.service import SyncService
 
 
 class Outcome(Enum):

@@ -9,9 +9,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
-from data import repo
-from data.commands.cases import receive_case
+from data.read import cases as repo
 from data.settings import Settings
+from data.write.commands.cases import receive_case
 from models.enums import Priority
 from models.i18n import label, t
 from screens.dialogs.form import FieldSpec, FormDialog, Submit

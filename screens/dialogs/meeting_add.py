@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from data.meetings_repo import CaseHit
+from data.read.meetings import CaseHit
 from models.i18n import label, t
 from screens.bindings import KeySpec, for_scope, retranslate
 from screens.fmt import pad

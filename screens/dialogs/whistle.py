@@ -14,8 +14,8 @@ from textual.containers import Horizontal
 from textual.widgets import Label, RadioButton, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from data.commands.common import Rules
-from data.repo import DepartmentRef
+from data.read.cases import DepartmentRef
+from data.write.commands.common import Rules
 from models.deadlines import add_limit
 from models.enums import Grade, Purpose
 from models.errors import ValidationError

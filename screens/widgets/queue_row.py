@@ -12,7 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from data.catalogue import CATEGORY_BY_CODE, DEPARTMENT_BY_CODE
-from data.queue import Mark, QueueRow
+from data.read.queue import Mark, QueueRow
 from models.calendar import WorkCalendar
 from models.deadlines import Light, Unit, clock_state, format_remaining
 from models.enums import CaseStatus, CheckInStatus, Grade

@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from data.queue import (
+from data.read.queue import (
     QueueCounts,
     QueueFilter,
     QueueRow,

@@ -23,9 +23,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from data.db import open_sync, prepare
-from data.queue import QueueFilter, queue_counts, queue_window
+from data.read.queue import QueueFilter, queue_counts, queue_window
 from data.settings import Settings
+from data.store.db import open_sync, prepare
 from models.clock import SystemClock
 from screens.widgets.queue_view import QueueView
 from tui.config import AppConfig, build_app

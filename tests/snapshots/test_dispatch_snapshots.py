@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from data.commands.checkins import act, arrive
+from data.write.commands.checkins import act, arrive
 from screens.board import BoardScreen
 from tests.tui.desk_support import app_for, settle, station
 from tests.tui.dispatch_support import until

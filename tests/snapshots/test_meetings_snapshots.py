@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from data.commands import meetings as mt
-from data.commands.reinspections import draw_random, record_result
+from data.write.commands import meetings as mt
+from data.write.commands.reinspections import draw_random, record_result
 from models.enums import MeetingKind, ReinspectionResult
 from screens.meetings import MeetingsScreen
 from screens.reinspections import ReinspectionsScreen

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from data.commands.cases import blow_whistle, receive_case, transition
 from data.service import SyncService
 from data.settings import Settings
+from data.write.commands.cases import blow_whistle, receive_case, transition
 from models.clock import FrozenClock
 from models.enums import Grade
 from models.lifecycle import Action

@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from data.commands.cases import transition
-from data.commands.checkins import act, arrive, release
+from data.write.commands.cases import transition
+from data.write.commands.checkins import act, arrive, release
 from models.clock import FrozenClock
 from models.enums import Grade
 from models.lifecycle import Action

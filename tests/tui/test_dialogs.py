@@ -12,11 +12,11 @@ from textual.app import App
 from textual.widgets import Input, SelectionList, Static
 
 from data.catalogue import DEPARTMENTS
-from data.commands.cases import transition
-from data.commands.checkins import arrive, pause
-from data.commands.common import Rules
-from data.repo import DepartmentRef
+from data.read.cases import DepartmentRef
 from data.settings import Settings
+from data.write.commands.cases import transition
+from data.write.commands.checkins import arrive, pause
+from data.write.commands.common import Rules
 from models.clock import FrozenClock
 from models.enums import CaseStatus, Grade
 from models.lifecycle import Action

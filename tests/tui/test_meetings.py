@@ -190,7 +190,7 @@ async def test_facilitator_path_from_creation_to_exported_minutes(tmp_path: Path
 
 
 async def test_a_carried_over_decision_comes_back_on_the_next_agenda(tmp_path: Path) -> None:
-    from data.commands import meetings as mt
+    from data.write.commands import meetings as mt
     from models.enums import MeetingKind
 
     st = meeting_station(tmp_path)
@@ -237,7 +237,7 @@ async def test_a_carried_over_decision_comes_back_on_the_next_agenda(tmp_path: P
 
 
 async def test_add_a_case_by_number_and_a_free_topic(tmp_path: Path) -> None:
-    from data.commands import meetings as mt
+    from data.write.commands import meetings as mt
     from models.enums import MeetingKind
     from screens.dialogs.meeting_add import AddItemDialog
 

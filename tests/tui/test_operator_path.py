@@ -9,8 +9,8 @@ from pathlib import Path
 from textual.color import Color
 from textual.widgets import Input, Static
 
-from data.db import open_sync
-from data.verify import verify
+from data.store.db import open_sync
+from data.store.verify import verify
 from models.clock import FrozenClock
 from models.enums import CaseStatus, CheckInStatus
 from screens.dialogs.checkin import ArriveDialog

@@ -111,7 +111,7 @@ async def test_the_cursor_stays_on_its_case_through_ticks_and_reloads(tmp_path: 
         assert view.cursor == 2 and view.scroll_y == 0
 
         # A new overdue case sorts above the cursor: the cursor follows its case down.
-        from data.commands.cases import blow_whistle, receive_case, transition
+        from data.write.commands.cases import blow_whistle, receive_case, transition
         from models.enums import Grade
         from models.lifecycle import Action
 

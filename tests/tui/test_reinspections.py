@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, Static
 
-from data.db import open_sync
-from data.reinspections_repo import draws, rework_by_department
+from data.read.reinspections import draws, rework_by_department
+from data.store.db import open_sync
 from models.enums import CaseStatus, ReinspectionKind
 from models.reinspection import ReinspectionBucket, draw_sample
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 
-from data.commands.cases import receive_case
 from data.settings import Settings
+from data.write.commands.cases import receive_case
 from models.i18n import set_language
 from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen

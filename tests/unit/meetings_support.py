@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.commands.cases import blow_whistle, transition
-from data.commands.checkins import act, arrive, release
 from data.service import SyncService
+from data.write.commands.cases import blow_whistle, transition
+from data.write.commands.checkins import act, arrive, release
 from models.enums import CaseStatus, Grade
 from models.lifecycle import Action
 from tests.unit.support import case_in, new_case, rows

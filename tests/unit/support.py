@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from data.commands.cases import blow_whistle, receive_case, transition
+from data.write.commands.cases import blow_whistle, receive_case, transition
 from models.enums import CaseStatus as S
 from models.enums import Grade
 from models.lifecycle import Action

@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from data.commands.cases import receive_case
-from data.commands.sync import trust_station
-from data.eventlog import EVENT
 from data.service import SyncService
 from data.settings import Settings
+from data.store.keys import key_path_for, load_private, public_text
+from data.store.tables import EVENT
+from data.store.verify import LOCAL_COLUMNS, REPLAYED
 from data.sync.export import db_path_of
-from data.sync.keys import key_path_for, load_private, public_text
-from data.verify import LOCAL_COLUMNS, REPLAYED
+from data.write.commands.cases import receive_case
+from data.write.commands.sync import trust_station
 from models.clock import FrozenClock
 
 PERSONAL_COLUMNS = {"case_file": {"reporter_name", "reporter_phone"}}

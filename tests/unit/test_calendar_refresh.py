@@ -7,10 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from data.commands.cases import receive_case
-from data.commands.reference import load_calendar_year
 from data.service import SyncService
 from data.settings import Settings
+from data.write.commands.cases import receive_case
+from data.write.commands.reference import load_calendar_year
 from models.calendar import parse_year_table
 from models.clock import FrozenClock
 from tests.unit.support import CASE, one

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from data.commands.cases import transition
-from data.commands.checkins import arrive, pause, resume
 from data.service import SyncService
+from data.write.commands.cases import transition
+from data.write.commands.checkins import arrive, pause, resume
 from models.clock import FrozenClock
 from models.enums import CaseStatus as S
 from models.errors import DomainError, ValidationError

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from data.commands import cases, checkins, reinspections
-from data.commands.common import Ctx, Rules
-from data.commands.reference import register_station
-from data.eventlog import EventWriter
 from data.service import SyncService
 from data.settings import Settings
+from data.store.eventlog import EventWriter
+from data.write.commands import cases, checkins, reinspections
+from data.write.commands.common import Ctx, Rules
+from data.write.commands.reference import register_station
 from models.clock import FrozenClock
 from models.deadlines import Limit
 from models.enums import CaseStatus, Grade, ReinspectionResult

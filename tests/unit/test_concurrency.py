@@ -8,8 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from data.db import open_sync
-from data.verify import verify
+from data.store.db import open_sync
+from data.store.verify import verify
 from tests.unit.support import one, rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ WRITER = textwrap.dedent(
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from data.commands.cases import receive_case
+    from data.write.commands.cases import receive_case
     from data.service import SyncService
     from data.settings import Settings
     from models.clock import FrozenClock

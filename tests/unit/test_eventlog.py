@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from data.commands import cases, checkins, meetings, reference, reinspections
-from data.commands.common import Ctx
 from data.service import Service
+from data.write.commands import cases, checkins, meetings, reference, reinspections
+from data.write.commands.common import Ctx
 from models.calendar import YearTable
 from models.clock import FrozenClock
 from models.deadlines import Limit

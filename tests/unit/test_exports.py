@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from data.commands.cases import blow_whistle, transition
-from data.commands.checkins import act, arrive, rate
-from data.commands.reference import add_operator
-from data.eventlog import EVENT
 from data.exports.csv import export_csv
 from data.exports.open311 import export_open311
-from data.handlers.common import CHECKIN
+from data.store.tables import CHECKIN, EVENT
+from data.write.commands.cases import blow_whistle, transition
+from data.write.commands.checkins import act, arrive, rate
+from data.write.commands.reference import add_operator
 from models.clock import FrozenClock
 from models.enums import Grade, Role
 from models.errors import DomainError

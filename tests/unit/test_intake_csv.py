@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from data.intake_csv import CsvError, IntakeRefused, decode, import_rows, parse, read_file
 from data.service import SyncService
 from data.settings import Settings
+from data.write.intake_csv import CsvError, IntakeRefused, decode, import_rows, parse, read_file
 from models.clock import FrozenClock
 from tests.unit.conftest import Snapshot
 from tests.unit.support import event_count, rows

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from data.commands.cases import blow_whistle, receive_case, transition
-from data.commands.checkins import arrive
 from data.service import Service, SyncService
 from data.settings import Settings
+from data.write.commands.cases import blow_whistle, receive_case, transition
+from data.write.commands.checkins import arrive
 from models.clock import FrozenClock
 from models.deadlines import Unit, measure
 from models.enums import CaseStatus as S

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data.commands import meetings as mt
 from data.service import SyncService
+from data.write.commands import meetings as mt
 from models.clock import FrozenClock
 from models.enums import AgendaReason, MeetingKind
 from tests.unit.meetings_support import handled_and_closed

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from data.commands import meetings as mt
-from data.meetings_repo import (
+from data.read.meetings import (
     absences_by_department,
     followups_for_case,
     list_meetings,
@@ -17,6 +16,7 @@ from data.meetings_repo import (
     open_followups,
 )
 from data.service import SyncService
+from data.write.commands import meetings as mt
 from models.clock import FrozenClock
 from models.enums import AgendaReason, CaseStatus, FollowUp, MeetingKind
 from models.errors import DomainError, ValidationError

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from data.commands import meetings as mt
 from data.exports.minutes import Format, Stage, format_for, md_escape, render, write
-from data.meetings_repo import meeting_view
+from data.read.meetings import meeting_view
 from data.service import SyncService
+from data.write.commands import meetings as mt
 from models.clock import FrozenClock
 from models.enums import AgendaReason, MeetingKind
 from models.errors import DomainError

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from data import apply
-from data.commands.common import Ctx
-from data.commands.meetings import add_item, create_meeting, decide, followup_done
+from data.store import apply
 from data.sync.bundle import BundleRefused
 from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
+from data.write.commands.common import Ctx
+from data.write.commands.meetings import add_item, create_meeting, decide, followup_done
 from models.clock import FrozenClock
 from models.enums import AgendaReason, MeetingKind
 from models.errors import DomainError
@@ -93,7 +93,7 @@ def test_a_station_cannot_speak_for_another_station(tmp_path: Path) -> None:
 def test_a_catalogue_edit_outlives_another_stations_shipped_defaults(tmp_path: Path) -> None:
     """Every new station writes the default catalogue; that must not undo an edit made
     earlier elsewhere, whatever order the bundles arrive in."""
-    from data.commands.reference import upsert_department
+    from data.write.commands.reference import upsert_department
     from models.enums import StationingMode
 
     clock = FrozenClock(NOW)
@@ -114,7 +114,7 @@ def test_a_catalogue_edit_outlives_another_stations_shipped_defaults(tmp_path: P
 
 
 def test_an_operators_role_belongs_to_their_station(tmp_path: Path) -> None:
-    from data.commands.reference import add_operator
+    from data.write.commands.reference import add_operator
     from models.enums import Role
 
     clock = FrozenClock(NOW)

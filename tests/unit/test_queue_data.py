@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from data.commands.cases import blow_whistle, transition
-from data.commands.checkins import arrive
-from data.queue import QueueFilter, position_of, queue_counts, queue_ids, queue_rows, queue_window
+from data.read.queue import QueueFilter, position_of, queue_counts, queue_ids, queue_rows, queue_window
 from data.service import SyncService
+from data.write.commands.cases import blow_whistle, transition
+from data.write.commands.checkins import arrive
 from models.clock import FrozenClock
 from models.enums import CaseStatus as S
 from models.enums import Grade
@@ -104,7 +104,7 @@ def test_a_parked_case_stays_open_but_its_clocks_stop_counting(sync_service, que
 
 
 def test_desk_stats_count_what_the_tables_hold(sync_service, queue, clock, db_path) -> None:  # type: ignore[no-untyped-def]
-    from data.desk_stats import desk_stats
+    from data.read.stats import desk_stats
 
     xf = one(db_path, "SELECT id FROM checkin WHERE case_id = ? AND department_code = 'XF'", queue["urgent"])[
         0
@@ -150,7 +150,7 @@ def test_every_window_agrees_with_the_whole_queue(sync_service, clock) -> None: 
 
 
 async def test_the_announced_file_is_owner_only_and_a_damaged_one_is_not_fatal(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from data.queue import announced_path, load_announced, save_announced
+    from data.read.poll import announced_path, load_announced, save_announced
 
     db = tmp_path / "desk.db"
     await save_announced(db, ["a", "b"])

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rich.style import Style
 
-from data.queue import Mark, QueueRow
+from data.read.queue import Mark, QueueRow
 from models.calendar import WorkCalendar
 from screens.widgets.queue_row import Columns, row_segments
 

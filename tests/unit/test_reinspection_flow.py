@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from data.commands.reinspections import draw_random, record_result
-from data.reinspections_repo import draws, for_case, rework_by_department, schedule
+from data.read.reinspections import draws, for_case, rework_by_department, schedule
 from data.service import SyncService
+from data.write.commands.reinspections import draw_random, record_result
 from models.clock import FrozenClock
 from models.enums import CaseStatus, ReinspectionKind, ReinspectionResult
 from models.errors import DomainError, ValidationError

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from data import board as boards
-from data import repo
-from data.commands.cases import transition
-from data.commands.checkins import act, arrive, extend_clock, pause, rate, release
+from data.read import board as boards
+from data.read import cases as repo
 from data.service import SyncService
+from data.write.commands.cases import transition
+from data.write.commands.checkins import act, arrive, extend_clock, pause, rate, release
 from models.clock import FrozenClock
 from models.deadlines import Light, parse_limit
 from models.enums import CaseStatus, CheckInStatus, ClockKind, Grade

@@ -12,16 +12,16 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers the tables in the metadata)
-from data import schema
 from data.catalogue import DEPARTMENTS
-from data.commands.cases import blow_whistle, receive_case, transition
-from data.commands.common import Ctx, Rules
-from data.commands.reference import register_station, upsert_department
-from data.eventlog import EventWriter, head_of, store
-from data.schema import SCHEMA_VERSION, STEPS, upgrade, version_of
 from data.service import SyncService
 from data.settings import Settings
-from data.verify import verify
+from data.store import schema
+from data.store.eventlog import EventWriter, head_of, store
+from data.store.schema import SCHEMA_VERSION, STEPS, upgrade, version_of
+from data.store.verify import verify
+from data.write.commands.cases import blow_whistle, receive_case, transition
+from data.write.commands.common import Ctx, Rules
+from data.write.commands.reference import register_station, upsert_department
 from models.clock import FrozenClock
 from models.enums import Grade, Role
 from models.events import seal

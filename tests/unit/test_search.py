@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from data.commands.cases import correct_case
-from data.search import match_expression, search_case_ids, words
+from data.read.search import match_expression, search_case_ids, words
 from data.service import SyncService
+from data.write.commands.cases import correct_case
 from tests.unit.support import new_case
 
 

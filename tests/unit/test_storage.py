@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, select, text
 
-from data.commands.cases import receive_case
-from data.db import BUSY_TIMEOUT_MS, DatabaseError, open_database, open_sync
-from data.handlers.common import CASE as CASE_TABLE
-from data.schema import SCHEMA_VERSION
 from data.service import Service, SyncService
 from data.settings import Settings
+from data.store.db import BUSY_TIMEOUT_MS, DatabaseError, open_database, open_sync
+from data.store.schema import SCHEMA_VERSION
+from data.store.tables import CASE as CASE_TABLE
+from data.write.commands.cases import receive_case
 from models.clock import FrozenClock
 from models.i18n import set_language
 from tests.unit.conftest import NOW

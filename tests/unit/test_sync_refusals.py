@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from data.schema import SCHEMA_VERSION
+from data.store.keys import key_path_for, load_private
+from data.store.schema import SCHEMA_VERSION
 from data.sync import bundle
 from data.sync.bundle import BundleRefused
 from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
-from data.sync.keys import key_path_for, load_private
 from models.clock import FrozenClock
 from models.events import canonical
 from tests.unit.sync_support import new_case, open_station, table_dump, trust_each_other

@@ -10,16 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from data.commands.cases import blow_whistle, transition
-from data.commands.checkins import act, arrive
-from data.commands.reference import add_operator
-from data.eventlog import EVENT
-from data.handlers.common import CASE, CHECKIN, WHISTLE
+from data.store.tables import CASE, CHECKIN, EVENT, PENDING, WHISTLE
+from data.store.verify import verify
 from data.sync.bundle import BundleRefused
 from data.sync.export import export_bundle
 from data.sync.importer import Outcome, import_bundle
-from data.sync.tables import PENDING
-from data.verify import verify
+from data.write.commands.cases import blow_whistle, transition
+from data.write.commands.checkins import act, arrive
+from data.write.commands.reference import add_operator
 from models.clock import FrozenClock
 from models.enums import Grade, Role
 from models.errors import DomainError
@@ -204,7 +202,7 @@ def test_the_chain_across_a_gap_is_checked_when_the_gap_is_filled(tmp_path: Path
 
 def test_a_bundle_needing_another_stations_records_waits_for_them(tmp_path: Path) -> None:
     """B whistles a department A added; C gets B's bundle first, then A's."""
-    from data.commands.reference import upsert_department
+    from data.write.commands.reference import upsert_department
 
     clock = FrozenClock(NOW)
     a, b, c = (open_station(tmp_path, n, clock) for n in ("ST-A", "ST-B", "ST-C"))

@@ -16,14 +16,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select
 
-from data.commands.cases import blow_whistle, transition
-from data.commands.checkins import act, arrive
-from data.handlers.common import CASE, CHECKIN
 from data.service import SyncService
+from data.store.tables import CASE, CHECKIN, PENDING
+from data.store.verify import verify
 from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
-from data.sync.tables import PENDING
-from data.verify import verify
+from data.write.commands.cases import blow_whistle, transition
+from data.write.commands.checkins import act, arrive
 from models.clock import FrozenClock
 from models.enums import Grade
 from models.errors import DomainError

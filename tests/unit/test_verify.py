@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from data.commands.cases import receive_case
-from data.commands.checkins import arrive
 from data.service import SyncService
+from data.write.commands.cases import receive_case
+from data.write.commands.checkins import arrive
 from models.enums import CaseStatus
 from models.events import seal
 from models.ids import from_iso, uuid7

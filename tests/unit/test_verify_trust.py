@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from data.verify import verify
+from data.store.verify import verify
 from models.clock import FrozenClock
 from tests.unit.sync_support import open_station, trust_each_other
 

@@ -12,7 +12,7 @@ from tui.config import AppConfig, build_app
 
 
 def _fill_demo(ctx: Context) -> None:
-    from data.queue import case_count
+    from data.read.poll import case_count
 
     service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
     try:

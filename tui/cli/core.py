@@ -8,11 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from data.commands.reference import add_operator, load_calendar_year
-from data.db import open_sync
 from data.demo import DemoOptions, generate
-from data.service import DEFAULT_OPERATOR, SyncService, local_station
-from data.verify import verify
+from data.service import DEFAULT_OPERATOR, SyncService, local_station, open_sync, verify
+from data.write.commands.reference import add_operator, load_calendar_year
 from models.calendar import CalendarTableError, parse_year_table
 from models.enums import Role
 from models.errors import DomainError

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from data.intake_csv import IntakeRefused, import_rows, read_file
 from data.service import DEFAULT_OPERATOR, SyncService
+from data.write.intake_csv import IntakeRefused, import_rows, read_file
 from models.i18n import t
 from tui.cli.common import Context, add_common
 

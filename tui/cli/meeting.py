@@ -7,12 +7,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from data.commands.reinspections import supervised_draw
-from data.db import open_sync
 from data.exports.minutes import Format, Stage, render, write
-from data.meetings_repo import list_meetings, meeting_view
-from data.reinspections_repo import case_numbers
-from data.service import DEFAULT_OPERATOR, SyncService
+from data.read.meetings import list_meetings, meeting_view
+from data.read.reinspections import case_numbers
+from data.service import DEFAULT_OPERATOR, SyncService, open_sync
+from data.write.commands.reinspections import supervised_draw
 from models.errors import DomainError
 from models.i18n import label, t
 from tui.cli.common import Context, add_common

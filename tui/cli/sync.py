@@ -9,17 +9,15 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import func, select
 
-from data.commands.sync import trust_station
 from data.exports.csv import export_csv
 from data.exports.open311 import export_open311
-from data.service import DEFAULT_OPERATOR, SyncService
+from data.read.exchange import trusted_stations
+from data.service import DEFAULT_OPERATOR, SyncService, station_public_key
 from data.sync.bundle import BundleRefused
 from data.sync.export import db_path_of, export_bundle
 from data.sync.importer import Outcome, import_bundle
-from data.sync.keys import key_path_for, load_private, public_text
-from data.sync.tables import PENDING, TRUST
+from data.write.commands.sync import trust_station
 from models.errors import DomainError
 from models.i18n import t
 from tui.cli.common import Context, add_common
@@ -75,7 +73,7 @@ def _open(ctx: Context) -> SyncService:
 def key(ctx: Context, args: argparse.Namespace) -> int:
     service = _open(ctx)
     try:
-        public = public_text(load_private(key_path_for(db_path_of(service))))
+        public = station_public_key(db_path_of(service))
         print(f"{service.station_id} {public}")
     finally:
         service.close()
@@ -96,10 +94,7 @@ def trust_list(ctx: Context, args: argparse.Namespace) -> int:
     service = _open(ctx)
     try:
         with service.engine.connect() as conn:
-            rows = conn.execute(select(TRUST).order_by(TRUST.c.station_id)).all()
-            held: dict[str, int] = dict(
-                conn.execute(select(PENDING.c.station_id, func.count()).group_by(PENDING.c.station_id)).all()
-            )
+            rows = trusted_stations(conn)
     finally:
         service.close()
     if not rows:
@@ -112,7 +107,7 @@ def trust_list(ctx: Context, args: argparse.Namespace) -> int:
                 key=row.public_key,
                 added=row.added_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M"),
                 by=row.added_by,
-                held=held.get(row.station_id, 0),
+                held=row.held,
             )
         )
     return 0

@@ -1,0 +1,1 @@
+"""The read side: plain read models, one module per view."""

@@ -1,0 +1,116 @@
+"""The change poller: how far the event log has come, which check-ins are overdue, and which of
+those this desk already rang for (a side file beside the database)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    func,
+    select,
+    text,
+)
+
+from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, OPERATOR, STATION
+from models.enums import ClockKind
+
+
+@dataclass(frozen=True)
+class OverdueCheckIn:
+    clock_id: str
+    case_id: str
+    number: str
+    department: str
+
+
+@dataclass
+class PollResult:
+    last_event: int
+    overdue: int
+    newly_overdue: list[OverdueCheckIn] = field(default_factory=list)
+
+
+def case_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(CASE)).scalar() or 0)
+
+
+def operator_names(conn: Connection) -> list[str]:
+    local = select(STATION.c.id).where(STATION.c.is_local.is_(True)).scalar_subquery()
+    rows = conn.execute(
+        select(OPERATOR.c.name)
+        .where(OPERATOR.c.active.is_(True) & (OPERATOR.c.station_id == local))
+        .order_by(OPERATOR.c.name)
+    )
+    return [str(name) for name in rows.scalars()]
+
+
+def _running_checkins(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        CLOCK.c.kind == ClockKind.CHECKIN.value,
+        CLOCK.c.stopped_at.is_(None),
+        CLOCK.c.paused_at.is_(None),
+        CLOCK.c.deadline <= now,
+    )
+
+
+def poll(conn: Connection, now: datetime, since: datetime | None, announced: frozenset[str]) -> PollResult:
+    """What a desk needs every second: the last event written (by anyone), how many
+    check-ins are overdue, and those not yet ``announced`` whose deadline passed after
+    ``since`` (all of them when ``since`` is None). Announcements are keyed by the check-in's
+    clock, read from an index; only the new ones are joined to their case and department."""
+    last = conn.execute(text("SELECT coalesce(max(rowid), 0) FROM event")).scalar() or 0
+    overdue = conn.execute(select(func.count()).select_from(CLOCK).where(_running_checkins(now))).scalar()
+    ids = select(CLOCK.c.id).where(_running_checkins(now))
+    if since is not None:
+        ids = ids.where(CLOCK.c.deadline > since)
+    fresh = [str(i) for i in conn.execute(ids).scalars() if i not in announced]
+    rows: list[OverdueCheckIn] = []
+    for chunk in range(0, len(fresh), 500):
+        query = (
+            select(CHECKIN.c.clock_id, CHECKIN.c.case_id, CASE.c.number, DEPARTMENT.c.name)
+            .join(CASE, CASE.c.id == CHECKIN.c.case_id)
+            .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
+            .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
+            .where(CHECKIN.c.clock_id.in_(fresh[chunk : chunk + 500]))
+            .order_by(CLOCK.c.deadline)
+        )
+        rows += [OverdueCheckIn(*row) for row in conn.execute(query)]
+    return PollResult(int(last), int(overdue or 0), rows)
+
+
+def announced_path(db_path: Path) -> Path:
+    """Which overdue check-ins this desk already rang for. A local file next to the database,
+    never synced and never an event: it records what a screen did, not what happened."""
+    return Path(f"{db_path}.announced")
+
+
+def _read_announced(path: Path) -> set[str]:
+    """A damaged or unreadable file only means a bell may ring again."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {line.strip() for line in text.splitlines() if line.strip()}
+
+
+def _append_announced(path: Path, ids: list[str]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
+        out.writelines(f"{checkin_id}\n" for checkin_id in ids)
+
+
+async def load_announced(db_path: Path) -> set[str]:
+    return await asyncio.to_thread(_read_announced, announced_path(db_path))
+
+
+async def save_announced(db_path: Path, ids: list[str]) -> None:
+    await asyncio.to_thread(_append_announced, announced_path(db_path), ids)
+
+

@@ -1,0 +1,279 @@
+"""The live queue: its order, filters, counts and windows read from SQL by case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    exists,
+    false,
+    func,
+    literal,
+    select,
+    tuple_,
+)
+
+from data.read.search import match_expression, matching_ids
+from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, QUEUE_KEY, WHISTLE
+from models.enums import Grade
+from models.tables import UTCDateTime
+
+NO_DEADLINE_YEAR = 9999
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str | None = None
+    category: str | None = None
+    community: str | None = None
+    department: str | None = None
+    source: str | None = None
+    grade: str | None = None
+    search: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self != QueueFilter()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One summoned department's check-in on a case, with its clock."""
+
+    checkin_id: str
+    department: str
+    status: str
+    started_at: datetime
+    deadline: datetime
+    unit: str
+    paused_at: datetime | None
+    paused_minutes: float
+    stopped_at: datetime | None
+    arrived_at: datetime | None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case_id: str
+    number: str
+    grade: str | None
+    category: str
+    community: str
+    status: str
+    source: str
+    received_at: datetime
+    marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    overdue: int
+    """Cases with an overdue running check-in: they come first."""
+    rest: int
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.rest
+
+
+def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
+    query = query.where(QUEUE_KEY.c.open == 1)
+    needs_case = any((flt.status, flt.category, flt.community, flt.source))
+    if needs_case:
+        query = query.join(CASE, CASE.c.id == QUEUE_KEY.c.case_id)
+        for column, value in (
+            (CASE.c.status, flt.status),
+            (CASE.c.category, flt.category),
+            (CASE.c.community, flt.community),
+            (CASE.c.source, flt.source),
+        ):
+            if value:
+                query = query.where(column == value)
+    if flt.department:
+        query = query.where(
+            exists().where(
+                CHECKIN.c.case_id == QUEUE_KEY.c.case_id, CHECKIN.c.department_code == flt.department
+            )
+        )
+    if flt.grade:
+        query = query.where(
+            exists().where(WHISTLE.c.case_id == QUEUE_KEY.c.case_id, WHISTLE.c.grade == flt.grade)
+        )
+    if flt.search:
+        expression = match_expression(flt.search)
+        if expression is None:
+            query = query.where(false())
+        else:
+            query = query.where(QUEUE_KEY.c.case_id.in_(matching_ids(expression)))
+    return query
+
+
+def queue_counts(conn: Connection, now: datetime, flt: QueueFilter) -> QueueCounts:
+    base = select(func.count()).select_from(QUEUE_KEY)
+    overdue = conn.execute(_filtered(base, flt).where(QUEUE_KEY.c.next_checkin < now)).scalar()
+    rest = conn.execute(_filtered(base, flt).where(QUEUE_KEY.c.next_checkin >= now)).scalar()
+    return QueueCounts(int(overdue or 0), int(rest or 0))
+
+
+REST_ORDER = (
+    QUEUE_KEY.c.next_checkin,
+    QUEUE_KEY.c.next_deadline,
+    QUEUE_KEY.c.received_at,
+    QUEUE_KEY.c.case_id,
+)
+
+
+def _segment_ids(
+    conn: Connection, now: datetime, flt: QueueFilter, overdue: bool, size: int, offset: int, limit: int
+) -> list[str]:
+    """``limit`` ids from ``offset`` in one segment of ``size`` rows. SQLite skips an offset
+    by walking the index, so a window in the back half is read from the end, backwards."""
+    if overdue:
+        where = QUEUE_KEY.c.next_checkin < now
+        order = [QUEUE_KEY.c.next_checkin, QUEUE_KEY.c.case_id]
+    else:
+        where = QUEUE_KEY.c.next_checkin >= now
+        order = list(REST_ORDER)
+    query = _filtered(select(QUEUE_KEY.c.case_id).select_from(QUEUE_KEY), flt).where(where)
+    limit = max(min(limit, size - offset), 0)
+    if offset * 2 <= size:
+        forward = query.order_by(*order).offset(offset).limit(limit)
+        return [str(i) for i in conn.execute(forward).scalars()]
+    backward = query.order_by(*(c.desc() for c in order)).offset(size - offset - limit).limit(limit)
+    return [str(i) for i in reversed(conn.execute(backward).scalars().all())]
+
+
+def queue_ids(
+    conn: Connection, now: datetime, flt: QueueFilter, counts: QueueCounts, offset: int, limit: int
+) -> list[str]:
+    """Ids of the open cases at positions ``offset`` … ``offset + limit`` in queue order: the
+    cases with an overdue check-in (oldest deadline first), then those with a running check-in
+    (nearest first), then the rest by their nearest running deadline (cases with none last,
+    oldest first). Both orders walk an index."""
+    ids: list[str] = []
+    if offset < counts.overdue:
+        ids = _segment_ids(conn, now, flt, True, counts.overdue, offset, limit)
+    if len(ids) < limit:
+        start = max(offset - counts.overdue, 0)
+        ids += _segment_ids(conn, now, flt, False, counts.rest, start, limit - len(ids))
+    return ids
+
+
+def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
+    """The rows of the given cases, in the given order, with their check-in marks."""
+    if not ids:
+        return []
+    cases = {row.id: row for row in conn.execute(select(CASE).where(CASE.c.id.in_(ids)))}
+    grades: dict[str, str] = {}
+    for case_id, grade in conn.execute(
+        select(WHISTLE.c.case_id, WHISTLE.c.grade)
+        .where(WHISTLE.c.case_id.in_(ids))
+        .order_by(WHISTLE.c.blown_at)
+    ):
+        if grades.get(case_id) != Grade.URGENT.value:
+            grades[case_id] = grade
+    marks: dict[str, list[Mark]] = {}
+    query = (
+        select(CHECKIN, CLOCK.c.started_at, CLOCK.c.limit_unit, CLOCK.c.paused_at, CLOCK.c.paused_minutes)
+        .add_columns(CLOCK.c.stopped_at, CLOCK.c.deadline.label("clock_deadline"))
+        .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
+        .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
+        .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
+        .where(CHECKIN.c.case_id.in_(ids))
+        .order_by(WHISTLE.c.blown_at, DEPARTMENT.c.sort, CHECKIN.c.department_code)
+    )
+    for row in conn.execute(query):
+        marks.setdefault(row.case_id, []).append(
+            Mark(
+                checkin_id=row.id,
+                department=row.department_code,
+                status=row.status,
+                started_at=row.started_at,
+                deadline=row.clock_deadline,
+                unit=row.limit_unit,
+                paused_at=row.paused_at,
+                paused_minutes=row.paused_minutes or 0.0,
+                stopped_at=row.stopped_at,
+                arrived_at=row.arrived_at,
+            )
+        )
+    return [
+        QueueRow(
+            case_id=c.id,
+            number=c.number,
+            grade=grades.get(c.id),
+            category=c.category,
+            community=c.community,
+            status=c.status,
+            source=c.source,
+            received_at=c.received_at,
+            marks=tuple(marks.get(c.id, ())),
+        )
+        for c in (cases.get(i) for i in ids)
+        if c is not None
+    ]
+
+
+@dataclass(frozen=True)
+class QueueWindow:
+    counts: QueueCounts
+    offset: int
+    rows: list[QueueRow]
+
+
+def queue_window(
+    conn: Connection,
+    now: datetime,
+    flt: QueueFilter,
+    offset: int,
+    limit: int,
+    counts: QueueCounts | None = None,
+) -> QueueWindow:
+    """One window of the queue; counts are re-read unless given (scrolling keeps them)."""
+    counts = counts or queue_counts(conn, now, flt)
+    offset = max(0, min(offset, max(counts.total - 1, 0)))
+    return QueueWindow(counts, offset, queue_rows(conn, queue_ids(conn, now, flt, counts, offset, limit)))
+
+
+def position_of(
+    conn: Connection, now: datetime, flt: QueueFilter, counts: QueueCounts, case_id: str
+) -> int | None:
+    """Where ``case_id`` stands in the queue, to keep the cursor on it after a reload."""
+    key = conn.execute(select(QUEUE_KEY).where(QUEUE_KEY.c.case_id == case_id)).first()
+    if key is None or not key.open:
+        return None
+    base = _filtered(select(func.count()).select_from(QUEUE_KEY), flt)
+    if key.next_checkin < now:
+        before = base.where(
+            QUEUE_KEY.c.next_checkin < now,
+            tuple_(QUEUE_KEY.c.next_checkin, QUEUE_KEY.c.case_id)
+            < tuple_(literal(key.next_checkin, UTCDateTime), literal(case_id)),
+        )
+        return int(conn.execute(before).scalar() or 0)
+    before = base.where(
+        QUEUE_KEY.c.next_checkin >= now,
+        tuple_(*REST_ORDER)
+        < tuple_(
+            literal(key.next_checkin, UTCDateTime),
+            literal(key.next_deadline, UTCDateTime),
+            literal(key.received_at, UTCDateTime),
+            literal(case_id),
+        ),
+    )
+    return counts.overdue + int(conn.execute(before).scalar() or 0)
+
+
+def filter_choices(conn: Connection) -> dict[str, list[str]]:
+    """Values offered in the filter dialog that only the data knows (communities)."""
+    communities = conn.execute(
+        select(CASE.c.community)
+        .join(QUEUE_KEY, QUEUE_KEY.c.case_id == CASE.c.id)
+        .where(QUEUE_KEY.c.open == 1)
+        .distinct()
+        .order_by(CASE.c.community)
+    ).scalars()
+    return {"community": [str(c) for c in communities]}

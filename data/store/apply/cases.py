@@ -1,0 +1,260 @@
+"""Cases, whistles, check-ins and their clocks."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from sqlalchemy import Connection, Update, bindparam, update
+
+from data.store.rows import Registry, add_row, day, set_rows, ts
+from data.store.tables import CASE, CHECKIN, CLOCK, WHISTLE
+from models.enums import CaseStatus, CheckInStatus
+from models.events import EventRecord
+from models.lifecycle import Action
+
+on = Registry()
+HANDLERS = on.handlers
+
+STAGE_COLUMN = {
+    CaseStatus.TRIAGE: "triaged_at",
+    CaseStatus.DISPATCHED: "dispatched_at",
+    CaseStatus.CONSULTING: "consulting_at",
+    CaseStatus.DISPOSING: "disposing_at",
+    CaseStatus.FEEDBACK: "feedback_at",
+    CaseStatus.CLOSED: "closed_at",
+    CaseStatus.VERIFIED: "verified_at",
+    CaseStatus.RELAPSED: "relapsed_at",
+    CaseStatus.REJECTED: "rejected_at",
+    CaseStatus.PARKED: "parked_at",
+}
+ENDING_ACTIONS = {Action.CLOSE, Action.REJECT, Action.RELAPSE, Action.VERIFY}
+
+
+@functools.cache
+def _case_clocks() -> dict[str, Update]:
+    running = (CLOCK.c.case_id == bindparam("case")) & CLOCK.c.stopped_at.is_(None)
+    return {
+        "pause": update(CLOCK)
+        .where(running & CLOCK.c.paused_at.is_(None))
+        .values(paused_at=bindparam("at"), pause_reason=bindparam("reason")),
+        "stop": update(CLOCK).where(running).values(stopped_at=bindparam("at")),
+        # a department still awaited when the case ends: a no-show once its deadline has
+        # passed; before it, the summons is withdrawn and not held against it
+        "no_show": update(CHECKIN)
+        .where(
+            (CHECKIN.c.case_id == bindparam("case"))
+            & (CHECKIN.c.status == "summoned")
+            & (CHECKIN.c.deadline < bindparam("at"))
+        )
+        .values(status=CheckInStatus.NO_SHOW.value),
+        "withdrawn": update(CHECKIN)
+        .where((CHECKIN.c.case_id == bindparam("case")) & (CHECKIN.c.status == "summoned"))
+        .values(status=CheckInStatus.WITHDRAWN.value),
+    }
+
+
+def _add_clock(conn: Connection, case_id: str, kind: str, c: dict[str, Any], **extra: Any) -> None:
+    add_row(
+        conn,
+        CLOCK,
+        id=c["id"],
+        case_id=case_id,
+        kind=kind,
+        started_at=ts(c["started_at"]),
+        deadline=ts(c["deadline"]),
+        limit_amount=c["amount"],
+        limit_unit=c["unit"],
+        paused_minutes=0.0,
+        extensions=0,
+        **extra,
+    )
+
+
+@on("case.received")
+def _received(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    personal = e.personal or {}
+    add_row(
+        conn,
+        CASE,
+        id=p["id"],
+        station_id=e.station_id,
+        number=p["number"],
+        source=p["source"],
+        category=p["category"],
+        subcategory=p.get("subcategory", ""),
+        community=p["community"],
+        address=p["address"],
+        description=p["description"],
+        priority=p["priority"],
+        status=CaseStatus.RECEIVED.value,
+        consult_flag=False,
+        reporter_name=personal.get("reporter_name"),
+        reporter_phone=personal.get("reporter_phone"),
+        reopened_from=p.get("reopened_from"),
+        received_by=e.operator,
+        received_at=ts(p["received_at"]),
+        updated_at=e.at,
+    )
+    _add_clock(conn, p["id"], "handling", p["handling_clock"])
+
+
+def _set_clocks(conn: Connection, clocks: list[dict[str, Any]]) -> None:
+    for c in clocks:
+        deadline = ts(c["deadline"])
+        set_rows(
+            conn,
+            CLOCK,
+            c["id"],
+            deadline=deadline,
+            paused_at=None,
+            pause_reason=None,
+            paused_minutes=c["paused_minutes"],
+        )
+        set_rows(conn, CHECKIN, c["id"], column="clock_id", deadline=deadline)
+
+
+@on(*(f"case.{action.value}" for action in Action if action is not Action.WHISTLE))
+def _transition(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    action = Action(e.type.removeprefix("case."))
+    target = CaseStatus(p["to"])
+    values: dict[str, Any] = {"status": target.value, "updated_at": e.at}
+    if action is not Action.UNPARK and target in STAGE_COLUMN:
+        values[STAGE_COLUMN[target]] = e.at
+    clocks = _case_clocks()
+    if action is Action.REJECT:
+        values["reject_reason"] = p["reason"]
+    elif action is Action.PARK:
+        values.update(parked_from=p["from"], park_reason=p["reason"], park_review_on=day(p["review_on"]))
+        conn.execute(clocks["pause"], {"case": p["id"], "at": e.at, "reason": p["reason"]})
+    elif action is Action.UNPARK:
+        values.update(parked_from=None)
+        _set_clocks(conn, p["clocks"])
+    elif action is Action.CONSULT:
+        values["consult_flag"] = True
+    elif action is Action.RESUME:
+        values["consult_flag"] = False
+    elif action is Action.FEEDBACK:
+        values.update(result_note=p.get("result"), feedback_note=p.get("note"))
+    if action in ENDING_ACTIONS:
+        conn.execute(clocks["stop"], {"case": p["id"], "at": e.at})
+        conn.execute(clocks["no_show"], {"case": p["id"], "at": e.at})
+        conn.execute(clocks["withdrawn"], {"case": p["id"]})
+    set_rows(conn, CASE, p["id"], **values)
+
+
+@on("case.corrected")
+def _corrected(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    values: dict[str, Any] = {field: change["to"] for field, change in p["changes"].items()}
+    for field in ("reporter_name", "reporter_phone"):
+        if e.personal and field in e.personal:
+            values[field] = e.personal[field]
+    set_rows(conn, CASE, p["id"], updated_at=e.at, **values)
+
+
+@on("whistle.blown")
+def _whistle(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    add_row(
+        conn,
+        WHISTLE,
+        id=p["id"],
+        case_id=p["case_id"],
+        grade=p["grade"],
+        purpose=p.get("purpose"),
+        blown_at=e.at,
+        blown_by=e.operator,
+        note=p.get("note", ""),
+    )
+    for d in p["departments"]:
+        clock = d["clock"]
+        _add_clock(conn, p["case_id"], "checkin", clock, whistle_id=p["id"], department_code=d["code"])
+        add_row(
+            conn,
+            CHECKIN,
+            id=d["checkin_id"],
+            whistle_id=p["id"],
+            case_id=p["case_id"],
+            department_code=d["code"],
+            clock_id=clock["id"],
+            status=CheckInStatus.SUMMONED.value,
+            deadline=ts(clock["deadline"]),
+            notes="",
+        )
+    values: dict[str, Any] = {"status": p["to"], "updated_at": e.at}
+    if p["from"] != p["to"]:
+        values[STAGE_COLUMN[CaseStatus(p["to"])]] = e.at
+    set_rows(conn, CASE, p["case_id"], **values)
+
+
+def _checkin(conn: Connection, e: EventRecord, **values: Any) -> None:
+    set_rows(conn, CHECKIN, e.payload["id"], **values)
+    set_rows(conn, CASE, e.payload["case_id"], updated_at=e.at)
+
+
+@on("checkin.arrived")
+def _arrived(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    arrived_at = ts(p["arrived_at"])
+    _checkin(
+        conn,
+        e,
+        status=CheckInStatus.ARRIVED.value,
+        arrived_at=arrived_at,
+        arrived_person=p["person"],
+        late_minutes=p["late_minutes"],
+    )
+    set_rows(conn, CLOCK, p["clock_id"], stopped_at=arrived_at)
+
+
+@on("checkin.acted")
+def _acted(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    _checkin(
+        conn,
+        e,
+        status=CheckInStatus.ACTED.value,
+        action_taken=p["action"],
+        result=p["result"],
+        acted_at=e.at,
+    )
+
+
+@on("checkin.rated")
+def _rated(conn: Connection, e: EventRecord) -> None:
+    _checkin(conn, e, rating=e.payload["rating"], rating_reason=e.payload["reason"])
+
+
+@on("checkin.released")
+def _released(conn: Connection, e: EventRecord) -> None:
+    _checkin(conn, e, status=CheckInStatus.RELEASED.value, released_at=e.at)
+
+
+@on("checkin.noted")
+def _noted(conn: Connection, e: EventRecord) -> None:
+    _checkin(conn, e, notes=e.payload["notes"])
+
+
+@on("clock.paused")
+def _paused(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    set_rows(conn, CLOCK, p["id"], paused_at=e.at, pause_reason=p["reason"])
+    set_rows(conn, CASE, p["case_id"], updated_at=e.at)
+
+
+@on("clock.resumed")
+def _resumed(conn: Connection, e: EventRecord) -> None:
+    _set_clocks(conn, [e.payload])
+    set_rows(conn, CASE, e.payload["case_id"], updated_at=e.at)
+
+
+@on("clock.extended")
+def _extended(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    deadline = ts(p["deadline"])
+    set_rows(conn, CLOCK, p["id"], deadline=deadline, extensions=p["extensions"])
+    set_rows(conn, CHECKIN, p["id"], column="clock_id", deadline=deadline)
+    set_rows(conn, CASE, p["case_id"], updated_at=e.at)

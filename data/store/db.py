@@ -1,0 +1,153 @@
+"""Engine and session factory: the one way the CLI, the app and the tests open a database.
+
+Nothing here runs at import time. Every connection uses WAL with ``synchronous=FULL``,
+foreign keys and a busy timeout; write transactions open with ``BEGIN IMMEDIATE`` so a
+second writer waits for the lock instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from data.store.schema import SCHEMA_VERSION, SchemaTooNew, upgrade, version_of
+from models.errors import DomainError
+
+BUSY_TIMEOUT_MS = 30_000
+FILE_MODE = 0o600
+
+
+class DatabaseError(DomainError):
+    pass
+
+
+def _pragmas(dbapi_conn: Any, query_only: bool) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    if query_only:
+        cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
+def _configure(sync_engine: Engine, *, writer: bool) -> None:
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        _pragmas(dbapi_conn, query_only=not writer)
+
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
+
+def restrict_mode(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        candidate = Path(f"{path}{suffix}")
+        if candidate.exists():
+            os.chmod(candidate, FILE_MODE)
+
+
+def _refuse_newer(conn: sqlite3.Connection) -> None:
+    found = version_of(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(found)
+
+
+def _opening(path: Path, exc: Exception) -> DatabaseError:
+    if isinstance(exc, SchemaTooNew):
+        return DatabaseError("error.schema_too_new", path=str(path), found=exc.found, known=SCHEMA_VERSION)
+    return DatabaseError("error.not_a_database", path=str(path), detail=str(exc))
+
+
+def prepare(path: Path) -> int:
+    """Create the file owner-only if needed and bring its schema up to date (blocking)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    restrict_mode(path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            # before any pragma: a file from a newer program is refused exactly as it was
+            _refuse_newer(conn)
+            _pragmas(conn, query_only=False)
+            version = upgrade(conn)
+        finally:
+            conn.close()
+    except (SchemaTooNew, sqlite3.DatabaseError) as exc:
+        raise _opening(path, exc) from exc
+    restrict_mode(path)
+    return version
+
+
+def check_readable(path: Path) -> None:
+    """Refuse, without writing anything, a file a reader cannot make sense of."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _refuse_newer(conn)
+        finally:
+            conn.close()
+    except (SchemaTooNew, sqlite3.DatabaseError) as exc:
+        raise _opening(path, exc) from exc
+
+
+@dataclass
+class Database:
+    """A prepared database file with a read engine and a write engine."""
+
+    path: Path
+    read: AsyncEngine
+    write: AsyncEngine
+
+    async def run_write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(connection, *args)`` in one ``BEGIN IMMEDIATE`` transaction."""
+        async with self.write.begin() as conn:
+            return await conn.run_sync(fn, *args)
+
+    async def run_read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        async with self.read.connect() as conn:
+            return await conn.run_sync(fn, *args)
+
+    async def close(self) -> None:
+        await self.read.dispose()
+        await self.write.dispose()
+
+
+def _url(path: Path, driver: str) -> str:
+    return f"sqlite+{driver}:///{path}"
+
+
+async def open_database(path: Path) -> Database:
+    path = Path(path)
+    await asyncio.to_thread(prepare, path)
+    read = create_async_engine(_url(path, "aiosqlite"))
+    write = create_async_engine(_url(path, "aiosqlite"))
+    _configure(read.sync_engine, writer=False)
+    _configure(write.sync_engine, writer=True)
+    return Database(path=path, read=read, write=write)
+
+
+def open_sync(path: Path, *, writer: bool = True) -> Engine:
+    """A blocking engine for command-line work. A reader leaves the file exactly as it is."""
+    path = Path(path)
+    if writer:
+        prepare(path)
+    else:
+        check_readable(path)
+    engine = create_engine(_url(path, "pysqlite"))
+    _configure(engine, writer=writer)
+    return engine

@@ -1,0 +1,113 @@
+"""The one place every write goes through: append an event and apply it, in one transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from data.store.apply import apply_event
+from data.store.rows import add_row
+from data.store.tables import EVENT
+from models.clock import Clock
+from models.events import GENESIS, EventRecord, seal
+from models.ids import uuid7
+
+
+def head_of(conn: Connection, station_id: str) -> tuple[int, str]:
+    """(last sequence number, last hash) of a station's chain in this database."""
+    row = conn.execute(
+        select(EVENT.c.seq, EVENT.c.hash)
+        .where(EVENT.c.station_id == station_id)
+        .order_by(EVENT.c.seq.desc())
+        .limit(1)
+    ).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def event_row(record: EventRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "station_id": record.station_id,
+        "seq": record.seq,
+        "operator": record.operator,
+        "at": record.at,
+        "type": record.type,
+        "subject": record.subject,
+        "payload": _json(record.payload),
+        "personal": _json(record.personal),
+        "personal_digest": record.personal_digest,
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+    }
+
+
+def store(conn: Connection, record: EventRecord) -> None:
+    add_row(conn, EVENT, **event_row(record))
+
+
+def record_from_row(row: Any) -> EventRecord:
+    return EventRecord(
+        id=row.id,
+        station_id=row.station_id,
+        seq=row.seq,
+        operator=row.operator,
+        at=row.at,
+        type=row.type,
+        subject=row.subject,
+        payload=json.loads(row.payload),
+        personal=json.loads(row.personal) if row.personal is not None else None,
+        personal_digest=row.personal_digest,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+class EventWriter:
+    """Appends this station's events inside one open write transaction."""
+
+    def __init__(self, conn: Connection, station_id: str, operator: str, clock: Clock) -> None:
+        self.conn = conn
+        self.station_id = station_id
+        self.operator = operator
+        self.clock = clock
+        self._head: tuple[int, str] | None = None
+        self.written: list[EventRecord] = []
+
+    def emit(
+        self,
+        type: str,
+        subject: str | None,
+        payload: dict[str, Any],
+        personal: dict[str, Any] | None = None,
+    ) -> EventRecord:
+        if self._head is None:
+            self._head = head_of(self.conn, self.station_id)
+        seq, prev = self._head
+        at = self.clock.now()
+        record = seal(
+            id=uuid7(at),
+            station_id=self.station_id,
+            seq=seq + 1,
+            operator=self.operator,
+            at=at,
+            type=type,
+            subject=subject,
+            payload=payload,
+            personal=personal,
+            prev_hash=prev,
+        )
+        store(self.conn, record)
+        apply_event(self.conn, record)
+        self._head = (record.seq, record.hash)
+        self.written.append(record)
+        return record
+
+    def reset_head(self) -> None:
+        """Forget the cached chain head (after a savepoint was rolled back)."""
+        self._head = None

@@ -1,0 +1,66 @@
+"""Writing rows from events: the handler registry and the prebuilt insert/update statements
+every handler (and the event log) writes through."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
+
+from data.store.tables import OPERATOR, STATION
+from models.events import EventRecord
+from models.ids import from_iso
+
+Handler = Callable[[Connection, EventRecord], None]
+
+
+def ts(value: str | None) -> Any:
+    return from_iso(value) if value else None
+
+
+def day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.handlers: dict[str, Handler] = {}
+
+    def __call__(self, *types: str) -> Callable[[Handler], Handler]:
+        def register(fn: Handler) -> Handler:
+            for name in types:
+                self.handlers[name] = fn
+            return fn
+
+        return register
+
+
+KEY = "_key"
+
+
+def local_operator(name: str) -> Any:
+    """The condition for ``name`` among this file's own station's operators."""
+    local = select(STATION.c.id).where(STATION.c.is_local.is_(True)).scalar_subquery()
+    return (OPERATOR.c.station_id == local) & (OPERATOR.c.name == name)
+
+
+@functools.cache
+def _update(tbl: Table, column: str) -> Update:
+    return update(tbl).where(tbl.c[column] == bindparam(KEY))
+
+
+@functools.cache
+def _insert(tbl: Table) -> Insert:
+    return insert(tbl)
+
+
+def set_rows(conn: Connection, tbl: Table, key: Any, column: str = "id", **values: Any) -> None:
+    """UPDATE tbl SET values WHERE column = key, through a statement built once."""
+    conn.execute(_update(tbl, column), {KEY: key, **values})
+
+
+def add_row(conn: Connection, tbl: Table, **values: Any) -> None:
+    conn.execute(_insert(tbl), values)

@@ -1,0 +1,72 @@
+"""Schema versions: ``PRAGMA user_version`` and ordered upgrade steps.
+
+Each step is frozen SQL: once released, a step never changes; a new version adds a step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS
+from data.store.schema_steps_desk import V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER, V8_BOARD_INDEXES
+
+STEPS: tuple[str, ...] = (
+    V1,
+    V2,
+    V3_SYNC,
+    V4_DESK,
+    V5_DESK_INDEXES,
+    V6_QUEUE_ORDER,
+    V7_STATION_OPERATORS,
+    V8_BOARD_INDEXES,
+)
+SCHEMA_VERSION = len(STEPS)
+
+
+class SchemaTooNew(Exception):
+    def __init__(self, found: int) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def version_of(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def statements(script: str) -> Iterator[str]:
+    """The statements of a step one by one (``complete_statement`` knows trigger bodies)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                yield pending
+            pending = ""
+
+
+def upgrade(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the file up to ``target``, one step per transaction; returns the version reached.
+
+    The version is read again inside each step's write lock: two programs opening a new
+    file at once would otherwise both run the same step.
+    """
+    current = version_of(conn)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(current)
+    for version in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            found = version_of(conn)
+            if found > SCHEMA_VERSION:
+                raise SchemaTooNew(found)
+            if found < version:
+                for statement in statements(STEPS[version - 1]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return max(current, target)

@@ -1,0 +1,80 @@
+"""Table handles that the write side, the read side, sync and exports all use: the model tables,
+the event log, the queue's order index and the exchange's local bookkeeping (never replicated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table
+
+from models.tables import (
+    AgendaItem,
+    CalendarYear,
+    Case,
+    CheckIn,
+    Clock,
+    Department,
+    Event,
+    Meeting,
+    MeetingAttendance,
+    Operator,
+    Reinspection,
+    Station,
+    UTCDateTime,
+    Whistle,
+)
+
+
+def table(model: Any) -> Table:
+    return model.__table__
+
+
+STATION = table(Station)
+OPERATOR = table(Operator)
+DEPARTMENT = table(Department)
+CASE = table(Case)
+WHISTLE = table(Whistle)
+CHECKIN = table(CheckIn)
+CLOCK = table(Clock)
+MEETING = table(Meeting)
+ATTENDANCE = table(MeetingAttendance)
+AGENDA = table(AgendaItem)
+REINSPECTION = table(Reinspection)
+CALENDAR_YEAR = table(CalendarYear)
+
+
+EVENT = table(Event)
+
+_meta = MetaData()
+
+QUEUE_KEY = Table(
+    "queue_key",
+    _meta,
+    Column("case_id", String, primary_key=True),
+    Column("open", Integer),
+    Column("next_checkin", UTCDateTime),
+    Column("next_deadline", UTCDateTime),
+    Column("received_at", UTCDateTime),
+)
+
+
+TRUST = Table(
+    "sync_trust",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("public_key", String, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", String, nullable=False),
+)
+
+PENDING = Table(
+    "sync_pending",
+    _meta,
+    Column("digest", String, primary_key=True),
+    Column("station_id", String, nullable=False),
+    Column("first_seq", Integer, nullable=False),
+    Column("last_seq", Integer, nullable=False),
+    Column("reason", String, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)

@@ -1,0 +1,219 @@
+"""``whistle verify``: the hash chains, SQLite's integrity check, and a replay of every event
+compared with the tables, so a row changed behind the event log is found and named."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy.pool import StaticPool
+
+from data.store.apply import apply_event
+from data.store.eventlog import record_from_row
+from data.store.schema import upgrade
+from data.store.tables import (
+    AGENDA,
+    ATTENDANCE,
+    CALENDAR_YEAR,
+    CASE,
+    CHECKIN,
+    CLOCK,
+    DEPARTMENT,
+    EVENT,
+    MEETING,
+    OPERATOR,
+    REINSPECTION,
+    STATION,
+    TRUST,
+    WHISTLE,
+)
+from models.events import GENESIS, digest_of
+from models.i18n import t
+
+# Columns that describe this copy of the file rather than the shared history.
+LOCAL_COLUMNS = {"station": {"is_local", "public_key", "trusted"}}
+REPLAYED = (
+    STATION,
+    OPERATOR,
+    DEPARTMENT,
+    CALENDAR_YEAR,
+    CASE,
+    WHISTLE,
+    CLOCK,
+    CHECKIN,
+    MEETING,
+    ATTENDANCE,
+    AGENDA,
+    REINSPECTION,
+)
+BATCH = 5000
+
+
+@dataclass
+class Report:
+    events: int = 0
+    stations: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _events(conn: Connection, order: Any) -> Iterator[Any]:
+    last = None
+    while True:
+        query = select(EVENT, text("rowid AS rid")).order_by(*order).limit(BATCH)
+        if last is not None:
+            query = query.where(last)
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        yield from rows
+        tail = rows[-1]
+        last = (
+            text("rowid > :r").bindparams(r=tail.rid)
+            if order == ROWID_ORDER
+            else (
+                (EVENT.c.station_id > tail.station_id)
+                | ((EVENT.c.station_id == tail.station_id) & (EVENT.c.seq > tail.seq))
+            )
+        )
+
+
+ROWID_ORDER = (text("rowid"),)
+CHAIN_ORDER = (EVENT.c.station_id, EVENT.c.seq)
+
+
+def check_chain(conn: Connection, report: Report) -> None:
+    station, expected, prev = None, 1, GENESIS
+    for row in _events(conn, CHAIN_ORDER):
+        if row.station_id != station:
+            station, expected, prev = row.station_id, 1, GENESIS
+            report.stations += 1
+        report.events += 1
+        record = record_from_row(row)
+        where = {"station": row.station_id, "seq": row.seq, "id": row.id}
+        if row.seq != expected:
+            report.problems.append(
+                t(
+                    "verify.seq_gap",
+                    expected=expected,
+                    found=row.seq,
+                    **{k: v for k, v in where.items() if k != "seq"},
+                )
+            )
+            return
+        if record.prev_hash != prev:
+            report.problems.append(t("verify.prev_mismatch", **where))
+            return
+        if record.computed_hash() != record.hash or (
+            record.personal is not None and digest_of(record.personal) != record.personal_digest
+        ):
+            report.problems.append(t("verify.hash_mismatch", **where))
+            return
+        expected, prev = row.seq + 1, row.hash
+
+
+def check_integrity(conn: Connection, report: Report) -> None:
+    result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+    if result != "ok":
+        report.problems.append(t("verify.integrity", detail=result))
+
+
+def _memory_engine() -> Engine:
+    def connect() -> sqlite3.Connection:
+        raw = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        upgrade(raw)
+        return raw
+
+    return create_engine("sqlite://", creator=connect, poolclass=StaticPool)
+
+
+def _rows(conn: Connection, tbl: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
+    skip = LOCAL_COLUMNS.get(tbl.name, set())
+    keys = list(tbl.primary_key.columns)
+    for row in conn.execute(select(tbl).order_by(*keys)).mappings():
+        key = tuple(row[k.name] for k in keys)
+        yield key, {k: v for k, v in row.items() if k not in skip}
+
+
+def check_replay(conn: Connection, report: Report) -> None:
+    memory = _memory_engine()
+    try:
+        with memory.begin() as replay:
+            for row in _events(conn, ROWID_ORDER):
+                apply_event(replay, record_from_row(row))
+            for tbl in REPLAYED:
+                key = _first_difference(_rows(conn, tbl), _rows(replay, tbl))
+                if key is not None:
+                    report.problems.append(_differs(conn, tbl.name, key))
+                    return
+    finally:
+        memory.dispose()
+
+
+def _first_difference(actual: Iterator[Any], wanted: Iterator[Any]) -> tuple[Any, ...] | None:
+    """The key of the first row that differs, is missing or is extra; both sides come in key
+    order, so they are merged by key (a removed row must not shift the comparison)."""
+    a, w = next(actual, None), next(wanted, None)
+    while a is not None or w is not None:
+        if a is not None and (w is None or a[0] < w[0]):
+            return a[0]  # a row no event made
+        if w is not None and (a is None or w[0] < a[0]):
+            return w[0]  # a row the events made, now gone
+        if a is not None and w is not None and a[1] != w[1]:
+            return a[0]
+        a, w = next(actual, None), next(wanted, None)
+    return None
+
+
+def _differs(conn: Connection, table: str, key: tuple[Any, ...] | None) -> str:
+    ident = "/".join(str(k) for k in key or ())
+    last = conn.execute(
+        select(EVENT.c.station_id, EVENT.c.seq, EVENT.c.id)
+        .where(EVENT.c.subject == str(key[0]) if key else text("0"))
+        .order_by(text("rowid DESC"))
+        .limit(1)
+    ).first()
+    event = f"{last.station_id}#{last.seq} {last.id}" if last else "—"
+    return t("verify.row_differs", table=table, row=ident, event=event)
+
+
+def check_trust(conn: Connection, report: Report) -> None:
+    """The stations this file accepts bundles from are exactly what its own ``sync.trusted``
+    events say (the table is local, written beside them)."""
+    local = conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
+    said: dict[str, tuple[str, str]] = {}
+    for row in conn.execute(
+        select(EVENT.c.payload, EVENT.c.operator)
+        .where((EVENT.c.station_id == local) & (EVENT.c.type == "sync.trusted"))
+        .order_by(EVENT.c.seq)
+    ):
+        payload = json.loads(row.payload)
+        said[payload["station"]] = (payload["public_key"], row.operator)
+    held = {
+        row.station_id: (row.public_key, row.added_by)
+        for row in conn.execute(select(TRUST.c.station_id, TRUST.c.public_key, TRUST.c.added_by))
+    }
+    for station in sorted(said.keys() | held.keys()):
+        if said.get(station) != held.get(station):
+            report.problems.append(t("verify.trust_differs", station=station))
+            return
+
+
+def verify(engine: Engine, *, replay: bool = True) -> Report:
+    report = Report()
+    with engine.connect() as conn:
+        check_integrity(conn, report)
+        if report.ok:
+            check_chain(conn, report)
+        if report.ok:
+            check_trust(conn, report)
+        if report.ok and replay:
+            check_replay(conn, report)
+    return report

@@ -1,0 +1,138 @@
+"""报到: arrival (来没来), action and result (干没干), rating (干得好不好), release; clocks."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from data.store.tables import CLOCK, WHISTLE
+from data.write.commands.cases import resumed_clock
+from data.write.commands.common import Ctx, fetch, own_checkin, own_clock, required
+from models.deadlines import Limit, extend
+from models.enums import CaseStatus
+from models.enums import CheckInStatus as C
+from models.errors import DomainError, ValidationError
+from models.ids import from_iso, to_iso
+
+
+def _refuse(key: str, checkin: object, **params: object) -> DomainError:
+    status = C(checkin.status)  # type: ignore[attr-defined]
+    return DomainError(key, status=status, **params)
+
+
+def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | None = None) -> int:
+    """来没来: the department reported in. Returns how many minutes late (0 when on time)."""
+    checkin, _case = own_checkin(ctx, checkin_id)
+    if checkin.status != C.SUMMONED:
+        raise _refuse("error.checkin_not_waiting", checkin)
+    person = required(person, "person")
+    at = arrived_at or ctx.now
+    if at > ctx.now:
+        raise ValidationError("error.arrival_in_future", field="arrived_at")
+    whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
+    if at < whistle.blown_at:
+        raise ValidationError("error.arrival_before_whistle", field="arrived_at")
+    deadline = checkin.deadline
+    clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
+    if clock.paused_at is not None:  # an approved wait: the deadline moves by the pause so far
+        deadline = from_iso(resumed_clock(ctx, clock, at=max(at, clock.paused_at))["deadline"])
+    late = max(0, math.ceil((at - deadline).total_seconds() / 60))
+    ctx.w.emit(
+        "checkin.arrived",
+        checkin.case_id,
+        {
+            "id": checkin_id,
+            "case_id": checkin.case_id,
+            "clock_id": checkin.clock_id,
+            "person": person,
+            "arrived_at": to_iso(at),
+            "late_minutes": late,
+        },
+    )
+    return late
+
+
+def act(ctx: Ctx, checkin_id: str, *, action: str, result: str) -> None:
+    """干没干: what the department did on the spot, and with what result."""
+    checkin, _case = own_checkin(ctx, checkin_id)
+    if checkin.status != C.ARRIVED:
+        raise _refuse("error.checkin_not_arrived", checkin)
+    payload = {
+        "id": checkin_id,
+        "case_id": checkin.case_id,
+        "action": required(action, "action"),
+        "result": required(result, "result"),
+    }
+    ctx.w.emit("checkin.acted", checkin.case_id, payload)
+
+
+def rate(ctx: Ctx, checkin_id: str, *, rating: int, reason: str) -> None:
+    """干得好不好: 1–5, with a reason."""
+    checkin, _case = own_checkin(ctx, checkin_id)
+    if checkin.status not in (C.ACTED, C.RELEASED):
+        raise _refuse("error.rate_before_action", checkin)
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError("error.bad_rating", field="rating", value=rating)
+    payload = {
+        "id": checkin_id,
+        "case_id": checkin.case_id,
+        "rating": rating,
+        "reason": required(reason, "reason"),
+    }
+    ctx.w.emit("checkin.rated", checkin.case_id, payload)
+
+
+def release(ctx: Ctx, checkin_id: str) -> None:
+    """撤离: only after the disposal is recorded (事不完、人不撤)."""
+    checkin, _case = own_checkin(ctx, checkin_id)
+    if checkin.status in (C.SUMMONED, C.ARRIVED):
+        raise DomainError("error.release_before_disposal")
+    if checkin.status != C.ACTED:
+        raise _refuse("error.checkin_not_acting", checkin)
+    ctx.w.emit("checkin.released", checkin.case_id, {"id": checkin_id, "case_id": checkin.case_id})
+
+
+def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
+    """挂账 one clock for an approved wait."""
+    clock, case = own_clock(ctx, clock_id)
+    if case.status == CaseStatus.PARKED:
+        raise DomainError("error.clock_case_parked")
+    if clock.stopped_at is not None:
+        raise DomainError("error.clock_stopped")
+    if clock.paused_at is not None:
+        raise DomainError("error.clock_already_paused")
+    payload = {"id": clock_id, "case_id": clock.case_id, "reason": required(reason, "reason")}
+    ctx.w.emit("clock.paused", clock.case_id, payload)
+
+
+def resume(ctx: Ctx, clock_id: str) -> None:
+    clock, case = own_clock(ctx, clock_id)
+    if clock.paused_at is None or clock.stopped_at is not None:
+        raise DomainError("error.clock_not_paused")
+    if case.status == CaseStatus.PARKED:
+        raise DomainError("error.clock_case_parked")
+    ctx.w.emit("clock.resumed", clock.case_id, resumed_clock(ctx, clock))
+
+
+def extend_clock(ctx: Ctx, clock_id: str, *, by: Limit, reason: str) -> datetime:
+    """延期: push a deadline back by ``by``, with a reason. Returns the new deadline."""
+    clock, _case = own_clock(ctx, clock_id)
+    if clock.stopped_at is not None:
+        raise DomainError("error.clock_stopped")
+    if by.amount <= 0:
+        raise ValidationError("error.bad_extension", field="by")
+    reason = required(reason, "reason")
+    new = extend(clock.deadline, by, ctx.rules.calendar, ctx.rules.settings.tz).at
+    ctx.w.emit(
+        "clock.extended",
+        clock.case_id,
+        {
+            "id": clock_id,
+            "case_id": clock.case_id,
+            "deadline": to_iso(new),
+            "by": str(by),
+            "extensions": clock.extensions + 1,
+            "reason": reason,
+        },
+    )
+    return new

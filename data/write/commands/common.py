@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, Table, bindparam, select
+
+from data.settings import Settings
+from data.store.eventlog import EventWriter
+from data.store.tables import CASE, CHECKIN, CLOCK
+from models.calendar import WorkCalendar
+from models.deadlines import Limit, add_limit
+from models.errors import DomainError, NotFound, ValidationError
+from models.i18n import t
+from models.ids import to_iso, uuid7
+
+
+@dataclass
+class Rules:
+    """What a station decides deadlines by: its settings and its working calendar."""
+
+    settings: Settings
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    fallback_years: set[int] = field(default_factory=set)
+    """Years whose working days were counted Monday–Friday for lack of a holiday table."""
+    calendar_version: tuple[object, ...] | None = None
+    """Which holiday tables ``calendar`` was built from (data/service.refresh_calendar)."""
+
+    def deadline(self, start: datetime, limit: Limit) -> datetime:
+        result = add_limit(start, limit, self.calendar, self.settings.tz)
+        self.fallback_years |= result.fallback_years
+        return result.at
+
+
+@dataclass
+class Ctx:
+    w: EventWriter
+    rules: Rules
+
+    @property
+    def conn(self) -> Connection:
+        return self.w.conn
+
+    @property
+    def now(self) -> datetime:
+        return self.w.clock.now()
+
+    def new_id(self) -> str:
+        return uuid7(self.now)
+
+
+def salted(personal: dict[str, Any]) -> dict[str, Any]:
+    return {"salt": secrets.token_hex(16), **personal}
+
+
+def clock_payload(ctx: Ctx, start: datetime, limit: Limit) -> dict[str, Any]:
+    return {
+        "id": ctx.new_id(),
+        "started_at": to_iso(start),
+        "deadline": to_iso(ctx.rules.deadline(start, limit)),
+        "amount": limit.amount,
+        "unit": limit.unit.value,
+    }
+
+
+@functools.cache
+def _by_key(tbl: Table) -> Select[Any]:
+    return select(tbl).where(next(iter(tbl.primary_key.columns)) == bindparam("key"))
+
+
+def fetch(conn: Connection, tbl: Table, key: str, what: str) -> Row[Any]:
+    row = conn.execute(_by_key(tbl), {"key": key}).first()
+    if row is None:
+        raise NotFound("error.not_found", what=t(f"thing.{what}"), ident=key)
+    return row
+
+
+def own_case(ctx: Ctx, case_id: str) -> Row[Any]:
+    """The case, refused when another station owns it (this is a read-only copy)."""
+    row = fetch(ctx.conn, CASE, case_id, "case")
+    if row.station_id != ctx.w.station_id:
+        raise DomainError("error.not_owner", number=row.number, station=row.station_id)
+    return row
+
+
+def own_checkin(ctx: Ctx, checkin_id: str) -> tuple[Row[Any], Row[Any]]:
+    checkin = fetch(ctx.conn, CHECKIN, checkin_id, "checkin")
+    return checkin, own_case(ctx, checkin.case_id)
+
+
+def own_clock(ctx: Ctx, clock_id: str) -> tuple[Row[Any], Row[Any]]:
+    clock = fetch(ctx.conn, CLOCK, clock_id, "clock")
+    return clock, own_case(ctx, clock.case_id)
+
+
+def required(value: str | None, field: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError("error.required", field=field, name=t(f"field.{field}"))
+    return text
