@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from data.catalogue import CATEGORIES, CATEGORY_BY_CODE
+from models.assessment import Weights
 from models.deadlines import Limit, parse_limit
 from models.errors import DomainError
 from models.i18n import LANGUAGES
@@ -53,6 +55,7 @@ class Settings:
     consult_open_days: int = 7
     consult_long_open_most: int = 15
     keymap: dict[str, str] = field(default_factory=dict)
+    weights: Weights = field(default_factory=Weights)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -100,8 +103,34 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.consult_open_days = int(meeting.get("open_days", settings.consult_open_days))
     settings.consult_long_open_most = int(meeting.get("long_open_most", settings.consult_long_open_most))
     settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
+    settings.weights = _weights(raw.get("assessment", {}), settings.weights)
     _check(settings, path)
     return settings
+
+
+def _weights(raw: dict[str, Any], default: Weights) -> Weights:
+    """The assessment's weights: whole points for the three parts, fractions for the rest."""
+    try:
+        weights = Weights(
+            came=int(raw.get("came", default.came)),
+            acted=int(raw.get("acted", default.acted)),
+            quality=int(raw.get("quality", default.quality)),
+            late_credit=Fraction(str(raw.get("late_credit", default.late_credit))),
+            rework_points=Fraction(str(raw.get("rework_points", default.rework_points))),
+        )
+    except (TypeError, ValueError, ZeroDivisionError) as exc:
+        raise SettingsError("error.settings_value", where="assessment", value=raw) from exc
+    parts = {"came": weights.came, "acted": weights.acted, "quality": weights.quality}
+    checked = {name: Fraction(value) for name, value in parts.items()}
+    checked["rework_points"] = weights.rework_points
+    for name, value in checked.items():
+        if value < 0:
+            raise SettingsError("error.settings_value", where=f"assessment.{name}", value=value)
+    if not 0 <= weights.late_credit <= 1:
+        raise SettingsError("error.settings_value", where="assessment.late_credit", value=weights.late_credit)
+    if sum(parts.values()) <= 0:
+        raise SettingsError("error.settings_value", where="assessment", value=raw)
+    return weights
 
 
 def _check(settings: Settings, path: Path) -> None:
@@ -148,6 +177,13 @@ random_sample_rate = 0.10  # share of last week's closures drawn for 不定期 s
 [meeting]
 open_days = 7              # cases open longer than this go on the weekly agenda
 long_open_most = 15        # at most this many of them (the oldest); more can be added by hand
+
+[assessment]               # 一次一考核: the composite score, printed with every scorecard
+came = 40                  # 来没来: (on time + late_credit × late) / (on time + late + absent)
+acted = 30                 # 干没干: actions recorded / arrivals
+quality = 30               # 干得好不好: (mean rating − 1) / 4
+late_credit = 0.5          # what a late arrival earns in 来没来 (0 to 1)
+rework_points = 2          # points deducted per relapse (返工) charged to the department
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

@@ -1,0 +1,265 @@
+"""The assessment as documents: scorecards and station rates as tables, rendered as Markdown,
+CSV (with BOM) or a printable HTML page. Every document carries its station, period, the time it
+was generated and the score's formula with its weights."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from data.read.assessment import Scorecards, StationRates
+from models.assessment import Ratio, hmm
+from models.i18n import t
+
+
+class ReportFormat(StrEnum):
+    MD = "md"
+    CSV = "csv"
+    HTML = "html"
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    numeric: set[int] = field(default_factory=set)
+    """Columns that hold figures (right-aligned)."""
+
+
+@dataclass
+class Document:
+    title: str
+    station: str
+    period: str
+    generated: str
+    notes: list[str]
+    tables: list[Table]
+
+
+def _score(value: Fraction | None) -> str:
+    return "—" if value is None else f"{float(value):.1f}"
+
+
+def _change(value: Fraction | None) -> str:
+    return "—" if value is None else f"{float(value):+.1f}"
+
+
+def _rating(value: Fraction | None) -> str:
+    return "—" if value is None else f"{float(value):.2f}"
+
+
+def _ratio(value: Ratio) -> str:
+    return f"{value.pct()} ({value.num}/{value.den})"
+
+
+def scorecard_table(cards: Scorecards) -> Table:
+    headers = [
+        t("assess.rank"),
+        t("assess.department"),
+        t("assess.summoned"),
+        t("assess.on_time"),
+        t("assess.late"),
+        t("assess.absent"),
+        t("assess.withdrawn"),
+        t("assess.pending"),
+        t("assess.on_time_rate"),
+        t("assess.arrival_rate"),
+        t("assess.mean_arrive"),
+        t("assess.median_arrive"),
+        t("assess.acted"),
+        t("assess.rating"),
+        t("assess.ratings"),
+        t("assess.rework"),
+        t("assess.pauses"),
+        t("assess.paused_time"),
+        t("assess.extensions"),
+        t("assess.extended_time"),
+        t("assess.score"),
+        t("assess.change"),
+        t("assess.previous_rank"),
+    ]
+    table = Table(
+        t("assess.title_scorecard", period=cards.period.key), headers, numeric=set(range(2, len(headers)))
+    )
+    for c in cards.cards:
+        name = c.name + ("" if c.active else t("assess.inactive"))
+        table.rows.append(
+            [
+                "—" if c.rank is None else str(c.rank),
+                name,
+                str(c.summoned),
+                str(c.on_time),
+                str(c.late),
+                str(c.absent),
+                str(c.withdrawn),
+                str(c.pending),
+                _ratio(c.on_time_rate),
+                _ratio(c.arrival_rate),
+                hmm(c.mean_minutes),
+                hmm(c.median_minutes),
+                _ratio(c.action_rate),
+                _rating(c.mean_rating),
+                str(len(c.ratings)),
+                str(c.rework),
+                str(c.pauses),
+                hmm(c.paused_minutes) if c.pauses else "—",
+                str(c.extensions),
+                hmm(c.extended_minutes) if c.extensions else "—",
+                _score(c.score),
+                _change(c.change),
+                "—" if c.previous_rank is None else str(c.previous_rank),
+            ]
+        )
+    return table
+
+
+def rates_table(rates: StationRates) -> Table:
+    table = Table(
+        t("assess.title_rates", period=rates.period.key),
+        [t("assess.rate"), t("assess.value"), t("assess.num_den"), t("assess.definition")],
+        numeric={1, 2},
+    )
+    for key, ratio in (
+        ("closure", rates.closure),
+        ("on_time_closure", rates.on_time_closure),
+        ("rework", rates.rework),
+        ("disposal", rates.disposal),
+        ("whistle", rates.whistle),
+        ("on_time", rates.on_time),
+        ("arrival", rates.arrival),
+    ):
+        name = {
+            "rework": "assess.rework_rate",
+            "whistle": "assess.whistle_rate",
+            "on_time": "assess.on_time_rate",
+            "arrival": "assess.arrival_rate",
+        }.get(key, f"assess.{key}")
+        table.rows.append([t(name), ratio.pct(), f"{ratio.num}/{ratio.den}", t(f"assess.definition.{key}")])
+    table.rows.append([t("assess.mean_arrive"), hmm(rates.mean_minutes_to_arrive), "", ""])
+    table.rows.append([t("assess.received"), str(rates.received), "", ""])
+    table.rows.append([t("assess.whistled"), str(rates.whistled), "", ""])
+    table.rows.append([t("assess.withdrawn_count"), str(rates.withdrawn), "", ""])
+    return table
+
+
+def document(
+    title: str,
+    station: str,
+    period: str,
+    generated: datetime,
+    tz: ZoneInfo,
+    notes: list[str],
+    tables: list[Table],
+) -> Document:
+    return Document(
+        title, station, period, generated.astimezone(tz).strftime("%Y-%m-%d %H:%M"), notes, tables
+    )
+
+
+def _meta(doc: Document) -> list[tuple[str, str]]:
+    return [
+        (t("assess.station"), doc.station),
+        (t("assess.period"), doc.period),
+        (t("assess.generated"), doc.generated),
+    ]
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_md(doc: Document) -> str:
+    out = [f"# {doc.title}", ""]
+    out += [f"- {k}: {v}" for k, v in _meta(doc)]
+    out += [f"- {note}" for note in doc.notes]
+    for table in doc.tables:
+        out += ["", f"## {table.title}", ""]
+        if not table.rows:
+            out.append(t("assess.none"))
+            continue
+        out.append("| " + " | ".join(_md_cell(h) for h in table.headers) + " |")
+        out.append(
+            "|" + "|".join("---:" if i in table.numeric else "---" for i in range(len(table.headers))) + "|"
+        )
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
+    return "\n".join(out) + "\n"
+
+
+def render_csv(doc: Document) -> str:
+    """One CSV file: the document's facts, then each table under its title, a blank line apart.
+    Written with a BOM by the caller so spreadsheet programs read it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for key, value in _meta(doc):
+        writer.writerow([key, value])
+    for note in doc.notes:
+        writer.writerow([note])
+    for table in doc.tables:
+        writer.writerow([])
+        writer.writerow([table.title])
+        writer.writerow(table.headers)
+        writer.writerows(table.rows)
+    return buffer.getvalue()
+
+
+PAGE_CSS = """
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; font-size: 10pt; }
+h1 { font-size: 15pt; margin: 0 0 4pt; }
+h2 { font-size: 12pt; margin: 14pt 0 4pt; }
+ul.meta { list-style: none; padding: 0; margin: 0 0 6pt; color: #333; }
+table { border-collapse: collapse; width: 100%; page-break-inside: auto; }
+tr { page-break-inside: avoid; }
+th, td { border: 0.5pt solid #999; padding: 2pt 4pt; }
+th { background: #eee; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+def render_html(doc: Document, charts: list[str] | None = None) -> str:
+    esc = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{esc(doc.title)}</title><style>{PAGE_CSS}</style></head><body>",
+        f"<h1>{esc(doc.title)}</h1>",
+        '<ul class="meta">',
+    ]
+    out += [f"<li>{esc(k)}: {esc(v)}</li>" for k, v in _meta(doc)]
+    out += [f"<li>{esc(note)}</li>" for note in doc.notes]
+    out.append("</ul>")
+    out += charts or []
+    for table in doc.tables:
+        out.append(f"<h2>{esc(table.title)}</h2>")
+        if not table.rows:
+            out.append(f"<p>{esc(t('assess.none'))}</p>")
+            continue
+        out.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{esc(h)}</th>" for h in table.headers)
+            + "</tr></thead><tbody>"
+        )
+        for row in table.rows:
+            cells = "".join(
+                f'<td class="n">{esc(c)}</td>' if i in table.numeric else f"<td>{esc(c)}</td>"
+                for i, c in enumerate(row)
+            )
+            out.append(f"<tr>{cells}</tr>")
+        out.append("</tbody></table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def render(doc: Document, fmt: ReportFormat) -> str:
+    if fmt is ReportFormat.MD:
+        return render_md(doc)
+    if fmt is ReportFormat.CSV:
+        return render_csv(doc)
+    return render_html(doc)
