@@ -527,3 +527,36 @@ def _done(conn: Connection, case_ids: set[str]) -> int:
             or 0
         )
     return count
+
+
+# -- trends -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The last ``count`` periods up to the chosen one, oldest first."""
+
+    periods: list[Period]
+    rates: list[StationRates]
+    scores: dict[str, list[Fraction | None]]
+    """Per department code, its score in each period (None where it had nothing to assess)."""
+
+
+def trend(
+    conn: Connection,
+    period: Period,
+    now: datetime,
+    tz: ZoneInfo,
+    weights: Weights | None = None,
+    *,
+    count: int = 12,
+    station: str | None = None,
+) -> Trend:
+    weights = weights or Weights()
+    periods = period.trail(count)
+    rates = [station_rates(conn, p, now, tz, station=station) for p in periods]
+    scores: dict[str, list[Fraction | None]] = {}
+    for at, p in enumerate(periods):
+        for code, card in _cards(conn, p, now, tz, weights, station, False).items():
+            scores.setdefault(code, [None] * len(periods))[at] = card.score
+    return Trend(periods, rates, scores)

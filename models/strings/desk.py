@@ -108,26 +108,7 @@ _QUEUE: dict[str, tuple[str, str]] = {
 }
 
 _REPORTS: dict[str, tuple[str, str]] = {
-    "reports.title_periods": ("吹哨与报到", "Whistles and check-ins"),
-    "reports.title_open": ("在办案件（按状态）", "Open cases by status"),
     "reports.period": ("期间", "Period"),
-    "reports.today": ("今日", "Today"),
-    "reports.week": ("本周", "This week"),
-    "reports.days30": ("近 30 天", "Last 30 days"),
-    "reports.received": ("接收", "Received"),
-    "reports.whistled": ("吹哨", "Whistled"),
-    "reports.whistle_rate": ("吹哨率", "Whistle rate"),
-    "reports.summoned": ("召集部门次", "Summons"),
-    "reports.on_time_rate": ("报到及时率", "On-time check-in"),
-    "reports.arrival_rate": ("到场率", "Arrival rate"),
-    "reports.mean_arrive": ("平均报到用时", "Mean time to arrive"),
-    "reports.minutes": ("{n} 分钟", "{n} min"),
-    "reports.closed": ("结案", "Closed"),
-    "reports.note": (
-        "吹哨率 = 期间接收案件中吹哨的件数 / 期间接收件数；报到及时率 = 期限内到场 / 期间召集。按 r 刷新。",
-        "Whistle rate = cases received in the period that were whistled / cases received; "
-        "on-time check-in = arrivals within the deadline / summons in the period. r to refresh.",
-    ),
 }
 
 STRINGS: dict[str, tuple[str, str]] = {**_SHELL, **_KEYS, **_QUEUE, **_REPORTS}

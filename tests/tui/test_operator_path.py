@@ -78,13 +78,15 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await until(
             app, pilot, lambda: checkin_items(app)[0].checkin.status is CheckInStatus.ARRIVED, "arrived"
         )
+        # notices expire on the real clock: look at each one while it is up
+        assert "城管执法队 按时到场。" in notices(app)
         await pilot.press("down", "a")
         await until(app, pilot, lambda: isinstance(app.screen, ArriveDialog), "arrive dialog")
         await pilot.press(*"张科员", "enter")
         await until(
             app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.ARRIVED, "arrived"
         )
-        assert "城管执法队 按时到场。" in notices(app)
+        assert "公安派出所 按时到场。" in notices(app)
 
         # -- past the deadline, the third is overdue in red --------------------------------
         st.clock.advance(minutes=19)  # 31 minutes after the whistle

@@ -103,30 +103,6 @@ def test_a_parked_case_stays_open_but_its_clocks_stop_counting(sync_service, que
     assert queue["regular"] in _ids(sync_service, QueueFilter(status="parked"), now)
 
 
-def test_desk_stats_count_what_the_tables_hold(sync_service, queue, clock, db_path) -> None:  # type: ignore[no-untyped-def]
-    from data.read.stats import desk_stats
-
-    xf = one(db_path, "SELECT id FROM checkin WHERE case_id = ? AND department_code = 'XF'", queue["urgent"])[
-        0
-    ]
-    ga = one(db_path, "SELECT id FROM checkin WHERE case_id = ? AND department_code = 'GA'", queue["urgent"])[
-        0
-    ]
-    clock.advance(minutes=10)
-    sync_service.run(arrive, xf, person="李队")
-    clock.advance(minutes=40)
-    sync_service.run(arrive, ga, person="赵警官")
-    with sync_service.engine.connect() as conn:
-        stats = desk_stats(conn, clock.now(), sync_service.rules.settings.tz)
-    today = stats.periods[0]
-    assert today.key == "today"
-    assert (today.received, today.whistled, today.summoned, today.arrived, today.on_time) == (5, 2, 3, 2, 1)
-    assert today.whistle_rate == 2 / 5 and today.on_time_rate == 1 / 3 and today.arrival_rate == 2 / 3
-    assert today.mean_minutes_to_arrive == (10 + 50) / 2
-    assert today.closed == 1
-    assert stats.open_by_status == {"triage": 1, "dispatched": 2, "received": 1}
-
-
 def test_every_window_agrees_with_the_whole_queue(sync_service, clock) -> None:  # type: ignore[no-untyped-def]
     # windows in the back half are read backwards; they must give the same rows in the same order
     run = sync_service.run
