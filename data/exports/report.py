@@ -7,14 +7,17 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from data.read.assessment import Scorecards, StationRates
+from data.read.assessment import Scorecards, StationRates, Trend
+from data.read.periodic import AreaRow, PeriodicFacts
 from models.assessment import Ratio, hmm
+from models.charts import svg_line
 from models.i18n import t
 
 
@@ -220,6 +223,9 @@ tr { page-break-inside: avoid; }
 th, td { border: 0.5pt solid #999; padding: 2pt 4pt; }
 th { background: #eee; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.charts { display: flex; flex-wrap: wrap; gap: 6pt; }
+figure.chart { margin: 0; break-inside: avoid; }
+figure.chart figcaption { font-size: 9pt; }
 """
 
 
@@ -235,7 +241,10 @@ def render_html(doc: Document, charts: list[str] | None = None) -> str:
     out += [f"<li>{esc(k)}: {esc(v)}</li>" for k, v in _meta(doc)]
     out += [f"<li>{esc(note)}</li>" for note in doc.notes]
     out.append("</ul>")
-    out += charts or []
+    if charts:
+        out.append('<div class="charts">')
+        out += charts
+        out.append("</div>")
     for table in doc.tables:
         out.append(f"<h2>{esc(table.title)}</h2>")
         if not table.rows:
@@ -257,9 +266,111 @@ def render_html(doc: Document, charts: list[str] | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(doc: Document, fmt: ReportFormat) -> str:
+def render(doc: Document, fmt: ReportFormat, charts: list[str] | None = None) -> str:
+    """``charts`` (inline SVG) go into the printable page only."""
     if fmt is ReportFormat.MD:
         return render_md(doc)
     if fmt is ReportFormat.CSV:
         return render_csv(doc)
-    return render_html(doc)
+    return render_html(doc, charts)
+
+
+# -- 周报/月报 ------------------------------------------------------------------------------------
+
+
+def _when(at: datetime | None, tz: ZoneInfo) -> str:
+    return "—" if at is None else at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def trend_table(history: Trend) -> Table:
+    headers = [t("assess.rate"), *(p.key for p in history.periods)]
+    table = Table(t("reports.trend", n=len(history.periods)), headers, numeric=set(range(1, len(headers))))
+    for label_key, name in TREND_RATES:
+        table.rows.append([t(label_key), *(getattr(r, name).pct() for r in history.rates)])
+    return table
+
+
+TREND_RATES = (
+    ("assess.closure", "closure"),
+    ("assess.on_time_closure", "on_time_closure"),
+    ("assess.rework_rate", "rework"),
+    ("assess.whistle_rate", "whistle"),
+    ("assess.on_time_rate", "on_time"),
+    ("assess.arrival_rate", "arrival"),
+)
+
+
+def trend_charts(history: Trend) -> list[str]:
+    labels = [p.key for p in history.periods]
+    return [
+        svg_line([getattr(r, name).value for r in history.rates], labels, t(label_key), low=0.0, high=1.0)
+        for label_key, name in TREND_RATES
+    ]
+
+
+def periodic_tables(facts: PeriodicFacts, tz: ZoneInfo, category_name: Callable[[str], str]) -> list[Table]:
+    def area_table(title_key: str, rows: list[AreaRow], name: Callable[[str], str]) -> Table:
+        table = Table(
+            t(title_key),
+            [t("report.area"), t("assess.received"), t("assess.whistled"), t("assess.rework")],
+            numeric={1, 2, 3},
+        )
+        table.rows = [[name(r.key), str(r.received), str(r.whistled), str(r.relapses)] for r in rows]
+        return table
+
+    overdue = Table(
+        t("report.overdue", shown=len(facts.overdue), total=facts.overdue_total),
+        [
+            t("reports.f.case"),
+            t("report.category"),
+            t("report.community"),
+            t("report.deadline"),
+            t("report.over"),
+        ],
+        numeric={4},
+    )
+    overdue.rows = [
+        [o.number, category_name(o.category), o.community, _when(o.deadline, tz), hmm(o.minutes_over)]
+        for o in facts.overdue
+    ]
+    rework = Table(
+        t("report.relapses"),
+        [t("reports.f.case"), t("report.category"), t("report.community"), t("report.charged")],
+    )
+    rework.rows = [
+        [r.number, category_name(r.category), r.community, "、".join(r.departments)] for r in facts.relapses
+    ]
+    decisions = Table(
+        t("report.decisions", n=facts.meetings_held),
+        [
+            t("report.meeting"),
+            t("report.subject"),
+            t("report.decision"),
+            t("report.lead"),
+            t("report.due"),
+            t("report.followup"),
+        ],
+    )
+    decisions.rows = [
+        [
+            d.meeting_title or _when(d.meeting_at, tz),
+            d.subject,
+            d.decision,
+            d.lead or "—",
+            "—" if d.due_on is None else d.due_on.isoformat(),
+            "—" if d.followup is None else t(f"FollowUp.{d.followup}"),
+        ]
+        for d in facts.decisions
+    ]
+    results = Table(t("report.reinspections"), [t("report.result"), t("report.count")], numeric={1})
+    results.rows = [
+        [t(f"ReinspectionResult.{k}"), str(v)] for k, v in sorted(facts.reinspection_results.items())
+    ]
+    return [
+        area_table("report.top_communities", facts.communities, lambda k: k),
+        area_table("report.top_categories", facts.categories, category_name),
+        overdue,
+        rework,
+        decisions,
+        results,
+    ]

@@ -454,3 +454,46 @@ def test_weights_come_from_the_settings_file(tmp_path: Path) -> None:
     path.write_text("[assessment]\ncame = 0\nacted = 0\nquality = 0\n")
     with pytest.raises(SettingsError):
         load_settings(path)
+
+
+def test_the_monthly_report_holds_every_section_and_its_charts(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    page = tmp_path / "monthly.html"
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_db),
+                "report",
+                "monthly",
+                "--period",
+                "2026-02",
+                "--format",
+                "html",
+                "--out",
+                str(page),
+            ]
+        )
+        == 0
+    )
+    text = page.read_text(encoding="utf-8")
+    for title in (
+        "月报 2026-02",
+        "本站指标",
+        "近 12 期走势",
+        "部门考核",
+        "问题来源社区",
+        "问题类别",
+        "超期未结",
+        "返工",
+        "会商决定",
+        "回头看结果",
+    ):
+        assert title in text, title
+    assert text.count("<svg") == 6
+    assert main(["--db", str(demo_db), "--lang", "en", "report", "weekly", "--period", "2026-W09"]) == 0
+    out = capsys.readouterr().out
+    assert "# Weekly report 2026-W09" in out and "Relapses found at re-inspection" in out
