@@ -18,7 +18,7 @@ from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
 from screens.bindings import KeySpec, for_scope
-from screens.case_render import checkin_line, detail_fields, stages_line, timeline_text
+from screens.case_render import checkin_line, detail_fields, stages_line, timeline_rich
 from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
 from screens.dialogs.confirm import ConfirmDialog
@@ -119,7 +119,7 @@ class CaseDetailScreen(CheckinActions):
         listing.index = ids.index(keep.id) if keep and keep.id in ids else (0 if ids else None)
         listing.display = bool(ids)
         timeline = self.query_one("#case-timeline", Static)
-        timeline.update(timeline_text(detail, tz) or t("case.no_events"))
+        timeline.update(timeline_rich(detail, tz) if detail.timeline else t("case.no_events"))
         self._tick()
         for header in self.query(DeskHeader):
             header.update_from_app()
