@@ -13,8 +13,8 @@ from sqlalchemy import Connection, select
 
 from data.catalogue import CATEGORY_BY_CODE, SOURCE_BY_CODE
 from data.store.tables import CHECKIN, EVENT
-from models.deadlines import DEFAULT_TZ
 from models.corrections import CHECKIN_KINDS, CorrectionKind
+from models.deadlines import DEFAULT_TZ
 from models.enums import (
     CaseStatus,
     CheckInStatus,
@@ -146,7 +146,8 @@ class _Renderer:
                 )
                 for name, c in changes.items()
             ]
-            parts += [t("timeline.field_changed", field=t(f"field.{n}")) for n in p.get("personal_fields", [])]
+            personal = p.get("personal_fields", [])
+            parts += [t("timeline.field_changed", field=t(f"field.{n}")) for n in personal]
         else:
             parts = [self._change(name, c, changes) for name, c in changes.items() if name in _SHOWN]
         return t(
@@ -184,7 +185,8 @@ class _Renderer:
 
         if name == "arrived_at" and "late_minutes" in changes:
             late = changes["late_minutes"]
-            return t("timeline.change", before=shown(c["from"], late["from"]), after=shown(c["to"], late["to"]))
+            before, after = shown(c["from"], late["from"]), shown(c["to"], late["to"])
+            return t("timeline.change", before=before, after=after)
         if name == "case_status":
             return t("timeline.case_became", before=shown(c["from"]), after=shown(c["to"]))
         return t("timeline.change", before=shown(c["from"]), after=shown(c["to"]))
@@ -255,7 +257,16 @@ class _Renderer:
 
 
 # What a correction's line shows of its changes (the rating's reason is the correction's own).
-_SHOWN = ("arrived_at", "action_taken", "result", "acted_at", "released_at", "rating", "status", "case_status")
+_SHOWN = (
+    "arrived_at",
+    "action_taken",
+    "result",
+    "acted_at",
+    "released_at",
+    "rating",
+    "status",
+    "case_status",
+)
 # Events that record more than the corrected value: their line stays, the correction follows it.
 _NOT_STRUCK = tuple(f"case.{a.value}" for a in Action if a is not Action.WHISTLE)
 

@@ -77,7 +77,10 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "该案件没有召集部门 {department}。",
         "The case has no summons of department {department}.",
     ),
-    "correct.error.no_reinspection": ("该案件没有已记录结果的回头看。", "The case has no recorded re-inspection."),
+    "correct.error.no_reinspection": (
+        "该案件没有已记录结果的回头看。",
+        "The case has no recorded re-inspection.",
+    ),
     "correct.error.unknown_kind": (
         "事件 #{seq} 是未知的冲正类型「{kind}」。",
         "Event #{seq} is a correction of an unknown kind “{kind}”.",
@@ -149,11 +152,20 @@ _CLI: dict[str, tuple[str, str]] = {
     "cli.help.case_number": ("案件编号，如 SJ-2026-000001", "case number, e.g. SJ-2026-000001"),
     "cli.help.department": ("部门代码，如 CGZF", "department code, e.g. CGZF"),
     "cli.help.correct_reason": ("冲正原因（必填）", "why (required)"),
-    "cli.help.correct_at": ("正确时间：HH:MM（今天）或 YYYY-MM-DD HH:MM", "the right time: HH:MM (today) or YYYY-MM-DD HH:MM"),
+    "cli.help.correct_at": (
+        "正确时间：HH:MM（今天）或 YYYY-MM-DD HH:MM",
+        "the right time: HH:MM (today) or YYYY-MM-DD HH:MM",
+    ),
     "cli.help.correct_set": ("字段=新值，可重复", "FIELD=VALUE, may repeat"),
-    "cli.help.correct_status": ("改为：withdrawn、no_show 或 summoned", "change to: withdrawn, no_show or summoned"),
+    "cli.help.correct_status": (
+        "改为：withdrawn、no_show 或 summoned",
+        "change to: withdrawn, no_show or summoned",
+    ),
     "cli.help.correct_rating_value": ("新评分 1–5", "the new rating 1–5"),
-    "cli.help.correct_result": ("新结果：pass、relapse 或 uncheckable", "the new result: pass, relapse or uncheckable"),
+    "cli.help.correct_result": (
+        "新结果：pass、relapse 或 uncheckable",
+        "the new result: pass, relapse or uncheckable",
+    ),
     "cli.correct.done": ("已冲正 {number}：{what}", "Corrected {number}: {what}"),
     "cli.error.no_case_number": ("找不到案件 {number}。", "No case numbered {number}."),
 }

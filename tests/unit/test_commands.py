@@ -214,8 +214,12 @@ def test_bad_intake_fields_are_refused(desk: Desk, field: str, value: str, text:
 
 def test_correcting_needs_a_reason_a_known_field_and_a_change(desk: Desk) -> None:
     case_id = new_case(desk.run)
-    desk.refused(ValidationError, "请填写", corrections.correct_case, case_id, {"address": "新地址"}, reason=" ")
-    desk.refused(ValidationError, "不能冲正", corrections.correct_case, case_id, {"status": "closed"}, reason="错")
+    desk.refused(
+        ValidationError, "请填写", corrections.correct_case, case_id, {"address": "新地址"}, reason=" "
+    )
+    desk.refused(
+        ValidationError, "不能冲正", corrections.correct_case, case_id, {"status": "closed"}, reason="错"
+    )
     desk.refused(
         ValidationError,
         "没有需要冲正",

@@ -71,7 +71,9 @@ async def test_every_command_appends_exactly_its_events(
     assert (await rec(checkins.resume, waiting["clock_id"]))[1] == ["clock.resumed"]
     _, kinds = await rec(checkins.extend_clock, waiting["clock_id"], by=Limit.minutes(30), reason="路远")
     assert kinds == ["clock.extended"]
-    _, kinds = await rec(corrections.correct_case, case_id, {"address": "东四北大街 14 号"}, reason="门牌号有误")
+    _, kinds = await rec(
+        corrections.correct_case, case_id, {"address": "东四北大街 14 号"}, reason="门牌号有误"
+    )
     assert kinds == ["case.corrected"]
     assert (await rec(cases.transition, case_id, Action.DISPOSE))[1] == ["case.dispose"]
     _, kinds = await rec(cases.transition, case_id, Action.FEEDBACK, result="已整改")

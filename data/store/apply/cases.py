@@ -192,7 +192,8 @@ def _corrected(conn: Connection, e: EventRecord) -> None:
     elif kind in _CHECKIN_COLUMNS:
         values = _new_values(e, _CHECKIN_COLUMNS[kind])
         if values.get("status", CheckInStatus.WITHDRAWN.value) not in _WITHDRAWAL_STATES:
-            raise UnknownCorrection("correct.error.unknown_kind", kind=f"{kind}:{values['status']}", seq=e.seq)
+            bad = f"{kind}:{values['status']}"
+            raise UnknownCorrection("correct.error.unknown_kind", kind=bad, seq=e.seq)
         row = (CHECKIN.c.id == p["target"]) & (CHECKIN.c.case_id == case_id)
         conn.execute(update(CHECKIN).where(row).values(**values))
         clock = select(CHECKIN.c.clock_id).where(row).scalar_subquery()

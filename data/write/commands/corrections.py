@@ -102,6 +102,13 @@ def _emit(
     ctx.w.emit(EVENT_TYPE, case_id, payload, salted(personal) if personal else None)
 
 
+def _for_checkin(
+    ctx: Ctx, kind: K, checkin: Any, corrects: dict[str, Any] | None, changes: dict[str, Any], reason: str
+) -> None:
+    department = checkin.department_code
+    _emit(ctx, kind, checkin.case_id, checkin.id, corrects, changes, reason, department=department)
+
+
 def _change(before: Any, after: Any) -> dict[str, Any]:
     return {"from": before, "to": after}
 
@@ -179,7 +186,7 @@ def correct_arrival(ctx: Ctx, checkin_id: str, *, arrived_at: datetime, reason: 
         if late != checkin.late_minutes:
             changes["late_minutes"] = _change(checkin.late_minutes, late)
     corrects = _checkin_event(ctx, checkin, K.ARRIVAL, "checkin.arrived")
-    _emit(ctx, K.ARRIVAL, checkin.case_id, checkin.id, corrects, changes, reason, department=checkin.department_code)
+    _for_checkin(ctx, K.ARRIVAL, checkin, corrects, changes, reason)
     return late
 
 
@@ -196,7 +203,7 @@ def correct_action(
     if result is not None and required(result, "result") != checkin.result:
         changes["result"] = _change(checkin.result, result.strip())
     corrects = _checkin_event(ctx, checkin, K.ACTION, "checkin.acted")
-    _emit(ctx, K.ACTION, checkin.case_id, checkin.id, corrects, changes, reason, department=checkin.department_code)
+    _for_checkin(ctx, K.ACTION, checkin, corrects, changes, reason)
 
 
 def correct_action_time(ctx: Ctx, checkin_id: str, *, acted_at: datetime, reason: str) -> None:
@@ -213,9 +220,7 @@ def correct_action_time(ctx: Ctx, checkin_id: str, *, acted_at: datetime, reason
     if acted_at != checkin.acted_at:
         changes["acted_at"] = _change(_iso(checkin.acted_at), to_iso(acted_at))
     corrects = _checkin_event(ctx, checkin, K.ACTION_TIME, "checkin.acted")
-    _emit(
-        ctx, K.ACTION_TIME, checkin.case_id, checkin.id, corrects, changes, reason, department=checkin.department_code
-    )
+    _for_checkin(ctx, K.ACTION_TIME, checkin, corrects, changes, reason)
 
 
 def correct_release_time(ctx: Ctx, checkin_id: str, *, released_at: datetime, reason: str) -> None:
@@ -230,9 +235,7 @@ def correct_release_time(ctx: Ctx, checkin_id: str, *, released_at: datetime, re
     if released_at != checkin.released_at:
         changes["released_at"] = _change(_iso(checkin.released_at), to_iso(released_at))
     corrects = _checkin_event(ctx, checkin, K.RELEASE_TIME, "checkin.released")
-    _emit(
-        ctx, K.RELEASE_TIME, checkin.case_id, checkin.id, corrects, changes, reason, department=checkin.department_code
-    )
+    _for_checkin(ctx, K.RELEASE_TIME, checkin, corrects, changes, reason)
 
 
 def correct_rating(ctx: Ctx, checkin_id: str, *, rating: int, reason: str) -> None:
@@ -247,7 +250,7 @@ def correct_rating(ctx: Ctx, checkin_id: str, *, rating: int, reason: str) -> No
         changes["rating"] = _change(checkin.rating, rating)
         changes["rating_reason"] = _change(checkin.rating_reason, reason)
     corrects = _checkin_event(ctx, checkin, K.RATING, "checkin.rated")
-    _emit(ctx, K.RATING, checkin.case_id, checkin.id, corrects, changes, reason, department=checkin.department_code)
+    _for_checkin(ctx, K.RATING, checkin, corrects, changes, reason)
 
 
 def correct_withdrawal(ctx: Ctx, checkin_id: str, *, status: C, reason: str) -> None:
@@ -268,7 +271,7 @@ def correct_withdrawal(ctx: Ctx, checkin_id: str, *, status: C, reason: str) -> 
             raise DomainError("correct.error.case_ended", status=CaseStatus(case.status))
     corrects = _checkin_event(ctx, checkin, K.WITHDRAWAL, WITHDRAWAL_TYPE) or _ending_event(ctx, checkin)
     changes = {"status": _change(current.value, status.value)}
-    _emit(ctx, K.WITHDRAWAL, checkin.case_id, checkin.id, corrects, changes, reason, department=checkin.department_code)
+    _for_checkin(ctx, K.WITHDRAWAL, checkin, corrects, changes, reason)
 
 
 def _ending_event(ctx: Ctx, checkin: Any) -> dict[str, Any] | None:
