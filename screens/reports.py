@@ -13,6 +13,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from data.read.corrections import CorrectionRow, correction_report
 from data.read.stats import DeskStats, PeriodStats, desk_stats
 from models.enums import CaseStatus
 from models.i18n import label, t
@@ -60,6 +61,19 @@ def _period_table(periods: list[PeriodStats]) -> Table:
     return table
 
 
+def _corrections_table(rows: tuple[CorrectionRow, ...]) -> Table | str:
+    if not rows:
+        return t("reports.no_corrections")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column(t("reports.department"))
+    keys = ("today", "week", "days30")
+    for key in keys:
+        table.add_column(t(f"reports.{key}"), justify="right")
+    for row in rows:
+        table.add_row(row.name or t("reports.case_level"), *(str(row.counts[k]) for k in keys))
+    return table
+
+
 def _status_table(open_by_status: dict[str, int]) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
     shown = [s for s in CaseStatus if s.value in open_by_status]
@@ -79,16 +93,23 @@ class ReportsScreen(ViewScreen):
             yield Static("", id="reports-periods")
             yield Static(t("reports.title_open"), classes="section-title")
             yield Static("", id="reports-open")
+            yield Static(t("reports.title_corrections"), classes="section-title")
+            yield Static("", id="reports-corrections")
             yield Static(t("reports.note"), classes="dialog-hint")
 
     def refresh_data(self) -> None:
         service = self.service
         if service is not None:
-            self.read(desk_stats, self.desk.now(), service.settings.tz, on_done=self._show)
+            now, tz = self.desk.now(), service.settings.tz
+            self.read(desk_stats, now, tz, on_done=self._show)
+            self.read(correction_report, now, tz, on_done=self._show_corrections, group="reports-corrections")
 
     def _show(self, stats: DeskStats) -> None:
         self.query_one("#reports-periods", Static).update(_period_table(stats.periods))
         self.query_one("#reports-open", Static).update(_status_table(stats.open_by_status))
+
+    def _show_corrections(self, rows: tuple[CorrectionRow, ...]) -> None:
+        self.query_one("#reports-corrections", Static).update(_corrections_table(rows))
 
     def action_refresh(self) -> None:
         self.refresh_data()

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 from models.errors import DomainError
 from models.i18n import LANGUAGES, set_language, t
-from tui.cli import core, intake, meeting, sync
+from tui.cli import core, correct, intake, meeting, sync
 from tui.cli.common import Context, add_common, early_language
 
-REGISTRARS = [core.register, intake.register, sync.register, meeting.register]
+REGISTRARS = [core.register, intake.register, sync.register, meeting.register, correct.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -347,3 +347,24 @@ def checkin_of(ctx: Ctx, case_id: str, department: str) -> str:
     if found is None:
         raise DomainError("correct.error.no_checkin", department=department)
     return str(found)
+
+
+def case_numbered(ctx: Ctx, number: str) -> str:
+    """The id of the case numbered ``number`` (as an operator reads it off the screen)."""
+    found = ctx.conn.execute(select(CASE.c.id).where(CASE.c.number == number.strip())).scalar()
+    if found is None:
+        raise DomainError("cli.error.no_case_number", number=number)
+    return str(found)
+
+
+def recorded_reinspection(ctx: Ctx, case_id: str) -> str:
+    """The case's latest re-inspection with a result."""
+    found = ctx.conn.execute(
+        select(REINSPECTION.c.id)
+        .where((REINSPECTION.c.case_id == case_id) & REINSPECTION.c.result.is_not(None))
+        .order_by(REINSPECTION.c.recorded_at.desc(), REINSPECTION.c.id.desc())
+        .limit(1)
+    ).scalar()
+    if found is None:
+        raise DomainError("correct.error.no_reinspection")
+    return str(found)
