@@ -90,6 +90,7 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "Write the time as HH:MM or YYYY-MM-DD HH:MM: {value}",
     ),
     "correct.error.bad_setting": ("请写成 字段=新值：{value}", "Write FIELD=VALUE: {value}"),
+    "correct.error.no_selection": ("请先选中一个召集。", "Select a summons first."),
     "correct.error.nothing_here": (
         "选中的召集还没有可冲正的记录（{status}）。",
         "The selected summons has nothing recorded to correct yet ({status}).",
