@@ -18,7 +18,7 @@ from models.errors import DomainError
 from models.i18n import label, t
 from tui.cli.common import Context, add_common
 
-# kind → (sub-command, help key, whether it names a department's check-in)
+# kind → (sub-command, help key)
 _SUB = {
     K.CASE: ("case", "cli.help.correct_case"),
     K.ARRIVAL: ("arrival", "cli.help.correct_arrival"),
