@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from models.strings import assessment, core, desk, dispatch, meetings, sync
+from models.strings import assessment, core, corrections, desk, dispatch, meetings, sync
 
-_AREAS = (core.STRINGS, desk.STRINGS, dispatch.STRINGS, meetings.STRINGS, sync.STRINGS, assessment.STRINGS)
+_AREAS = (
+    core.STRINGS,
+    corrections.STRINGS,
+    desk.STRINGS,
+    dispatch.STRINGS,
+    meetings.STRINGS,
+    sync.STRINGS,
+    assessment.STRINGS,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

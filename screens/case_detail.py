@@ -18,8 +18,8 @@ from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
 from screens.bindings import KeySpec, for_scope
-from screens.case_render import checkin_line, detail_fields, stages_line, timeline_text
-from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CheckinActions
+from screens.case_render import checkin_line, detail_fields, stages_line, timeline_rich
+from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CORRECT_KEYS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.reason import feedback_prompt, park_prompt, reason_prompt
@@ -65,7 +65,7 @@ class CheckinItem(ListItem):
 
 class CaseDetailScreen(CheckinActions):
     CSS_PATH = "dispatch.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("case", CASE_KEYS + CHECKIN_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = for_scope("case", CASE_KEYS + CHECKIN_KEYS + CORRECT_KEYS)
 
     def __init__(self, case_id: str) -> None:
         super().__init__()
@@ -119,7 +119,7 @@ class CaseDetailScreen(CheckinActions):
         listing.index = ids.index(keep.id) if keep and keep.id in ids else (0 if ids else None)
         listing.display = bool(ids)
         timeline = self.query_one("#case-timeline", Static)
-        timeline.update(timeline_text(detail, tz) or t("case.no_events"))
+        timeline.update(timeline_rich(detail, tz) if detail.timeline else t("case.no_events"))
         self._tick()
         for header in self.query(DeskHeader):
             header.update_from_app()
@@ -182,6 +182,9 @@ class CaseDetailScreen(CheckinActions):
             service is not None and self.detail is not None and self.detail.station_id == service.station_id
         )
 
+    def correction_case(self) -> tuple[str, str] | None:
+        return (self.case_id, self.detail.number) if self.detail is not None else None
+
     def _allows(self, action: Action) -> bool:
         return self.detail is not None and self.can_write() and (self.detail.status, action) in TRANSITIONS
 
@@ -192,6 +195,8 @@ class CaseDetailScreen(CheckinActions):
             return self._allows(_NEEDS[action])
         if action in CHECKIN_ACTIONS:
             return self.checkin_action_allowed(action)
+        if action == "correct":
+            return self.can_write()
         return True
 
     # -- case actions ---------------------------------------------------------------------
@@ -267,7 +272,7 @@ class CaseDetailScreen(CheckinActions):
     def palette_commands(self) -> list[PaletteCommand]:
         commands: list[PaletteCommand] = []
         ns = t("ns.case")
-        for spec in CASE_KEYS + CHECKIN_KEYS:
+        for spec in CASE_KEYS + CHECKIN_KEYS + CORRECT_KEYS:
             name, _, rest = spec.action.partition("(")
             params = (rest.rstrip(")").strip("'"),) if rest else ()
             if self.check_action(name, params):

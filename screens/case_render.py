@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
+
 from data.read.cases import CaseDetail, CheckInView
 from models.deadlines import ClockState
 from models.enums import CheckInStatus as C
@@ -77,5 +79,20 @@ def checkin_line(c: CheckInView, state: ClockState, tz: ZoneInfo) -> str:
     return head
 
 
+CORRECTION_MARK = "  └ "
+
+
+def timeline_rich(d: CaseDetail, tz: ZoneInfo) -> Text:
+    """The timeline with each corrected entry struck through and its correction beside it."""
+    lines = []
+    for e in d.timeline:
+        line = Text(f"{local(e.at, tz, '%m-%d %H:%M')} {pad(e.operator, 8)} ")
+        if e.corrects:
+            line.append(CORRECTION_MARK)
+        line.append(e.text, style="strike" if e.struck else "")
+        lines.append(line)
+    return Text("\n").join(lines)
+
+
 def timeline_text(d: CaseDetail, tz: ZoneInfo) -> str:
-    return "\n".join(f"{local(e.at, tz, '%m-%d %H:%M')} {pad(e.operator, 8)} {e.text}" for e in d.timeline)
+    return timeline_rich(d, tz).plain

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from data.write.commands import corrections
 from data.write.commands.checkins import act, arrive, extend_clock, pause, rate, release, resume
+from models.corrections import CorrectionKind as K
 from models.enums import CheckInStatus as C
-from models.i18n import t
+from models.errors import DomainError
+from models.i18n import label, t
 from screens.base import ViewScreen
 from screens.bindings import KeySpec
 from screens.dialogs.checkin import (
@@ -19,6 +22,7 @@ from screens.dialogs.checkin import (
     rate_prompt,
 )
 from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.correct import checkin_kinds, command_values, correction_prompt, what_prompt
 from screens.dialogs.form import Submit
 
 CHECKIN_KEYS = [
@@ -30,6 +34,17 @@ CHECKIN_KEYS = [
     KeySpec("checkin.extend", "y", "extend_clock", "key.checkin_extend"),
 ]
 CHECKIN_ACTIONS = {"arrive", "act", "rate", "release", "pause_clock", "extend_clock"}
+# 冲正: shown wherever the station may write, so a refusal is explained rather than hidden.
+CORRECT_KEYS = [KeySpec("record.correct", "C", "correct", "key.correct", key_display="C")]
+CORRECTIONS: dict[K, Any] = {
+    K.CASE: corrections.correct_case,
+    K.ARRIVAL: corrections.correct_arrival,
+    K.ACTION: corrections.correct_action,
+    K.ACTION_TIME: corrections.correct_action_time,
+    K.RELEASE_TIME: corrections.correct_release_time,
+    K.RATING: corrections.correct_rating,
+    K.WITHDRAWAL: corrections.correct_withdrawal,
+}
 _ENGAGED = (C.SUMMONED, C.ARRIVED, C.ACTED)
 
 
@@ -119,3 +134,64 @@ class CheckinActions(ViewScreen):
         target = self.selected_checkin()
         if target is not None:
             self.app.push_screen(extend_prompt(target, submit=self._submit(extend_clock, target.clock_id)))
+
+    # -- 冲正 -------------------------------------------------------------------------------
+
+    def correction_case(self) -> tuple[str, str] | None:
+        """(case id, number) when the screen offers the case's own fields; override."""
+        return None
+
+    def action_correct(self) -> None:
+        if not self.can_write():
+            return
+        target = self.selected_checkin()
+        case = self.correction_case()
+        choices: list[tuple[str, str]] = []
+        if case is not None:
+            choices.append((label(K.CASE), K.CASE.value))
+        if target is not None:
+            choices += [
+                (t("correct.what_department", department=target.department, what=label(k)), k.value)
+                for k in checkin_kinds(target.status)
+            ]
+        if not choices:
+            key = "correct.error.nothing_here" if target else "correct.error.no_selection"
+            self.notify(t(key, status=label(target.status)) if target else t(key), severity="warning")
+            return
+        number = case[1] if case else target.case_number if target else ""
+
+        def chosen(values: dict[str, Any] | None) -> None:
+            if values:
+                kind = K(values["what"])
+                shown = dict((v, k) for k, v in choices)[kind.value]
+                self._correct(kind, number, shown)
+
+        self.app.push_screen(what_prompt(number, choices), chosen)
+
+    def _correct(self, kind: K, number: str, shown: str) -> None:
+        target = self.selected_checkin()
+        case = self.correction_case()
+        target_id = case[0] if kind is K.CASE and case else target.id if target else None
+        service = self.service
+        if target_id is None or service is None:
+            return
+
+        def submit(values: dict[str, Any], done: Any, fail: Any) -> None:
+            try:
+                kwargs = command_values(kind, values, self.desk.now(), service.settings.tz)
+            except DomainError as err:
+                fail(err)
+                return
+            command = CORRECTIONS[kind]
+            if kind is K.CASE:
+                args: tuple[Any, ...] = (target_id, {kwargs.pop("field"): kwargs.pop("value")})
+            else:
+                args = (target_id,)
+            self.run_command(command, *args, **kwargs, on_done=lambda _r: done(True), on_error=fail)
+
+        def written(ok: bool | None) -> None:
+            if ok:
+                self.notify(t("correct.done", number=number, what=shown))
+
+        status = target.status if target else None
+        self.app.push_screen(correction_prompt(kind, number, shown, status, submit=submit), written)

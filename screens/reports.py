@@ -82,6 +82,7 @@ COLUMNS = (
     Column("rework", "assess.rework", Figure.REWORK),
     Column("pauses", "assess.pauses", Figure.PAUSED),
     Column("extensions", "assess.extensions", Figure.EXTENDED),
+    Column("corrections", "assess.corrections", Figure.CORRECTED),
     Column("score", "assess.score", None),
     Column("change", "assess.change", None),
 )
@@ -114,6 +115,7 @@ def _cells(c: Scorecard) -> dict[str, str | Text]:
         "rework": str(c.rework),
         "pauses": str(c.pauses),
         "extensions": str(c.extensions),
+        "corrections": str(c.corrections),
         "score": score,
         "change": change_text,
     }

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, select
 
+from data.read.corrections import corrected_checkins, corrections_by_department
 from data.read.reinspections import relapses
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, EVENT, WHISTLE
 from models.assessment import Ratio, Weights, came_part, composite, median_minutes, quality_part, ranked
@@ -48,6 +49,7 @@ class Figure:
     PAUSED = "paused"
     EXTENDED = "extended"
     REWORK = "rework"
+    CORRECTED = "corrected"
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class Scorecard:
     paused_minutes: float = 0.0
     extensions: int = 0
     extended_minutes: float = 0.0
+    corrections: int = 0
+    """冲正 applied to its records in the period."""
     score: Fraction | None = None
     rank: int | None = None
     previous_score: Fraction | None = None
@@ -306,6 +310,9 @@ def _cards(
     found_relapses = [r for r in relapses(conn, start, end) if _in_station(conn, r.case_id, station)]
     for code, count in rework_counts(found_relapses).items():
         card(code).rework += count
+    for corrected, count in corrections_by_department(conn, start, end).items():
+        if corrected is not None and (station is None or corrected in cards):
+            card(corrected).corrections += count
     for c in cards.values():
         c.score = composite(
             came_part(c.on_time, c.late, c.absent, weights),
@@ -361,6 +368,11 @@ def behind_figure(
 ) -> list[Summons]:
     """The check-ins that make up one figure of one department's scorecard (rework: the
     check-ins of the relapsed cases that the department had handled)."""
+    if figure == Figure.CORRECTED:
+        start, end = period.bounds(tz)
+        targets = corrected_checkins(conn, start, end, department)
+        cases = {r.case_id for r in _checkin_cases(conn, targets)}
+        return [s for s in _all_summons_of(conn, cases, tz) if s.checkin_id in targets]
     if figure == Figure.REWORK:
         start, end = period.bounds(tz)
         cases = {r.case_id for r in relapses(conn, start, end) if department in r.departments}
@@ -371,6 +383,13 @@ def behind_figure(
         for s in summonses(conn, period, tz, station)
         if s.department == department and figure in s.figures(now)
     ]
+
+
+def _checkin_cases(conn: Connection, checkin_ids: set[str]) -> list[Any]:
+    found: list[Any] = []
+    for chunk in _chunks(sorted(checkin_ids)):
+        found += conn.execute(select(CHECKIN.c.case_id).where(CHECKIN.c.id.in_(chunk))).all()
+    return found
 
 
 def _all_summons_of(conn: Connection, case_ids: set[str], tz: ZoneInfo) -> list[Summons]:

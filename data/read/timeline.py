@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -13,8 +13,17 @@ from sqlalchemy import Connection, select
 
 from data.catalogue import CATEGORY_BY_CODE, SOURCE_BY_CODE
 from data.store.tables import CHECKIN, EVENT
+from models.corrections import CHECKIN_KINDS, CorrectionKind
 from models.deadlines import DEFAULT_TZ
-from models.enums import CaseStatus, Grade, Purpose, ReinspectionKind, ReinspectionResult
+from models.enums import (
+    CaseStatus,
+    CheckInStatus,
+    Grade,
+    Priority,
+    Purpose,
+    ReinspectionKind,
+    ReinspectionResult,
+)
 from models.i18n import label, language, t
 from models.ids import from_iso
 from models.lifecycle import Action
@@ -28,6 +37,11 @@ class TimelineEntry:
     text: str
     station_id: str
     seq: int
+    event_id: str = ""
+    corrects: str | None = None
+    """The event this one corrects (冲正), shown right after it."""
+    struck: bool = False
+    """A later correction replaced what this event recorded: shown struck through."""
 
 
 class _Clock(Protocol):
@@ -40,7 +54,15 @@ class _Clock(Protocol):
 def fetch_timeline_rows(conn: Connection, case_id: str) -> tuple[Sequence[Any], dict[str, str]]:
     """The case's events in order, and which department each of its check-ins belongs to."""
     query = (
-        select(EVENT.c.at, EVENT.c.operator, EVENT.c.type, EVENT.c.payload, EVENT.c.station_id, EVENT.c.seq)
+        select(
+            EVENT.c.id,
+            EVENT.c.at,
+            EVENT.c.operator,
+            EVENT.c.type,
+            EVENT.c.payload,
+            EVENT.c.station_id,
+            EVENT.c.seq,
+        )
         .where(EVENT.c.subject == case_id)
         .order_by(EVENT.c.at, EVENT.c.station_id, EVENT.c.seq)
     )
@@ -87,10 +109,7 @@ class _Renderer:
                 address=p["address"],
             )
         if type_ == "case.corrected":
-            fields = t("timeline.list_sep").join(
-                t(f"field.{name}") for name in [*p["changes"], *p.get("personal_fields", [])]
-            )
-            return t("timeline.corrected", fields=fields, reason=p["reason"])
+            return self._correction(p, checkin_dept)
         if type_ == "whistle.blown":
             grade = label(Grade(p["grade"]))
             purpose = t("timeline.purpose", purpose=label(Purpose(p["purpose"]))) if p.get("purpose") else ""
@@ -108,6 +127,69 @@ class _Renderer:
         if type_.startswith("case."):
             return self._transition(Action(type_.removeprefix("case.")), p)
         return self._other(type_, p, dept_of_checkin)
+
+    def _correction(self, p: dict[str, Any], checkin_dept: Mapping[str, str]) -> str:
+        kind = CorrectionKind(p.get("kind", CorrectionKind.CASE.value))
+        changes: dict[str, dict[str, Any]] = p.get("changes", {})
+        what = label(kind)
+        if kind in CHECKIN_KINDS:
+            code = p.get("department") or checkin_dept.get(p.get("target", ""), "?")
+            what = t("timeline.correction_of", department=self.dept(code), what=what)
+        parts: list[str]
+        if kind is CorrectionKind.CASE:
+            parts = [
+                t(
+                    "timeline.field_change",
+                    field=t(f"field.{name}"),
+                    before=self._case_value(name, c["from"]),
+                    after=self._case_value(name, c["to"]),
+                )
+                for name, c in changes.items()
+            ]
+            personal = p.get("personal_fields", [])
+            parts += [t("timeline.field_changed", field=t(f"field.{n}")) for n in personal]
+        else:
+            parts = [self._change(name, c, changes) for name, c in changes.items() if name in _SHOWN]
+        return t(
+            "timeline.correction", what=what, changes=t("timeline.list_sep").join(parts), reason=p["reason"]
+        )
+
+    def _case_value(self, name: str, value: Any) -> str:
+        if name == "category" and value in CATEGORY_BY_CODE:
+            category = CATEGORY_BY_CODE[value]
+            return category.name_en if language() == "en" else category.name
+        if name == "source" and value in SOURCE_BY_CODE:
+            source = SOURCE_BY_CODE[value]
+            return source.name_en if language() == "en" else source.name
+        if name == "priority":
+            return label(Priority(value))
+        return str(value or "—")
+
+    def _change(self, name: str, c: dict[str, Any], changes: Mapping[str, Any]) -> str:
+        def shown(value: Any, late: Any = None) -> str:
+            if value is None:
+                return "—"
+            if name in ("arrived_at", "acted_at", "released_at"):
+                text = self.when(value)
+                if late is not None:
+                    lateness = t("timeline.late_by", late=late) if late else t("timeline.on_time")
+                    text += t("timeline.purpose", purpose=lateness)
+                return text
+            if name == "status":
+                return label(CheckInStatus(value))
+            if name == "result" and value in set(ReinspectionResult):
+                return label(ReinspectionResult(value))
+            if name == "case_status":
+                return label(CaseStatus(value))
+            return str(value)
+
+        if name == "arrived_at" and "late_minutes" in changes:
+            late = changes["late_minutes"]
+            before, after = shown(c["from"], late["from"]), shown(c["to"], late["to"])
+            return t("timeline.change", before=before, after=after)
+        if name == "case_status":
+            return t("timeline.case_became", before=shown(c["from"]), after=shown(c["to"]))
+        return t("timeline.change", before=shown(c["from"]), after=shown(c["to"]))
 
     def _transition(self, action: Action, p: dict[str, Any]) -> str:
         text = t(
@@ -174,6 +256,43 @@ class _Renderer:
         return t("timeline.other", type=type_)
 
 
+# What a correction's line shows of its changes (the rating's reason is the correction's own).
+_SHOWN = (
+    "arrived_at",
+    "action_taken",
+    "result",
+    "acted_at",
+    "released_at",
+    "rating",
+    "status",
+    "case_status",
+)
+# Events that record more than the corrected value: their line stays, the correction follows it.
+_NOT_STRUCK = tuple(f"case.{a.value}" for a in Action if a is not Action.WHISTLE)
+
+
+def _beside(entries: list[TimelineEntry]) -> tuple[TimelineEntry, ...]:
+    """Each correction right after the entry it corrects (and a correction of it after that);
+    a corrected entry struck through."""
+    known = {e.event_id for e in entries}
+    followers: dict[str, list[TimelineEntry]] = {}
+    for e in entries:
+        if e.corrects in known:
+            followers.setdefault(e.corrects, []).append(e)
+    out: list[TimelineEntry] = []
+
+    def place(entry: TimelineEntry) -> None:
+        corrected = entry.event_id in followers and entry.type not in _NOT_STRUCK
+        out.append(replace(entry, struck=corrected))
+        for follower in followers.get(entry.event_id, ()):
+            place(follower)
+
+    for e in entries:
+        if e.corrects not in known:
+            place(e)
+    return tuple(out)
+
+
 def render_timeline(
     fetched: tuple[Iterable[Any], Mapping[str, str]],
     names: Mapping[str, str],
@@ -182,14 +301,20 @@ def render_timeline(
 ) -> tuple[TimelineEntry, ...]:
     renderer = _Renderer(names, clocks, tz)
     rows, checkin_dept = fetched
-    return tuple(
-        TimelineEntry(
-            at=row.at,
-            operator=row.operator,
-            type=row.type,
-            text=renderer.render(row.type, json.loads(row.payload), checkin_dept),
-            station_id=row.station_id,
-            seq=row.seq,
+    entries = []
+    for row in rows:
+        payload = json.loads(row.payload)
+        corrects = payload.get("corrects") if row.type == "case.corrected" else None
+        entries.append(
+            TimelineEntry(
+                at=row.at,
+                operator=row.operator,
+                type=row.type,
+                text=renderer.render(row.type, payload, checkin_dept),
+                station_id=row.station_id,
+                seq=row.seq,
+                event_id=getattr(row, "id", ""),
+                corrects=corrects.get("event") if isinstance(corrects, dict) else None,
+            )
         )
-        for row in rows
-    )
+    return _beside(entries)

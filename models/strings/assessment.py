@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "assess.paused_time": ("挂账时长", "Paused"),
     "assess.extensions": ("延期", "Extensions"),
     "assess.extended_time": ("延期时长", "Extended"),
+    "assess.corrections": ("冲正", "Corrections"),
     "assess.score": ("得分", "Score"),
     "assess.change": ("较上期", "Change"),
     "assess.previous_rank": ("上期名次", "Last rank"),

@@ -12,7 +12,6 @@ _TIMELINE: dict[str, tuple[str, str]] = {
         "接收案件 {number}：{category}，{community} {address}（来源：{source}）",
         "Received {number}: {category}, {community} {address} (source: {source})",
     ),
-    "timeline.corrected": ("冲正 {fields}；原因：{reason}", "Corrected {fields}; reason: {reason}"),
     "timeline.whistle": ("吹{grade}{purpose}，召集 {departments}", "{grade} whistle{purpose}: {departments}"),
     "timeline.summoned_one": ("{department}（{deadline} 前报到）", "{department} (report by {deadline})"),
     "timeline.transition": ("{action}：{before} → {after}", "{action}: {before} → {after}"),

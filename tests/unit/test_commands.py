@@ -12,7 +12,7 @@ import pytest
 from data.service import SyncService
 from data.settings import Settings
 from data.store.eventlog import EventWriter
-from data.write.commands import cases, checkins, reinspections
+from data.write.commands import cases, checkins, corrections, reinspections
 from data.write.commands.common import Ctx, Rules
 from data.write.commands.reference import register_station
 from models.clock import FrozenClock
@@ -214,20 +214,24 @@ def test_bad_intake_fields_are_refused(desk: Desk, field: str, value: str, text:
 
 def test_correcting_needs_a_reason_a_known_field_and_a_change(desk: Desk) -> None:
     case_id = new_case(desk.run)
-    desk.refused(ValidationError, "请填写", cases.correct_case, case_id, {"address": "新地址"}, reason=" ")
-    desk.refused(ValidationError, "不能冲正", cases.correct_case, case_id, {"status": "closed"}, reason="错")
+    desk.refused(
+        ValidationError, "请填写", corrections.correct_case, case_id, {"address": "新地址"}, reason=" "
+    )
+    desk.refused(
+        ValidationError, "不能冲正", corrections.correct_case, case_id, {"status": "closed"}, reason="错"
+    )
     desk.refused(
         ValidationError,
         "没有需要冲正",
-        cases.correct_case,
+        corrections.correct_case,
         case_id,
         {"address": CASE["address"]},
         reason="错",
     )
     desk.refused(
-        ValidationError, "联系电话", cases.correct_case, case_id, {"reporter_phone": "1"}, reason="错"
+        ValidationError, "联系电话", corrections.correct_case, case_id, {"reporter_phone": "1"}, reason="错"
     )
-    desk.run(cases.correct_case, case_id, {"address": "东四北大街 14 号"}, reason="门牌号记错")
+    desk.run(corrections.correct_case, case_id, {"address": "东四北大街 14 号"}, reason="门牌号记错")
     assert desk.case(case_id)["address"] == "东四北大街 14 号"
     event = one(desk.path, "SELECT payload FROM event WHERE type = 'case.corrected'")["payload"]
     assert CASE["address"] in event  # the old value stays in the record
@@ -273,7 +277,7 @@ def test_a_read_only_copy_is_refused_every_change(desk: Desk, clock: FrozenClock
     assert desk.case(case_id)["station_id"] == "ST-OTHER"
     desk.refused(DomainError, "只读副本", cases.transition, case_id, Action.DISPATCH)
     desk.refused(DomainError, "ST-OTHER", cases.blow_whistle, case_id, grade=Grade.URGENT, departments=["GA"])
-    desk.refused(DomainError, "只读副本", cases.correct_case, case_id, {"address": "别处"}, reason="改")
+    desk.refused(DomainError, "只读副本", corrections.correct_case, case_id, {"address": "别处"}, reason="改")
     clock_id = one(desk.path, "SELECT id FROM clock WHERE case_id = ?", case_id)["id"]
     desk.refused(DomainError, "只读副本", checkins.pause, clock_id, reason="等")
     desk.refused(DomainError, "只读副本", checkins.extend_clock, clock_id, by=Limit.hours(1), reason="等")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from data.service import Service
-from data.write.commands import cases, checkins, meetings, reference, reinspections
+from data.write.commands import cases, checkins, corrections, meetings, reference, reinspections
 from data.write.commands.common import Ctx
 from models.calendar import YearTable
 from models.clock import FrozenClock
@@ -71,7 +71,9 @@ async def test_every_command_appends_exactly_its_events(
     assert (await rec(checkins.resume, waiting["clock_id"]))[1] == ["clock.resumed"]
     _, kinds = await rec(checkins.extend_clock, waiting["clock_id"], by=Limit.minutes(30), reason="路远")
     assert kinds == ["clock.extended"]
-    _, kinds = await rec(cases.correct_case, case_id, {"address": "东四北大街 14 号"}, reason="门牌号有误")
+    _, kinds = await rec(
+        corrections.correct_case, case_id, {"address": "东四北大街 14 号"}, reason="门牌号有误"
+    )
     assert kinds == ["case.corrected"]
     assert (await rec(cases.transition, case_id, Action.DISPOSE))[1] == ["case.dispose"]
     _, kinds = await rec(cases.transition, case_id, Action.FEEDBACK, result="已整改")
@@ -225,7 +227,7 @@ async def test_personal_data_is_only_in_the_unhashed_part(service: Service, db_p
 
 async def test_correcting_the_phone_keeps_it_out_of_the_payload(service: Service, db_path: Path) -> None:
     case_id = await service.run(cases.receive_case, **CASE, reporter_phone=PHONE)
-    await service.run(cases.correct_case, case_id, {"reporter_phone": "13900001111"}, reason="记错一位")
+    await service.run(corrections.correct_case, case_id, {"reporter_phone": "13900001111"}, reason="记错一位")
     event = one(db_path, "SELECT * FROM event WHERE type = 'case.corrected'")
     assert "13900001111" not in event["payload"]
     assert json.loads(event["payload"])["personal_fields"] == ["reporter_phone"]

@@ -6,7 +6,7 @@ import pytest
 
 from data.read.search import match_expression, search_case_ids, words
 from data.service import SyncService
-from data.write.commands.cases import correct_case
+from data.write.commands.corrections import correct_case
 from tests.unit.support import new_case
 
 

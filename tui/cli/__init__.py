@@ -8,10 +8,17 @@ from collections.abc import Sequence
 
 from models.errors import DomainError
 from models.i18n import LANGUAGES, set_language, t
-from tui.cli import core, intake, meeting, report, sync
+from tui.cli import core, correct, intake, meeting, report, sync
 from tui.cli.common import Context, add_common, early_language
 
-REGISTRARS = [core.register, intake.register, sync.register, meeting.register, report.register]
+REGISTRARS = [
+    core.register,
+    intake.register,
+    sync.register,
+    meeting.register,
+    correct.register,
+    report.register,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

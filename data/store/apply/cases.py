@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import Connection, Update, bindparam, update
+from sqlalchemy import Connection, Update, bindparam, select, update
 
 from data.store.rows import Registry, add_row, day, set_rows, ts
-from data.store.tables import CASE, CHECKIN, CLOCK, WHISTLE
+from data.store.tables import CASE, CHECKIN, CLOCK, REINSPECTION, WHISTLE
 from models.enums import CaseStatus, CheckInStatus
+from models.errors import DomainError
 from models.events import EventRecord
 from models.lifecycle import Action
 
@@ -145,14 +146,72 @@ def _transition(conn: Connection, e: EventRecord) -> None:
     set_rows(conn, CASE, p["id"], **values)
 
 
+# 冲正: the columns each kind of correction may change. A correction changes only rows of the
+# case it is filed under (its subject), whatever ids its payload names.
+_CASE_FIELDS = frozenset(
+    {"source", "category", "subcategory", "community", "address", "description", "priority"}
+)
+_CHECKIN_COLUMNS = {
+    "arrival": frozenset({"arrived_at", "late_minutes"}),
+    "action": frozenset({"action_taken", "result"}),
+    "action_time": frozenset({"acted_at"}),
+    "release_time": frozenset({"released_at"}),
+    "rating": frozenset({"rating", "rating_reason"}),
+    "withdrawal": frozenset({"status"}),
+}
+_TIMES = frozenset({"arrived_at", "acted_at", "released_at"})
+_WITHDRAWAL_STATES = frozenset(
+    {CheckInStatus.WITHDRAWN.value, CheckInStatus.NO_SHOW.value, CheckInStatus.SUMMONED.value}
+)
+
+
+class UnknownCorrection(DomainError):
+    pass
+
+
+def _new_values(e: EventRecord, allowed: frozenset[str]) -> dict[str, Any]:
+    changes = e.payload.get("changes", {})
+    return {
+        column: ts(change["to"]) if column in _TIMES else change["to"]
+        for column, change in changes.items()
+        if column in allowed
+    }
+
+
 @on("case.corrected")
 def _corrected(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    values: dict[str, Any] = {field: change["to"] for field, change in p["changes"].items()}
-    for field in ("reporter_name", "reporter_phone"):
-        if e.personal and field in e.personal:
-            values[field] = e.personal[field]
-    set_rows(conn, CASE, p["id"], updated_at=e.at, **values)
+    case_id = e.subject
+    kind = p.get("kind", "case")
+    if kind == "case":
+        values = _new_values(e, _CASE_FIELDS)
+        for field in ("reporter_name", "reporter_phone"):
+            if e.personal and field in e.personal:
+                values[field] = e.personal[field]
+        set_rows(conn, CASE, case_id, **values)
+    elif kind in _CHECKIN_COLUMNS:
+        values = _new_values(e, _CHECKIN_COLUMNS[kind])
+        if values.get("status", CheckInStatus.WITHDRAWN.value) not in _WITHDRAWAL_STATES:
+            bad = f"{kind}:{values['status']}"
+            raise UnknownCorrection("correct.error.unknown_kind", kind=bad, seq=e.seq)
+        row = (CHECKIN.c.id == p["target"]) & (CHECKIN.c.case_id == case_id)
+        conn.execute(update(CHECKIN).where(row).values(**values))
+        clock = select(CHECKIN.c.clock_id).where(row).scalar_subquery()
+        of_case = (CLOCK.c.id == clock) & (CLOCK.c.case_id == case_id)
+        if "arrived_at" in values:
+            conn.execute(update(CLOCK).where(of_case).values(stopped_at=values["arrived_at"]))
+        if values.get("status") == CheckInStatus.SUMMONED.value:
+            conn.execute(update(CLOCK).where(of_case).values(stopped_at=None))
+    elif kind == "reinspection":
+        values = _new_values(e, frozenset({"result"}))
+        item = (REINSPECTION.c.id == p["target"]) & (REINSPECTION.c.case_id == case_id)
+        conn.execute(update(REINSPECTION).where(item).values(**values))
+        status = p.get("changes", {}).get("case_status")
+        if status:
+            set_rows(conn, CASE, case_id, status=CaseStatus(status["to"]).value)
+    else:
+        raise UnknownCorrection("correct.error.unknown_kind", kind=kind, seq=e.seq)
+    set_rows(conn, CASE, case_id, updated_at=e.at)
 
 
 @on("whistle.blown")

@@ -1,4 +1,4 @@
-"""Intake, lifecycle transitions, corrections and whistles."""
+"""Intake, lifecycle transitions and whistles (corrections: commands/corrections.py)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _next_number(ctx: Ctx, year: int) -> str:
     return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:06d}"
 
 
-def _check_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def check_fields(fields: dict[str, Any]) -> dict[str, Any]:
     out = dict(fields)
     if "source" in out and out["source"] not in SOURCE_BY_CODE:
         raise ValidationError("error.unknown_source", field="source", value=out["source"])
@@ -74,7 +74,7 @@ def receive_case(
     reopened_from: str | None = None,
 ) -> str:
     """接收案件: a new case with its handling clock started. Returns the case id."""
-    f = _check_fields(
+    f = check_fields(
         {
             "source": source,
             "category": category,
@@ -192,31 +192,6 @@ def resumed_clock(ctx: Ctx, clock: Any, at: datetime | None = None) -> dict[str,
         "deadline": to_iso(deadline),
         "paused_minutes": clock.paused_minutes + paused,
     }
-
-
-def correct_case(ctx: Ctx, case_id: str, changes: dict[str, str], *, reason: str) -> None:
-    """冲正: change recorded fields, with a reason; the old values stay in the event."""
-    case = own_case(ctx, case_id)
-    reason = required(reason, "reason")
-    unknown = set(changes) - set(CORRECTABLE) - set(PERSONAL)
-    if unknown:
-        raise ValidationError("error.not_correctable", field=min(unknown), name=min(unknown))
-    checked = _check_fields(changes)
-    public = {
-        k: {"from": getattr(case, k), "to": v}
-        for k, v in checked.items()
-        if k in CORRECTABLE and getattr(case, k) != v
-    }
-    personal = {k: v for k, v in checked.items() if k in PERSONAL and getattr(case, k) != v}
-    if not public and not personal:
-        raise ValidationError("error.nothing_to_correct")
-    payload = {
-        "id": case_id,
-        "changes": public,
-        "reason": reason,
-        "personal_fields": sorted(personal),
-    }
-    ctx.w.emit("case.corrected", case_id, payload, salted(personal) if personal else None)
 
 
 def blow_whistle(

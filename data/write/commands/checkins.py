@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any
 
 from data.store.tables import CLOCK, WHISTLE
 from data.write.commands.cases import resumed_clock
@@ -20,6 +21,15 @@ def _refuse(key: str, checkin: object, **params: object) -> DomainError:
     return DomainError(key, status=status, **params)
 
 
+def late_minutes(ctx: Ctx, checkin: Any, at: datetime) -> int:
+    """How many minutes after its deadline an arrival at ``at`` is (0 when on time)."""
+    deadline = checkin.deadline
+    clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
+    if clock.paused_at is not None:  # an approved wait: the deadline moves by the pause so far
+        deadline = from_iso(resumed_clock(ctx, clock, at=max(at, clock.paused_at))["deadline"])
+    return max(0, math.ceil((at - deadline).total_seconds() / 60))
+
+
 def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | None = None) -> int:
     """来没来: the department reported in. Returns how many minutes late (0 when on time)."""
     checkin, _case = own_checkin(ctx, checkin_id)
@@ -32,11 +42,7 @@ def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | Non
     whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
     if at < whistle.blown_at:
         raise ValidationError("error.arrival_before_whistle", field="arrived_at")
-    deadline = checkin.deadline
-    clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
-    if clock.paused_at is not None:  # an approved wait: the deadline moves by the pause so far
-        deadline = from_iso(resumed_clock(ctx, clock, at=max(at, clock.paused_at))["deadline"])
-    late = max(0, math.ceil((at - deadline).total_seconds() / 60))
+    late = late_minutes(ctx, checkin, at)
     ctx.w.emit(
         "checkin.arrived",
         checkin.case_id,
