@@ -17,7 +17,8 @@ How a screen plugs in
 - ``palette_commands()`` returns ``(name, help, callback)`` tuples, names namespaced like
   ``"案件: 吹哨"`` (``t("ns.case")`` …), only the ones that apply now; the palette
   (``:``/ctrl+p) shows them with the app's own.
-- Post ``CaseSelected(case_id)`` (or call ``open_case``) to push the case detail.
+- Post ``CaseSelected(case_id)`` (or call ``open_case``) to open a case: it bubbles up to
+  the app, which pushes the case detail.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -177,14 +177,8 @@ class ViewScreen(Screen[None]):
     # -- navigation ----------------------------------------------------------------------------
 
     def open_case(self, case_id: str) -> None:
-        from screens.case_detail import CaseDetailScreen  # imported late: it builds on this module
-
-        self.app.push_screen(CaseDetailScreen(case_id))
-
-    @on(CaseSelected)
-    def _case_selected(self, message: CaseSelected) -> None:
-        message.stop()
-        self.open_case(message.case_id)
+        """Ask for the case's detail: the message bubbles up and the app pushes the screen."""
+        self.post_message(CaseSelected(case_id))
 
     def action_cursor_down(self) -> None:
         self._forward("action_cursor_down")

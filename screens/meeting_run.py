@@ -26,8 +26,8 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_forms import AttendanceDialog, DecisionDialog
 from screens.fmt import LIGHT_CLASSES, clock_text, local, pad
 from screens.meeting_export import ExportFlow
-from screens.meetings import packed
 from screens.messages import Tick
+from screens.minutes_text import packed
 
 RUN_KEYS = [
     KeySpec("run.next", "right,n", "step(1)", "key.run_next", key_display="→"),

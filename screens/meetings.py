@@ -13,7 +13,7 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Static
 
 from data.commands import meetings as mt
-from data.exports.minutes import Line, item_lines, stage_of
+from data.exports.minutes import item_lines, stage_of
 from data.meetings_repo import AgendaRow, MeetingRow, MeetingView, find_cases, list_meetings, meeting_view
 from data.repo import departments
 from models.enums import AgendaReason, MeetingStatus, StationingMode
@@ -24,6 +24,8 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_add import AddItemDialog
 from screens.dialogs.meeting_forms import MeetingCreateDialog, TimeboxDialog
 from screens.meeting_export import ExportFlow
+from screens.meeting_run import MeetingRunScreen
+from screens.minutes_text import packed
 
 MEETING_KEYS = [
     KeySpec("meeting.new", "n", "new_meeting", "key.meeting_new"),
@@ -48,25 +50,6 @@ def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
         t("minutes.minutes", n=item.timebox_minutes),
         item.decision or "",
     )
-
-
-def packed(lines: tuple[Line, ...]) -> str:
-    """The item's lines for a short screen: the reason and the decision on lines of their
-    own, the short facts side by side."""
-    long = {t("minutes.reason"), t("minutes.decision")}
-    out: list[str] = []
-    short: list[str] = []
-    for line in lines:
-        if line.label in long:
-            if short:
-                out.append(t("minutes.gap").join(short))
-                short = []
-            out.append(f"{line.label}{t('minutes.sep')}{line.value}")
-        else:
-            short.append(f"{line.label}{t('minutes.sep')}{line.value}")
-    if short:
-        out.append(t("minutes.gap").join(short))
-    return "\n".join(out)
 
 
 class MeetingsScreen(ViewScreen, ExportFlow):
@@ -334,8 +317,6 @@ class MeetingsScreen(ViewScreen, ExportFlow):
         view = self.view
         if view is None:
             return
-        from screens.meeting_run import MeetingRunScreen
-
         self.app.push_screen(MeetingRunScreen(view.meeting.id))
 
     def palette_commands(self) -> list[PaletteCommand]:

@@ -4,17 +4,19 @@ clock counting on screen."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Static
 
+from data.commands.cases import receive_case
 from data.queue import QueueFilter, filter_choices
 from models.i18n import t
 from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import QUEUE_KEYS, KeySpec, for_scope
+from screens.dialogs.intake import IntakeDialog, read_intake_lookups
 from screens.messages import Tick
 from screens.queue_filter import FilterDialog, describe
 from screens.widgets.queue_view import QueueView
@@ -80,9 +82,27 @@ class QueueScreen(ViewScreen):
         return True
 
     def action_intake(self) -> None:
-        from screens.dialogs.intake import open_intake
+        """Read the lookups, then show the form; a new case opens in its detail."""
+        if self.service is None:
+            self.notify(t("app.not_ready"), severity="warning")
+            return
+        self.read(read_intake_lookups, on_done=self._show_intake, group="intake-lookups")
 
-        open_intake(self)
+    def _show_intake(self, lookups: tuple[tuple[str, ...], dict[str, str]]) -> None:
+        service = self.service
+        if service is None:
+            return
+        communities, names = lookups
+
+        def submit(values: dict[str, Any], done: Any, fail: Any) -> None:
+            self.run_command(receive_case, **values, on_done=done, on_error=fail)
+
+        dialog = IntakeDialog(service.settings, names, communities, submit=submit)
+        self.app.push_screen(dialog, self._intake_done)
+
+    def _intake_done(self, case_id: str | None) -> None:
+        if case_id:
+            self.open_case(case_id)
 
     def action_open_case(self) -> None:
         self.view.action_select()

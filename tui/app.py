@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -20,9 +20,12 @@ from data.service import Service, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
 from models.errors import DomainError
-from models.i18n import t
+from models.i18n import set_language, t
 from screens.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
-from screens.messages import DataChanged, ServiceReady, Tick
+from screens.case_detail import CaseDetailScreen
+from screens.dialogs.operator import OperatorPicker
+from screens.help import HelpScreen
+from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.sync_export import start_bundle_export
 from tui.config import AppConfig
 from tui.palette import DeskCommands
@@ -106,8 +109,6 @@ class WhistleApp(App[None]):
 
     @work(exclusive=True, group="start", exit_on_error=False)
     async def _pick_operator(self) -> None:
-        from screens.dialogs.operator import OperatorPicker
-
         db = await open_database(self.db_path)
         try:
             names = await db.run_read(queries.operator_names)
@@ -259,13 +260,16 @@ class WhistleApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    @on(CaseSelected)
+    def open_case(self, message: CaseSelected) -> None:
+        """A case chosen anywhere (a queue row, a board line, an agenda item) opens here."""
+        self.push_screen(CaseDetailScreen(message.case_id))
+
     def action_go_back(self) -> None:
         if len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
             self.pop_screen()
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -292,3 +296,9 @@ class WhistleApp(App[None]):
                 (t("cmd.export_bundle"), t("cmd.export_bundle_help"), lambda: start_bundle_export(self))
             )
         return commands
+
+
+def build_app(config: AppConfig) -> WhistleApp:
+    """The one factory: the command line and the tests build the app the same way."""
+    set_language(config.language)
+    return WhistleApp(config)

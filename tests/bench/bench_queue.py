@@ -28,7 +28,8 @@ from data.queue import QueueFilter, queue_counts, queue_window
 from data.settings import Settings
 from models.clock import SystemClock
 from screens.widgets.queue_view import QueueView
-from tui.config import AppConfig, build_app
+from tui.app import build_app
+from tui.config import AppConfig
 
 RUNS = 7
 

@@ -18,8 +18,8 @@ from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
 from tests.tui.dispatch_support import until
-from tui.app import VIEWS
-from tui.config import AppConfig, build_app
+from tui.app import VIEWS, build_app
+from tui.config import AppConfig
 
 
 def _label(app, selector: str) -> str:  # type: ignore[no-untyped-def]
