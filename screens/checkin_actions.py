@@ -9,7 +9,6 @@ from data.commands.checkins import act, arrive, extend_clock, pause, rate, relea
 from models.enums import CheckInStatus as C
 from models.i18n import t
 from screens.base import ViewScreen
-from screens.bindings import KeySpec
 from screens.dialogs.checkin import (
     ArriveDialog,
     CheckinTarget,
@@ -21,14 +20,6 @@ from screens.dialogs.checkin import (
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.form import Submit
 
-CHECKIN_KEYS = [
-    KeySpec("checkin.arrive", "a", "arrive", "key.checkin_arrive"),
-    KeySpec("checkin.act", "e", "act", "key.checkin_act"),
-    KeySpec("checkin.rate", "s", "rate", "key.checkin_rate"),
-    KeySpec("checkin.release", "l", "release", "key.checkin_release"),
-    KeySpec("checkin.pause", "v", "pause_clock", "key.checkin_pause"),
-    KeySpec("checkin.extend", "y", "extend_clock", "key.checkin_extend"),
-]
 CHECKIN_ACTIONS = {"arrive", "act", "rate", "release", "pause_clock", "extend_clock"}
 _ENGAGED = (C.SUMMONED, C.ARRIVED, C.ACTED)
 

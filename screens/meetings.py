@@ -19,26 +19,13 @@ from data.repo import departments
 from models.enums import AgendaReason, MeetingStatus, StationingMode
 from models.i18n import label, t
 from screens.base import PaletteCommand, ViewScreen
-from screens.bindings import KeySpec, for_scope
+from screens.bindings import bindings_for
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_add import AddItemDialog
 from screens.dialogs.meeting_forms import MeetingCreateDialog, TimeboxDialog
 from screens.meeting_export import ExportFlow
 from screens.meeting_run import MeetingRunScreen
 from screens.minutes_text import packed
-
-MEETING_KEYS = [
-    KeySpec("meeting.new", "n", "new_meeting", "key.meeting_new"),
-    KeySpec("meeting.add", "a", "add_item", "key.meeting_add"),
-    KeySpec("meeting.remove", "x,delete", "remove_item", "key.meeting_remove", key_display="x"),
-    KeySpec("meeting.up", "K,shift+up", "move(-1)", "key.meeting_up", key_display="K"),
-    KeySpec("meeting.down", "J,shift+down", "move(1)", "key.meeting_down", key_display="J"),
-    KeySpec("meeting.timebox", "t", "timebox", "key.meeting_timebox"),
-    KeySpec("meeting.propose", "p", "propose", "key.meeting_propose"),
-    KeySpec("meeting.run", "r", "run", "key.meeting_run"),
-    KeySpec("meeting.export", "e", "export", "key.meeting_export"),
-    KeySpec("meeting.open_case", "o", "open_item_case", "key.meeting_open_case"),
-]
 
 
 def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
@@ -55,7 +42,7 @@ def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
 class MeetingsScreen(ViewScreen, ExportFlow):
     VIEW_ID = "meetings"
     CSS_PATH = "meetings.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("meetings", MEETING_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("meetings")
 
     def __init__(self) -> None:
         super().__init__()

@@ -17,9 +17,7 @@ from data.desk_stats import DeskStats, PeriodStats, desk_stats
 from models.enums import CaseStatus
 from models.i18n import label, t
 from screens.base import ViewScreen
-from screens.bindings import KeySpec, for_scope
-
-REPORT_KEYS = [KeySpec("reports.refresh", "r", "refresh", "key.refresh")]
+from screens.bindings import bindings_for
 
 
 def _pct(value: float | None) -> str:
@@ -71,7 +69,7 @@ def _status_table(open_by_status: dict[str, int]) -> Table:
 
 class ReportsScreen(ViewScreen):
     VIEW_ID = "reports"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("reports", REPORT_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("reports")
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="reports-body"):

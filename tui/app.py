@@ -21,7 +21,8 @@ from data.settings import Settings
 from models.clock import Clock
 from models.errors import DomainError
 from models.i18n import set_language, t
-from screens.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
+from screens.base import Desk
+from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
 from screens.case_detail import CaseDetailScreen
 from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen
@@ -66,12 +67,11 @@ def _view_factory(view: View) -> Callable[[], Screen[None]]:
 class WhistleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Whistle Desk"
-    BINDINGS = for_scope(APP_SCOPE, APP_KEYS)
+    BINDINGS = bindings_for(APP_SCOPE)
     COMMANDS = App.COMMANDS | {DeskCommands}
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
-        retranslate(self)
         self.config = config
         self.clock: Clock = config.clock
         self.settings: Settings = config.settings
@@ -270,8 +270,11 @@ class WhistleApp(App[None]):
             self.pop_screen()
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        below = self.screen
+        if isinstance(below, HelpScreen):
+            return
+        bindings = [*declared_bindings(type(below)), *declared_bindings(type(self))]
+        self.push_screen(HelpScreen(help_rows(bindings, self.settings.keymap, self.get_key_display)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, in the desk's language (and only those a desk needs)."""
@@ -296,6 +299,10 @@ class WhistleApp(App[None]):
                 (t("cmd.export_bundle"), t("cmd.export_bundle_help"), lambda: start_bundle_export(self))
             )
         return commands
+
+
+_DESK: type[Desk] = WhistleApp
+"""mypy checks here that the app keeps providing what screens lean on."""
 
 
 def build_app(config: AppConfig) -> WhistleApp:

@@ -38,7 +38,7 @@ async def _settled(app: Any, pilot: Any, view: QueueView | None = None) -> None:
     for _ in range(1000):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if view is None or not view._loading:
+        if view is None or not view.loading:
             break
 
 
