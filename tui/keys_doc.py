@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from models.messages import MESSAGES
+from models.strings import CATALOGUE
 from screens.bindings import APP_SCOPE, NAV_SCOPE, REGISTRY, KeySpec
 
 START = "<!-- keys:start -->"
@@ -52,7 +52,7 @@ def render_table() -> str:
     for scope in sorted(REGISTRY, key=_scope_order):
         specs: list[KeySpec] = REGISTRY[scope]
         for spec in specs:
-            zh, en = MESSAGES[spec.description]
+            zh, en = CATALOGUE[spec.description]
             lines.append(f"| {scope} | {key_text(spec.keys)} | {zh} | {en} | `{spec.id}` |")
     note = (
         '键可在配置文件 `[keymap]` 中按 id 重新指定，例如 `"queue.filter" = "g"`。'
