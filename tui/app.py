@@ -134,7 +134,7 @@ class WhistleApp(App[None]):
         self.service = service
         await self.poll_once()
         self._tell_screen(ServiceReady())
-        self.set_timer(POLL_SECONDS, self._poll)
+        self.set_timer(POLL_SECONDS, self.poll_round)
 
     async def on_unmount(self) -> None:
         if self.service is not None:
@@ -171,14 +171,14 @@ class WhistleApp(App[None]):
             beneath.post_message(Tick(tick.now))
 
     @work(exclusive=True, group="poll", exit_on_error=False)
-    async def _poll(self) -> None:
+    async def poll_round(self) -> None:
         """Polls on under a dialog too, so an overdue check-in still rings while the operator
         types; only the reload of the view waits until the dialog closes."""
         try:
             await self.poll_once()
         finally:
             if self.is_running:
-                self.set_timer(POLL_SECONDS, self._poll)
+                self.set_timer(POLL_SECONDS, self.poll_round)
 
     async def poll_once(self) -> None:
         """Read what changed since the last poll; tell the screen and announce new overdues.

@@ -17,7 +17,7 @@ from screens.queue_filter import FilterDialog
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
-from tests.tui.dispatch_support import until
+from tests.tui.dispatch_support import Notices, until
 from tui.app import VIEWS, build_app
 from tui.config import AppConfig
 
@@ -175,7 +175,8 @@ async def test_a_deadline_in_a_year_without_holiday_table_is_flagged(tmp_path: P
     st = station(tmp_path)
     st.clock.set(datetime(2026, 12, 30, 2, 0, tzinfo=UTC))  # 15 working days run into 2027
     app = app_for(st)
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await settle(app, pilot)
         assert not app.screen.query_one("#hdr-calendar").display
         assert app.service is not None
@@ -192,7 +193,7 @@ async def test_a_deadline_in_a_year_without_holiday_table_is_flagged(tmp_path: P
         await pilot.pause()
         assert app.screen.query_one("#hdr-calendar").display
         assert "2027" in _label(app, "#hdr-calendar")
-        assert any("2027" in n.message for n in app._notifications)
+        assert any("2027" in n for n in told.seen)
 
 
 async def test_a_views_key_shows_the_view_not_a_case_left_open_on_it(tmp_path: Path) -> None:
