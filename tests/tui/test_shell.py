@@ -225,3 +225,29 @@ async def test_help_and_palette_speak_the_desks_language_only(tmp_path: Path) ->
         assert "帮助" in text
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert titles == ["外观: 配色", "退出"]
+
+
+async def test_the_footer_speaks_the_language_chosen_after_the_screens_were_imported(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = build_app(AppConfig(st.path, st.settings, st.clock, "Zhang", "en"))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+            assert "Search" in footer and "Help" in footer
+            assert "搜索" not in footer
+            await pilot.press("question_mark")
+            await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+            assert "Filter" in _label(app, "#help-keys")
+    finally:
+        set_language("zh")
+
+
+async def test_help_shows_a_remapped_key(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path), keymap={"queue.filter": "g"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        rows = [line.split() for line in _label(app, "#help-keys").splitlines()]
+        assert ["g", "筛选"] in rows and ["f", "筛选"] not in rows
