@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from models.messages import MESSAGES
+from models.strings import CATALOGUE
 
 LANGUAGES = ("zh", "en")
 _state = {"lang": "zh"}
@@ -22,7 +22,7 @@ def language() -> str:
 
 def t(key: str, /, **params: object) -> str:
     """The text for ``key`` in the current language, with ``{name}`` fields filled in."""
-    entry = MESSAGES.get(key)
+    entry = CATALOGUE.get(key)
     if entry is None:
         raise KeyError(f"no catalogue entry {key!r}")
     text = entry[0] if _state["lang"] == "zh" else entry[1]

@@ -4,9 +4,10 @@ How a screen plugs in
 ---------------------
 - Subclass :class:`ViewScreen` and put the content in ``compose_body()``; the header and
   footer come from here. Set ``VIEW_ID`` and ``view_title`` for the header.
-- ``BINDINGS = bindings.for_scope("<scope>", [KeySpec(...), ...])`` declares keys as data
-  (id, default keys, catalogue key, scope); ``[keymap]`` in the settings remaps them by id and
-  the README key table is generated from them. Override ``check_action`` to hide what is not
+- Declare the screen's keys as data in ``screens/bindings.py`` (``KeySpec``: id, default keys,
+  catalogue key) under a scope of its ``REGISTRY`` and take them with
+  ``BINDINGS = bindings_for("<scope>")``; ``[keymap]`` in the settings remaps them by id and
+  the README key table is generated from the registry. Override ``check_action`` to hide what is not
   possible now (return ``False`` to hide, ``None`` to show greyed-out).
 - Load data in ``refresh_data()``: it runs when the service is ready, when the screen comes
   back on top, and on every ``DataChanged`` (another desk or this one wrote). Use
@@ -17,7 +18,8 @@ How a screen plugs in
 - ``palette_commands()`` returns ``(name, help, callback)`` tuples, names namespaced like
   ``"案件: 吹哨"`` (``t("ns.case")`` …), only the ones that apply now; the palette
   (``:``/ctrl+p) shows them with the app's own.
-- Post ``CaseSelected(case_id)`` (or call ``open_case``) to push the case detail.
+- Post ``CaseSelected(case_id)`` (or call ``open_case``) to open a case: it bubbles up to
+  the app, which pushes the case detail.
 """
 
 from __future__ import annotations
@@ -25,10 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -37,15 +38,17 @@ from data.settings import Settings
 from models.clock import Clock
 from models.errors import DomainError
 from models.i18n import t
-from screens.bindings import NAV_KEYS, NAV_SCOPE, for_scope, retranslate
+from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 
+@runtime_checkable
 class Desk(Protocol):
-    """What screens need from the application (tui.app.WhistleApp provides it)."""
+    """What screens need from the application. ``tui.app.WhistleApp`` provides it, and mypy
+    checks that it does (``tui/app.py`` assigns the class to a ``type[Desk]``)."""
 
     settings: Settings
     clock: Clock
@@ -63,18 +66,23 @@ class Desk(Protocol):
     def view_title(self, view_id: str) -> str: ...
 
 
-class ViewScreen(Screen[None]):
+def desk_of(app: App[Any]) -> Desk:
+    """The running app as the desk screens lean on; anything else is a wiring mistake."""
+    if not isinstance(app, Desk):
+        raise TypeError(f"{type(app).__name__} does not provide the Desk protocol")
+    return app
+
+
+class ViewScreen(CatalogueBindings[None], Screen[None]):
     VIEW_ID: ClassVar[str] = ""
-    BINDINGS = for_scope(NAV_SCOPE, NAV_KEYS)
+    BINDINGS = bindings_for(NAV_SCOPE)
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        retranslate(self)
 
     @property
     def desk(self) -> Desk:
-        app: Any = self.app
-        return app
+        return desk_of(self.app)
 
     @property
     def service(self) -> Service | None:
@@ -102,6 +110,7 @@ class ViewScreen(Screen[None]):
         """Re-read what is on screen. Override; called when data may have changed."""
 
     def on_mount(self) -> None:
+        self.update_header()
         if self.service is not None:
             self.refresh_data()
 
@@ -110,16 +119,28 @@ class ViewScreen(Screen[None]):
             self.refresh_data()
 
     def on_service_ready(self, _message: ServiceReady) -> None:
-        for header in self.query(DeskHeader):
-            header.update_from_app()
+        self.update_header()
         self.refresh_data()
 
     def on_data_changed(self, _message: DataChanged) -> None:
         self.refresh_data()
 
     def on_tick(self, message: Tick) -> None:
+        self.update_header(message.now)
+
+    def update_header(self, now: datetime | None = None) -> None:
+        """Tell the header what to show: this screen's title and the desk's state."""
+        desk = self.desk
+        settings = desk.settings
+        service = desk.service
+        now = now or desk.now()
         for header in self.query(DeskHeader):
-            header.update_from_app(message.now)
+            header.view_title = self.view_title
+            header.station = settings.station_name
+            header.operator = desk.operator
+            header.clock = now.astimezone(settings.tz)
+            header.overdue = desk.overdue_count
+            header.fallback_years = tuple(sorted(service.rules.fallback_years)) if service else ()
 
     def read(
         self,
@@ -177,14 +198,8 @@ class ViewScreen(Screen[None]):
     # -- navigation ----------------------------------------------------------------------------
 
     def open_case(self, case_id: str) -> None:
-        from screens.case_detail import CaseDetailScreen  # imported late: it builds on this module
-
-        self.app.push_screen(CaseDetailScreen(case_id))
-
-    @on(CaseSelected)
-    def _case_selected(self, message: CaseSelected) -> None:
-        message.stop()
-        self.open_case(message.case_id)
+        """Ask for the case's detail: the message bubbles up and the app pushes the screen."""
+        self.post_message(CaseSelected(case_id))
 
     def action_cursor_down(self) -> None:
         self._forward("action_cursor_down")

@@ -1,18 +1,23 @@
-"""Key bindings as data: one registry of every binding with an id, its default key(s), the
-catalogue key of its description and the scope it belongs to.
+"""Key bindings as data: every binding of the desk, in one module, each with an id, its
+default key(s), the catalogue key of its description and the scope it belongs to.
 
-A screen builds its ``BINDINGS`` with :func:`for_scope`, which also records its specs here, so
-the README key table (``tui/keys_doc.py``) and the help screen read the same registry. The
-settings file's ``[keymap]`` section maps binding ids to keys; the app hands it to Textual's
-own keymap, which substitutes keys by binding id on every screen.
+:data:`REGISTRY` lists every scope and its keys; nothing is added to it at import time, so the
+README key table (``tui/keys_doc.py``), the help screen and the footer read the same list
+whichever screens happen to be loaded. A screen takes its ``BINDINGS`` with
+:func:`bindings_for`. The settings file's ``[keymap]`` section maps binding ids to keys; the app
+hands it to Textual's own keymap (``App.set_keymap``), which substitutes keys by binding id on
+every screen. Descriptions are looked up in the catalogue when they are shown
+(:class:`CatalogueBindings`), so a language chosen after import still shows in the footer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from textual.binding import Binding, BindingsMap, BindingType
-from textual.dom import DOMNode
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.screen import Screen
 
 from models.i18n import t
 
@@ -46,58 +51,6 @@ class KeySpec:
         )
 
 
-REGISTRY: dict[str, list[KeySpec]] = {}
-
-
-def for_scope(scope: str, specs: list[KeySpec]) -> list[BindingType]:
-    """Record ``specs`` under ``scope`` and return them as Textual bindings."""
-    for spec in specs:
-        bad = RESERVED_KEYS.intersection(k.strip() for k in spec.keys.split(","))
-        if bad:
-            raise ValueError(f"binding {spec.id!r} uses keys terminals swallow: {sorted(bad)}")
-    known = {s.id: s for s in REGISTRY.get(scope, [])}
-    known.update({s.id: s for s in specs})
-    REGISTRY[scope] = list(known.values())
-    return [spec.binding() for spec in specs]
-
-
-def spec_by_id(binding_id: str) -> KeySpec | None:
-    for specs in REGISTRY.values():
-        for spec in specs:
-            if spec.id == binding_id:
-                return spec
-    return None
-
-
-def effective_keys(spec: KeySpec, keymap: dict[str, str]) -> str:
-    return keymap.get(spec.id, spec.keys)
-
-
-def retranslate(node: DOMNode) -> None:
-    """Descriptions are read from the catalogue when a node is built, not when its class was
-    imported, so that a language chosen after import still shows in the footer."""
-    bindings: BindingsMap = node._bindings
-    for key, items in bindings.key_to_bindings.items():
-        fresh = []
-        for item in items:
-            spec = spec_by_id(item.id) if item.id else None
-            fresh.append(
-                Binding(
-                    item.key,
-                    item.action,
-                    t(spec.description) if spec else item.description,
-                    show=item.show,
-                    key_display=item.key_display,
-                    priority=item.priority,
-                    tooltip=item.tooltip,
-                    id=item.id,
-                    system=item.system,
-                    group=item.group,
-                )
-            )
-        bindings.key_to_bindings[key] = fresh
-
-
 APP_KEYS = [
     KeySpec("view.queue", "1", "view('queue')", "key.view_queue"),
     KeySpec("view.board", "2", "view('board')", "key.view_board"),
@@ -121,4 +74,211 @@ QUEUE_KEYS = [
     KeySpec("queue.search", "slash", "search", "key.search", key_display="/"),
     KeySpec("queue.filter", "f", "filter", "key.filter"),
     KeySpec("queue.clear", "x", "clear_filters", "key.clear_filters"),
+    KeySpec("queue.search_close", "escape", "close_search", "key.close_search", show=False),
 ]
+
+TABLE_KEYS = [
+    KeySpec("queue.down", "down", "cursor_down", "key.cursor_down", show=False),
+    KeySpec("queue.up", "up", "cursor_up", "key.cursor_up", show=False),
+    KeySpec("queue.page_down", "pagedown", "page_down", "key.page_down", show=False),
+    KeySpec("queue.page_up", "pageup", "page_up", "key.page_up", show=False),
+    KeySpec("queue.first", "home", "first", "key.first", show=False),
+    KeySpec("queue.last", "end", "last", "key.last", show=False),
+]
+
+CASE_KEYS = [
+    KeySpec("case.triage", "t", "case('triage')", "key.case_triage"),
+    KeySpec("case.whistle", "w", "whistle", "key.case_whistle"),
+    KeySpec("case.dispatch", "d", "case('dispatch')", "key.case_dispatch"),
+    KeySpec("case.consult", "h", "case('consult')", "key.case_consult"),
+    KeySpec("case.resume", "o", "case('resume')", "key.case_resume"),
+    KeySpec("case.dispose", "x", "case('dispose')", "key.case_dispose"),
+    KeySpec("case.feedback", "f", "feedback", "key.case_feedback"),
+    KeySpec("case.close", "c", "close_case", "key.case_close"),
+    KeySpec("case.reject", "r", "reject", "key.case_reject"),
+    KeySpec("case.park", "z", "park", "key.case_park"),
+    KeySpec("case.unpark", "u", "case('unpark')", "key.case_unpark"),
+]
+
+CHECKIN_KEYS = [
+    KeySpec("checkin.arrive", "a", "arrive", "key.checkin_arrive"),
+    KeySpec("checkin.act", "e", "act", "key.checkin_act"),
+    KeySpec("checkin.rate", "s", "rate", "key.checkin_rate"),
+    KeySpec("checkin.release", "l", "release", "key.checkin_release"),
+    KeySpec("checkin.pause", "v", "pause_clock", "key.checkin_pause"),
+    KeySpec("checkin.extend", "y", "extend_clock", "key.checkin_extend"),
+]
+
+CORRECT_KEYS = [KeySpec("record.correct", "C", "correct", "key.correct", key_display="C")]
+
+BOARD_KEYS = [KeySpec("board.open", "enter", "open_selected", "key.open_case")]
+
+MEETING_KEYS = [
+    KeySpec("meeting.new", "n", "new_meeting", "key.meeting_new"),
+    KeySpec("meeting.add", "a", "add_item", "key.meeting_add"),
+    KeySpec("meeting.remove", "x,delete", "remove_item", "key.meeting_remove", key_display="x"),
+    KeySpec("meeting.up", "K,shift+up", "move(-1)", "key.meeting_up", key_display="K"),
+    KeySpec("meeting.down", "J,shift+down", "move(1)", "key.meeting_down", key_display="J"),
+    KeySpec("meeting.timebox", "t", "timebox", "key.meeting_timebox"),
+    KeySpec("meeting.propose", "p", "propose", "key.meeting_propose"),
+    KeySpec("meeting.run", "r", "run", "key.meeting_run"),
+    KeySpec("meeting.export", "e", "export", "key.meeting_export"),
+    KeySpec("meeting.open_case", "o", "open_item_case", "key.meeting_open_case"),
+]
+
+RUN_KEYS = [
+    KeySpec("run.next", "right,n", "step(1)", "key.run_next", key_display="→"),
+    KeySpec("run.previous", "left,b", "step(-1)", "key.run_previous", key_display="←"),
+    KeySpec("run.decide", "c", "decide", "key.run_decide"),
+    KeySpec("run.attendance", "a", "attendance", "key.run_attendance"),
+    KeySpec("run.followup_done", "f", "followup_done", "key.run_followup_done"),
+    KeySpec("run.open_case", "o", "open_item_case", "key.meeting_open_case"),
+    KeySpec("run.export", "e", "export", "key.meeting_export"),
+    KeySpec("run.end", "E", "end_meeting", "key.run_end", key_display="E"),
+]
+
+SCHEDULE_KEYS = [
+    KeySpec("reinspect.record", "r", "record", "key.reinspect_record"),
+    KeySpec("reinspect.open", "o", "open_row_case", "key.reinspect_open"),
+    KeySpec("reinspect.group", "g", "cycle_group", "key.reinspect_group"),
+    KeySpec("reinspect.draw", "D", "draw", "key.reinspect_draw", key_display="D"),
+]
+
+REPORT_KEYS = [
+    KeySpec("reports.refresh", "r", "refresh", "key.refresh"),
+    KeySpec("reports.previous", "left_square_bracket", "step(-1)", "key.period_previous", key_display="["),
+    KeySpec("reports.next", "right_square_bracket", "step(1)", "key.period_next", key_display="]"),
+    KeySpec("reports.kind", "p", "cycle_kind", "key.period_kind"),
+    KeySpec("reports.open", "enter", "open_figure", "key.open_figure"),
+]
+
+FIGURE_KEYS = [
+    KeySpec("figure.open", "enter", "open_case", "key.open"),
+    KeySpec("figure.close", "escape", "close", "key.back"),
+]
+
+DIALOG_KEYS = [
+    KeySpec("dialog.submit", "ctrl+s", "submit", "key.form_submit"),
+    KeySpec("dialog.cancel", "escape", "cancel", "key.form_cancel"),
+]
+
+CONFIRM_KEYS = [
+    KeySpec("confirm.yes", "y,enter", "answer(True)", "key.confirm_yes"),
+    KeySpec("confirm.no", "n,escape", "answer(False)", "key.confirm_no"),
+]
+
+ADD_ITEM_KEYS = [
+    KeySpec("add.submit", "ctrl+s", "submit", "key.form_submit"),
+    KeySpec("add.cancel", "escape", "cancel", "key.form_cancel"),
+]
+
+ATTENDANCE_KEYS = [
+    KeySpec("attendance.submit", "ctrl+s", "submit", "key.form_submit"),
+    KeySpec("attendance.cancel", "escape", "cancel", "key.form_cancel"),
+]
+
+REGISTRY: dict[str, list[KeySpec]] = {
+    APP_SCOPE: APP_KEYS,
+    NAV_SCOPE: NAV_KEYS,
+    "queue": QUEUE_KEYS,
+    "queue_table": TABLE_KEYS,
+    "case": CASE_KEYS + CHECKIN_KEYS + CORRECT_KEYS,
+    "board": BOARD_KEYS + CHECKIN_KEYS + CORRECT_KEYS,
+    "meetings": MEETING_KEYS,
+    "meeting.run": RUN_KEYS,
+    "reinspections": SCHEDULE_KEYS,
+    "reports": REPORT_KEYS,
+    "figure": FIGURE_KEYS,
+    "dialog": DIALOG_KEYS,
+    "confirm": CONFIRM_KEYS,
+    "meeting.add": ADD_ITEM_KEYS,
+    "meeting.attendance": ATTENDANCE_KEYS,
+}
+"""Every scope of the desk and its keys: the one list the key table is generated from."""
+
+
+def _by_id(registry: dict[str, list[KeySpec]]) -> dict[str, KeySpec]:
+    found: dict[str, KeySpec] = {}
+    for specs in registry.values():
+        for spec in specs:
+            bad = RESERVED_KEYS.intersection(k.strip() for k in spec.keys.split(","))
+            if bad:
+                raise ValueError(f"binding {spec.id!r} uses keys terminals swallow: {sorted(bad)}")
+            if found.setdefault(spec.id, spec) != spec:
+                raise ValueError(f"binding id {spec.id!r} is declared twice, differently")
+    return found
+
+
+SPECS: dict[str, KeySpec] = _by_id(REGISTRY)
+
+
+def bindings_for(scope: str) -> list[BindingType]:
+    """The Textual bindings of a scope of :data:`REGISTRY`."""
+    return [spec.binding() for spec in REGISTRY[scope]]
+
+
+def spec_by_id(binding_id: str) -> KeySpec | None:
+    return SPECS.get(binding_id)
+
+
+def effective_keys(spec: KeySpec, keymap: dict[str, str]) -> str:
+    return keymap.get(spec.id, spec.keys)
+
+
+def described(binding: Binding) -> Binding:
+    """The binding with its description in the current language (ours have an id)."""
+    spec = SPECS.get(binding.id) if binding.id else None
+    if spec is None:
+        return binding
+    return replace(binding, description=t(spec.description))
+
+
+ResultT = TypeVar("ResultT")
+
+if TYPE_CHECKING:
+
+    class _ScreenBase(Screen[ResultT]): ...
+
+else:
+
+    class _ScreenBase(Generic[ResultT]): ...
+
+
+class CatalogueBindings(_ScreenBase[ResultT]):
+    """Mix into a screen (before Textual's class): the footer and the key panel show the
+    descriptions in the language chosen when they are drawn, not when the class was built."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return {
+            key: active._replace(binding=described(active.binding))
+            for key, active in super().active_bindings.items()
+        }
+
+
+def declared_bindings(node_type: type) -> list[Binding]:
+    """The bindings a class and its bases declare in ``BINDINGS``, bases first."""
+    found: list[Binding] = []
+    for cls in reversed(node_type.__mro__):
+        found.extend(Binding.make_bindings(vars(cls).get("BINDINGS", [])))
+    return found
+
+
+def help_rows(
+    bindings: Iterable[Binding], keymap: dict[str, str], key_display: Callable[[Binding], str]
+) -> list[tuple[str, str]]:
+    """(keys, description) for each of the desk's own bindings (Textual's carry no id of
+    ours), with the keys remapped by ``keymap`` and each row once."""
+    rows: list[tuple[str, str]] = []
+    for binding in bindings:
+        spec = SPECS.get(binding.id) if binding.id else None
+        if spec is None:
+            continue
+        if spec.id in keymap:
+            keys = key_display(replace(binding, key=keymap[spec.id], key_display=None))
+        else:
+            keys = binding.key_display or key_display(binding)
+        row = (keys, t(spec.description))
+        if row not in rows:
+            rows.append(row)
+    return rows

@@ -15,13 +15,11 @@ from data.read.board import Board, BoardDepartment, Summons
 from models.enums import CheckInStatus as C
 from models.i18n import label, t
 from screens.base import PaletteCommand
-from screens.bindings import KeySpec, for_scope
-from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CORRECT_KEYS, CheckinActions
+from screens.bindings import bindings_for
+from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
 from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
 from screens.messages import Tick
-
-BOARD_KEYS = [KeySpec("board.open", "enter", "open_selected", "key.open_case")]
 
 
 class DeptItem(ListItem):
@@ -55,7 +53,7 @@ def tally_line(dept: BoardDepartment) -> str:
 class BoardScreen(CheckinActions):
     VIEW_ID = "board"
     CSS_PATH = "dispatch.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("board", BOARD_KEYS + CHECKIN_KEYS + CORRECT_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("board")
 
     def __init__(self) -> None:
         super().__init__()

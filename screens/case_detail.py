@@ -17,30 +17,16 @@ from data.write.commands.cases import blow_whistle, transition
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
-from screens.bindings import KeySpec, for_scope
+from screens.bindings import REGISTRY, bindings_for
 from screens.case_render import checkin_line, detail_fields, stages_line, timeline_rich
-from screens.checkin_actions import CHECKIN_ACTIONS, CHECKIN_KEYS, CORRECT_KEYS, CheckinActions
+from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.reason import feedback_prompt, park_prompt, reason_prompt
 from screens.dialogs.whistle import WhistleDialog
 from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
 from screens.messages import Tick
-from screens.widgets.header import DeskHeader
 
-CASE_KEYS = [
-    KeySpec("case.triage", "t", "case('triage')", "key.case_triage"),
-    KeySpec("case.whistle", "w", "whistle", "key.case_whistle"),
-    KeySpec("case.dispatch", "d", "case('dispatch')", "key.case_dispatch"),
-    KeySpec("case.consult", "h", "case('consult')", "key.case_consult"),
-    KeySpec("case.resume", "o", "case('resume')", "key.case_resume"),
-    KeySpec("case.dispose", "x", "case('dispose')", "key.case_dispose"),
-    KeySpec("case.feedback", "f", "feedback", "key.case_feedback"),
-    KeySpec("case.close", "c", "close_case", "key.case_close"),
-    KeySpec("case.reject", "r", "reject", "key.case_reject"),
-    KeySpec("case.park", "z", "park", "key.case_park"),
-    KeySpec("case.unpark", "u", "case('unpark')", "key.case_unpark"),
-]
 # Which lifecycle action each binding needs to be allowed.
 _NEEDS = {
     "whistle": Action.WHISTLE,
@@ -65,7 +51,7 @@ class CheckinItem(ListItem):
 
 class CaseDetailScreen(CheckinActions):
     CSS_PATH = "dispatch.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("case", CASE_KEYS + CHECKIN_KEYS + CORRECT_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("case")
 
     def __init__(self, case_id: str) -> None:
         super().__init__()
@@ -121,8 +107,7 @@ class CaseDetailScreen(CheckinActions):
         timeline = self.query_one("#case-timeline", Static)
         timeline.update(timeline_rich(detail, tz) if detail.timeline else t("case.no_events"))
         self._tick()
-        for header in self.query(DeskHeader):
-            header.update_from_app()
+        self.update_header()
         if not listing.has_focus and ids:
             # no scrolling on focus: the page opens at its top, the same way every time
             listing.focus(scroll_visible=False)
@@ -272,7 +257,7 @@ class CaseDetailScreen(CheckinActions):
     def palette_commands(self) -> list[PaletteCommand]:
         commands: list[PaletteCommand] = []
         ns = t("ns.case")
-        for spec in CASE_KEYS + CHECKIN_KEYS + CORRECT_KEYS:
+        for spec in REGISTRY["case"]:
             name, _, rest = spec.action.partition("(")
             params = (rest.rstrip(")").strip("'"),) if rest else ()
             if self.check_action(name, params):

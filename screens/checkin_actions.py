@@ -12,7 +12,6 @@ from models.enums import CheckInStatus as C
 from models.errors import DomainError
 from models.i18n import label, t
 from screens.base import ViewScreen
-from screens.bindings import KeySpec
 from screens.dialogs.checkin import (
     ArriveDialog,
     CheckinTarget,
@@ -25,17 +24,8 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.correct import checkin_kinds, command_values, correction_prompt, what_prompt
 from screens.dialogs.form import Submit
 
-CHECKIN_KEYS = [
-    KeySpec("checkin.arrive", "a", "arrive", "key.checkin_arrive"),
-    KeySpec("checkin.act", "e", "act", "key.checkin_act"),
-    KeySpec("checkin.rate", "s", "rate", "key.checkin_rate"),
-    KeySpec("checkin.release", "l", "release", "key.checkin_release"),
-    KeySpec("checkin.pause", "v", "pause_clock", "key.checkin_pause"),
-    KeySpec("checkin.extend", "y", "extend_clock", "key.checkin_extend"),
-]
 CHECKIN_ACTIONS = {"arrive", "act", "rate", "release", "pause_clock", "extend_clock"}
 # 冲正: shown wherever the station may write, so a refusal is explained rather than hidden.
-CORRECT_KEYS = [KeySpec("record.correct", "C", "correct", "key.correct", key_display="C")]
 CORRECTIONS: dict[K, Any] = {
     K.CASE: corrections.correct_case,
     K.ARRIVAL: corrections.correct_arrival,

@@ -20,32 +20,22 @@ from models.agenda import format_elapsed, timebox_light
 from models.enums import FollowUp, MeetingStatus
 from models.i18n import label, t
 from screens.base import PaletteCommand, ViewScreen
-from screens.bindings import KeySpec, for_scope
+from screens.bindings import bindings_for
 from screens.case_render import checkin_line, timeline_text
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_forms import AttendanceDialog, DecisionDialog
 from screens.fmt import LIGHT_CLASSES, clock_text, local, pad
 from screens.meeting_export import ExportFlow
-from screens.meetings import packed
 from screens.messages import Tick
+from screens.minutes_text import packed
 
-RUN_KEYS = [
-    KeySpec("run.next", "right,n", "step(1)", "key.run_next", key_display="→"),
-    KeySpec("run.previous", "left,b", "step(-1)", "key.run_previous", key_display="←"),
-    KeySpec("run.decide", "c", "decide", "key.run_decide"),
-    KeySpec("run.attendance", "a", "attendance", "key.run_attendance"),
-    KeySpec("run.followup_done", "f", "followup_done", "key.run_followup_done"),
-    KeySpec("run.open_case", "o", "open_item_case", "key.meeting_open_case"),
-    KeySpec("run.export", "e", "export", "key.meeting_export"),
-    KeySpec("run.end", "E", "end_meeting", "key.run_end", key_display="E"),
-]
 TIMELINE_LINES = 12
 
 
 class MeetingRunScreen(ViewScreen, ExportFlow):
     VIEW_ID = "meetings"
     CSS_PATH = "meetings.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("meeting.run", RUN_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("meeting.run")
 
     def __init__(self, meeting_id: str) -> None:
         super().__init__()

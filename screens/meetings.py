@@ -12,31 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Static
 
-from data.exports.minutes import Line, item_lines, stage_of
+from data.exports.minutes import item_lines, stage_of
 from data.read.cases import departments
 from data.read.meetings import AgendaRow, MeetingRow, MeetingView, find_cases, list_meetings, meeting_view
 from data.write.commands import meetings as mt
 from models.enums import AgendaReason, MeetingStatus, StationingMode
 from models.i18n import label, t
 from screens.base import PaletteCommand, ViewScreen
-from screens.bindings import KeySpec, for_scope
+from screens.bindings import bindings_for
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_add import AddItemDialog
 from screens.dialogs.meeting_forms import MeetingCreateDialog, TimeboxDialog
 from screens.meeting_export import ExportFlow
-
-MEETING_KEYS = [
-    KeySpec("meeting.new", "n", "new_meeting", "key.meeting_new"),
-    KeySpec("meeting.add", "a", "add_item", "key.meeting_add"),
-    KeySpec("meeting.remove", "x,delete", "remove_item", "key.meeting_remove", key_display="x"),
-    KeySpec("meeting.up", "K,shift+up", "move(-1)", "key.meeting_up", key_display="K"),
-    KeySpec("meeting.down", "J,shift+down", "move(1)", "key.meeting_down", key_display="J"),
-    KeySpec("meeting.timebox", "t", "timebox", "key.meeting_timebox"),
-    KeySpec("meeting.propose", "p", "propose", "key.meeting_propose"),
-    KeySpec("meeting.run", "r", "run", "key.meeting_run"),
-    KeySpec("meeting.export", "e", "export", "key.meeting_export"),
-    KeySpec("meeting.open_case", "o", "open_item_case", "key.meeting_open_case"),
-]
+from screens.meeting_run import MeetingRunScreen
+from screens.minutes_text import packed
 
 
 def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
@@ -50,29 +39,10 @@ def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
     )
 
 
-def packed(lines: tuple[Line, ...]) -> str:
-    """The item's lines for a short screen: the reason and the decision on lines of their
-    own, the short facts side by side."""
-    long = {t("minutes.reason"), t("minutes.decision")}
-    out: list[str] = []
-    short: list[str] = []
-    for line in lines:
-        if line.label in long:
-            if short:
-                out.append(t("minutes.gap").join(short))
-                short = []
-            out.append(f"{line.label}{t('minutes.sep')}{line.value}")
-        else:
-            short.append(f"{line.label}{t('minutes.sep')}{line.value}")
-    if short:
-        out.append(t("minutes.gap").join(short))
-    return "\n".join(out)
-
-
 class MeetingsScreen(ViewScreen, ExportFlow):
     VIEW_ID = "meetings"
     CSS_PATH = "meetings.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("meetings", MEETING_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("meetings")
 
     def __init__(self) -> None:
         super().__init__()
@@ -334,8 +304,6 @@ class MeetingsScreen(ViewScreen, ExportFlow):
         view = self.view
         if view is None:
             return
-        from screens.meeting_run import MeetingRunScreen
-
         self.app.push_screen(MeetingRunScreen(view.meeting.id))
 
     def palette_commands(self) -> list[PaletteCommand]:

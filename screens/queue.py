@@ -4,27 +4,46 @@ clock counting on screen."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
+from datetime import datetime
+from typing import Any, ClassVar
 
+from sqlalchemy import Connection
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Static
 
-from data.read.queue import QueueFilter, filter_choices
+from data.read.queue import QueueFilter, filter_choices, position_of, queue_counts, queue_window
+from data.write.commands.cases import receive_case
 from models.i18n import t
 from screens.base import PaletteCommand, ViewScreen
-from screens.bindings import QUEUE_KEYS, KeySpec, for_scope
+from screens.bindings import bindings_for
+from screens.dialogs.intake import IntakeDialog, read_intake_lookups
 from screens.messages import Tick
 from screens.queue_filter import FilterDialog, describe
-from screens.widgets.queue_view import QueueView
+from screens.widgets.queue_view import QueueView, Snapshot, WindowRequest
 
-SEARCH_KEYS = [KeySpec("queue.search_close", "escape", "close_search", "key.close_search", show=False)]
+
+def read_window(conn: Connection, now: datetime, request: WindowRequest) -> Snapshot:
+    """Everything one refresh of the table needs, in one read transaction."""
+    counts = request.counts or queue_counts(conn, now, request.filter)
+    cursor, scroll = request.cursor, request.scroll
+    if request.cursor_case is not None:
+        found = position_of(conn, now, request.filter, counts, request.cursor_case)
+        if found is not None:
+            scroll += found - cursor
+            cursor = found
+    last = max(counts.total - 1, 0)
+    cursor = min(max(cursor, 0), last)
+    scroll = min(max(scroll, 0, cursor - request.height + 1), cursor, max(counts.total - request.height, 0))
+    start = max(scroll - request.size // 4, 0)
+    window = queue_window(conn, now, request.filter, start, request.size, counts)
+    return Snapshot(window, cursor, scroll, now)
 
 
 class QueueScreen(ViewScreen):
     VIEW_ID = "queue"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("queue", QUEUE_KEYS + SEARCH_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("queue")
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,7 +51,7 @@ class QueueScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-filters")
-        yield QueueView(id="queue-view")
+        yield QueueView(self._load_window, tz=self.desk.settings.tz, id="queue-view")
         yield Input(placeholder=t("queue.search_placeholder"), id="queue-search")
 
     @property
@@ -42,11 +61,18 @@ class QueueScreen(ViewScreen):
     def on_mount(self) -> None:
         self.view.focus()
 
+    async def _load_window(self, request: WindowRequest) -> Snapshot | None:
+        service = self.service
+        if service is None:
+            return None
+        return await service.db.run_read(read_window, self.desk.now(), request)
+
     def refresh_data(self) -> None:
         service = self.service
         if service is None:
             return
         self.view.calendar = service.rules.calendar
+        self.view.tz = service.settings.tz
         self.view.reload()
         self.read(filter_choices, on_done=self._got_choices)
 
@@ -80,9 +106,27 @@ class QueueScreen(ViewScreen):
         return True
 
     def action_intake(self) -> None:
-        from screens.dialogs.intake import open_intake
+        """Read the lookups, then show the form; a new case opens in its detail."""
+        if self.service is None:
+            self.notify(t("app.not_ready"), severity="warning")
+            return
+        self.read(read_intake_lookups, on_done=self._show_intake, group="intake-lookups")
 
-        open_intake(self)
+    def _show_intake(self, lookups: tuple[tuple[str, ...], dict[str, str]]) -> None:
+        service = self.service
+        if service is None:
+            return
+        communities, names = lookups
+
+        def submit(values: dict[str, Any], done: Any, fail: Any) -> None:
+            self.run_command(receive_case, **values, on_done=done, on_error=fail)
+
+        dialog = IntakeDialog(service.settings, names, communities, submit=submit)
+        self.app.push_screen(dialog, self._intake_done)
+
+    def _intake_done(self, case_id: str | None) -> None:
+        if case_id:
+            self.open_case(case_id)
 
     def action_open_case(self) -> None:
         self.view.action_select()

@@ -23,17 +23,11 @@ from models.enums import ReinspectionKind, Role
 from models.i18n import label, t
 from models.reinspection import BUCKET_ORDER, ReinspectionBucket
 from screens.base import PaletteCommand, ViewScreen
-from screens.bindings import KeySpec, for_scope
+from screens.bindings import bindings_for
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
 from screens.fmt import pad
 from screens.messages import Tick
 
-SCHEDULE_KEYS = [
-    KeySpec("reinspect.record", "r", "record", "key.reinspect_record"),
-    KeySpec("reinspect.open", "o", "open_row_case", "key.reinspect_open"),
-    KeySpec("reinspect.group", "g", "cycle_group", "key.reinspect_group"),
-    KeySpec("reinspect.draw", "D", "draw", "key.reinspect_draw", key_display="D"),
-]
 GROUPS = ("none", "community", "category")
 GROUP_CELLS = 14
 BUCKET_CELLS = 9
@@ -88,7 +82,7 @@ class ScheduleTable(DataTable[Any]):
 class ReinspectionsScreen(ViewScreen):
     VIEW_ID = "reinspections"
     CSS_PATH = "meetings.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("reinspections", SCHEDULE_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("reinspections")
 
     def __init__(self) -> None:
         super().__init__()

@@ -39,20 +39,9 @@ from models.charts import spark
 from models.i18n import language, t
 from models.periods import Period, PeriodKind, period_of
 from screens.base import ViewScreen
-from screens.bindings import KeySpec, for_scope
+from screens.bindings import bindings_for
 from screens.messages import CaseSelected
 
-REPORT_KEYS = [
-    KeySpec("reports.refresh", "r", "refresh", "key.refresh"),
-    KeySpec("reports.previous", "left_square_bracket", "step(-1)", "key.period_previous", key_display="["),
-    KeySpec("reports.next", "right_square_bracket", "step(1)", "key.period_next", key_display="]"),
-    KeySpec("reports.kind", "p", "cycle_kind", "key.period_kind"),
-    KeySpec("reports.open", "enter", "open_figure", "key.open_figure"),
-]
-FIGURE_KEYS = [
-    KeySpec("figure.open", "enter", "open_case", "key.open"),
-    KeySpec("figure.close", "escape", "close", "key.back"),
-]
 KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.DAY)
 TREND_COUNT = 12
 
@@ -163,7 +152,7 @@ def read_report(conn: Any, period: Period, now: datetime, tz: Any, weights: Any,
 
 class ReportsScreen(ViewScreen):
     VIEW_ID = "reports"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("reports", REPORT_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("reports")
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -340,7 +329,7 @@ class FigureScreen(ModalScreen[None]):
     """The check-ins behind one figure; Enter opens the case and its 留痕."""
 
     CSS_PATH = "dialogs/dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("figure", FIGURE_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("figure")
 
     def __init__(self, title: str, rows: list[Summons], tz: Any) -> None:
         super().__init__()

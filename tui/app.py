@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -19,9 +19,13 @@ from data.service import Service, open_database, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
 from models.errors import DomainError
-from models.i18n import t
-from screens.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
-from screens.messages import DataChanged, ServiceReady, Tick
+from models.i18n import set_language, t
+from screens.base import Desk
+from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
+from screens.case_detail import CaseDetailScreen
+from screens.dialogs.operator import OperatorPicker
+from screens.help import HelpScreen
+from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.sync_export import start_bundle_export
 from tui.config import AppConfig
 from tui.palette import DeskCommands
@@ -62,12 +66,11 @@ def _view_factory(view: View) -> Callable[[], Screen[None]]:
 class WhistleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Whistle Desk"
-    BINDINGS = for_scope(APP_SCOPE, APP_KEYS)
+    BINDINGS = bindings_for(APP_SCOPE)
     COMMANDS = App.COMMANDS | {DeskCommands}
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
-        retranslate(self)
         self.config = config
         self.clock: Clock = config.clock
         self.settings: Settings = config.settings
@@ -105,8 +108,6 @@ class WhistleApp(App[None]):
 
     @work(exclusive=True, group="start", exit_on_error=False)
     async def _pick_operator(self) -> None:
-        from screens.dialogs.operator import OperatorPicker
-
         db = await open_database(self.db_path)
         try:
             names = await db.run_read(queries.operator_names)
@@ -132,7 +133,7 @@ class WhistleApp(App[None]):
         self.service = service
         await self.poll_once()
         self._tell_screen(ServiceReady())
-        self.set_timer(POLL_SECONDS, self._poll)
+        self.set_timer(POLL_SECONDS, self.poll_round)
 
     async def on_unmount(self) -> None:
         if self.service is not None:
@@ -169,14 +170,14 @@ class WhistleApp(App[None]):
             beneath.post_message(Tick(tick.now))
 
     @work(exclusive=True, group="poll", exit_on_error=False)
-    async def _poll(self) -> None:
+    async def poll_round(self) -> None:
         """Polls on under a dialog too, so an overdue check-in still rings while the operator
         types; only the reload of the view waits until the dialog closes."""
         try:
             await self.poll_once()
         finally:
             if self.is_running:
-                self.set_timer(POLL_SECONDS, self._poll)
+                self.set_timer(POLL_SECONDS, self.poll_round)
 
     async def poll_once(self) -> None:
         """Read what changed since the last poll; tell the screen and announce new overdues.
@@ -258,15 +259,21 @@ class WhistleApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    @on(CaseSelected)
+    def open_case(self, message: CaseSelected) -> None:
+        """A case chosen anywhere (a queue row, a board line, an agenda item) opens here."""
+        self.push_screen(CaseDetailScreen(message.case_id))
+
     def action_go_back(self) -> None:
         if len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
             self.pop_screen()
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        below = self.screen
+        if isinstance(below, HelpScreen):
+            return
+        bindings = [*declared_bindings(type(below)), *declared_bindings(type(self))]
+        self.push_screen(HelpScreen(help_rows(bindings, self.settings.keymap, self.get_key_display)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, in the desk's language (and only those a desk needs)."""
@@ -291,3 +298,13 @@ class WhistleApp(App[None]):
                 (t("cmd.export_bundle"), t("cmd.export_bundle_help"), lambda: start_bundle_export(self))
             )
         return commands
+
+
+_DESK: type[Desk] = WhistleApp
+"""mypy checks here that the app keeps providing what screens lean on."""
+
+
+def build_app(config: AppConfig) -> WhistleApp:
+    """The one factory: the command line and the tests build the app the same way."""
+    set_language(config.language)
+    return WhistleApp(config)

@@ -1,17 +1,13 @@
-"""The one factory: the command line and the tests build the app the same way."""
+"""What the one factory (``tui.app.build_app``) is given: the command line and the tests build
+the app the same way, from this."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from data.settings import Settings
 from models.clock import Clock
-from models.i18n import set_language
-
-if TYPE_CHECKING:
-    from tui.app import WhistleApp
 
 
 @dataclass
@@ -21,10 +17,3 @@ class AppConfig:
     clock: Clock
     operator: str | None
     language: str
-
-
-def build_app(config: AppConfig) -> WhistleApp:
-    from tui.app import WhistleApp
-
-    set_language(config.language)
-    return WhistleApp(config)

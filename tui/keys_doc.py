@@ -1,4 +1,4 @@
-"""The README key table, generated from the binding registry.
+"""The README key table, generated from the binding registry (``screens.bindings.REGISTRY``).
 
 ``python -m tui.keys_doc`` rewrites the part of README.md between the keys markers;
 ``tests/unit/test_keys_doc.py`` fails when that part is stale.
@@ -6,13 +6,10 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 from pathlib import Path
 
-import screens
-from models.messages import MESSAGES
+from models.strings import CATALOGUE
 from screens.bindings import APP_SCOPE, NAV_SCOPE, REGISTRY, KeySpec
 
 START = "<!-- keys:start -->"
@@ -38,14 +35,6 @@ _KEY_NAMES = {
 }
 
 
-def load_all_bindings() -> None:
-    """Import the app and every screen module so that each registers its bindings."""
-    importlib.import_module("tui.app")
-    importlib.import_module("screens.widgets.queue_view")
-    for info in pkgutil.walk_packages(screens.__path__, "screens."):
-        importlib.import_module(info.name)
-
-
 def key_text(keys: str) -> str:
     shown = []
     for key in keys.split(","):
@@ -59,12 +48,11 @@ def _scope_order(scope: str) -> tuple[int, str]:
 
 
 def render_table() -> str:
-    load_all_bindings()
     lines = ["| 范围 scope | 键 key | 说明 | description | id |", "| --- | --- | --- | --- | --- |"]
     for scope in sorted(REGISTRY, key=_scope_order):
         specs: list[KeySpec] = REGISTRY[scope]
         for spec in specs:
-            zh, en = MESSAGES[spec.description]
+            zh, en = CATALOGUE[spec.description]
             lines.append(f"| {scope} | {key_text(spec.keys)} | {zh} | {en} | `{spec.id}` |")
     note = (
         '键可在配置文件 `[keymap]` 中按 id 重新指定，例如 `"queue.filter" = "g"`。'

@@ -24,7 +24,7 @@ from data.write.commands.common import Ctx
 from models.enums import Priority
 from models.errors import DomainError, ValidationError
 from models.i18n import t
-from models.messages import MESSAGES
+from models.strings import CATALOGUE
 
 FIELDS = (
     "source",
@@ -103,7 +103,7 @@ def _header_names() -> dict[str, str]:
     for field in FIELDS:
         names[field] = field
         for lang in (0, 1):
-            names[MESSAGES[f"csv.column.{field}"][lang].lower()] = field
+            names[CATALOGUE[f"csv.column.{field}"][lang].lower()] = field
     return names
 
 
@@ -114,7 +114,7 @@ def _vocabulary() -> dict[str, dict[str, str]]:
     return {
         "source": of([(s.code, s.name, s.name_en) for s in SOURCES]),
         "category": of([(c.code, c.name, c.name_en) for c in CATEGORIES]),
-        "priority": of([(p.value, *MESSAGES[f"Priority.{p.value}"]) for p in Priority]),
+        "priority": of([(p.value, *CATALOGUE[f"Priority.{p.value}"]) for p in Priority]),
     }
 
 

@@ -1,1 +1,32 @@
-"""The string catalogue, one module per area; every key maps to (Simplified Chinese, English)."""
+"""The string catalogue, one module per area; every key maps to (Simplified Chinese, English).
+
+:data:`CATALOGUE` is every area's table merged, with no key twice; ``models.i18n.t`` looks
+texts up in it."""
+
+from __future__ import annotations
+
+from models.strings import assessment, core, corrections, desk, dispatch, meetings, sync
+
+_AREAS = (
+    core.STRINGS,
+    corrections.STRINGS,
+    desk.STRINGS,
+    dispatch.STRINGS,
+    meetings.STRINGS,
+    sync.STRINGS,
+    assessment.STRINGS,
+)
+
+
+def _merge() -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for area in _AREAS:
+        clash = merged.keys() & area.keys()
+        if clash:
+            raise RuntimeError(f"catalogue keys defined twice: {sorted(clash)}")
+        merged.update(area)
+    return merged
+
+
+CATALOGUE = _merge()
+"""Every key of every area → (Simplified Chinese, English)."""

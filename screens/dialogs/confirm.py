@@ -11,22 +11,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from models.i18n import t
-from screens.bindings import KeySpec, for_scope, retranslate
+from screens.bindings import CatalogueBindings, bindings_for
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(CatalogueBindings[bool], ModalScreen[bool]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope(
-        "confirm",
-        [
-            KeySpec("confirm.yes", "y,enter", "answer(True)", "key.confirm_yes"),
-            KeySpec("confirm.no", "n,escape", "answer(False)", "key.confirm_no"),
-        ],
-    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("confirm")
 
     def __init__(self, title: str, message: str, *, warning: str = "") -> None:
         super().__init__()
-        retranslate(self)
         self.title_text = title
         self.message = message
         self.warning = warning or t("confirm.cannot_undo")

@@ -26,7 +26,7 @@ from models.deadlines import parse_limit
 from models.errors import DomainError, ValidationError
 from models.i18n import t
 from models.personal import is_valid_phone, mask_phone, normalise_phone
-from screens.bindings import KeySpec, for_scope, retranslate
+from screens.bindings import CatalogueBindings, bindings_for
 
 ResultT = TypeVar("ResultT")
 Kind = Literal["text", "date", "int", "choice", "phone", "limit"]
@@ -70,15 +70,9 @@ class PhoneInput(Input):
         return self.value.strip() if self.has_focus or not self.number else self.number
 
 
-class FormDialog(ModalScreen[ResultT]):
+class FormDialog(CatalogueBindings[ResultT], ModalScreen[ResultT]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope(
-        "dialog",
-        [
-            KeySpec("dialog.submit", "ctrl+s", "submit", "key.form_submit"),
-            KeySpec("dialog.cancel", "escape", "cancel", "key.form_cancel"),
-        ],
-    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("dialog")
 
     def __init__(
         self,
@@ -90,7 +84,6 @@ class FormDialog(ModalScreen[ResultT]):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        retranslate(self)
         self.title_text = title
         self.fields = fields
         self.hint = hint

@@ -3,7 +3,7 @@ departments and shows its handling limit; a refusal lands at its field."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,14 +11,10 @@ from textual.widgets import Select, Static
 
 from data.read import cases as repo
 from data.settings import Settings
-from data.write.commands.cases import receive_case
 from models.enums import Priority
 from models.i18n import label, t
 from screens.dialogs.form import FieldSpec, FormDialog, Submit
 from screens.fmt import limit_text
-
-if TYPE_CHECKING:
-    from screens.base import ViewScreen
 
 
 class IntakeDialog(FormDialog[str | None]):
@@ -77,30 +73,9 @@ class IntakeDialog(FormDialog[str | None]):
         note.update(t("dialog.intake_proposal", limit=limit_text(spec.limit), departments=names))
 
 
-def open_intake(screen: ViewScreen) -> None:
-    """Read the lookups, then show the form; a new case opens in its detail."""
-    service = screen.service
-    if service is None:
-        screen.notify(t("app.not_ready"), severity="warning")
-        return
-    settings = service.settings
-
-    def read_lookups(conn: Any) -> tuple[tuple[str, ...], dict[str, str]]:
-        return repo.communities(conn), repo.department_name_map(conn)
-
-    def show(lookups: tuple[tuple[str, ...], dict[str, str]]) -> None:
-        communities, names = lookups
-
-        def submit(values: dict[str, Any], done: Any, fail: Any) -> None:
-            screen.run_command(receive_case, **values, on_done=done, on_error=fail)
-
-        screen.app.push_screen(IntakeDialog(settings, names, communities, submit=submit), created)
-
-    def created(case_id: str | None) -> None:
-        if case_id:
-            screen.open_case(case_id)
-
-    screen.read(read_lookups, on_done=show, group="intake-lookups")
+def read_intake_lookups(conn: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """What the form offers: the known communities and the department names."""
+    return repo.communities(conn), repo.department_name_map(conn)
 
 
-__all__ = ["IntakeDialog", "open_intake"]
+__all__ = ["IntakeDialog", "read_intake_lookups"]

@@ -15,26 +15,19 @@ from textual.widgets.option_list import Option
 
 from data.read.meetings import CaseHit
 from models.i18n import label, t
-from screens.bindings import KeySpec, for_scope, retranslate
+from screens.bindings import CatalogueBindings, bindings_for
 from screens.fmt import pad
 
 Search = Callable[[str, Callable[[list[CaseHit]], None]], None]
 DEFAULT_TIMEBOX = 10
 
 
-class AddItemDialog(ModalScreen[dict[str, Any] | None]):
+class AddItemDialog(CatalogueBindings[dict[str, Any] | None], ModalScreen[dict[str, Any] | None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope(
-        "meeting.add",
-        [
-            KeySpec("add.submit", "ctrl+s", "submit", "key.form_submit"),
-            KeySpec("add.cancel", "escape", "cancel", "key.form_cancel"),
-        ],
-    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("meeting.add")
 
     def __init__(self, search: Search) -> None:
         super().__init__(id="meeting-add")
-        retranslate(self)
         self.search = search
         self.hits: list[CaseHit] = []
 

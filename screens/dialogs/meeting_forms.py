@@ -20,7 +20,7 @@ from textual.widgets.selection_list import Selection
 from models.enums import MeetingKind
 from models.errors import ValidationError
 from models.i18n import label, t
-from screens.bindings import KeySpec, for_scope, retranslate
+from screens.bindings import CatalogueBindings, bindings_for
 from screens.dialogs.form import FieldSpec, FormDialog, Submit
 
 DEFAULT_DECISION_DAYS = 7
@@ -162,21 +162,14 @@ class DecisionDialog(FormDialog[Any]):
         return values
 
 
-class AttendanceDialog(ModalScreen[dict[str, bool] | None]):
+class AttendanceDialog(CatalogueBindings[dict[str, bool] | None], ModalScreen[dict[str, bool] | None]):
     """Ticked = present. Every invited department gets a mark when this is confirmed."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = for_scope(
-        "meeting.attendance",
-        [
-            KeySpec("attendance.submit", "ctrl+s", "submit", "key.form_submit"),
-            KeySpec("attendance.cancel", "escape", "cancel", "key.form_cancel"),
-        ],
-    )
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("meeting.attendance")
 
     def __init__(self, rows: list[tuple[str, str, bool | None]]) -> None:
         super().__init__(id="meeting-attendance")
-        retranslate(self)
         self.rows = rows
 
     def compose(self) -> ComposeResult:

@@ -1,19 +1,36 @@
 """The desk header: station, operator, station-time clock, the overdue check-in count and a
-warning while deadlines are counted without a holiday table."""
+warning while deadlines are counted without a holiday table.
+
+It is told what to show: the screen sets its reactive values (``ViewScreen.update_header``)
+and the header redraws only the labels whose text changed."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.widgets import Label
 
 from models.i18n import t
 
 
 class DeskHeader(Horizontal):
+    view_title: reactive[str] = reactive("")
+    station: reactive[str] = reactive("")
+    operator: reactive[str | None] = reactive(None)
+    clock: reactive[datetime | None] = reactive(None)
+    """Station-local time."""
+    overdue: reactive[int] = reactive(0)
+    fallback_years: reactive[tuple[int, ...]] = reactive(())
+    """Years whose deadlines were counted Monday–Friday for lack of a holiday table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: dict[str, str] = {}
+        self._ready = False
+
     def compose(self) -> ComposeResult:
         yield Label(t("app.title"), id="hdr-title")
         yield Label("", id="hdr-view")
@@ -24,8 +41,24 @@ class DeskHeader(Horizontal):
         yield Label("", id="hdr-clock")
 
     def on_mount(self) -> None:
-        self._shown: dict[str, str] = {}
-        self.update_from_app()
+        self._ready = True
+        self._show()
+
+    def _show(self) -> None:
+        if not self._ready:
+            return  # values set before the labels exist are shown on mount
+        self._set("view", self.view_title)
+        self._set("station", self.station)
+        self._set("operator", t("app.operator", name=self.operator or "—"))
+        self._set("clock", self.clock.strftime("%m-%d %H:%M:%S") if self.clock else "")
+        self._set("overdue", t("app.overdue_count", n=self.overdue))
+        self.query_one("#hdr-overdue", Label).set_class(self.overdue > 0, "-overdue")
+        years = self.fallback_years
+        self._set("calendar", t("calendar.badge", years="、".join(map(str, years))) if years else "")
+        self.query_one("#hdr-calendar", Label).display = bool(years)
+
+    watch_view_title = watch_station = watch_operator = watch_clock = _show
+    watch_overdue = watch_fallback_years = _show
 
     def _set(self, name: str, text: str) -> None:
         """Only a changed label is redrawn, and only a changed width asks for a new layout:
@@ -36,23 +69,3 @@ class DeskHeader(Horizontal):
         self._shown[name] = text
         same_width = before is not None and len(before) == len(text)
         self.query_one(f"#hdr-{name}", Label).update(text, layout=not same_width)
-
-    def update_from_app(self, now: datetime | None = None) -> None:
-        app: Any = self.app
-        settings = app.settings
-        now = now or app.now()
-        self._set("view", getattr(self.screen, "view_title", ""))
-        self._set("station", settings.station_name)
-        self._set("operator", t("app.operator", name=app.operator or "—"))
-        self._set("clock", now.astimezone(settings.tz).strftime("%m-%d %H:%M:%S"))
-        self._set("overdue", t("app.overdue_count", n=app.overdue_count))
-        self.query_one("#hdr-overdue", Label).set_class(app.overdue_count > 0, "-overdue")
-        years = fallback_years(app)
-        self._set("calendar", t("calendar.badge", years="、".join(map(str, years))) if years else "")
-        self.query_one("#hdr-calendar", Label).display = bool(years)
-
-
-def fallback_years(app: Any) -> list[int]:
-    """Years this session counted Monday–Friday for lack of a holiday table."""
-    service = getattr(app, "service", None)
-    return sorted(service.rules.fallback_years) if service is not None else []

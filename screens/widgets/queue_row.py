@@ -142,6 +142,13 @@ def mark_view(mark: Mark, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> Mar
     return MarkView(text, tone)
 
 
+def row_marks(row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> list[MarkView]:
+    """A row's marks as of ``now``, in the order they are drawn: what needs the desk first
+    (overdue, then still awaited, then those already there)."""
+    urgency = {"overdue": 0, "warning": 1, "": 2}
+    return sorted((mark_view(m, now, cal, tz) for m in row.marks), key=lambda m: urgency.get(m.tone, 3))
+
+
 def row_segments(
     row: QueueRow,
     cols: Columns,
@@ -154,8 +161,7 @@ def row_segments(
     """The segments of one row and its marks (the caller checks them for red)."""
     # what needs the desk first: overdue, then still awaited, then those already there; a
     # narrow screen cuts the end of the line, never a red mark
-    urgency = {"overdue": 0, "warning": 1, "": 2}
-    marks = sorted((mark_view(m, now, cal, tz) for m in row.marks), key=lambda m: urgency.get(m.tone, 3))
+    marks = row_marks(row, now, cal, tz)
     overdue = any(m.tone == "overdue" for m in marks)
     number_style = base + styles["overdue"] if overdue else base
     segs = [

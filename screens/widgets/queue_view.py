@@ -1,17 +1,17 @@
 """The live queue table: draws only the lines on screen (line API), from a window of rows
-read from SQL around the scroll position. Rows are keyed by case id; a tick redraws the
-visible lines from what is held, a reload re-reads only the window and keeps the cursor on
-the same case."""
+around the scroll position that its loader (handed in by the screen) reads from SQL. Rows are
+keyed by case id; a tick redraws the visible lines from what is held, a reload re-reads only
+the window and keeps the cursor on the same case."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
+from zoneinfo import ZoneInfo
 
 from rich.segment import Segment
 from rich.style import Style
-from sqlalchemy import Connection
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -19,29 +19,28 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from data.read.queue import (
-    QueueCounts,
-    QueueFilter,
-    QueueRow,
-    QueueWindow,
-    position_of,
-    queue_counts,
-    queue_window,
-)
+from data.read.queue import QueueCounts, QueueFilter, QueueRow, QueueWindow
 from models.calendar import WorkCalendar
-from screens.bindings import KeySpec, for_scope
+from screens.bindings import bindings_for
 from screens.messages import CaseSelected
-from screens.widgets.queue_row import Columns, MarkView, row_segments
+from screens.widgets.queue_row import Columns, MarkView, row_marks, row_segments
 
 TONES = ("overdue", "warning", "ok", "muted")
-TABLE_KEYS = [
-    KeySpec("queue.down", "down", "cursor_down", "key.cursor_down", show=False),
-    KeySpec("queue.up", "up", "cursor_up", "key.cursor_up", show=False),
-    KeySpec("queue.page_down", "pagedown", "page_down", "key.page_down", show=False),
-    KeySpec("queue.page_up", "pageup", "page_up", "key.page_up", show=False),
-    KeySpec("queue.first", "home", "first", "key.first", show=False),
-    KeySpec("queue.last", "end", "last", "key.last", show=False),
-]
+
+
+@dataclass(frozen=True)
+class WindowRequest:
+    """What the table asks its loader for: the window around the scroll position, with the
+    cursor kept on ``cursor_case`` when it is still listed."""
+
+    filter: QueueFilter
+    cursor_case: str | None
+    cursor: int
+    scroll: int
+    height: int
+    size: int
+    counts: QueueCounts | None
+    """The counts already held (a window read while scrolling), or None to count again."""
 
 
 @dataclass(frozen=True)
@@ -49,35 +48,18 @@ class Snapshot:
     window: QueueWindow
     cursor: int
     scroll: int
+    now: datetime
+    """When it was read: the countdowns are drawn as of this until the next tick."""
 
 
-def _load(
-    conn: Connection,
-    now: datetime,
-    flt: QueueFilter,
-    cursor_case: str | None,
-    cursor: int,
-    scroll: int,
-    height: int,
-    size: int,
-    counts: QueueCounts | None,
-) -> Snapshot:
-    """Everything one refresh needs, in one read transaction."""
-    counts = counts or queue_counts(conn, now, flt)
-    if cursor_case is not None:
-        found = position_of(conn, now, flt, counts, cursor_case)
-        if found is not None:
-            scroll += found - cursor
-            cursor = found
-    last = max(counts.total - 1, 0)
-    cursor = min(max(cursor, 0), last)
-    scroll = min(max(scroll, 0, cursor - height + 1), cursor, max(counts.total - height, 0))
-    start = max(scroll - size // 4, 0)
-    return Snapshot(queue_window(conn, now, flt, start, size, counts), cursor, scroll)
+class WindowLoader(Protocol):
+    """Reads a window for the table (the screen hands one in); None while nothing is open."""
+
+    async def __call__(self, request: WindowRequest) -> Snapshot | None: ...
 
 
 class QueueView(ScrollView, can_focus=True):
-    BINDINGS: ClassVar[list[BindingType]] = for_scope("queue_table", TABLE_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("queue_table")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "queue--header",
         "queue--cursor",
@@ -86,16 +68,19 @@ class QueueView(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, loader: WindowLoader, *, tz: ZoneInfo, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.loader = loader
+        self.tz = tz
         self.filter = QueueFilter()
         self.counts = QueueCounts(0, 0)
         self.now: datetime | None = None
         self.calendar = WorkCalendar()
         self._offset = 0
         self._rows: list[QueueRow] = []
-        self._marks: dict[str, list[MarkView]] = {}
-        self._loading = False
+        self.loading = False
+        """A window is being read."""
+        self._window_wanted = False
         self.loaded_once = False
 
     # -- reading ---------------------------------------------------------------------------
@@ -134,13 +119,8 @@ class QueueView(ScrollView, can_focus=True):
         self._fetch(keep_counts=False, follow=False)
 
     def _fetch(self, *, keep_counts: bool, follow: bool) -> None:
-        app: Any = self.app
-        service = app.service
-        if service is None:
-            return
         row = self.cursor_row if follow else None
-        args = (
-            app.now(),
+        request = WindowRequest(
             self.filter,
             row.case_id if row else None,
             self.cursor,
@@ -149,19 +129,23 @@ class QueueView(ScrollView, can_focus=True):
             self._window_size(),
             self.counts if keep_counts else None,
         )
+        load = self.loader
 
         async def job() -> None:
-            self._loading = True
+            self.loading = True
             try:
-                loaded: Snapshot = await service.db.run_read(_load, *args)
+                loaded = await load(request)
             finally:
-                self._loading = False
-            self._apply(loaded)
+                self.loading = False
+            if loaded is not None:
+                self._apply(loaded)
 
         self.run_worker(job, name="queue-window", group="queue-window", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
 
     def _apply(self, loaded: Snapshot) -> None:
         self.counts = loaded.window.counts
+        if self.now is None:
+            self.now = loaded.now
         self._offset = loaded.window.offset
         self._rows = loaded.window.rows
         self.virtual_size = Size(self.scrollable_content_region.width, self.counts.total + 1)
@@ -171,6 +155,8 @@ class QueueView(ScrollView, can_focus=True):
         self.loaded_once = True
         self.refresh()
         self.post_message(self.WindowLoaded())
+        if self._window_wanted:  # the table scrolled on while this window was read
+            self._ensure_window()
 
     class WindowLoaded(Message):
         """A window was read; the screen updates its counts line."""
@@ -178,8 +164,12 @@ class QueueView(ScrollView, can_focus=True):
     def _ensure_window(self) -> None:
         top = int(self.scroll_y)
         bottom = min(top + self.rows_on_screen, self.counts.total)
-        if self._loading or bottom <= top:
+        if bottom <= top:
             return
+        if self.loading:
+            self._window_wanted = True
+            return
+        self._window_wanted = False
         if self.row_at(top) is None or self.row_at(bottom - 1) is None:
             self._fetch(keep_counts=True, follow=False)
 
@@ -190,8 +180,12 @@ class QueueView(ScrollView, can_focus=True):
         self.refresh()
 
     def marks_of(self, case_id: str) -> list[MarkView]:
-        """The marks as last drawn (for the screen's own checks and for tests)."""
-        return self._marks.get(case_id, [])
+        """The marks of a case in the window as they are drawn now, most urgent first."""
+        index = self.index_of(case_id)
+        row = self.row_at(index) if index is not None else None
+        if row is None or self.now is None:
+            return []
+        return row_marks(row, self.now, self.calendar, self.tz)
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -210,17 +204,12 @@ class QueueView(ScrollView, can_focus=True):
         base = self.rich_style
         if index == self.cursor and self.has_focus:
             base = base + self.get_component_rich_style("queue--cursor")
-        if row is None:
-            if index < self.counts.total:
-                self.call_later(self._ensure_window)
+        if row is None or self.now is None:
             return Strip.blank(width, base)
         styles: dict[str, Style] = {
             tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES
         }
-        app: Any = self.app
-        now = self.now or app.now()
-        segments, marks = row_segments(row, cols, now, self.calendar, app.settings.tz, styles, base)
-        self._marks[row.case_id] = marks
+        segments, _marks = row_segments(row, cols, self.now, self.calendar, self.tz, styles, base)
         return Strip(segments).crop_extend(0, width, base)
 
     # -- moving --------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from data.settings import Settings
 from data.store.db import open_sync, prepare
 from models.clock import SystemClock
 from screens.widgets.queue_view import QueueView
-from tui.config import AppConfig, build_app
+from tui.app import build_app
+from tui.config import AppConfig
 
 RUNS = 7
 
@@ -37,7 +38,7 @@ async def _settled(app: Any, pilot: Any, view: QueueView | None = None) -> None:
     for _ in range(1000):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if view is None or not view._loading:
+        if view is None or not view.loading:
             break
 
 

@@ -14,8 +14,8 @@ from models.clock import FrozenClock
 from models.enums import Grade
 from models.lifecycle import Action
 from screens.widgets.queue_view import QueueView
-from tui.app import WhistleApp
-from tui.config import AppConfig, build_app
+from tui.app import WhistleApp, build_app
+from tui.config import AppConfig
 
 # A Tuesday, 10:00 in Shanghai.
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
+from textual.message import Message
+from textual.notifications import Notify
 from textual.widgets import ListView
 
 from screens.case_detail import CaseDetailScreen, CheckinItem
@@ -22,8 +24,16 @@ async def until(app: App[Any], pilot: Any, condition: Callable[[], bool], what: 
     raise AssertionError(f"never happened: {what or condition}")
 
 
-def notices(app: App[Any]) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+class Notices:
+    """What the desk told the operator: every notification, seen through ``run_test``'s
+    message hook (``app.run_test(message_hook=told)``), as the texts of the toasts."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.seen.append(str(message.notification.message))
 
 
 def detail_screen(app: App[Any]) -> CaseDetailScreen:

@@ -12,8 +12,8 @@ from models.clock import FrozenClock
 from models.enums import Grade
 from models.lifecycle import Action
 from tests.tui.desk_support import NOW, Station, settle
-from tui.app import WhistleApp
-from tui.config import AppConfig, build_app
+from tui.app import WhistleApp, build_app
+from tui.config import AppConfig
 
 
 def meeting_station(tmp_path: Path) -> Station:

@@ -11,7 +11,7 @@ from screens.board import BoardScreen, DeptItem, SummonsItem
 from screens.case_detail import CaseDetailScreen
 from screens.dialogs.checkin import ArriveDialog
 from tests.tui.desk_support import SIZE, app_for, settle, station
-from tests.tui.dispatch_support import until
+from tests.tui.dispatch_support import Notices, until
 
 
 def _board(app: object) -> BoardScreen:
@@ -32,7 +32,8 @@ def _items_of(board: BoardScreen, code: str) -> list[SummonsItem]:
 async def test_board_shows_departments_clocks_and_tallies(tmp_path: Path) -> None:
     st = station(tmp_path)
     app = app_for(st)
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await settle(app, pilot)
         await pilot.press("2")
         await until(app, pilot, lambda: isinstance(app.screen, BoardScreen) and _board(app).board is not None)
@@ -66,11 +67,11 @@ async def test_board_shows_departments_clocks_and_tallies(tmp_path: Path) -> Non
         board = _board(app)
         assert _dept_line(board, "XF").startswith("消防救援站    来 1/1 迟 1 缺 0 超 0")
         assert "赵站长 迟到 10 分钟" in str(_items_of(board, "XF")[0].query_one(Label).render())
-        assert "消防救援站 到场，迟到 10 分钟。" in [str(n.message) for n in app._notifications]
+        assert "消防救援站 到场，迟到 10 分钟。" in told.seen
 
         # the release key is offered and refused with the rule's words
         await pilot.press("l")
-        await until(app, pilot, lambda: any("事不完、人不撤" in str(n.message) for n in app._notifications))
+        await until(app, pilot, lambda: any("事不完、人不撤" in n for n in told.seen))
 
         await pilot.press("enter")
         await until(app, pilot, lambda: isinstance(app.screen, CaseDetailScreen), "case detail")

@@ -12,9 +12,9 @@ from data.write.commands.checkins import arrive
 from data.write.commands.corrections import checkin_of
 from screens.dialogs.form import FormDialog
 from tests.tui.desk_support import NOW, SIZE, Station, settle, station
-from tests.tui.dispatch_support import checkin_texts, detail_screen, notices, selected_department, until
-from tui.app import WhistleApp
-from tui.config import AppConfig, build_app
+from tests.tui.dispatch_support import Notices, checkin_texts, detail_screen, selected_department, until
+from tui.app import WhistleApp, build_app
+from tui.config import AppConfig
 
 
 def _late_arrival(tmp_path: Path) -> Station:
@@ -58,14 +58,15 @@ def _error(dialog: FormDialog[object], name: str) -> str:
 async def test_a_supervisor_corrects_an_arrival_from_the_case_detail(tmp_path: Path) -> None:
     st = _late_arrival(tmp_path)
     app = _app(st, "值班员")
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await settle(app, pilot)
         dialog = await _correct_arrival(app, pilot, st, "9:99")
         await until(app, pilot, lambda: bool(_error(dialog, "arrived_at")), "bad time refused")
         assert _error(dialog, "arrived_at").startswith("时间格式应为 HH:MM")
         dialog.query_one("#f-arrived_at", Input).value = "09:45"
         await pilot.press("ctrl+s")
-        await until(app, pilot, lambda: any("已冲正" in n for n in notices(app)), "corrected")
+        await until(app, pilot, lambda: any("已冲正" in n for n in told.seen), "corrected")
         await until(app, pilot, lambda: any("按时" in line for line in checkin_texts(app)), "on time now")
         timeline = detail_screen(app).query_one("#case-timeline", Static).content
         assert isinstance(timeline, Text)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, RadioButton, SelectionList, Static
 
 from data.catalogue import DEPARTMENTS
 from data.read.cases import DepartmentRef
@@ -25,7 +25,7 @@ from screens.dialogs.form import FormDialog
 from screens.dialogs.intake import IntakeDialog
 from screens.dialogs.whistle import WhistleDialog
 from tests.tui.desk_support import NOW, SIZE, Station, app_for, settle, station
-from tests.tui.dispatch_support import checkin_items, detail_screen, notices, until
+from tests.tui.dispatch_support import Notices, checkin_items, detail_screen, until
 
 
 def _cases(path: Path) -> int:
@@ -102,8 +102,8 @@ async def test_whistle_dialog_previews_deadlines_per_grade_and_needs_a_departmen
         ga = next(i for i, d in enumerate(departments) if d.code == "GA")
         assert "（已在报到中）" in str(listing.get_option_at_index(ga).prompt)
         assert listing.get_option_at_index(ga).disabled
-        dialog.grade = Grade.REGULAR
-        dialog._preview()
+        next(b for b in dialog.query(RadioButton) if b.name == Grade.REGULAR.value).value = True
+        await pilot.pause()
         assert "03-11 10:00 前报到（24 小时）" in str(dialog.query_one("#whistle-preview", Static).render())
         listing.deselect_all()
         await pilot.press("ctrl+s")
@@ -198,7 +198,8 @@ async def test_checkin_refusals_when_another_desk_was_first(tmp_path: Path) -> N
     opening the dialog and submitting it: the refusal shows in the dialog."""
     st = station(tmp_path)
     app = app_for(st)
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await _open_detail(app, pilot, st.ids["soon"])
         first = checkin_items(app)[0].checkin
         await pilot.press("a")
@@ -225,4 +226,4 @@ async def test_checkin_refusals_when_another_desk_was_first(tmp_path: Path) -> N
         await until(app, pilot, lambda: checkin_items(app)[1].checkin.clock.paused, "refresh")
         await pilot.press("v")  # the screen now knows the clock is paused: v resumes it
         await until(app, pilot, lambda: not checkin_items(app)[1].checkin.clock.paused, "resumed")
-        assert not any("错误" in n for n in notices(app))
+        assert not any("错误" in n for n in told.seen)

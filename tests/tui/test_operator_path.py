@@ -21,10 +21,10 @@ from screens.dialogs.whistle import WhistleDialog
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, Station, app_for, numbers, settle
 from tests.tui.dispatch_support import (
+    Notices,
     checkin_items,
     checkin_texts,
     detail_screen,
-    notices,
     selected_department,
     until,
 )
@@ -35,7 +35,8 @@ OVERDUE_RED = Color.parse("#e5484d")
 async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
     st = Station(tmp_path / "desk.db", FrozenClock(NOW))
     app = app_for(st)
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await settle(app, pilot)
 
         # -- intake -----------------------------------------------------------------------
@@ -78,15 +79,13 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await until(
             app, pilot, lambda: checkin_items(app)[0].checkin.status is CheckInStatus.ARRIVED, "arrived"
         )
-        # notices expire on the real clock: look at each one while it is up
-        assert "城管执法队 按时到场。" in notices(app)
         await pilot.press("down", "a")
         await until(app, pilot, lambda: isinstance(app.screen, ArriveDialog), "arrive dialog")
         await pilot.press(*"张科员", "enter")
         await until(
             app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.ARRIVED, "arrived"
         )
-        assert "公安派出所 按时到场。" in notices(app)
+        assert "城管执法队 按时到场。" in told.seen
 
         # -- past the deadline, the third is overdue in red --------------------------------
         st.clock.advance(minutes=19)  # 31 minutes after the whistle
@@ -102,7 +101,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await pilot.press("up")
         assert selected_department(app) == "CGZF"
         await pilot.press("l")
-        await until(app, pilot, lambda: any("事不完、人不撤" in n for n in notices(app)), "refusal")
+        await until(app, pilot, lambda: any("事不完、人不撤" in n for n in told.seen), "refusal")
         assert checkin_items(app)[0].checkin.status is CheckInStatus.ARRIVED
 
         # -- action and result, then release -----------------------------------------------

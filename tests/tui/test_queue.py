@@ -10,7 +10,7 @@ from textual.color import Color
 from screens.messages import DataChanged
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import SIZE, app_for, numbers, settle, station
-from tests.tui.dispatch_support import until
+from tests.tui.dispatch_support import Notices, until
 
 
 def _number_of(st, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -67,12 +67,13 @@ async def test_an_overdue_check_in_rings_once_also_after_a_restart(tmp_path: Pat
     st = station(tmp_path)
     app = app_for(st)
     rings: list[int] = []
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
         await settle(app, pilot)
         # At start the check-ins already overdue (XF and GA on "overdue") are announced once.
         assert len(rings) == 1
-        assert any(_number_of(st, "overdue") in str(n.message) for n in app._notifications)
+        assert any(_number_of(st, "overdue") in n for n in told.seen)
         await app.poll_once()
         assert len(rings) == 1
 
@@ -80,7 +81,7 @@ async def test_an_overdue_check_in_rings_once_also_after_a_restart(tmp_path: Pat
         await app.poll_once()
         await pilot.pause()
         assert len(rings) == 2
-        assert any(_number_of(st, "soon") in str(n.message) for n in app._notifications)
+        assert any(_number_of(st, "soon") in n for n in told.seen)
         await app.poll_once()
         assert len(rings) == 2
         assert app.overdue_count == 4
@@ -199,7 +200,7 @@ async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp
         await until(app, pilot, lambda: isinstance(app.screen, ModalScreen), "ModalScreen")
         assert isinstance(app.screen, ModalScreen)
         st.clock.advance(minutes=21)
-        app._poll()  # the poller's own round, as its timer would run it
+        app.poll_round()  # the poller's own round, as its timer would run it
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(rings) == before + 1

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static
 from screens.case_detail import CaseDetailScreen
 from screens.reports import COLUMNS, FigureScreen, ReportsScreen
 from tests.tui.desk_support import SIZE, app_for, settle, station
-from tests.tui.dispatch_support import until
+from tests.tui.dispatch_support import Notices, until
 
 
 def column(key: str) -> int:
@@ -61,7 +61,8 @@ async def test_periods_step_back_and_forth_and_change_kind(tmp_path: Path) -> No
 
 async def test_a_column_that_is_not_a_count_says_so(tmp_path: Path) -> None:
     app = app_for(station(tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await settle(app, pilot)
         await pilot.press("5")
         await until(app, pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.data is not None)
@@ -71,5 +72,4 @@ async def test_a_column_that_is_not_a_count_says_so(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)
-        shown = [str(n.message) for n in app._notifications]
-        assert any("不是计数" in text for text in shown)
+        assert any("不是计数" in text for text in told.seen)

@@ -17,9 +17,9 @@ from screens.queue_filter import FilterDialog
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
-from tests.tui.dispatch_support import until
-from tui.app import VIEWS
-from tui.config import AppConfig, build_app
+from tests.tui.dispatch_support import Notices, until
+from tui.app import VIEWS, build_app
+from tui.config import AppConfig
 
 
 def _label(app, selector: str) -> str:  # type: ignore[no-untyped-def]
@@ -175,7 +175,8 @@ async def test_a_deadline_in_a_year_without_holiday_table_is_flagged(tmp_path: P
     st = station(tmp_path)
     st.clock.set(datetime(2026, 12, 30, 2, 0, tzinfo=UTC))  # 15 working days run into 2027
     app = app_for(st)
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await settle(app, pilot)
         assert not app.screen.query_one("#hdr-calendar").display
         assert app.service is not None
@@ -192,7 +193,7 @@ async def test_a_deadline_in_a_year_without_holiday_table_is_flagged(tmp_path: P
         await pilot.pause()
         assert app.screen.query_one("#hdr-calendar").display
         assert "2027" in _label(app, "#hdr-calendar")
-        assert any("2027" in n.message for n in app._notifications)
+        assert any("2027" in n for n in told.seen)
 
 
 async def test_a_views_key_shows_the_view_not_a_case_left_open_on_it(tmp_path: Path) -> None:
@@ -224,3 +225,29 @@ async def test_help_and_palette_speak_the_desks_language_only(tmp_path: Path) ->
         assert "帮助" in text
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert titles == ["外观: 配色", "退出"]
+
+
+async def test_the_footer_speaks_the_language_chosen_after_the_screens_were_imported(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = build_app(AppConfig(st.path, st.settings, st.clock, "Zhang", "en"))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+            assert "Search" in footer and "Help" in footer
+            assert "搜索" not in footer
+            await pilot.press("question_mark")
+            await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+            assert "Filter" in _label(app, "#help-keys")
+    finally:
+        set_language("zh")
+
+
+async def test_help_shows_a_remapped_key(tmp_path: Path) -> None:
+    app = app_for(station(tmp_path), keymap={"queue.filter": "g"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        rows = [line.split() for line in _label(app, "#help-keys").splitlines()]
+        assert ["g", "筛选"] in rows and ["f", "筛选"] not in rows

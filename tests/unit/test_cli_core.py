@@ -18,14 +18,14 @@ from models.calendar import WorkCalendar
 from models.clock import FrozenClock
 from models.deadlines import Limit
 from models.i18n import set_language
-from models.messages import MESSAGES
+from models.strings import CATALOGUE
 from tests.unit.conftest import NOW, copy_db
 from tests.unit.support import event_count, one, rows
 from tui.cli import build_parser, main
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Chinese that English strings quote on purpose (e.g. 事不完、人不撤)
-QUOTED_CJK = {ch for _zh, en in MESSAGES.values() for ch in CJK.findall(en)}
+QUOTED_CJK = {ch for _zh, en in CATALOGUE.values() for ch in CJK.findall(en)}
 
 
 @pytest.fixture(autouse=True)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 
 from data.demo import DemoOptions, generate
+from data.read.poll import case_count
 from data.service import DEFAULT_OPERATOR, SyncService
 from models.i18n import set_language
+from tui.app import build_app
 from tui.cli.common import Context
-from tui.config import AppConfig, build_app
+from tui.config import AppConfig
 
 
 def _fill_demo(ctx: Context) -> None:
-    from data.read.poll import case_count
-
     service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
     try:
         with service.engine.connect() as conn:
