@@ -27,6 +27,7 @@ from screens.dialogs.whistle import WhistleDialog
 from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
 from screens.messages import Tick
 from screens.widgets.header import DeskHeader
+from screens.widgets.keyed import Keyed, sync_children
 
 CASE_KEYS = [
     KeySpec("case.triage", "t", "case('triage')", "key.case_triage"),
@@ -51,16 +52,26 @@ _NEEDS = {
 }
 
 
-class ClockLine(Static):
+class ClockLine(Keyed, Static):
     def __init__(self, clock: ClockView) -> None:
         super().__init__("", classes="clock-line")
         self.clock = clock
+        self.row_key = clock.id
+
+    def renew(self, record: Any) -> bool:
+        self.clock = record
+        return True
 
 
-class CheckinItem(ListItem):
+class CheckinItem(Keyed, ListItem):
     def __init__(self, checkin: CheckInView) -> None:
         super().__init__(Label("", classes="checkin-label"), classes="checkin-item")
         self.checkin = checkin
+        self.row_key = checkin.id
+
+    def renew(self, record: Any) -> bool:
+        self.checkin = record
+        return True
 
 
 class CaseDetailScreen(CheckinActions):
@@ -71,6 +82,7 @@ class CaseDetailScreen(CheckinActions):
         super().__init__()
         self.case_id = case_id
         self.detail: CaseDetail | None = None
+        self.timeline_shown = ""
 
     @property
     def view_title(self) -> str:
@@ -108,18 +120,20 @@ class CaseDetailScreen(CheckinActions):
         self.query_one("#case-fields", Static).update(
             "\n".join([*detail_fields(detail, tz), stages_line(detail, tz)])
         )
+        # keyed and changed in place: the cursor and the scroll stay where the operator left them
         clocks = self.query_one("#case-clocks", Vertical)
-        await clocks.remove_children()
-        await clocks.mount_all([ClockLine(c) for c in detail.clocks])
+        await sync_children(clocks, [(c.id, c) for c in detail.clocks], ClockLine)
         listing = self.query_one("#case-checkins", ListView)
-        keep = self.selected_checkin()
-        await listing.clear()
-        await listing.extend([CheckinItem(c) for c in detail.checkins])
+        kept = await sync_children(listing, [(c.id, c) for c in detail.checkins], CheckinItem)
         ids = [c.id for c in detail.checkins]
-        listing.index = ids.index(keep.id) if keep and keep.id in ids else (0 if ids else None)
+        if not kept:
+            listing.index = 0 if ids else None
         listing.display = bool(ids)
         timeline = self.query_one("#case-timeline", Static)
-        timeline.update(timeline_text(detail, tz) or t("case.no_events"))
+        text = timeline_text(detail, tz) or t("case.no_events")
+        if text != self.timeline_shown:  # the log only grows at its end
+            self.timeline_shown = text
+            timeline.update(text)
         self._tick()
         for header in self.query(DeskHeader):
             header.update_from_app()
