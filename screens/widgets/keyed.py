@@ -17,7 +17,7 @@ from typing import Any
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import DataTable, ListItem, ListView
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist
 
 
 class Keyed:
@@ -55,6 +55,11 @@ def sync_table(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[Any]]])
     that differ; the rest are removed and added again in order. The cursor stays on its
     row's key (if that row is still there) and the scroll offset is not moved.
     """
+    with table.app.batch_update():  # one repaint for the whole change
+        _sync_table(table, rows)
+
+
+def _sync_table(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[Any]]]) -> None:
     keep = cursor_key(table)
     wanted = [key for key, _ in rows]
     wanted_set = set(wanted)
@@ -71,11 +76,7 @@ def sync_table(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[Any]]])
         table.remove_row(key)
     columns = [column.key for column in table.ordered_columns]
     for key, cells in rows[:split]:
-        try:
-            old = table.get_row(key)
-        except RowDoesNotExist:  # pragma: no cover - kept rows exist by construction
-            continue
-        for column, new, was in zip(columns, cells, old, strict=False):
+        for column, new, was in zip(columns, cells, table.get_row(key), strict=False):
             if not _same(new, was):
                 table.update_cell(key, column, new, update_width=True)
     for key, cells in rows[split:]:
@@ -97,6 +98,13 @@ async def sync_children(
     that row is in view; returns False when there was no highlighted row to keep (the
     caller then chooses one).
     """
+    with parent.app.batch_update():  # one repaint for the whole change
+        return await _sync_children(parent, records, make)
+
+
+async def _sync_children(
+    parent: Widget, records: Sequence[tuple[str, Any]], make: Callable[[Any], Widget]
+) -> bool:
     listing = parent if isinstance(parent, ListView) else None
     highlighted = listing.highlighted_child if listing is not None else None
     keep = highlighted.row_key if isinstance(highlighted, Keyed) else None

@@ -197,9 +197,7 @@ async def test_meeting_list_keeps_its_cursor_and_scroll_when_a_meeting_changes(t
 async def test_agenda_keeps_its_cursor_and_scroll_when_an_item_changes(tmp_path: Path) -> None:
     st = Station(tmp_path / "meet.db", FrozenClock(NOW))
     (meeting,) = _meetings(st, 1)
-    items = [
-        st.run(mt.add_item, meeting, reason=AgendaReason.MANUAL, topic=f"议题 {i}") for i in range(40)
-    ]
+    items = [st.run(mt.add_item, meeting, reason=AgendaReason.MANUAL, topic=f"议题 {i}") for i in range(40)]
     app = app_as(st, "赵主任")
     async with app.run_test(size=SIZE) as pilot:
         await wait(app, pilot)
