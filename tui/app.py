@@ -24,7 +24,7 @@ from models.i18n import t
 from screens.bindings import APP_KEYS, APP_SCOPE, for_scope, retranslate
 from screens.messages import DataChanged, ServiceReady, Tick
 from screens.sync_export import start_bundle_export
-from screens.theme import meaning_variables
+from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
 from tui.palette import DeskCommands
 
@@ -68,11 +68,13 @@ class WhistleApp(App[None]):
     COMMANDS = App.COMMANDS | {DeskCommands}
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        """The meaning colours ($overdue, $caution, $ok, $muted), from the current theme."""
+        """The desk's colours ($overdue, $caution, $ok, $muted …), from the current theme."""
         return meaning_variables(self.current_theme)
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
+        self.register_theme(THEME)
+        self.theme = DESK_THEME
         retranslate(self)
         self.config = config
         self.clock: Clock = config.clock
