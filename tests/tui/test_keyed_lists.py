@@ -109,7 +109,7 @@ async def test_case_detail_keeps_the_checkin_cursor_and_the_scroll_when_the_case
         assert target != item.checkin.id
         await _another_desk_writes(app, lambda: st.run(arrive, target, person="李队"))
         await until(app, pilot, lambda: _status(screen, target) is CheckInStatus.ARRIVED, "arrival shown")
-        await pilot.pause()
+        await wait(app, pilot)  # and whatever the refresh scheduled after it
         item = listing.highlighted_child
         assert isinstance(item, CheckinItem)
         assert (item.checkin.id, listing.index, listing.scroll_y, body.scroll_y) == before
@@ -146,7 +146,7 @@ async def test_board_keeps_its_cursor_and_scroll_when_another_desk_records_an_ar
         )
         await _another_desk_writes(app, lambda: st.run(arrive, target, person="李队"))
         await until(app, pilot, lambda: _status(screen, target) is CheckInStatus.ARRIVED, "arrival shown")
-        await pilot.pause()
+        await wait(app, pilot)  # and whatever the refresh scheduled after it
         item = listing.highlighted_child
         assert isinstance(item, SummonsItem)
         assert (item.summons.checkin_id, listing.index, listing.scroll_y) == before
