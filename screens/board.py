@@ -3,7 +3,7 @@ is acting, who is overdue, who was released today; and today's 来没来 / 干�
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,18 +20,35 @@ from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
 from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
 from screens.messages import Tick
+from screens.widgets.keyed import Keyed, sync_children
 
 
-class DeptItem(ListItem):
+class DeptItem(Keyed, ListItem):
     def __init__(self, dept: BoardDepartment) -> None:
         super().__init__(Label(tally_line(dept)), classes="dept-item")
         self.dept = dept
+        self.row_key = dept_key(dept)
+
+    def renew(self, record: Any) -> bool:
+        if record != self.dept:
+            self.dept = record
+            self.query_one(Label).update(tally_line(record))
+        return True
 
 
-class SummonsItem(ListItem):
+class SummonsItem(Keyed, ListItem):
     def __init__(self, summons: Summons) -> None:
         super().__init__(Label(""), classes="summons-item")
         self.summons = summons
+        self.row_key = summons.checkin_id
+
+    def renew(self, record: Any) -> bool:
+        self.summons = record  # its line is drawn by the screen's tick
+        return True
+
+
+def dept_key(dept: BoardDepartment) -> str:
+    return f"dept:{dept.code}"
 
 
 def tally_line(dept: BoardDepartment) -> str:
@@ -48,6 +65,10 @@ def tally_line(dept: BoardDepartment) -> str:
         mean=mean,
         rated=tally.rated,
     )
+
+
+def _item_for(record: BoardDepartment | Summons) -> ListItem:
+    return DeptItem(record) if isinstance(record, BoardDepartment) else SummonsItem(record)
 
 
 class BoardScreen(CheckinActions):
@@ -77,19 +98,16 @@ class BoardScreen(CheckinActions):
 
     async def _show(self, board: Board) -> None:
         self.board = board
+        # keyed and changed in place: the cursor and the scroll stay where the operator left them
         listing = self.query_one("#board-list", ListView)
-        keep = self.selected_checkin()
-        items: list[ListItem] = []
+        records: list[tuple[str, BoardDepartment | Summons]] = []
         for dept in board.departments:
-            items.append(DeptItem(dept))
-            items.extend(SummonsItem(s) for s in dept.summons)
-        await listing.clear()
-        await listing.extend(items)
-        ids = [item.summons.checkin_id if isinstance(item, SummonsItem) else None for item in items]
-        if keep is not None and keep.id in ids:
-            listing.index = ids.index(keep.id)
-        else:
-            listing.index = next((i for i, v in enumerate(ids) if v), 0 if items else None)
+            records.append((dept_key(dept), dept))
+            records.extend((s.checkin_id, s) for s in dept.summons)
+        kept = await sync_children(listing, records, _item_for)
+        if not kept:
+            first = next((i for i, (_, r) in enumerate(records) if isinstance(r, Summons)), None)
+            listing.index = first if first is not None else (0 if records else None)
         summoned = sum(d.tally.summoned for d in board.departments)
         arrived = sum(d.tally.arrived for d in board.departments)
         self.query_one("#board-summary", Static).update(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -26,6 +27,7 @@ from screens.dialogs.reason import feedback_prompt, park_prompt, reason_prompt
 from screens.dialogs.whistle import WhistleDialog
 from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
 from screens.messages import Tick
+from screens.widgets.keyed import Keyed, sync_children
 
 # Which lifecycle action each binding needs to be allowed.
 _NEEDS = {
@@ -37,16 +39,26 @@ _NEEDS = {
 }
 
 
-class ClockLine(Static):
+class ClockLine(Keyed, Static):
     def __init__(self, clock: ClockView) -> None:
         super().__init__("", classes="clock-line")
         self.clock = clock
+        self.row_key = clock.id
+
+    def renew(self, record: Any) -> bool:
+        self.clock = record
+        return True
 
 
-class CheckinItem(ListItem):
+class CheckinItem(Keyed, ListItem):
     def __init__(self, checkin: CheckInView) -> None:
         super().__init__(Label("", classes="checkin-label"), classes="checkin-item")
         self.checkin = checkin
+        self.row_key = checkin.id
+
+    def renew(self, record: Any) -> bool:
+        self.checkin = record
+        return True
 
 
 class CaseDetailScreen(CheckinActions):
@@ -57,6 +69,7 @@ class CaseDetailScreen(CheckinActions):
         super().__init__()
         self.case_id = case_id
         self.detail: CaseDetail | None = None
+        self.timeline_shown = ""
 
     @property
     def view_title(self) -> str:
@@ -94,18 +107,20 @@ class CaseDetailScreen(CheckinActions):
         self.query_one("#case-fields", Static).update(
             "\n".join([*detail_fields(detail, tz), stages_line(detail, tz)])
         )
+        # keyed and changed in place: the cursor and the scroll stay where the operator left them
         clocks = self.query_one("#case-clocks", Vertical)
-        await clocks.remove_children()
-        await clocks.mount_all([ClockLine(c) for c in detail.clocks])
+        await sync_children(clocks, [(c.id, c) for c in detail.clocks], ClockLine)
         listing = self.query_one("#case-checkins", ListView)
-        keep = self.selected_checkin()
-        await listing.clear()
-        await listing.extend([CheckinItem(c) for c in detail.checkins])
+        kept = await sync_children(listing, [(c.id, c) for c in detail.checkins], CheckinItem)
         ids = [c.id for c in detail.checkins]
-        listing.index = ids.index(keep.id) if keep and keep.id in ids else (0 if ids else None)
+        if not kept:
+            listing.index = 0 if ids else None
         listing.display = bool(ids)
         timeline = self.query_one("#case-timeline", Static)
-        timeline.update(timeline_rich(detail, tz) if detail.timeline else t("case.no_events"))
+        rendered = timeline_rich(detail, tz) if detail.timeline else Text(t("case.no_events"))
+        if rendered.markup != self.timeline_shown:  # the log only grows at its end
+            self.timeline_shown = rendered.markup
+            timeline.update(rendered)
         self._tick()
         self.update_header()
         if not listing.has_focus and ids:

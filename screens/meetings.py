@@ -26,6 +26,7 @@ from screens.dialogs.meeting_forms import MeetingCreateDialog, TimeboxDialog
 from screens.meeting_export import ExportFlow
 from screens.meeting_run import MeetingRunScreen
 from screens.minutes_text import packed
+from screens.widgets.keyed import sync_table
 
 
 def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
@@ -94,19 +95,26 @@ class MeetingsScreen(ViewScreen, ExportFlow):
 
     def _got_meetings(self, meetings: list[MeetingRow]) -> None:
         table = self.query_one("#meeting-list", DataTable)
-        want = self._want_meeting or self.meeting_id
+        want = self._want_meeting
         self.meetings = meetings
-        table.clear()
         tz = self._tz
-        for m in meetings:
-            table.add_row(
-                m.scheduled_at.astimezone(tz).strftime("%m-%d %H:%M"),
-                label(m.kind),
-                label(m.status),
-                m.facilitator,
-                t("meetings.items_value", n=m.items, decided=m.decided),
-                key=m.id,
-            )
+        # keyed and changed in place: the cursor stays on its meeting, the scroll where it was
+        sync_table(
+            table,
+            [
+                (
+                    m.id,
+                    (
+                        m.scheduled_at.astimezone(tz).strftime("%m-%d %H:%M"),
+                        label(m.kind),
+                        label(m.status),
+                        m.facilitator,
+                        t("meetings.items_value", n=m.items, decided=m.decided),
+                    ),
+                )
+                for m in meetings
+            ],
+        )
         ids = [m.id for m in meetings]
         if want in ids:
             table.move_cursor(row=ids.index(want))
@@ -125,14 +133,18 @@ class MeetingsScreen(ViewScreen, ExportFlow):
         if view.meeting.id != self.meeting_id:
             return
         table = self.query_one("#agenda", DataTable)
-        want = self._want_item or (self.item.id if self.item and self.view is not None else None)
+        want = self._want_item
         if self.view is not None and self.view.meeting.id != view.meeting.id:
-            want = self._want_item
+            table.clear()  # another meeting's agenda: it opens at its top
         self.view = view
-        table.clear()
-        for index, item in enumerate(view.items, start=1):
-            cells = agenda_cells(index, item)
-            table.add_row(*(Text(c) for c in cells), key=item.id)
+        # keyed and changed in place: the cursor stays on its item, the scroll where it was
+        sync_table(
+            table,
+            [
+                (item.id, tuple(Text(c) for c in agenda_cells(index, item)))
+                for index, item in enumerate(view.items, start=1)
+            ],
+        )
         ids = [i.id for i in view.items]
         if want in ids:
             table.move_cursor(row=ids.index(want))

@@ -27,6 +27,7 @@ from screens.bindings import bindings_for
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
 from screens.fmt import pad
 from screens.messages import Tick
+from screens.widgets.keyed import cursor_key, sync_table
 
 GROUPS = ("none", "community", "category")
 GROUP_CELLS = 14
@@ -92,6 +93,8 @@ class ReinspectionsScreen(ViewScreen):
         self.role: str | None = None
         self.grouping = "none"
         self.loaded_day: date | None = None
+        self.columns_for: str | None = None
+        """The grouping the table's columns were made for."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="schedule-head")
@@ -131,13 +134,16 @@ class ReinspectionsScreen(ViewScreen):
     def _fill(self) -> None:
         table = self.query_one("#schedule", DataTable)
         current = self.keys[table.cursor_row] if self.keys and table.cursor_row < len(self.keys) else None
-        table.clear(columns=True)
         grouped = self.grouping != "none"
-        if grouped:
-            table.add_column(t(f"reinspect.group_by.{self.grouping}"), width=GROUP_CELLS)
-        for name, width in COLUMNS:
-            table.add_column(t(f"reinspect.col.{name}"), width=width)
+        if self.columns_for != self.grouping:  # the grouping column comes or goes: new columns
+            self.columns_for = self.grouping
+            table.clear(columns=True)
+            if grouped:
+                table.add_column(t(f"reinspect.group_by.{self.grouping}"), width=GROUP_CELLS)
+            for name, width in COLUMNS:
+                table.add_column(t(f"reinspect.col.{name}"), width=width)
         self.keys = []
+        shown: list[tuple[str, list[Text]]] = []
         overdue = self._style("schedule--overdue")
         muted = self._style("schedule--done")
         heading = self._style("schedule--group")
@@ -153,9 +159,11 @@ class ReinspectionsScreen(ViewScreen):
                 cells = [Text(c, style=style or "") for c in self._cells(row, today)]
                 if grouped:
                     cells.insert(0, first if index == 0 else Text(""))
-                table.add_row(*cells, key=row.id)
+                shown.append((row.id, cells))
                 self.keys.append(row.id)
-        if current in self.keys:
+        # keyed and changed in place: the cursor stays on its row, the scroll where it was
+        sync_table(table, shown)
+        if current in self.keys and cursor_key(table) != current:
             table.move_cursor(row=self.keys.index(current))
         self._show_head()
         self._show_detail()

@@ -27,6 +27,7 @@ from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.sync_export import start_bundle_export
+from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
 from tui.palette import DeskCommands
 
@@ -69,8 +70,14 @@ class WhistleApp(App[None]):
     BINDINGS = bindings_for(APP_SCOPE)
     COMMANDS = App.COMMANDS | {DeskCommands}
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The desk's colours ($overdue, $caution, $ok, $muted …), from the current theme."""
+        return meaning_variables(self.current_theme)
+
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
+        self.register_theme(THEME)
+        self.theme = DESK_THEME
         self.config = config
         self.clock: Clock = config.clock
         self.settings: Settings = config.settings

@@ -26,6 +26,18 @@ def test_queue(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None
     assert snap_compare(app, terminal_size=size, run_before=_ready)
 
 
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+def test_queue_in_theme(snap_compare: Any, tmp_path: Path, theme: str) -> None:
+    """The console stays readable under Textual's built-in light and dark themes."""
+    app = app_for(station(tmp_path))
+
+    async def themed(pilot: Any) -> None:
+        pilot.app.theme = theme
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=themed)
+
+
 def test_queue_searched(snap_compare: Any, tmp_path: Path) -> None:
     app = app_for(station(tmp_path))
 

@@ -24,6 +24,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.form import FormDialog
 from screens.dialogs.intake import IntakeDialog
 from screens.dialogs.whistle import WhistleDialog
+from screens.theme import meaning_variables
 from tests.tui.desk_support import NOW, SIZE, Station, app_for, settle, station
 from tests.tui.dispatch_support import Notices, checkin_items, detail_screen, until
 
@@ -45,6 +46,9 @@ class Host(App[None]):
         super().__init__()
         self.dialog = dialog
         self.results: list[Any] = []
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return meaning_variables(self.current_theme)
 
     def on_mount(self) -> None:
         self.push_screen(self.dialog, self.results.append)
