@@ -63,13 +63,12 @@ _FILES: dict[str, tuple[str, str]] = {
         "Exported {path}: {cases} cases, {checkins} check-ins, {reinspections} re-inspections.",
     ),
     "sync.cli.services_done": (
-        "服务目录 {count} 项已写入 {path}",
-        "Service list of {count} entries written to {path}",
+        "服务目录已写入 {path}",
+        "Service list written to {path}",
     ),
     "export.sheet.cases": ("案件", "Cases"),
     "export.sheet.checkins": ("报到", "Check-ins"),
     "export.sheet.reinspections": ("回头看", "Re-inspections"),
-    "export.service.description": ("{group}：{name}", "{group}: {name}"),
 }
 
 STRINGS: dict[str, tuple[str, str]] = {**_TEXT, **_FILES}
