@@ -7,6 +7,7 @@ numbers are numbers. It opens the same in Excel, WPS and LibreOffice with no dia
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import IO, Any
@@ -73,7 +74,11 @@ def write_workbook(
             sheet.append([_cell(sheet, value) for value in row])
             count += 1
         counts[table.name] = count
-    book.save(handle)
+    # The archive is finished in memory (it is compressed: some 100 bytes a case) and then
+    # written in one go, so a write that fails leaves no half-closed archive behind.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    handle.write(buffer.getbuffer())
     return counts
 
 
