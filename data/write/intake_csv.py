@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ REQUIRED = ("category", "community", "address", "description")
 DEFAULT_SOURCE = "hotline"
 ENCODINGS = ("utf-8-sig", "gb18030")
 SHOWN_COLUMNS = 5
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""One intake file at most: some 200,000 work orders, far more than a day's batch."""
 SHOWN_NAME = 30
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -217,7 +220,14 @@ def parse(text: str) -> ParsedFile:
 
 
 def read_file(path: Path) -> ParsedFile:
+    """Read and parse ``path``; anything but a regular file of a sensible size is refused
+    in one line before it is read."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CsvError("csv.error.not_a_file", path=str(path))
+        if info.st_size > MAX_FILE_BYTES:
+            raise CsvError("csv.error.too_big", path=str(path), size=info.st_size, limit=MAX_FILE_BYTES)
         data = path.read_bytes()
     except OSError as exc:
         raise CsvError("csv.error.read", path=str(path), detail=exc.strerror or str(exc)) from exc

@@ -52,8 +52,19 @@ class _FullDisk:
 
 
 @pytest.fixture
-def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every export file runs out of space after its first 200 bytes."""
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it to fill the disk: from then on every fsync fails with ENOSPC, as it does when
+    a file system finds no room for the blocks it delayed."""
+
+    def fsync(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return lambda: monkeypatch.setattr(os, "fsync", fsync)
+
+
+@pytest.fixture
+def fills_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every export file runs out of space after its first 200 bytes, half-way through."""
     real: Callable[..., Any] = os.fdopen
 
     def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
@@ -85,13 +96,18 @@ def _debris(folder: Path) -> list[str]:
     ],
 )
 def test_a_full_disk_is_one_line_and_leaves_no_debris(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], full_disk: None, args: list[str], target: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    full_disk: Callable[[], None],
+    args: list[str],
+    target: str,
 ) -> None:
     db = _station(tmp_path, capsys)
     out = tmp_path / "out"
     out.mkdir()
     (out / target).write_bytes(b"the earlier export, whole")
     events = rows(db, "SELECT count(*) AS n FROM event")[0]["n"]
+    full_disk()
     code = main([a.format(out=out) for a in args] + ["--db", str(db)])
     err = capsys.readouterr().err
     assert code == 2
@@ -101,7 +117,20 @@ def test_a_full_disk_is_one_line_and_leaves_no_debris(
     assert rows(db, "SELECT count(*) AS n FROM event")[0]["n"] == events
 
 
-def test_minutes_on_a_full_disk_keep_the_earlier_file(tmp_path: Path, full_disk: None) -> None:
+def test_a_disk_full_half_way_through_leaves_the_earlier_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fills_up: None
+) -> None:
+    db = _station(tmp_path, capsys)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "cases.csv").write_text("earlier cases", encoding="utf-8")
+    assert main(["export-csv", "--out", str(out), "--db", str(db)]) == 2
+    assert FULL in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["cases.csv"]
+    assert (out / "cases.csv").read_text(encoding="utf-8") == "earlier cases"
+
+
+def test_minutes_on_a_full_disk_keep_the_earlier_file(tmp_path: Path, fills_up: None) -> None:
     page = tmp_path / "minutes.html"
     page.write_text("earlier minutes", encoding="utf-8")
     with pytest.raises(DomainError) as refused:

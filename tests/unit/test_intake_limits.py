@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,6 +77,7 @@ def test_an_unmatched_quote_is_refused_in_one_line(
         ("description", "一行\n二行\x07", "error.control_character"),
         ("reporter_name", "王\n女士", "error.control_character"),
     ],
+    ids=["long-description", "long-address", "long-name", "escape", "nul", "bell", "newline-in-name"],
 )
 def test_intake_refuses_at_the_field(
     sync_service: SyncService, db_path: Path, field: str, value: str, key: str
@@ -101,3 +103,27 @@ def test_the_limits_themselves_are_accepted(sync_service: SyncService, db_path: 
 def test_check_text_keeps_ordinary_text() -> None:
     assert check_text("address", "东四北大街 12 号（近地铁站）") == "东四北大街 12 号（近地铁站）"
     assert check_text("notes", "第一行\r第二行") == "第一行\n第二行"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: d,  # a folder
+        lambda d: d / "missing.csv",
+        lambda d: Path("/dev/zero"),  # endless: refused before it is read
+        lambda d: _bytes(d / "binary.csv", bytes(range(256)) * 40),
+        lambda d: _bytes(d / "nul.csv", b"\x00\x01\x1b[2Jabc,def\n1,2\n"),
+    ],
+    ids=["folder", "missing", "device", "binary", "control-header"],
+)
+def test_a_bad_file_is_one_clean_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any) -> None:
+    path = make(tmp_path)
+    code = main(["intake", str(path), "--db", str(tmp_path / "cli.db")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert not any(ch in err.strip() for ch in "\x00\x01\x1b")
+
+
+def _bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
