@@ -17,6 +17,7 @@ from data.exports.csv import TableFormat, export_csv, neutralise
 from data.exports.open311 import export_open311
 from data.read.reinspections import schedule
 from data.service import SyncService
+from data.sync.export import export_bundle
 from data.write.commands.cases import receive_case
 from data.write.commands.reference import add_operator
 from data.write.commands.reinspections import record_result
@@ -222,3 +223,19 @@ def test_other_exports_follow_the_umask(sync_service: SyncService, tmp_path: Pat
         "reinspections.csv": 0o644,
         "r.json": 0o644,
     }
+
+
+def test_a_bundle_with_personal_data_needs_a_private_folder(
+    sync_service: SyncService, tmp_path: Path
+) -> None:
+    _case(sync_service, reporter_name="王女士", reporter_phone="13812345678")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    with pytest.raises(DomainError) as refused:
+        export_bundle(sync_service, shared / "a.zip", include_personal=True)
+    assert refused.value.key == "error.folder_not_private" and list(shared.iterdir()) == []
+    export_bundle(sync_service, tmp_path / "private" / "a.zip", include_personal=True)
+    assert _mode(tmp_path / "private") == 0o700 and _mode(tmp_path / "private" / "a.zip") == 0o600
+    export_bundle(sync_service, shared / "b.zip", since=0)
+    assert _mode(shared / "b.zip") == 0o600  # a bundle names the operators: owner-only still
