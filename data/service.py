@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from data.store.db import Database, DatabaseError, open_database, open_sync
+from data.store.files import is_disk_full
 from data.store.keys import key_path_for, load_private, public_text
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew
 from data.store.verify import Report, verify
@@ -41,6 +42,7 @@ __all__ = [
     "Service",
     "SyncService",
     "bootstrap",
+    "is_disk_full",
     "load_calendar",
     "local_station",
     "open_database",

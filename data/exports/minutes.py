@@ -8,7 +8,6 @@ the screen said, in the same order.
 from __future__ import annotations
 
 import html
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from data.read.meetings import AgendaRow, MeetingView
+from data.store.files import write_text
 from models.enums import MeetingStatus
 from models.errors import DomainError
 from models.i18n import label, language, t
@@ -195,17 +195,12 @@ def format_for(path: Path, default: Format = Format.MD) -> Format:
 
 
 def write(path: Path, text: str, *, overwrite: bool = True) -> Path:
-    """Write the file whole (a temp file renamed over it), so a crash leaves no half page."""
+    """Write the file whole (a temp file renamed over it), so a crash or a full disk leaves
+    no half page. Minutes name officials in their office, not reporters: they follow the
+    user's umask like any document the user writes."""
     path = path.expanduser()
     if not path.parent.is_dir():
         raise DomainError("error.export_no_folder", path=str(path.parent))
     if path.exists() and not overwrite:
         raise DomainError("error.export_exists", path=str(path))
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DomainError("error.export_failed", path=str(path), detail=exc.strerror or str(exc)) from exc
-    return path
+    return write_text(path, text)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlalchemy import Connection, func, select
 from data.settings import Settings
 from data.store.db import open_sync
 from data.store.eventlog import record_from_row
+from data.store.files import prepare_folder, write_bytes
 from data.store.keys import key_path_for, load_private, public_text, sign, signature_ok
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT
@@ -29,7 +29,6 @@ from models.ids import to_iso
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
-FILE_MODE = 0o600
 
 
 @dataclass(frozen=True)
@@ -89,23 +88,6 @@ def _events(
     return b"".join(chunks), first, last, prev, link
 
 
-def _write_durably(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, FILE_MODE)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temp, out)
-    dir_fd = os.open(out.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def _check_written(out: Path, expected_sha: str, public: str, count: int) -> None:
     raw = out.read_bytes()
     try:
@@ -132,6 +114,7 @@ def export_bundle(
     ``out``, read the file back and check it, then record the export as an event."""
     if include_personal:
         service.run(require_supervisor)
+    prepare_folder(out.parent, personal=include_personal)
     db_path = db_path_of(service)
     key = load_private(key_path_for(db_path))
     station = service.station_id
@@ -159,7 +142,7 @@ def export_bundle(
     }
     data = bundle.build(manifest, events, sign(key, bundle.manifest_bytes(manifest)))
     file_sha = hashlib.sha256(data).hexdigest()
-    _write_durably(out, data)
+    write_bytes(out, data, personal=include_personal, owner_only=True)
     _check_written(out, file_sha, public_text(key), manifest["count"])
     payload = {
         "first_seq": first,

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,11 @@ FIELDS = (
 REQUIRED = ("category", "community", "address", "description")
 DEFAULT_SOURCE = "hotline"
 ENCODINGS = ("utf-8-sig", "gb18030")
+SHOWN_COLUMNS = 5
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""One intake file at most: some 200,000 work orders, far more than a day's batch."""
+SHOWN_NAME = 30
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class CsvError(DomainError):
@@ -118,6 +126,12 @@ def _vocabulary() -> dict[str, dict[str, str]]:
     }
 
 
+def _shown(name: str) -> str:
+    """A column name as it can be shown on one line: no control characters, not too long."""
+    text = _UNPRINTABLE.sub("?", name)
+    return text if len(text) <= SHOWN_NAME else text[: SHOWN_NAME - 1] + "…"
+
+
 def _columns(header: list[str]) -> list[str]:
     names = _header_names()
     columns: list[str] = []
@@ -129,10 +143,12 @@ def _columns(header: list[str]) -> list[str]:
             continue
         field = names[name]
         if field in columns:
-            raise CsvError("csv.error.duplicate_column", column=raw.strip())
+            raise CsvError("csv.error.duplicate_column", column=_shown(raw.strip()))
         columns.append(field)
     if unknown:
-        raise CsvError("csv.error.unknown_columns", columns="、".join(unknown))
+        raise CsvError(
+            "csv.error.unknown_columns", columns="、".join(_shown(u) for u in unknown[:SHOWN_COLUMNS])
+        )
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
         raise CsvError("csv.error.missing_columns", columns="、".join(t(f"csv.column.{f}") for f in missing))
@@ -153,16 +169,34 @@ def _map_row(line: int, values: dict[str, str], vocab: dict[str, dict[str, str]]
             raise ValidationError("error.required", field=name, name=t(f"field.{name}"))
         code = vocab[name].get(value.lower())
         if code is None:
-            raise ValidationError(error, field=name, value=value)
+            raise ValidationError(error, field=name, value=_shown(value))
         fields[name] = code
     return IntakeRow(line, fields)
+
+
+def _records(reader: Iterator[list[str]], line: Callable[[], int]) -> Iterator[list[str]]:
+    """The reader's records; a field past the csv module's limit (131,072 characters) or a
+    malformed line refuses the file in one line instead of a traceback."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise CsvError(
+                    "csv.error.field_too_long", line=line(), limit=csv.field_size_limit()
+                ) from None
+            raise CsvError("csv.error.malformed", line=line(), detail=str(exc)) from None
+        yield record
 
 
 def parse(text: str) -> ParsedFile:
     """Map every row to receive_case's fields; rows that cannot be mapped become errors."""
     reader = csv.reader(io.StringIO(text, newline=""))
+    records = _records(reader, lambda: reader.line_num)
     try:
-        header = next(reader)
+        header = next(records)
     except StopIteration:
         raise CsvError("csv.error.empty", path="") from None
     columns = _columns(header)
@@ -170,7 +204,7 @@ def parse(text: str) -> ParsedFile:
     rows: list[IntakeRow] = []
     errors: list[RowError] = []
     next_line = reader.line_num + 1
-    for record in reader:
+    for record in records:
         line, next_line = next_line, reader.line_num + 1
         if not any(cell.strip() for cell in record):
             continue
@@ -186,7 +220,14 @@ def parse(text: str) -> ParsedFile:
 
 
 def read_file(path: Path) -> ParsedFile:
+    """Read and parse ``path``; anything but a regular file of a sensible size is refused
+    in one line before it is read."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CsvError("csv.error.not_a_file", path=str(path))
+        if info.st_size > MAX_FILE_BYTES:
+            raise CsvError("csv.error.too_big", path=str(path), size=info.st_size, limit=MAX_FILE_BYTES)
         data = path.read_bytes()
     except OSError as exc:
         raise CsvError("csv.error.read", path=str(path), detail=exc.strerror or str(exc)) from exc

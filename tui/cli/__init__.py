@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
+from data.service import is_disk_full
 from models.errors import DomainError
 from models.i18n import LANGUAGES, set_language, t
 from tui.cli import core, correct, intake, meeting, report, sync
@@ -46,12 +48,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_console(ctx, demo=args.demo)
         result: int = handler(ctx, args)
+        # what is still buffered goes now, so a closed pipe is met here and not at exit
+        sys.stdout.flush()
         return result
+    except BrokenPipeError:
+        return _pipe_closed()
     except DomainError as exc:
         print(t("cli.error", detail=str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        print(t("cli.error", detail=t("error.disk_full_db")), file=sys.stderr)
+        return 2
+
+
+def _pipe_closed() -> int:
+    """The reader went away (``whistle meeting list | head``): stop quietly, for every
+    command. Standard output is pointed at the null device so that Python's own flush at
+    exit does not meet the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
 __all__ = ["LANGUAGES", "build_parser", "main"]

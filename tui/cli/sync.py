@@ -10,8 +10,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from data.exports.csv import export_csv
-from data.exports.open311 import export_open311
+from data.exports.csv import TableFormat, export_csv, output_path
+from data.exports.open311 import export_open311, services_path_for
 from data.read.exchange import trusted_stations
 from data.service import DEFAULT_OPERATOR, SyncService, station_public_key
 from data.sync.bundle import BundleRefused
@@ -57,11 +57,18 @@ def register(commands: Any) -> None:
 
     p = command("export-csv", "sync.help.export_csv")
     p.add_argument("--out", type=Path, required=True, help=t("sync.help.out_dir"))
+    p.add_argument(
+        "--format",
+        choices=[f.value for f in TableFormat],
+        default=TableFormat.CSV.value,
+        help=t("sync.help.format_table"),
+    )
     p.add_argument("--include-personal", action="store_true", help=t("sync.help.include_personal"))
     p.set_defaults(handler=export_csv_cmd)
 
     p = command("export-open311", "sync.help.export_open311")
     p.add_argument("--out", type=Path, default=None, help=t("sync.help.out_json"))
+    p.add_argument("--services", type=Path, default=None, help=t("sync.help.services"))
     p.add_argument("--include-personal", action="store_true", help=t("sync.help.include_personal"))
     p.set_defaults(handler=export_open311_cmd)
 
@@ -186,23 +193,34 @@ def import_(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def export_csv_cmd(ctx: Context, args: argparse.Namespace) -> int:
+    fmt = TableFormat(args.format)
     service = _open(ctx)
     try:
-        counts = export_csv(service, args.out, include_personal=args.include_personal)
+        counts = export_csv(service, args.out, include_personal=args.include_personal, fmt=fmt)
     finally:
         service.close()
-    print(t("sync.cli.csv_done", path=args.out, **counts))
+    done = "sync.cli.xlsx_done" if fmt is TableFormat.XLSX else "sync.cli.csv_done"
+    print(t(done, path=output_path(args.out, fmt), **counts))
     return 0
 
 
 def export_open311_cmd(ctx: Context, args: argparse.Namespace) -> int:
+    services_out = args.services
+    if services_out is None and args.out is not None:
+        services_out = services_path_for(args.out)
     service = _open(ctx)
     try:
-        text, count = export_open311(service, args.out, include_personal=args.include_personal)
+        text, count = export_open311(
+            service, args.out, include_personal=args.include_personal, services_out=services_out
+        )
     finally:
         service.close()
     if args.out is None:
         sys.stdout.write(text)
     else:
         print(t("sync.cli.open311_done", path=args.out, count=count))
+    if services_out is not None:
+        # with the requests on standard output, the note goes where it does not mix with them
+        where = sys.stderr if args.out is None else sys.stdout
+        print(t("sync.cli.services_done", path=services_out), file=where)
     return 0

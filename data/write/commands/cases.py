@@ -16,6 +16,7 @@ from models.enums import CaseStatus, CheckInStatus, Grade, Priority, Purpose
 from models.errors import DomainError, ValidationError
 from models.ids import to_iso
 from models.lifecycle import ACTIONS_NEEDING_REASON, Action, next_status
+from models.limits import check_text
 from models.personal import is_valid_phone, normalise_phone
 
 CORRECTABLE = (
@@ -50,9 +51,13 @@ def check_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError("error.bad_priority", field="priority", value=out["priority"])
     for name in ("community", "address", "description"):
         if name in out:
-            out[name] = required(out[name], name)
+            out[name] = check_text(name, required(out[name], name))
+    for name in ("subcategory", "reporter_name"):
+        if out.get(name):
+            out[name] = check_text(name, out[name])
     phone = out.get("reporter_phone")
     if phone:
+        check_text("reporter_phone", phone)
         if not is_valid_phone(phone):
             raise ValidationError("error.bad_phone", field="reporter_phone", value=phone)
         out["reporter_phone"] = normalise_phone(phone)
@@ -83,8 +88,11 @@ def receive_case(
             "description": description,
             "priority": priority,
             "reporter_phone": reporter_phone,
+            "subcategory": subcategory,
+            "reporter_name": reporter_name,
         }
     )
+    subcategory, reporter_name = f["subcategory"], f["reporter_name"]
     now = ctx.now
     local_year = now.astimezone(ctx.rules.settings.tz).year
     case_id = ctx.new_id()
