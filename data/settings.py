@@ -53,6 +53,8 @@ class Settings:
     consult_open_days: int = 7
     consult_long_open_most: int = 15
     keymap: dict[str, str] = field(default_factory=dict)
+    idle_lock_minutes: int = 15
+    """The console locks after this long without a key or a click (0: never)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -100,6 +102,8 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.consult_open_days = int(meeting.get("open_days", settings.consult_open_days))
     settings.consult_long_open_most = int(meeting.get("long_open_most", settings.consult_long_open_most))
     settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
+    desk = raw.get("desk", {})
+    settings.idle_lock_minutes = int(desk.get("idle_lock_minutes", settings.idle_lock_minutes))
     _check(settings, path)
     return settings
 
@@ -113,6 +117,10 @@ def _check(settings: Settings, path: Path) -> None:
         raise SettingsError(
             "error.settings_value", where="station.timezone", value=settings.timezone
         ) from exc
+    if settings.idle_lock_minutes < 0:
+        raise SettingsError(
+            "error.settings_value", where="desk.idle_lock_minutes", value=settings.idle_lock_minutes
+        )
     if not 0 < settings.random_sample_rate <= 1:
         raise SettingsError(
             "error.settings_value",
@@ -148,6 +156,9 @@ random_sample_rate = 0.10  # share of last week's closures drawn for 不定期 s
 [meeting]
 open_days = 7              # cases open longer than this go on the weekly agenda
 long_open_most = 15        # at most this many of them (the oldest); more can be added by hand
+
+[desk]
+idle_lock_minutes = 15     # the console locks after this long without a key (0: never)
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

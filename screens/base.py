@@ -39,6 +39,7 @@ from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import NAV_KEYS, NAV_SCOPE, for_scope, retranslate
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.signin import SupervisorDialog
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -146,12 +147,14 @@ class ViewScreen(Screen[None]):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[DomainError], None] | None = None,
+        proof: str | None = None,
         **kwargs: Any,
     ) -> None:
         """Run a write command in its own transaction, in an exclusive worker named after it.
 
         A refusal (DomainError) changes nothing; it goes to ``on_error`` (a dialog puts it at
-        its field) or else becomes an error notification.
+        its field) or else becomes an error notification. ``proof``: the supervisor's
+        passphrase for a supervisor-only command (use ``run_supervised``).
         """
         service = self.service
         if service is None:
@@ -160,7 +163,10 @@ class ViewScreen(Screen[None]):
 
         async def job() -> None:
             try:
-                result = await service.run(command, *args, **kwargs)
+                if proof is None:
+                    result = await service.run(command, *args, **kwargs)
+                else:
+                    result = await service.run_supervised(proof, command, *args, **kwargs)
             except DomainError as err:
                 if on_error is not None:
                     on_error(err)
@@ -173,6 +179,28 @@ class ViewScreen(Screen[None]):
 
         name = f"cmd-{getattr(command, '__name__', 'command')}"
         self.run_worker(job, name=name, group="command", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
+
+    def run_supervised(
+        self,
+        action: str,
+        command: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """A supervisor-only command (its data side calls ``require_supervisor``): asks the
+        signed-in supervisor's passphrase in a small dialog, then runs the command with it;
+        a refusal (wrong passphrase, not a supervisor) stays in the dialog."""
+
+        def run(proof: str, done: Callable[[Any], None], refused: Callable[[DomainError], None]) -> None:
+            self.run_command(command, *args, on_done=done, on_error=refused, proof=proof, **kwargs)
+
+        def finished(result: Any) -> None:
+            if result is not None and on_done is not None:
+                on_done(result)
+
+        dialog = SupervisorDialog(action, self.desk.operator or "", run)
+        self.app.push_screen(dialog, finished)
 
     # -- navigation ----------------------------------------------------------------------------
 

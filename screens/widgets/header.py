@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from models.i18n import t
+from models.enums import Role
+from models.i18n import label, t
 
 
 class DeskHeader(Horizontal):
@@ -43,13 +44,21 @@ class DeskHeader(Horizontal):
         now = now or app.now()
         self._set("view", getattr(self.screen, "view_title", ""))
         self._set("station", settings.station_name)
-        self._set("operator", t("app.operator", name=app.operator or "—"))
+        self._set("operator", operator_text(app.operator, getattr(app, "role", None)))
         self._set("clock", now.astimezone(settings.tz).strftime("%m-%d %H:%M:%S"))
         self._set("overdue", t("app.overdue_count", n=app.overdue_count))
         self.query_one("#hdr-overdue", Label).set_class(app.overdue_count > 0, "-overdue")
         years = fallback_years(app)
         self._set("calendar", t("calendar.badge", years="、".join(map(str, years))) if years else "")
         self.query_one("#hdr-calendar", Label).display = bool(years)
+
+
+def operator_text(name: str | None, role: Role | None) -> str:
+    """Who is signed in, and as what (中心主任 / 调度员 …)."""
+    if not name:
+        return t("app.nobody")
+    shown = t("app.operator_role", name=name, role=label(role)) if role else name
+    return t("app.operator", name=shown)
 
 
 def fallback_years(app: Any) -> list[int]:
