@@ -97,8 +97,9 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
 
 
 def demo_staff(conn: Connection, station_id: str | None = None) -> list[tuple[str, Role, str]]:
-    """The demo's operators, roles and PINs, for a newcomer to sign in with: only those whose
-    PIN in this file still is the demo's (so a real station's file never shows any)."""
+    """The demo's operators, roles and PINs, for a newcomer to sign in with: only in a demo
+    file, where every one of them is there with the demo's PIN (a real station's file that
+    happens to have one of these names and PINs shows nothing)."""
     staff = []
     station_id = station_id or local_station(conn)
     rows = conn.execute(
@@ -112,6 +113,7 @@ def demo_staff(conn: Connection, station_id: str | None = None) -> list[tuple[st
     order = list(DEMO_PINS)
     for row in sorted(rows, key=lambda r: order.index(r.name)):
         pin = DEMO_PINS[row.name]
-        if check_secret(pin, row.secret_hash):
-            staff.append((row.name, Role(row.role), pin))
-    return staff
+        if not check_secret(pin, row.secret_hash):
+            return []
+        staff.append((row.name, Role(row.role), pin))
+    return staff if len(staff) == len(DEMO_PINS) else []

@@ -8,6 +8,7 @@ rolled back), so every failure is counted and the next try waits (models.credent
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -83,7 +84,7 @@ def check_secret_of(ctx: Ctx, name: str, secret: str) -> Role:
     if last is not None:
         until = last + wait_after(failures)
         if ctx.now < until:
-            seconds = int((until - ctx.now).total_seconds()) + 1
+            seconds = math.ceil((until - ctx.now).total_seconds())
             raise DomainError("auth.wait", name=name, seconds=seconds)
     stored = ctx.conn.execute(
         select(CREDENTIAL.c.secret_hash).where(
