@@ -30,6 +30,7 @@ from tui.config import AppConfig
 from tui.palette import DeskCommands
 
 POLL_SECONDS = 1.0
+WHILE_LOCKED = frozenset({"quit", "focus_next", "focus_previous"})
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,9 @@ class WhistleApp(App[None]):
         await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A locked desk (or one nobody has signed in to) takes no action but quitting."""
-        return not (self.locked and action != "quit")
+        """A locked desk (or one nobody has signed in to) takes no action but moving between
+        the sign-in's fields and quitting."""
+        return not self.locked or action in WHILE_LOCKED
 
     async def on_unmount(self) -> None:
         if self.service is not None:
