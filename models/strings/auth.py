@@ -46,7 +46,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "auth.mismatch": ("两次输入不一致", "The two entries differ"),
     "auth.prompt": ("{name} 的 PIN/口令：", "PIN/passphrase of {name}: "),
-    "auth.prompt_new": ("为 {name} 设置 PIN/口令（至少 4 位）：", "New PIN/passphrase for {name} (4+ characters): "),
+    "auth.prompt_new": (
+        "为 {name} 设置 PIN/口令（至少 4 位）：",
+        "New PIN/passphrase for {name} (4+ characters): ",
+    ),
     "auth.prompt_again": ("再输入一次：", "Once more: "),
     # the command line
     "cli.init.supervisor": ("第一位中心主任：{name}（{role}）", "First supervisor: {name} ({role})"),

@@ -258,8 +258,7 @@ _CLI: dict[str, tuple[str, str]] = {
     "cli.help.lang": ("界面语言 zh 或 en", "interface language, zh or en"),
     "cli.help.init": (
         "新建数据库并载入部门与类别目录；--operator 为第一位中心主任，并设置其口令",
-        "create a database with the catalogues; --operator names its first supervisor, "
-        "who sets a passphrase",
+        "create a database with the catalogues; --operator names its first supervisor, who sets a passphrase",
     ),
     "cli.help.station_id": ("站点编号（稳定不变）", "station id (stable)"),
     "cli.help.station_name": ("站点名称", "station name"),
