@@ -134,7 +134,8 @@ class WhistleApp(App[None]):
             return
         names = await service.db.run_read(queries.operator_names)
         demo = await service.db.run_read(demo_staff)
-        screen = SignInScreen(service, names, chosen=self.config.operator, locked_by=locked_by, demo=demo)
+        chosen = locked_by or self.config.operator
+        screen = SignInScreen(service, names, chosen=chosen, locked_by=locked_by, demo=demo)
         self.push_screen(screen, self._signed_in)
 
     def _signed_in(self, name: str | None) -> None:
