@@ -56,6 +56,8 @@ class Settings:
     consult_long_open_most: int = 15
     keymap: dict[str, str] = field(default_factory=dict)
     weights: Weights = field(default_factory=Weights)
+    idle_lock_minutes: int = 15
+    """The console locks after this long without a key or a click (0: never)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -104,6 +106,8 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.consult_long_open_most = int(meeting.get("long_open_most", settings.consult_long_open_most))
     settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
     settings.weights = _weights(raw.get("assessment", {}), settings.weights)
+    desk = raw.get("desk", {})
+    settings.idle_lock_minutes = int(desk.get("idle_lock_minutes", settings.idle_lock_minutes))
     _check(settings, path)
     return settings
 
@@ -142,6 +146,10 @@ def _check(settings: Settings, path: Path) -> None:
         raise SettingsError(
             "error.settings_value", where="station.timezone", value=settings.timezone
         ) from exc
+    if settings.idle_lock_minutes < 0:
+        raise SettingsError(
+            "error.settings_value", where="desk.idle_lock_minutes", value=settings.idle_lock_minutes
+        )
     if not 0 < settings.random_sample_rate <= 1:
         raise SettingsError(
             "error.settings_value",
@@ -184,6 +192,9 @@ acted = 30                 # 干没干: actions recorded / arrivals
 quality = 30               # 干得好不好: (mean rating − 1) / 4
 late_credit = 0.5          # what a late arrival earns in 来没来 (0 to 1)
 rework_points = 2          # points deducted per relapse (返工) charged to the department
+
+[desk]
+idle_lock_minutes = 15     # the console locks after this long without a key (0: never)
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

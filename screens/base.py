@@ -36,10 +36,12 @@ from textual.widgets import Footer
 from data.service import Service
 from data.settings import Settings
 from models.clock import Clock
+from models.enums import Role
 from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.signin import SupervisorDialog
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -53,6 +55,7 @@ class Desk(Protocol):
     settings: Settings
     clock: Clock
     operator: str | None
+    role: Role | None
     service: Service | None
     overdue_count: int
 
@@ -138,6 +141,7 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
             header.view_title = self.view_title
             header.station = settings.station_name
             header.operator = desk.operator
+            header.role = desk.role
             header.clock = now.astimezone(settings.tz)
             header.overdue = desk.overdue_count
             header.fallback_years = tuple(sorted(service.rules.fallback_years)) if service else ()
@@ -167,12 +171,14 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[DomainError], None] | None = None,
+        proof: str | None = None,
         **kwargs: Any,
     ) -> None:
         """Run a write command in its own transaction, in an exclusive worker named after it.
 
         A refusal (DomainError) changes nothing; it goes to ``on_error`` (a dialog puts it at
-        its field) or else becomes an error notification.
+        its field) or else becomes an error notification. ``proof``: the supervisor's
+        passphrase for a supervisor-only command (use ``run_supervised``).
         """
         service = self.service
         if service is None:
@@ -181,7 +187,10 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
 
         async def job() -> None:
             try:
-                result = await service.run(command, *args, **kwargs)
+                if proof is None:
+                    result = await service.run(command, *args, **kwargs)
+                else:
+                    result = await service.run_supervised(proof, command, *args, **kwargs)
             except DomainError as err:
                 if on_error is not None:
                     on_error(err)
@@ -194,6 +203,28 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
 
         name = f"cmd-{getattr(command, '__name__', 'command')}"
         self.run_worker(job, name=name, group="command", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
+
+    def run_supervised(
+        self,
+        action: str,
+        command: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """A supervisor-only command (its data side calls ``require_supervisor``): asks the
+        signed-in supervisor's passphrase in a small dialog, then runs the command with it;
+        a refusal (wrong passphrase, not a supervisor) stays in the dialog."""
+
+        def run(proof: str, done: Callable[[Any], None], refused: Callable[[DomainError], None]) -> None:
+            self.run_command(command, *args, on_done=done, on_error=refused, proof=proof, **kwargs)
+
+        def finished(result: Any) -> None:
+            if result is not None and on_done is not None:
+                on_done(result)
+
+        dialog = SupervisorDialog(action, self.desk.operator or "", run)
+        self.app.push_screen(dialog, finished)
 
     # -- navigation ----------------------------------------------------------------------------
 

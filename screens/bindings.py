@@ -60,6 +60,7 @@ APP_KEYS = [
     KeySpec("help", "question_mark", "help", "key.help", key_display="?"),
     KeySpec("palette", "colon", "command_palette", "key.palette", key_display=":"),
     KeySpec("back", "escape", "go_back", "key.back", show=False),
+    KeySpec("lock", "ctrl+l", "lock", "key.lock", show=False, priority=True),
     KeySpec("quit", "ctrl+q", "quit", "key.quit", show=False, priority=True),
 ]
 

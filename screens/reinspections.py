@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -292,17 +291,19 @@ class ReinspectionsScreen(ViewScreen):
         self._fill()
 
     def action_draw(self) -> None:
+        """The draw's seed and rate, then the supervisor's passphrase for it."""
         rate = self.desk.settings.random_sample_rate
 
-        def submit(values: dict[str, Any], done: Callable[[Any], None], error: Callable[..., None]) -> None:
-            self.run_command(
-                supervised_draw,
-                on_done=lambda chosen: done((values["seed"], chosen)),
-                on_error=error,
-                **values,
-            )
+        def chosen(values: dict[str, Any] | None) -> None:
+            if values:
+                self.run_supervised(
+                    t("cmd.reinspect_draw"),
+                    supervised_draw,
+                    on_done=lambda drawn: self._drawn((values["seed"], drawn)),
+                    **values,
+                )
 
-        self.app.push_screen(DrawDialog(secrets.randbelow(2**31), rate, submit=submit), self._drawn)
+        self.app.push_screen(DrawDialog(secrets.randbelow(2**31), rate), chosen)
 
     def _drawn(self, result: tuple[int, list[str]] | None) -> None:
         if result:

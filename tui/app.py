@@ -6,32 +6,35 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
+from data.demo import demo_staff
 from data.read import poll as queries
-from data.service import Service, open_database, refresh_calendar
+from data.service import Service, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
+from models.enums import Role
 from models.errors import DomainError
 from models.i18n import set_language, t
 from screens.base import Desk
 from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
 from screens.case_detail import CaseDetailScreen
-from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.signin import SignInScreen
 from screens.sync_export import start_bundle_export
 from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
 from tui.palette import DeskCommands
 
 POLL_SECONDS = 1.0
+WHILE_LOCKED = frozenset({"quit", "focus_next", "focus_previous"})
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,11 @@ class WhistleApp(App[None]):
         self.config = config
         self.clock: Clock = config.clock
         self.settings: Settings = config.settings
-        self.operator: str | None = config.operator
+        self.operator: str | None = None
+        self.role: Role | None = None
         self.service: Service | None = None
+        self.last_input: datetime = self.clock.now()
+        """When the operator last pressed a key or clicked (the idle lock counts from it)."""
         self.overdue_count = 0
         self.last_event = -1
         self.announced: set[str] = set()
@@ -108,39 +114,69 @@ class WhistleApp(App[None]):
             self.set_keymap(self.settings.keymap)
         self.switch_mode(VIEWS[0].id)
         self.set_interval(1, self.tick)
-        if self.operator:
-            self._open_service(self.operator)
-        else:
-            self._pick_operator()
+        self._open_service()
 
     @work(exclusive=True, group="start", exit_on_error=False)
-    async def _pick_operator(self) -> None:
-        db = await open_database(self.db_path)
+    async def _open_service(self) -> None:
         try:
-            names = await db.run_read(queries.operator_names)
-        finally:
-            await db.close()
-        self.push_screen(OperatorPicker(names), self._operator_chosen)
-
-    def _operator_chosen(self, name: str | None) -> None:
-        if not name:
-            self.exit()
-            return
-        self.operator = name
-        self._open_service(name)
-
-    @work(exclusive=True, group="start", exit_on_error=False)
-    async def _open_service(self, operator: str) -> None:
-        try:
-            service = await Service.open(self.db_path, self.settings, self.clock, operator)
+            service = await Service.open(self.db_path, self.settings, self.clock)
         except DomainError as err:
             self.notify(str(err), severity="error", timeout=30)
             return
         self.announced = await queries.load_announced(self.db_path)
         self.service = service
-        await self.poll_once()
+        await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self.poll_round)
+        await self._sign_in(locked_by=None)
+
+    # -- who is at the desk (screens/signin.py) ----------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        """True while the sign-in is up (at start, or locked): nothing but signing in works."""
+        return any(isinstance(s, SignInScreen) for s in self.screen_stack)
+
+    async def _sign_in(self, locked_by: str | None) -> None:
+        service = self.service
+        if service is None:
+            return
+        names = await service.db.run_read(queries.operator_names)
+        demo = await service.db.run_read(demo_staff)
+        chosen = locked_by or self.config.operator
+        screen = SignInScreen(service, names, chosen=chosen, locked_by=locked_by, demo=demo)
+        self.push_screen(screen, self._signed_in)
+
+    def _signed_in(self, name: str | None) -> None:
+        service = self.service
+        if not name or service is None:
+            self.exit()
+            return
+        self.operator, self.role = name, service.role
+        self.last_input = self.now()
+        self._tell_screen(ServiceReady())
+
+    def action_lock(self) -> None:
+        self._lock(idle=False)
+
+    @work(group="lock", exit_on_error=False)
+    async def _lock(self, idle: bool) -> None:
+        service = self.service
+        if service is None or self.operator is None or self.locked:
+            return
+        locked_by = self.operator
+        await self._sign_in(locked_by=locked_by)  # up first: no key gets through meanwhile
+        await service.lock(idle=idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_input = self.now()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A locked desk (or one nobody has signed in to) takes no action but moving between
+        the sign-in's fields and quitting."""
+        return not self.locked or action in WHILE_LOCKED
 
     async def on_unmount(self) -> None:
         if self.service is not None:
@@ -171,6 +207,9 @@ class WhistleApp(App[None]):
         """The one 1 Hz tick. No I/O: screens redraw countdowns from what they hold. The view
         under an open dialog keeps its clock and countdowns running too."""
         tick = Tick(self.now())
+        idle = timedelta(minutes=self.settings.idle_lock_minutes)
+        if idle and self.operator and not self.locked and tick.now - self.last_input >= idle:
+            self._lock(idle=True)
         self._tell_screen(tick)
         beneath = self._view_under_dialog()
         if beneath is not None:

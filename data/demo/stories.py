@@ -14,6 +14,7 @@ from data.catalogue import CATEGORIES, DEPARTMENTS
 from data.demo.material import CaseSim, DemoBase
 from data.demo.text import (
     ACTIONS,
+    DEMO_PINS,
     DESCRIPTIONS,
     FACILITATOR,
     FEEDBACK_NOTES,
@@ -22,6 +23,7 @@ from data.demo.text import (
     PARK_REASONS,
     RATING_REASONS,
     REJECT_REASONS,
+    SUPERVISOR,
 )
 from data.store.tables import CASE, CHECKIN, REINSPECTION
 from data.write.commands import cases as case_cmd
@@ -29,7 +31,7 @@ from data.write.commands import checkins as ci
 from data.write.commands import meetings as mt
 from data.write.commands import reinspections as ri
 from data.write.commands.common import Ctx
-from data.write.commands.reference import add_operator
+from data.write.commands.operators import enrol
 from models.enums import (
     AgendaReason,
     CaseStatus,
@@ -336,9 +338,9 @@ class Demo(DemoBase):
 
     def staff_story(self) -> Story:
         def step(ctx: Ctx) -> None:
+            enrol(ctx, name=SUPERVISOR, role=Role.SUPERVISOR, secret=DEMO_PINS[SUPERVISOR])
             for name in OPERATORS + INSPECTORS:
-                add_operator(ctx, name=name, role=Role.OPERATOR)
-            add_operator(ctx, name=FACILITATOR, role=Role.FACILITATOR)
+                enrol(ctx, name=name, role=Role.OPERATOR, secret=DEMO_PINS[name])
 
         yield self.start, step
 

@@ -110,8 +110,19 @@ GIVEN = (
 )
 
 OPERATORS = ("王丽", "刘强", "陈静")
-FACILITATOR = "赵主任"
+SUPERVISOR = "赵主任"  # 中心主任: the one a newcomer guesses holds the supervisor's keys
+FACILITATOR = SUPERVISOR  # chairs the weekly meeting too
 INSPECTORS = ("孙建国", "周海燕", "吴志强")
+# Demo databases only (``whistle demo`` prints them): every demo operator's PIN.
+DEMO_PINS = {
+    SUPERVISOR: "8888",
+    "王丽": "1111",
+    "刘强": "2222",
+    "陈静": "3333",
+    "孙建国": "4444",
+    "周海燕": "5555",
+    "吴志强": "6666",
+}
 
 ACTIONS = (
     ("现场责令整改", "当事人已签字承诺限期整改"),

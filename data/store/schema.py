@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS
+from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V11_OPERATOR_AUTH
 from data.store.schema_steps_desk import V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER, V8_BOARD_INDEXES
 
 STEPS: tuple[str, ...] = (
@@ -20,6 +20,7 @@ STEPS: tuple[str, ...] = (
     V6_QUEUE_ORDER,
     V7_STATION_OPERATORS,
     V8_BOARD_INDEXES,
+    V11_OPERATOR_AUTH,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -277,3 +277,17 @@ INSERT INTO operator_v7 (station_id, name, role, active, event_id)
 DROP TABLE operator;
 ALTER TABLE operator_v7 RENAME TO operator;
 """
+
+# Operators sign in: each one's PIN or passphrase hash, kept only in this file (never in an
+# event, so never in a bundle); the event beside each write says who set it, and when.
+V11_OPERATOR_AUTH = """
+CREATE TABLE operator_credential (
+    station_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    secret_hash VARCHAR NOT NULL,
+    set_at DATETIME NOT NULL,
+    set_by VARCHAR NOT NULL,
+    event_id VARCHAR NOT NULL,
+    PRIMARY KEY (station_id, name)
+);
+"""

@@ -67,6 +67,19 @@ TRUST = Table(
     Column("added_by", String, nullable=False),
 )
 
+# Operators' PIN/passphrase hashes: local to this file, written beside their
+# ``operator.secret_set`` event (which holds no hash), never in an event or a bundle.
+CREDENTIAL = Table(
+    "operator_credential",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("name", String, primary_key=True),
+    Column("secret_hash", String, nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+    Column("set_by", String, nullable=False),
+    Column("event_id", String, nullable=False),
+)
+
 PENDING = Table(
     "sync_pending",
     _meta,

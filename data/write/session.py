@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -17,9 +17,17 @@ from data.settings import Settings
 from data.store.db import Database, open_database, open_sync
 from data.store.eventlog import EventWriter
 from data.store.keys import key_path_for
-from data.store.tables import CALENDAR_YEAR, OPERATOR, STATION
+from data.store.tables import CALENDAR_YEAR, STATION
 from data.write.commands.common import Ctx, Rules
-from data.write.commands.reference import add_operator, register_station, seed_catalogue
+from data.write.commands.operators import (
+    UNNAMED,
+    WrongSecret,
+    first_supervisor,
+    lock_desk,
+    record_failure,
+    sign_in,
+)
+from data.write.commands.reference import register_station, seed_catalogue
 from data.write.commands.sync import ensure_station_key
 from models.calendar import WorkCalendar, parse_year_table
 from models.clock import Clock
@@ -29,7 +37,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 Command = Callable[Concatenate[Ctx, P], R]
 
-DEFAULT_OPERATOR = "值班员"
+DEFAULT_OPERATOR = UNNAMED
+"""A command run without naming its operator acts as nobody in particular (and never as a
+supervisor); it is recorded with an empty operator."""
 
 
 def local_station(conn: Connection) -> str | None:
@@ -40,35 +50,19 @@ def new_station_id() -> str:
     return f"ST-{secrets.token_hex(3).upper()}"
 
 
-def bootstrap(
-    conn: Connection,
-    settings: Settings,
-    clock: Clock,
-    operator: str,
-    role: Role | None = None,
-    key_path: Path | None = None,
-) -> str:
-    """Make sure the file has its local station, the catalogue, the operator and, given
-    where it lives, the station's signing key."""
+def bootstrap(conn: Connection, settings: Settings, clock: Clock, key_path: Path | None = None) -> str:
+    """Make sure the file has its local station, the catalogue and, given where it lives, the
+    station's signing key. Nobody is made an operator here: ``whistle init`` makes the first
+    supervisor (``first_supervisor``), and supervisors the others."""
     station_id = local_station(conn)
     rules = Rules(settings)
     if station_id is None:
         station_id = settings.station_id or new_station_id()
-        ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
+        ctx = Ctx(EventWriter(conn, station_id, UNNAMED, clock), rules)
         register_station(ctx, name=settings.station_name, case_prefix=settings.case_prefix)
         seed_catalogue(ctx)
-        add_operator(ctx, name=operator, role=role or Role.SUPERVISOR)
-    else:
-        known = conn.execute(
-            select(OPERATOR.c.role).where(
-                (OPERATOR.c.station_id == station_id) & (OPERATOR.c.name == operator)
-            )
-        ).scalar()
-        if known is None or (role is not None and known != role):
-            ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
-            add_operator(ctx, name=operator, role=role or Role.OPERATOR)
     if key_path is not None:
-        ensure_station_key(Ctx(EventWriter(conn, station_id, operator, clock), rules), key_path)
+        ensure_station_key(Ctx(EventWriter(conn, station_id, UNNAMED, clock), rules), key_path)
     return station_id
 
 
@@ -89,38 +83,69 @@ def refresh_calendar(conn: Connection, rules: Rules) -> None:
 
 @dataclass
 class Service:
-    """One station, one operator, one clock, on one database."""
+    """One station, one clock, on one database; the operator is whoever signed in last
+    (nobody until then)."""
 
     db: Database
     clock: Clock
     rules: Rules
     station_id: str
-    operator: str
+    operator: str = UNNAMED
+    role: Role | None = None
 
     @classmethod
-    async def open(
-        cls, path: Path, settings: Settings, clock: Clock, operator: str = DEFAULT_OPERATOR
-    ) -> Service:
+    async def open(cls, path: Path, settings: Settings, clock: Clock) -> Service:
         db = await open_database(path)
         async with db.write.begin() as conn:
-            station_id = await conn.run_sync(bootstrap, settings, clock, operator, None, key_path_for(path))
+            station_id = await conn.run_sync(bootstrap, settings, clock, key_path_for(path))
         rules = Rules(settings)
         async with db.read.connect() as conn:
             await conn.run_sync(refresh_calendar, rules)
-        return cls(db, clock, rules, station_id, operator)
+        return cls(db, clock, rules, station_id)
 
     @property
     def settings(self) -> Settings:
         return self.rules.settings
 
-    async def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        def tx(conn: Connection) -> R:
-            refresh_calendar(conn, self.rules)
-            ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
-            return command(ctx, *args, **kwargs)
+    def _ctx(self, conn: Connection, operator: str, proof: str | None) -> Ctx:
+        refresh_calendar(conn, self.rules)
+        return Ctx(EventWriter(conn, self.station_id, operator, self.clock), self.rules, proof)
 
-        result: R = await self.db.run_write(tx)
+    async def _write(
+        self, operator: str, proof: str | None, command: Command[P, R], *args: Any, **kwargs: Any
+    ) -> R:
+        def tx(conn: Connection) -> R:
+            return command(self._ctx(conn, operator, proof), *args, **kwargs)
+
+        try:
+            result: R = await self.db.run_write(tx)
+        except WrongSecret as failure:
+            # the command was rolled back; the failure itself stays on the record
+            def count(conn: Connection, failure: WrongSecret = failure) -> None:
+                record_failure(self._ctx(conn, operator, None), failure)
+
+            await self.db.run_write(count)
+            raise
         return result
+
+    async def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        return await self._write(self.operator, None, command, *args, **kwargs)
+
+    async def run_supervised(
+        self, proof: str, command: Command[P, R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """A supervisor-only command, with the passphrase just given for it."""
+        return await self._write(self.operator, proof, command, *args, **kwargs)
+
+    async def sign_in(self, name: str, secret: str, *, unlock: bool = False) -> Role:
+        """``name`` takes the desk: from now on the one who writes."""
+        previous = self.operator if unlock else None
+        role = await self._write(name, None, sign_in, name, secret, unlock_from=previous)
+        self.operator, self.role = name, role
+        return role
+
+    async def lock(self, *, idle: bool) -> None:
+        await self.run(lock_desk, idle=idle)
 
     async def close(self) -> None:
         await self.db.close()
@@ -128,35 +153,53 @@ class Service:
 
 @dataclass
 class SyncService:
-    """The same, blocking, for command-line work."""
+    """The same, blocking, for command-line work: nobody in particular until ``sign_in``;
+    then the passphrase given at sign-in proves supervisor-only commands of this run."""
 
     engine: Engine
     clock: Clock
     rules: Rules
     station_id: str
-    operator: str
+    operator: str = UNNAMED
+    role: Role | None = None
+    proof: str | None = None
 
     @classmethod
-    def open(
-        cls,
-        path: Path,
-        settings: Settings,
-        clock: Clock,
-        operator: str = DEFAULT_OPERATOR,
-        role: Role | None = None,
-    ) -> SyncService:
+    def open(cls, path: Path, settings: Settings, clock: Clock, operator: str = UNNAMED) -> SyncService:
+        """``operator`` names who writes without a sign-in: for the library's own callers (the
+        demo, tests) only; the command line and the console always sign in."""
         engine = open_sync(path)
         with engine.begin() as conn:
-            station_id = bootstrap(conn, settings, clock, operator, role, key_path_for(path))
+            station_id = bootstrap(conn, settings, clock, key_path_for(path))
             rules = Rules(settings)
             refresh_calendar(conn, rules)
         return cls(engine, clock, rules, station_id, operator)
 
+    def _run(self, operator: str, command: Command[P, R], *args: Any, **kwargs: Any) -> R:
+        try:
+            with self.engine.begin() as conn:
+                refresh_calendar(conn, self.rules)
+                ctx = Ctx(EventWriter(conn, self.station_id, operator, self.clock), self.rules, self.proof)
+                return command(ctx, *args, **kwargs)
+        except WrongSecret as failure:
+            with self.engine.begin() as conn:
+                record_failure(
+                    Ctx(EventWriter(conn, self.station_id, operator, self.clock), self.rules), failure
+                )
+            raise
+
     def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        with self.engine.begin() as conn:
-            refresh_calendar(conn, self.rules)
-            ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
-            return command(ctx, *args, **kwargs)
+        return self._run(self.operator, command, *args, **kwargs)
+
+    def sign_in(self, name: str, secret: str) -> Role:
+        role = self._run(name, sign_in, name, secret)
+        self.operator, self.role, self.proof = name, role, secret
+        return role
+
+    def set_up(self, name: str, secret: str) -> None:
+        """``whistle init``: the first supervisor, signed in."""
+        self._run(name, first_supervisor, name=name, secret=secret)
+        self.operator, self.role, self.proof = name, Role.SUPERVISOR, secret
 
     def close(self) -> None:
         self.engine.dispose()

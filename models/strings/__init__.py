@@ -5,9 +5,10 @@ texts up in it."""
 
 from __future__ import annotations
 
-from models.strings import assessment, core, corrections, desk, dispatch, exports, meetings, sync
+from models.strings import assessment, auth, core, corrections, desk, dispatch, exports, meetings, sync
 
 _AREAS = (
+    auth.STRINGS,
     core.STRINGS,
     corrections.STRINGS,
     desk.STRINGS,

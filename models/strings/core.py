@@ -250,9 +250,16 @@ _CLI: dict[str, tuple[str, str]] = {
         "database file (default: user data dir, or WHISTLE_DB)",
     ),
     "cli.help.config": ("设置文件（TOML）", "settings file (TOML)"),
-    "cli.help.operator": ("操作员姓名（写入每条留痕）", "operator name (recorded on every event)"),
+    "cli.help.operator": (
+        "操作员姓名（写入每条留痕；须输入其 PIN/口令，脚本用环境变量 WHISTLE_PASSPHRASE）",
+        "operator name (recorded on every event; asks for their PIN/passphrase, "
+        "scripts set WHISTLE_PASSPHRASE)",
+    ),
     "cli.help.lang": ("界面语言 zh 或 en", "interface language, zh or en"),
-    "cli.help.init": ("新建数据库并载入部门与类别目录", "create a database with the catalogues"),
+    "cli.help.init": (
+        "新建数据库并载入部门与类别目录；--operator 为第一位中心主任，并设置其口令",
+        "create a database with the catalogues; --operator names its first supervisor, who sets a passphrase",
+    ),
     "cli.help.station_id": ("站点编号（稳定不变）", "station id (stable)"),
     "cli.help.station_name": ("站点名称", "station name"),
     "cli.help.demo": ("生成演示数据", "fill a database with demo data"),
@@ -266,7 +273,10 @@ _CLI: dict[str, tuple[str, str]] = {
     "cli.help.quick": ("只校验哈希链，不重放", "check the hash chain only, do not replay"),
     "cli.help.calendar": ("导入一年的法定节假日表（JSON）", "load a year's holiday table (JSON)"),
     "cli.help.calendar_file": ("节假日表文件", "holiday table file"),
-    "cli.help.operator_cmd": ("登记或修改操作员", "add or change an operator"),
+    "cli.help.operator_cmd": (
+        "中心主任登记操作员、修改角色或重置 PIN",
+        "a supervisor adds an operator, changes a role or resets a PIN",
+    ),
     "cli.help.role": ("角色", "role"),
     "cli.init.done": (
         "已建立数据库 {path}，站点 {station}。",

@@ -30,13 +30,6 @@ _SHELL: dict[str, tuple[str, str]] = {
     "cmd.help_help": ("列出当前可用的按键", "List the keys that apply now"),
     "help.title": ("按键一览", "Keys"),
     "help.close": ("按 Esc 或 ? 关闭", "Esc or ? to close"),
-    "operator.title": ("请选择操作员", "Who is at the desk?"),
-    "operator.new": ("或输入新操作员姓名后回车", "or type a new operator's name and press Enter"),
-    "operator.empty": ("姓名不能为空", "The name cannot be empty"),
-    "operator.hint": (
-        "↑↓ 选择，回车确认；Tab 到输入框；Esc 退出",
-        "↑↓ choose, Enter to confirm; Tab to type a name; Esc to quit",
-    ),
 }
 
 _KEYS: dict[str, tuple[str, str]] = {

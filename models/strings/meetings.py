@@ -94,10 +94,6 @@ _CLI: dict[str, tuple[str, str]] = {
     "cli.meeting.items": ("{n} 项议题，{decided} 项已决", "{n} items, {decided} decided"),
     "cli.meeting.exported": ("已导出到 {path}", "Exported to {path}"),
     "cli.reinspect.drawn": ("种子 {seed}：抽中 {n} 件", "seed {seed}: {n} cases drawn"),
-    "error.draw_needs_supervisor": (
-        "不定期抽查须由中心主任发起（当前操作员：{operator}）。",
-        "Only a supervisor may draw random spot checks (operator: {operator}).",
-    ),
 }
 
 _SCREEN: dict[str, tuple[str, str]] = {

@@ -104,10 +104,6 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "{station} 是本站，无需信任自己。",
         "{station} is this station; it need not trust itself.",
     ),
-    "sync.error.personal_needs_supervisor": (
-        "导出个人信息（反映人姓名、电话）须由中心主任操作；{operator} 不是中心主任。",
-        "Only a supervisor may export personal data (reporter name and phone); {operator} is not one.",
-    ),
     "sync.error.nothing_to_export": (
         "站点 {station} 在序号 {since} 之后没有新事件可导出。",
         "Station {station} has no events after number {since} to export.",

@@ -13,13 +13,15 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Label
 
-from models.i18n import t
+from models.enums import Role
+from models.i18n import label, t
 
 
 class DeskHeader(Horizontal):
     view_title: reactive[str] = reactive("")
     station: reactive[str] = reactive("")
     operator: reactive[str | None] = reactive(None)
+    role: reactive[Role | None] = reactive(None)
     clock: reactive[datetime | None] = reactive(None)
     """Station-local time."""
     overdue: reactive[int] = reactive(0)
@@ -49,7 +51,7 @@ class DeskHeader(Horizontal):
             return  # values set before the labels exist are shown on mount
         self._set("view", self.view_title)
         self._set("station", self.station)
-        self._set("operator", t("app.operator", name=self.operator or "—"))
+        self._set("operator", operator_text(self.operator, self.role))
         self._set("clock", self.clock.strftime("%m-%d %H:%M:%S") if self.clock else "")
         self._set("overdue", t("app.overdue_count", n=self.overdue))
         self.query_one("#hdr-overdue", Label).set_class(self.overdue > 0, "-overdue")
@@ -58,7 +60,7 @@ class DeskHeader(Horizontal):
         self.query_one("#hdr-calendar", Label).display = bool(years)
 
     watch_view_title = watch_station = watch_operator = watch_clock = _show
-    watch_overdue = watch_fallback_years = _show
+    watch_overdue = watch_fallback_years = watch_role = _show
 
     def _set(self, name: str, text: str) -> None:
         """Only a changed label is redrawn, and only a changed width asks for a new layout:
@@ -69,3 +71,11 @@ class DeskHeader(Horizontal):
         self._shown[name] = text
         same_width = before is not None and len(before) == len(text)
         self.query_one(f"#hdr-{name}", Label).update(text, layout=not same_width)
+
+
+def operator_text(name: str | None, role: Role | None) -> str:
+    """Who is signed in, and as what (中心主任 / 调度员 …)."""
+    if not name:
+        return t("app.nobody")
+    shown = t("app.operator_role", name=name, role=label(role)) if role else name
+    return t("app.operator", name=shown)

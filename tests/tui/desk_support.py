@@ -7,15 +7,32 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from data.service import SyncService
 from data.settings import Settings
+from data.store.tables import CREDENTIAL
 from data.write.commands.cases import blow_whistle, receive_case, transition
+from data.write.commands.operators import enrol
 from models.clock import FrozenClock
-from models.enums import Grade
+from models.enums import Grade, Role
 from models.lifecycle import Action
+from screens.signin import SignInScreen
 from screens.widgets.queue_view import QueueView
+from tests.tui.dispatch_support import until
 from tui.app import WhistleApp, build_app
 from tui.config import AppConfig
+
+SUPERVISOR = "值班员"
+PINS = {
+    SUPERVISOR: "supervisor-pass",
+    "张三": "1234",
+    "Zhang": "2345",
+    "李四": "3456",
+    "赵主任": "4567",
+    "李核查": "5678",
+}
+"""The test desks' operators and their PINs."""
 
 # A Tuesday, 10:00 in Shanghai.
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -27,7 +44,10 @@ class Station:
     path: Path
     clock: FrozenClock
     settings: Settings = field(
-        default_factory=lambda: Settings(station_id="ST-DESK", station_name="东四街道综合执法中心")
+        # no idle lock unless a test asks for one: tests move the frozen clock by hours
+        default_factory=lambda: Settings(
+            station_id="ST-DESK", station_name="东四街道综合执法中心", idle_lock_minutes=0
+        )
     )
     ids: dict[str, str] = field(default_factory=dict)
 
@@ -38,6 +58,16 @@ class Station:
             return service.run(command, *args, **kwargs)
         finally:
             service.close()
+
+    def staff(self, *names: str) -> None:
+        """The station's supervisor (值班员 here) and ``names`` as operators, each with the PIN
+        in PINS, unless they have one already (as a supervisor would add them)."""
+        known = set(self.run(lambda ctx: ctx.conn.execute(select(CREDENTIAL.c.name)).scalars().all()))
+        if SUPERVISOR not in known:
+            self.run(enrol, name=SUPERVISOR, role=Role.SUPERVISOR, secret=PINS[SUPERVISOR])
+        for name in names:
+            if name not in known and name != SUPERVISOR:
+                self.run(enrol, name=name, role=Role.OPERATOR, secret=PINS[name])
 
     def case(
         self, name: str, *, at: datetime, description: str, community: str = "东四社区", **fields: Any
@@ -117,11 +147,23 @@ def app_for(st: Station, **settings: Any) -> WhistleApp:
     config_settings = st.settings
     for key, value in settings.items():
         setattr(config_settings, key, value)
+    st.staff("张三")
     return build_app(AppConfig(st.path, config_settings, st.clock, "张三", "zh"))
 
 
+async def sign_in(app: WhistleApp, pilot: Any, pin: str) -> None:
+    """Type the PIN at the sign-in (its name chosen already) and press Enter, as a user does."""
+    await until(app, pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in")
+    await pilot.press(*pin, "enter")
+    await until(app, pilot, lambda: not isinstance(app.screen, SignInScreen), "signed in")
+
+
 async def settle(app: WhistleApp, pilot: Any) -> None:
-    """Wait until the service is open and every worker (reads, polls) has finished."""
+    """Wait until the service is open, the operator named in the app's config has signed in
+    (with their PIN, at the sign-in screen) and every worker (reads, polls) has finished."""
+    name = app.config.operator
+    if app.operator is None and name in PINS:
+        await sign_in(app, pilot, PINS[name])
     for _ in range(50):
         await app.workers.wait_for_complete()
         await pilot.pause()

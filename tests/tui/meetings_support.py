@@ -80,6 +80,7 @@ def handle(st: Station, name: str, *, at: Any) -> None:
 
 
 def app_as(st: Station, operator: str, size: tuple[int, int] = (120, 40)) -> WhistleApp:
+    st.staff(operator)
     return build_app(AppConfig(st.path, st.settings, st.clock, operator, "zh"))
 
 

@@ -14,6 +14,8 @@ from models.enums import CaseStatus, ReinspectionKind
 from models.reinspection import ReinspectionBucket, draw_sample
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
 from screens.reinspections import ReinspectionsScreen, ScheduleTable
+from screens.signin import SupervisorDialog
+from tests.tui.desk_support import PINS
 from tests.tui.meetings_support import app_as, closed_station, wait
 
 
@@ -112,6 +114,13 @@ async def test_supervisor_draw_shows_its_seed_and_can_be_redrawn(tmp_path: Path)
         dialog.query_one("#f-seed", Input).value = "77"
         dialog.query_one("#f-rate", Input).value = "0.5"
         await pilot.press("ctrl+s")
+        await wait(app, pilot)
+        assert isinstance(app.screen, SupervisorDialog)  # the passphrase, at that moment
+        await pilot.press(*"wrong", "enter")
+        await wait(app, pilot)
+        assert isinstance(app.screen, SupervisorDialog)
+        assert "不正确" in str(app.screen.query_one("#supervisor-error", Static).render())
+        await pilot.press(*PINS["值班员"], "enter")
         await wait(app, pilot)
         assert app.screen is screen
         drawn = [r for r in screen.rows if r.kind is ReinspectionKind.RANDOM]

@@ -6,18 +6,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.command import CommandPalette
+from textual.widgets import Input
 
 from data.settings import Settings
 from data.write.commands.cases import receive_case
 from models.i18n import set_language
-from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen
 from screens.messages import Tick
 from screens.queue_filter import FilterDialog
+from screens.signin import SignInScreen
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
-from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
+from tests.tui.desk_support import NOW, PINS, SIZE, app_for, settle, station
 from tests.tui.dispatch_support import Notices, until
+from tests.unit.support import one
 from tui.app import VIEWS, build_app
 from tui.config import AppConfig
 
@@ -49,7 +51,7 @@ async def test_header_shows_station_operator_station_time_and_overdue_count(tmp_
         app.screen.post_message(Tick(NOW))
         await pilot.pause()
         assert _label(app, "#hdr-station") == "东四街道综合执法中心"
-        assert _label(app, "#hdr-operator") == "操作员 张三"
+        assert _label(app, "#hdr-operator") == "操作员 张三（调度员）"  # name and role
         assert _label(app, "#hdr-clock") == "03-10 10:00:00"  # 02:00 UTC in Asia/Shanghai
         assert _label(app, "#hdr-overdue") == "报到超时 2"
         assert app.screen.query_one("#hdr-overdue").has_class("-overdue")
@@ -99,27 +101,37 @@ async def test_the_keymap_remaps_a_binding_by_id(tmp_path: Path) -> None:
         assert isinstance(app.screen, FilterDialog)
 
 
-async def test_without_an_operator_the_picker_asks_and_the_service_uses_the_answer(tmp_path: Path) -> None:
+async def test_the_console_opens_on_a_sign_in_that_offers_only_known_operators(tmp_path: Path) -> None:
     st = station(tmp_path)
+    st.staff("张三", "李四")
+    before = one(st.path, "SELECT count(*) FROM operator")[0]
     app = build_app(AppConfig(st.path, st.settings, st.clock, None, "zh"))
     async with app.run_test(size=SIZE) as pilot:
-        await until(app, pilot, lambda: isinstance(app.screen, OperatorPicker), "OperatorPicker")
-        assert isinstance(app.screen, OperatorPicker)
-        # the known names are offered first; tab reaches the field for a new one
-        assert app.screen.focused is app.screen.query_one("#operator-list")
-        await pilot.press("tab", *"李四", "enter")
+        await until(app, pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in")
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        assert screen.focused is screen.query_one("#signin-list")
+        # names are chosen from the list, never typed: the only field is the PIN
+        assert [i.id for i in screen.query(Input)] == ["signin-secret"]
+        assert screen.names == ["值班员", "张三", "李四"]
+        await pilot.press("down", "down", "enter", *PINS["李四"], "enter")
+        await until(app, pilot, lambda: not isinstance(app.screen, SignInScreen), "signed in")
         await settle(app, pilot)
         assert app.service is not None and app.service.operator == "李四"
-        assert _label(app, "#hdr-operator") == "操作员 李四"
+        assert _label(app, "#hdr-operator") == "操作员 李四（调度员）"
+    assert one(st.path, "SELECT count(*) FROM operator")[0] == before
+    signed = one(st.path, "SELECT operator, subject FROM event WHERE type = 'operator.signed_in'")
+    assert tuple(signed) == ("李四", "李四")
 
 
 async def test_english_interface(tmp_path: Path) -> None:
     st = station(tmp_path)
+    st.staff("Zhang")
     app = build_app(AppConfig(st.path, st.settings, st.clock, "Zhang", "en"))
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            assert _label(app, "#hdr-operator") == "Operator Zhang"
+            assert _label(app, "#hdr-operator") == "Operator Zhang (Operator)"
             assert "Case" in app.screen.query_one(QueueView).render_line(0).text
     finally:
         set_language("zh")
@@ -156,18 +168,6 @@ async def test_a_write_on_one_desk_appears_on_another_after_its_poll(tmp_path: P
 def test_settings_keymap_is_the_only_remap_source() -> None:
     # The keymap comes from Settings.keymap; a fresh Settings maps nothing.
     assert Settings().keymap == {}
-
-
-async def test_the_picker_takes_a_known_name_with_enter(tmp_path: Path) -> None:
-    st = station(tmp_path)
-    app = build_app(AppConfig(st.path, st.settings, st.clock, None, "zh"))
-    async with app.run_test(size=SIZE) as pilot:
-        await until(app, pilot, lambda: isinstance(app.screen, OperatorPicker), "OperatorPicker")
-        assert isinstance(app.screen, OperatorPicker)
-        first = app.screen.names[0]
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert app.service is not None and app.service.operator == first
 
 
 async def test_a_deadline_in_a_year_without_holiday_table_is_flagged(tmp_path: Path) -> None:

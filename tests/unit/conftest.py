@@ -24,6 +24,16 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 
 
 @pytest.fixture(autouse=True)
+def _passphrases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's passphrase (and the PIN ``whistle operator`` sets), as a script gives
+    them; every test operator of the command line has this one."""
+    from tests.unit.support import SECRET
+
+    monkeypatch.setenv("WHISTLE_PASSPHRASE", SECRET)
+    monkeypatch.setenv("WHISTLE_NEW_PIN", SECRET)
+
+
+@pytest.fixture(autouse=True)
 def _language() -> Iterator[None]:
     set_language("zh")
     yield
@@ -48,13 +58,14 @@ def settings() -> Settings:
 @pytest.fixture
 async def service(db_path: Path, settings: Settings, clock: FrozenClock) -> AsyncIterator[Service]:
     svc = await Service.open(db_path, settings, clock)
+    svc.operator = "值班员"  # as if signed in (no operator is made: commands name who acts)
     yield svc
     await svc.close()
 
 
 @pytest.fixture
 def sync_service(db_path: Path, settings: Settings, clock: FrozenClock) -> Iterator[SyncService]:
-    svc = SyncService.open(db_path, settings, clock)
+    svc = SyncService.open(db_path, settings, clock, "值班员")
     yield svc
     svc.close()
 

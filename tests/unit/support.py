@@ -85,3 +85,23 @@ def one(path: Path, sql: str, *params: Any) -> Any:
 
 def event_count(path: Path) -> int:
     return int(one(path, "SELECT count(*) AS n FROM event")["n"])
+
+
+SECRET = "test-passphrase"
+"""Every test supervisor's passphrase."""
+
+
+def as_supervisor(path: Path, settings: Any, clock: Any, name: str = "值班员", secret: str = SECRET) -> Any:
+    """A service signed in as the station's supervisor ``name``: made its first supervisor
+    (as ``whistle init`` does) on a new file, signed in with the passphrase after that."""
+    from data.service import SyncService
+    from data.write.commands.operators import has_credentials
+
+    service = SyncService.open(path, settings, clock)
+    with service.engine.connect() as conn:
+        ready = has_credentials(conn, service.station_id)
+    if ready:
+        service.sign_in(name, secret)
+    else:
+        service.set_up(name, secret)
+    return service

@@ -17,6 +17,7 @@ from data.sync.export import db_path_of
 from data.write.commands.cases import receive_case
 from data.write.commands.sync import trust_station
 from models.clock import FrozenClock
+from tests.unit.support import as_supervisor
 
 PERSONAL_COLUMNS = {"case_file": {"reporter_name", "reporter_phone"}}
 CASE_ARGS = {
@@ -28,9 +29,15 @@ CASE_ARGS = {
 }
 
 
-def open_station(directory: Path, station: str, clock: FrozenClock, operator: str = "值班员") -> SyncService:
+def open_station(
+    directory: Path, station: str, clock: FrozenClock, operator: str = "值班员", *, signed_in: bool = True
+) -> SyncService:
+    """The station's file, signed in as its supervisor ``operator``; with ``signed_in=False``
+    opened as the library opens it for ``operator``, without a sign-in (nor its event)."""
     settings = Settings(station_id=station, station_name=f"{station} 街道", case_prefix=station[-1])
-    return SyncService.open(directory / f"{station}.db", settings, clock, operator)
+    if not signed_in:
+        return SyncService.open(directory / f"{station}.db", settings, clock, operator)
+    return as_supervisor(directory / f"{station}.db", settings, clock, operator)
 
 
 def public_key(service: SyncService) -> str:

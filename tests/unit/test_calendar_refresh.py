@@ -13,7 +13,7 @@ from data.write.commands.cases import receive_case
 from data.write.commands.reference import load_calendar_year
 from models.calendar import parse_year_table
 from models.clock import FrozenClock
-from tests.unit.support import CASE, one
+from tests.unit.support import CASE, as_supervisor, one
 
 START = datetime(2027, 9, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TABLE_2027 = json.dumps(
@@ -37,7 +37,7 @@ def test_a_desk_already_open_uses_a_year_loaded_elsewhere(db_path: Path) -> None
     try:
         before = _deadline(desk, db_path)
         assert 2027 in desk.rules.fallback_years
-        supervisor = SyncService.open(db_path, settings, FrozenClock(START), "赵主任")
+        supervisor = as_supervisor(db_path, settings, FrozenClock(START), "赵主任")
         try:
             supervisor.run(load_calendar_year, parse_year_table(TABLE_2027))
             expected = _deadline(supervisor, db_path)

@@ -78,9 +78,8 @@ def test_init_creates_the_station_with_its_catalogue(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "new" / "desk.db"
-    code = main(
-        ["init", "--db", str(path), "--station-id", "ST-DONGSI", "--station-name", "东四街道综合执法中心"]
-    )
+    station = ["--station-id", "ST-DONGSI", "--station-name", "东四街道综合执法中心"]
+    code = main(["init", "--db", str(path), *station, "--operator", "值班员"])
     assert code == 0
     assert "ST-DONGSI" in capsys.readouterr().out
     station = one(path, "SELECT * FROM station WHERE is_local = 1")
@@ -104,7 +103,7 @@ def test_calendar_loads_a_year_and_the_fallback_warning_goes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "desk.db"
-    assert main(["init", "--db", str(path)]) == 0
+    assert main(["init", "--db", str(path), "--operator", "值班员"]) == 0
     start = datetime(2031, 12, 31, 10, 0, tzinfo=Settings().tz)  # a Wednesday
     svc = SyncService.open(path, Settings(), FrozenClock(NOW))
     assert not WorkCalendar().is_known_year(2032)
@@ -114,7 +113,7 @@ def test_calendar_loads_a_year_and_the_fallback_warning_goes(
 
     table = tmp_path / "2032.json"
     table.write_text(_table(2032), encoding="utf-8")
-    assert main(["calendar", str(table), "--db", str(path)]) == 0
+    assert main(["calendar", str(table), "--db", str(path), "--operator", "值班员"]) == 0
     assert "2032" in capsys.readouterr().out
     assert one(path, "SELECT count(*) FROM calendar_year WHERE year = 2032")[0] == 1
 
@@ -145,13 +144,13 @@ def test_calendar_refuses_a_bad_file_clearly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None
 ) -> None:
     path = tmp_path / "desk.db"
-    assert main(["init", "--db", str(path)]) == 0
+    assert main(["init", "--db", str(path), "--operator", "值班员"]) == 0
     capsys.readouterr()
     events = event_count(path)
     table = tmp_path / "bad.json"
     if content is not None:
         table.write_text(content, encoding="utf-8")
-    assert main(["calendar", str(table), "--db", str(path)]) == 2
+    assert main(["calendar", str(table), "--db", str(path), "--operator", "值班员"]) == 2
     err = capsys.readouterr().err
     assert "节假日表有误" in err or "bad.json" in err
     assert "Traceback" not in err
@@ -161,16 +160,23 @@ def test_calendar_refuses_a_bad_file_clearly(
 
 def test_operator_with_a_role(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "desk.db"
-    assert main(["init", "--db", str(path)]) == 0
-    assert main(["operator", "赵主任", "--role", "supervisor", "--db", str(path)]) == 0
-    assert "赵主任" in capsys.readouterr().out
+    assert main(["init", "--db", str(path), "--operator", "赵主任"]) == 0
     assert one(path, "SELECT role FROM operator WHERE name = '赵主任'")[0] == "supervisor"
-    assert main(["--db", str(path), "operator", "赵主任", "--role", "facilitator"]) == 0
-    assert one(path, "SELECT role FROM operator WHERE name = '赵主任'")[0] == "facilitator"
-    kinds = [r[0] for r in rows(path, "SELECT type FROM event WHERE type LIKE 'operator.%' ORDER BY seq")]
+    as_supervisor = ["--db", str(path), "--operator", "赵主任"]
+    assert main(["operator", "王丽", "--role", "facilitator", *as_supervisor]) == 0
+    assert "王丽" in capsys.readouterr().out
+    assert one(path, "SELECT role FROM operator WHERE name = '王丽'")[0] == "facilitator"
+    assert main([*as_supervisor, "operator", "王丽", "--role", "operator"]) == 0
+    assert one(path, "SELECT role FROM operator WHERE name = '王丽'")[0] == "operator"
+    kinds = [
+        r[0]
+        for r in rows(
+            path, "SELECT type FROM event WHERE type IN ('operator.added', 'operator.changed') ORDER BY seq"
+        )
+    ]
     assert kinds[-2:] == ["operator.added", "operator.changed"]
     with pytest.raises(SystemExit) as bad:
-        main(["operator", "钱", "--role", "boss", "--db", str(path)])
+        main(["operator", "钱", "--role", "boss", *as_supervisor])
     assert bad.value.code == 2
 
 
@@ -190,11 +196,11 @@ def test_the_db_option_and_variable_choose_the_file(
 ) -> None:
     by_env = tmp_path / "env.db"
     monkeypatch.setenv("WHISTLE_DB", str(by_env))
-    assert main(["init"]) == 0
+    assert main(["init", "--operator", "值班员"]) == 0
     assert by_env.exists()
     by_option = tmp_path / "option.db"
-    assert main(["init", "--db", str(by_option)]) == 0
+    assert main(["init", "--db", str(by_option), "--operator", "值班员"]) == 0
     assert by_option.exists()
     monkeypatch.delenv("WHISTLE_DB")
-    assert main(["init"]) == 0
+    assert main(["init", "--operator", "值班员"]) == 0
     assert (tmp_path / "data" / "whistle-desk" / "whistle.db").exists()

@@ -5,6 +5,7 @@ a replay agrees."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,12 @@ from data.store.eventlog import EventWriter
 from data.write.commands import cases, checkins, corrections, reinspections
 from data.write.commands.common import Ctx, Rules
 from models.clock import FrozenClock
-from models.enums import CaseStatus, CheckInStatus, ReinspectionResult, Role
+from models.enums import CaseStatus, CheckInStatus, ReinspectionResult
 from models.errors import DomainError, ValidationError
 from models.lifecycle import Action
 from models.periods import day_period
 from tests.unit.conftest import NOW, snapshot_of
-from tests.unit.support import case_in, one, rows, whistle
+from tests.unit.support import as_supervisor, case_in, one, rows, whistle
 
 TZ = Settings().tz
 DEPT = "CGZF"
@@ -75,8 +76,11 @@ class Desk:
 
 
 @pytest.fixture
-def desk(sync_service: SyncService, db_path: Path, clock: FrozenClock) -> Desk:
-    return Desk(sync_service, db_path, clock)
+def desk(db_path: Path, settings: Settings, clock: FrozenClock) -> Iterator[Desk]:
+    """A supervisor's desk: corrections are theirs to make."""
+    service = as_supervisor(db_path, settings, clock)
+    yield Desk(service, db_path, clock)
+    service.close()
 
 
 def _whistled(desk: Desk) -> tuple[str, str]:
@@ -320,7 +324,7 @@ def test_only_a_supervisor_may_correct(
     desk: Desk, db_path: Path, settings: Settings, clock: FrozenClock
 ) -> None:
     case_id, checkin_id = _acted(desk, clock)
-    clerk = SyncService.open(db_path, settings, clock, "小王", Role.OPERATOR)
+    clerk = SyncService.open(db_path, settings, clock, "小王")
     try:
         before = snapshot_of(db_path)
         attempts: list[tuple[Any, ...]] = [

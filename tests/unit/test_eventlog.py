@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from data.service import Service
-from data.write.commands import cases, checkins, corrections, meetings, reference, reinspections
+from data.write.commands import cases, checkins, corrections, meetings, operators, reference, reinspections
 from data.write.commands.common import Ctx
 from models.calendar import YearTable
 from models.clock import FrozenClock
@@ -23,7 +23,7 @@ from models.errors import DomainError
 from models.ids import uuid7
 from models.lifecycle import Action
 from tests.unit.conftest import NOW, STATION
-from tests.unit.support import CASE, event_count, one, rows
+from tests.unit.support import CASE, SECRET, event_count, one, rows
 
 PHONE = "13812345678"
 NAME = "张三丰"
@@ -42,6 +42,13 @@ class Recorder:
     async def __call__(self, command: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
         before = self._seq()
         result = await self.service.run(command, *args, **kwargs)
+        added = rows(self.path, "SELECT type FROM event WHERE seq > ? ORDER BY seq", before)
+        return result, [r["type"] for r in added]
+
+    async def supervised(self, command: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+        """The same for a supervisor-only command, run with the passphrase."""
+        before = self._seq()
+        result = await self.service.run_supervised(SECRET, command, *args, **kwargs)
         added = rows(self.path, "SELECT type FROM event WHERE seq > ? ORDER BY seq", before)
         return result, [r["type"] for r in added]
 
@@ -110,7 +117,11 @@ async def test_every_command_appends_exactly_its_events(
     _, kinds = await rec(reference.upsert_department, code="RF", name="人防办")
     assert kinds == ["department.upserted"]
     table = YearTable(year=2031, holidays=frozenset({date(2031, 1, 1)}), workdays=frozenset())
-    assert (await rec(reference.load_calendar_year, table))[1] == ["calendar.loaded"]
+    assert (await rec(operators.first_supervisor, name="值班员", secret=SECRET))[1] == [
+        "operator.added",
+        "operator.secret_set",
+    ]
+    assert (await rec.supervised(reference.load_calendar_year, table))[1] == ["calendar.loaded"]
 
 
 def _boom_after_receiving(ctx: Ctx) -> None:
@@ -181,7 +192,10 @@ async def test_seq_is_gapless_and_every_hash_recomputes(
     await _busy_history(service, clock)
     found = _assert_chain(db_path)
     assert len(found) > 20
-    assert {r["operator"] for r in found} == {service.operator}
+    # the file's own set-up (station, catalogue, key) is by nobody in particular
+    setup = ("station.", "department.")
+    assert {r["operator"] for r in found if not r["type"].startswith(setup)} == {service.operator}
+    assert {r["operator"] for r in found if r["type"].startswith(setup)} == {""}
     assert all(r["station_id"] == STATION for r in found)
 
 

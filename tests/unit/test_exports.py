@@ -88,11 +88,11 @@ def test_open311_field_by_field(station) -> None:  # type: ignore[no-untyped-def
 def test_open311_personal_data_for_a_supervisor_only(station, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     a, clock, _open_case, rejected = station
     a.run(add_operator, name="小王", role=Role.OPERATOR)
-    clerk = open_station(tmp_path, "ST-A", clock, operator="小王")
+    clerk = open_station(tmp_path, "ST-A", clock, operator="小王", signed_in=False)
     before = table_dump(tmp_path / "ST-A.db")
     with pytest.raises(DomainError) as refused:
         export_open311(clerk, tmp_path / "o.json", include_personal=True)
-    assert refused.value.key == "sync.error.personal_needs_supervisor"
+    assert refused.value.key == "auth.needs_supervisor"
     assert table_dump(tmp_path / "ST-A.db") == before and not (tmp_path / "o.json").exists()
     text, _ = export_open311(a, tmp_path / "o.json", include_personal=True)
     requests = {r["extended_attributes"]["case_id"]: r for r in json.loads(text)}

@@ -11,6 +11,7 @@ from data.write.commands import meetings as mt
 from models.clock import FrozenClock
 from models.enums import AgendaReason, MeetingKind
 from tests.unit.meetings_support import handled_and_closed
+from tests.unit.support import SECRET
 from tui.cli import main
 
 
@@ -67,11 +68,13 @@ def test_draw_needs_a_supervisor_and_prints_its_seed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("tui.cli.common.SystemClock", lambda: clock)
+    sync_service.set_up("值班员", SECRET)  # whistle init --operator 值班员
+    sync_service.operator = ""
     for _ in range(3):
         handled_and_closed(sync_service, db_path, came=["CGZF"], absent=[])
     assert main(["reinspect", "draw", "--seed", "9", "--db", str(db_path), "--operator", "小李"]) == 2
     assert "中心主任" in capsys.readouterr().err
-    # the first operator of a new file is its supervisor (值班员 in the fixture)
+    # the station's supervisor, with their passphrase (WHISTLE_PASSPHRASE)
     assert main(["reinspect", "draw", "--seed", "9", "--db", str(db_path), "--operator", "值班员"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "种子 9：抽中 1 件" and out[1].startswith("SJ-")

@@ -19,8 +19,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_key_trust_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, b = str(tmp_path / "a.db"), str(tmp_path / "b.db")
-    assert run(capsys, "init", "--db", a, "--station-id", "ST-A")[0] == 0
-    assert run(capsys, "init", "--db", b, "--station-id", "ST-B")[0] == 0
+    assert run(capsys, "init", "--db", a, "--station-id", "ST-A", "--operator", "值班员")[0] == 0
+    assert run(capsys, "init", "--db", b, "--station-id", "ST-B", "--operator", "值班员")[0] == 0
     key_file = Path(f"{a}.key")
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     code, out, _ = run(capsys, "key", "--db", a)
@@ -33,7 +33,7 @@ def test_key_trust_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, _, err = run(capsys, "import", bundle, "--db", b)
     assert code == 2 and "not trusted" in err
 
-    assert run(capsys, "trust", "add", *out.split(), "--db", b)[0] == 0
+    assert run(capsys, "trust", "add", *out.split(), "--db", b, "--operator", "值班员")[0] == 0
     code, out, _ = run(capsys, "trust", "list", "--db", b)
     assert "ST-A" in out and public in out
     code, out, _ = run(capsys, "import", bundle, "--db", b)
@@ -41,10 +41,10 @@ def test_key_trust_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, "import", bundle, "--db", b)
     assert code == 0 and "nothing changed" in out
 
-    run(capsys, "operator", "小李", "--db", a)
+    run(capsys, "operator", "小李", "--db", a, "--operator", "值班员")
     second, third = str(tmp_path / "a2.bundle"), str(tmp_path / "a3.bundle")
     assert run(capsys, "export", "--db", a, "--out", second)[0] == 0
-    run(capsys, "operator", "小张", "--db", a)
+    run(capsys, "operator", "小张", "--db", a, "--operator", "值班员")
     assert run(capsys, "export", "--db", a, "--out", third)[0] == 0
     code, _, err = run(capsys, "import", third, "--db", b)
     assert code == 3 and "missing events" in err and "held back" in err
@@ -55,7 +55,7 @@ def test_key_trust_export_import(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_exports_for_others_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "a.db")
-    run(capsys, "init", "--db", db)
+    run(capsys, "init", "--db", db, "--operator", "值班员")
     code, out, _ = run(capsys, "export-open311", "--db", db)
     assert code == 0 and out.strip() == "[]"
     code, out, _ = run(capsys, "export-csv", "--db", db, "--out", str(tmp_path / "csv"))
@@ -64,7 +64,7 @@ def test_exports_for_others_from_the_command_line(tmp_path: Path, capsys: pytest
         "checkins.csv",
         "reinspections.csv",
     ]
-    run(capsys, "operator", "小王", "--db", db)
+    run(capsys, "operator", "小王", "--db", db, "--operator", "值班员")
     code, _, err = run(
         capsys,
         "export-csv",

@@ -94,11 +94,11 @@ def test_personal_data_only_on_a_supervisors_request(tmp_path: Path) -> None:
     trust_each_other([a, b])
     case_id = new_case(a, phone="13912345678")
     a.run(add_operator, name="小王", role=Role.OPERATOR)
-    clerk = open_station(tmp_path, "ST-A", clock, operator="小王")
+    clerk = open_station(tmp_path, "ST-A", clock, operator="小王", signed_in=False)
     before = table_dump(tmp_path / "ST-A.db")
     with pytest.raises(DomainError) as refused:
         export_bundle(clerk, tmp_path / "p.bundle", include_personal=True)
-    assert refused.value.key == "sync.error.personal_needs_supervisor" and "小王" in str(refused.value)
+    assert refused.value.key == "auth.needs_supervisor" and "小王" in str(refused.value)
     assert table_dump(tmp_path / "ST-A.db") == before
     assert not (tmp_path / "p.bundle").exists()
 
@@ -172,7 +172,7 @@ def test_the_chain_across_a_gap_is_checked_when_the_gap_is_filled(tmp_path: Path
     twin_dir = tmp_path / "twin"
     twin_dir.mkdir()
     _clone(tmp_path / "ST-A.db", twin_dir / "ST-A.db")
-    twin = open_station(twin_dir, "ST-A", clock)
+    twin = open_station(twin_dir, "ST-A", clock, signed_in=False)
     new_case(a)
     real = export_bundle(a, tmp_path / "a2.bundle")
     new_case(twin)

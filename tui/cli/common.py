@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.service import SyncService
 from data.settings import Settings, default_config_path, default_db_path, load_settings
 from models.clock import Clock, SystemClock
+from models.errors import DomainError
 from models.i18n import LANGUAGES, t
 
 
@@ -43,3 +47,36 @@ class Context:
             settings.language = args.lang
         operator = args.operator or os.environ.get("WHISTLE_OPERATOR") or None
         return cls(args.db or default_db_path(), settings, operator, SystemClock())
+
+
+PASSPHRASE_ENV = "WHISTLE_PASSPHRASE"
+"""The passphrase (or PIN) of the operator named by ``--operator``, for scripts."""
+NEW_SECRET_ENV = "WHISTLE_NEW_PIN"
+"""The PIN or passphrase ``whistle operator`` sets, for scripts."""
+
+
+def read_secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    """A secret from the environment variable ``env`` or else typed at the terminal (not
+    echoed). Never from a command-line argument: those show in the process list."""
+    given = os.environ.get(env)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise DomainError("auth.no_terminal", env=env)
+    secret = getpass.getpass(prompt)
+    if confirm and getpass.getpass(t("auth.prompt_again")) != secret:
+        raise DomainError("auth.mismatch")
+    return secret
+
+
+def open_service(ctx: Context) -> SyncService:
+    """The service for one command: as the operator named by ``--operator``, signed in with
+    their passphrase, or else as nobody in particular (no role, never a supervisor)."""
+    service = SyncService.open(ctx.db, ctx.settings, ctx.clock)
+    if ctx.operator:
+        try:
+            service.sign_in(ctx.operator, read_secret(PASSPHRASE_ENV, t("auth.prompt", name=ctx.operator)))
+        except BaseException:
+            service.close()
+            raise
+    return service

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import sys
 
-from data.demo import DemoOptions, generate
+from data.demo import DemoOptions, demo_staff, generate
 from data.read.poll import case_count
-from data.service import DEFAULT_OPERATOR, SyncService
+from data.service import SyncService
 from models.i18n import set_language
 from tui.app import build_app
 from tui.cli.common import Context
+from tui.cli.core import print_staff
 from tui.config import AppConfig
 
 
 def _fill_demo(ctx: Context) -> None:
-    service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
+    service = SyncService.open(ctx.db, ctx.settings, ctx.clock)
     try:
         with service.engine.connect() as conn:
             empty = case_count(conn) == 0
         if empty:
             generate(service, DemoOptions(), progress=sys.stderr)
+        with service.engine.connect() as conn:
+            print_staff(demo_staff(conn, service.station_id))
     finally:
         service.close()
 

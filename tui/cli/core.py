@@ -8,14 +8,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from data.demo import DemoOptions, generate
-from data.service import DEFAULT_OPERATOR, SyncService, local_station, open_sync, verify
-from data.write.commands.reference import add_operator, load_calendar_year
+from data.demo import DemoOptions, demo_staff, generate
+from data.service import SyncService, local_station, open_sync, verify
+from data.write.commands.operators import (
+    has_credentials,
+    manage_operator,
+    require_supervisor,
+    role_of_operator,
+)
+from data.write.commands.reference import load_calendar_year
 from models.calendar import CalendarTableError, parse_year_table
 from models.enums import Role
 from models.errors import DomainError
 from models.i18n import label, t
-from tui.cli.common import Context, add_common
+from tui.cli.common import NEW_SECRET_ENV, PASSPHRASE_ENV, Context, add_common, open_service, read_secret
 
 
 def register(commands: Any) -> None:
@@ -44,17 +50,13 @@ def register(commands: Any) -> None:
 
     p = command("operator", "cli.help.operator_cmd")
     p.add_argument("name")
-    p.add_argument(
-        "--role",
-        choices=[r.value for r in Role],
-        default=Role.OPERATOR.value,
-        help=t("cli.help.role"),
-    )
+    p.add_argument("--role", choices=[r.value for r in Role], default=None, help=t("cli.help.role"))
+    p.add_argument("--set-pin", action="store_true", help=t("cli.help.set_pin", env=NEW_SECRET_ENV))
     p.set_defaults(handler=operator)
 
 
-def _open(ctx: Context, role: Role | None = None, name: str | None = None) -> SyncService:
-    return SyncService.open(ctx.db, ctx.settings, ctx.clock, name or ctx.operator or DEFAULT_OPERATOR, role)
+def _open(ctx: Context) -> SyncService:
+    return open_service(ctx)
 
 
 def init(ctx: Context, args: argparse.Namespace) -> int:
@@ -67,21 +69,31 @@ def init(ctx: Context, args: argparse.Namespace) -> int:
         engine = open_sync(ctx.db)
         with engine.connect() as conn:
             station = local_station(conn)
+            set_up = station is not None and has_credentials(conn, station)
         engine.dispose()
-        if station is not None:
+        if set_up:
             print(t("cli.init.exists", path=ctx.db, station=station))
             return 0
-    service = _open(ctx)
-    print(t("cli.init.done", path=ctx.db, station=service.station_id))
-    service.close()
+    if not ctx.operator:
+        raise DomainError("auth.init_needs_name")
+    secret = read_secret(PASSPHRASE_ENV, t("auth.prompt_new", name=ctx.operator), confirm=True)
+    service = SyncService.open(ctx.db, ctx.settings, ctx.clock)
+    try:
+        service.set_up(ctx.operator, secret)
+        print(t("cli.init.done", path=ctx.db, station=service.station_id))
+        print(t("cli.init.supervisor", name=ctx.operator, role=label(Role.SUPERVISOR)))
+    finally:
+        service.close()
     return 0
 
 
 def demo(ctx: Context, args: argparse.Namespace) -> int:
-    service = _open(ctx)
+    service = SyncService.open(ctx.db, ctx.settings, ctx.clock)
     started = time.perf_counter()
     try:
         summary = generate(service, DemoOptions(cases=args.cases, seed=args.seed), progress=sys.stderr)
+        with service.engine.connect() as conn:
+            staff = demo_staff(conn, service.station_id)
     finally:
         service.close()
     print(
@@ -93,7 +105,16 @@ def demo(ctx: Context, args: argparse.Namespace) -> int:
             seconds=time.perf_counter() - started,
         )
     )
+    print_staff(staff)
     return 0
+
+
+def print_staff(staff: list[tuple[str, Role, str]]) -> None:
+    """The demo's operators and their PINs (a demo database's own, known to the world)."""
+    if staff:
+        print(t("cli.demo.staff"))
+        for name, role, pin in staff:
+            print(t("cli.demo.staff_line", name=name, role=label(role), pin=pin))
 
 
 def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:
@@ -127,11 +148,18 @@ def calendar(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def operator(ctx: Context, args: argparse.Namespace) -> int:
-    role = Role(args.role)
+    """A supervisor adds an operator (asked for their PIN), changes a role or resets a PIN."""
+    role = Role(args.role) if args.role else None
     service = _open(ctx)
     try:
-        service.run(add_operator, name=args.name, role=role)
+        service.run(require_supervisor)  # before asking for the new PIN
+        known = service.run(role_of_operator, args.name)
+        secret = None
+        if known is None or args.set_pin:
+            secret = read_secret(NEW_SECRET_ENV, t("auth.prompt_new", name=args.name), confirm=True)
+        service.run(manage_operator, name=args.name, role=role, secret=secret)
+        now = service.run(role_of_operator, args.name)
     finally:
         service.close()
-    print(t("cli.operator.done", name=args.name, role=label(role)))
+    print(t("cli.operator.done", name=args.name, role=label(now or Role.OPERATOR)))
     return 0

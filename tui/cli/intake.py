@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from data.service import DEFAULT_OPERATOR, SyncService
 from data.write.intake_csv import IntakeRefused, import_rows, read_file
 from models.i18n import t
-from tui.cli.common import Context, add_common
+from tui.cli.common import Context, add_common, open_service
 
 
 def register(commands: Any) -> None:
@@ -28,7 +27,7 @@ def intake(ctx: Context, args: argparse.Namespace) -> int:
     if not parsed.total:
         print(t("csv.nothing"), file=sys.stderr)
         return 1
-    service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
+    service = open_service(ctx)
     try:
         result = service.run(import_rows, parsed, skip_bad=args.skip_bad)
     except IntakeRefused as refused:

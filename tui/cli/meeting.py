@@ -10,11 +10,11 @@ from typing import Any
 from data.exports.minutes import Format, Stage, render, write
 from data.read.meetings import list_meetings, meeting_view
 from data.read.reinspections import case_numbers
-from data.service import DEFAULT_OPERATOR, SyncService, open_sync
+from data.service import open_sync
 from data.write.commands.reinspections import supervised_draw
 from models.errors import DomainError
 from models.i18n import label, t
-from tui.cli.common import Context, add_common
+from tui.cli.common import Context, add_common, open_service
 
 SEED_LIMIT = 2**31
 
@@ -93,7 +93,7 @@ def export_cmd(ctx: Context, args: argparse.Namespace) -> int:
 
 def draw_cmd(ctx: Context, args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(SEED_LIMIT)
-    service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
+    service = open_service(ctx)
     try:
         chosen = service.run(supervised_draw, seed=seed, rate=args.rate)
         with service.engine.connect() as conn:

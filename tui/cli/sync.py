@@ -13,14 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from data.exports.csv import TableFormat, export_csv, output_path
 from data.exports.open311 import export_open311, services_path_for
 from data.read.exchange import trusted_stations
-from data.service import DEFAULT_OPERATOR, SyncService, station_public_key
+from data.service import SyncService, station_public_key
 from data.sync.bundle import BundleRefused
 from data.sync.export import db_path_of, export_bundle
 from data.sync.importer import Outcome, import_bundle
 from data.write.commands.sync import trust_station
 from models.errors import DomainError
 from models.i18n import t
-from tui.cli.common import Context, add_common
+from tui.cli.common import Context, add_common, open_service
 
 # Below this many events an export is over before a bar could be read.
 PROGRESS_FROM = 2000
@@ -74,7 +74,7 @@ def register(commands: Any) -> None:
 
 
 def _open(ctx: Context) -> SyncService:
-    return SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
+    return open_service(ctx)
 
 
 def key(ctx: Context, args: argparse.Namespace) -> int:

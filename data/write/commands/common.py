@@ -39,6 +39,8 @@ class Rules:
 class Ctx:
     w: EventWriter
     rules: Rules
+    proof: str | None = None
+    """The passphrase given for this one command, for ``require_supervisor``."""
 
     @property
     def conn(self) -> Connection:

@@ -45,7 +45,7 @@ def _supervisor(ctx: Ctx) -> None:
     try:
         require_supervisor(ctx)
     except DomainError as refused:
-        if refused.key == "sync.error.personal_needs_supervisor":
+        if refused.key == "auth.needs_supervisor":
             raise DomainError("correct.error.needs_supervisor", operator=ctx.w.operator) from None
         raise
 

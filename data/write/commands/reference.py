@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from data.catalogue import DEPARTMENTS
 from data.store.tables import DEPARTMENT, OPERATOR, STATION
 from data.write.commands.common import Ctx, required
+from data.write.commands.operators import require_supervisor
 from models.calendar import YearTable, year_table_to_json
 from models.enums import Role, StationingMode
 from models.errors import ValidationError
@@ -82,6 +83,8 @@ def seed_catalogue(ctx: Ctx) -> None:
 
 
 def load_calendar_year(ctx: Ctx, table: YearTable) -> None:
+    """A year's holiday table moves every deadline in it: a supervisor's decision."""
+    require_supervisor(ctx)
     if table.year < 2000:
         raise ValidationError("error.bad_year", field="year", value=table.year)
     ctx.w.emit("calendar.loaded", None, {"year": table.year, "table": year_table_to_json(table)})

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from data.store.tables import CASE, OPERATOR, REINSPECTION
+from data.store.tables import CASE, REINSPECTION
 from data.write.commands.cases import receive_case, transition
 from data.write.commands.common import Ctx, fetch, own_case, required
+from data.write.commands.operators import require_supervisor
 from data.write.commands.schedule import RANDOM_DUE_DAYS
-from models.enums import CaseStatus, ReinspectionResult, Role
+from models.enums import CaseStatus, ReinspectionResult
 from models.errors import DomainError, ValidationError
 from models.lifecycle import Action
 from models.reinspection import draw_sample
@@ -50,13 +51,7 @@ def draw_random(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
 
 def supervised_draw(ctx: Ctx, *, seed: int, rate: float | None = None) -> list[str]:
     """The draw as a supervisor orders it from the desk or the command line."""
-    role = ctx.conn.execute(
-        select(OPERATOR.c.role).where(
-            (OPERATOR.c.station_id == ctx.w.station_id) & (OPERATOR.c.name == ctx.w.operator)
-        )
-    ).scalar()
-    if role != Role.SUPERVISOR:
-        raise DomainError("error.draw_needs_supervisor", operator=ctx.w.operator)
+    require_supervisor(ctx)
     return draw_random(ctx, seed=seed, rate=rate)
 
 

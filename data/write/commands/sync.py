@@ -11,25 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert
 
 from data.store.keys import load_or_create, parse_public, public_text
-from data.store.tables import OPERATOR, STATION, TRUST
+from data.store.tables import STATION, TRUST
 from data.write.commands.common import Ctx
-from models.enums import Role
+from data.write.commands.operators import require_supervisor
 from models.errors import DomainError, ValidationError
 
 
-def require_supervisor(ctx: Ctx) -> None:
-    """Personal data leaves the station only when a supervisor asks for it."""
-    role = ctx.conn.execute(
-        select(OPERATOR.c.role).where(
-            (OPERATOR.c.station_id == ctx.w.station_id) & (OPERATOR.c.name == ctx.w.operator)
-        )
-    ).scalar()
-    if role != Role.SUPERVISOR:
-        raise DomainError("sync.error.personal_needs_supervisor", operator=ctx.w.operator)
-
-
 def trust_station(ctx: Ctx, station: str, public_key: str) -> bool:
-    """Accept bundles from ``station`` signed by ``public_key``. False when already so."""
+    """Accept bundles from ``station`` signed by ``public_key`` (a supervisor's decision).
+    False when already so."""
+    require_supervisor(ctx)
     station = station.strip()
     if not station:
         raise ValidationError("sync.error.station_required", field="station")

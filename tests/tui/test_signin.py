@@ -1,0 +1,128 @@
+"""Who is at the desk (issue 12, finding 6): the console locks after the idle time of the
+settings or on its key; locked, it keeps its clock and its alarms but takes no action until
+someone signs in, and whoever does writes from then on."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from screens.queue import QueueScreen
+from screens.signin import SignInScreen
+from screens.widgets.queue_view import QueueView
+from tests.tui.desk_support import PINS, SIZE, app_for, settle, station
+from tests.tui.dispatch_support import until
+from tests.unit.support import rows
+from tui.app import WhistleApp
+
+
+def _locked(app: WhistleApp) -> bool:
+    screen = app.screen
+    return isinstance(screen, SignInScreen) and screen.locked
+
+
+async def _pass_turns(app: WhistleApp, pilot: Any) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_the_desk_locks_after_the_idle_time_of_the_settings(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st, idle_lock_minutes=15)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        st.clock.advance(minutes=14, seconds=59)
+        app.tick()
+        await _pass_turns(app, pilot)
+        assert not app.locked
+        await pilot.press("j")  # a key counts as use: the idle time starts again
+        st.clock.advance(minutes=14, seconds=59)
+        app.tick()
+        await _pass_turns(app, pilot)
+        assert not app.locked
+        st.clock.advance(seconds=1)
+        app.tick()
+        await until(app, pilot, lambda: _locked(app), "locked")
+        assert "已锁定（张三）" in str(app.screen.query_one("#signin-title").render())
+    (lock,) = rows(st.path, "SELECT operator, payload FROM event WHERE type = 'desk.locked'")
+    assert lock["operator"] == "张三" and json.loads(lock["payload"]) == {"name": "张三", "idle": True}
+
+
+async def test_a_locked_desk_rings_and_ticks_but_takes_no_key_until_someone_signs_in(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    st.staff("李四")
+    app = app_for(st)
+    rings: list[int] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        await settle(app, pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        await pilot.press("ctrl+l")
+        await until(app, pilot, lambda: _locked(app), "locked")
+        # no view, no dialog, no palette, no help
+        for key in ("2", "n", "colon", "question_mark", "ctrl+p", "escape"):
+            await pilot.press(key)
+            await _pass_turns(app, pilot)
+            assert _locked(app), key
+            assert app.current_mode == "queue"
+        assert app.screen_stack[-2] is queue
+        # the clock beneath keeps ticking, and a check-in going overdue still rings
+        before = len(rings)
+        st.clock.advance(minutes=21)  # "soon" passes its deadline
+        app.tick()
+        await app.poll_once()
+        await _pass_turns(app, pilot)
+        assert len(rings) == before + 1
+        assert str(queue.query_one("#hdr-clock").render()) == "03-10 10:21:00"
+        assert _locked(app)
+        # someone else signs in: from now on they are the one who writes
+        # what the keys above typed went into the PIN field only: wiped, then 李四 is chosen
+        await pilot.press("ctrl+u", "shift+tab", "down", "enter", *PINS["李四"], "enter")
+        await until(app, pilot, lambda: not app.locked, "unlocked")
+        await settle(app, pilot)
+        assert app.operator == "李四" and app.service is not None and app.service.operator == "李四"
+        assert str(queue.query_one("#hdr-operator").render()) == "操作员 李四（调度员）"
+        assert queue.query_one(QueueView).counts.total == 4
+    (unlocked,) = rows(st.path, "SELECT operator, payload FROM event WHERE type = 'desk.unlocked'")
+    assert unlocked["operator"] == "李四"
+    assert json.loads(unlocked["payload"]) == {"name": "李四", "role": "operator", "locked_by": "张三"}
+
+
+async def test_a_wrong_pin_at_the_sign_in_is_shown_counted_and_recorded(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in")
+        for _ in range(3):
+            await pilot.press(*"9999", "enter")
+            await _pass_turns(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen) and app.operator is None
+        assert "不正确" in str(screen.query_one("#signin-error").render())
+        await pilot.press(*PINS["张三"], "enter")  # right, but too soon after three wrong ones
+        await _pass_turns(app, pilot)
+        assert app.operator is None
+        assert "15 秒后再试" in str(screen.query_one("#signin-error").render())
+        st.clock.advance(timedelta(seconds=15))
+        await pilot.press(*PINS["张三"], "enter")
+        await until(app, pilot, lambda: app.operator == "张三", "signed in")
+    failed = rows(st.path, "SELECT subject, payload FROM event WHERE type = 'operator.signin_failed'")
+    assert [(r["subject"], json.loads(r["payload"])["failures"]) for r in failed] == [
+        ("张三", 1),
+        ("张三", 2),
+        ("张三", 3),
+    ]
+
+
+async def test_the_header_shows_a_supervisors_role(tmp_path: Path) -> None:
+    from tests.tui.meetings_support import app_as
+
+    st = station(tmp_path)
+    app = app_as(st, "值班员")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#hdr-operator").render()) == "操作员 值班员（中心主任）"
