@@ -53,6 +53,12 @@ class Settings:
     consult_open_days: int = 7
     consult_long_open_most: int = 15
     keymap: dict[str, str] = field(default_factory=dict)
+    clock_tolerance_minutes: int = 2
+    """How far the computer's clock may read behind the record before writes are refused."""
+    late_entry_minutes: int = 10
+    """A time entered more than this before now is 补录 (entered late) and needs a reason."""
+    clock_jump_hours: int = 2
+    """A forward jump of the clock this long while a desk runs is reported."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -67,6 +73,12 @@ def _limit(value: Any, where: str) -> Limit:
         return parse_limit(str(value))
     except ValueError as exc:
         raise SettingsError("error.settings_value", where=where, value=value) from exc
+
+
+def _whole(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingsError("error.settings_value", where=where, value=value)
+    return value
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -100,6 +112,10 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.consult_open_days = int(meeting.get("open_days", settings.consult_open_days))
     settings.consult_long_open_most = int(meeting.get("long_open_most", settings.consult_long_open_most))
     settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
+    record = raw.get("record", {})
+    for name in ("clock_tolerance_minutes", "late_entry_minutes", "clock_jump_hours"):
+        if name in record:
+            setattr(settings, name, _whole(record[name], f"record.{name}"))
     _check(settings, path)
     return settings
 
@@ -148,6 +164,11 @@ random_sample_rate = 0.10  # share of last week's closures drawn for 不定期 s
 [meeting]
 open_days = 7              # cases open longer than this go on the weekly agenda
 long_open_most = 15        # at most this many of them (the oldest); more can be added by hand
+
+[record]
+clock_tolerance_minutes = 2  # the computer's clock may read this far behind the record; more refuses writes
+late_entry_minutes = 10    # a time entered more than this before now is 补录 and needs a reason
+clock_jump_hours = 2       # a forward jump of the clock this long while a desk runs is reported
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

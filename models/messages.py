@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from models.strings import core, desk, dispatch, meetings, sync
+from models.strings import core, desk, dispatch, meetings, record, sync
 
-_AREAS = (core.STRINGS, desk.STRINGS, dispatch.STRINGS, meetings.STRINGS, sync.STRINGS)
+_AREAS = (core.STRINGS, desk.STRINGS, dispatch.STRINGS, meetings.STRINGS, sync.STRINGS, record.STRINGS)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

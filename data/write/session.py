@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -15,10 +16,9 @@ from sqlalchemy import Connection, Engine, func, select
 
 from data.settings import Settings
 from data.store.db import Database, open_database, open_sync
-from data.store.eventlog import EventWriter
 from data.store.keys import key_path_for
 from data.store.tables import CALENDAR_YEAR, OPERATOR, STATION
-from data.write.commands.common import Ctx, Rules
+from data.write.commands.common import Ctx, Rules, writer
 from data.write.commands.reference import add_operator, register_station, seed_catalogue
 from data.write.commands.sync import ensure_station_key
 from models.calendar import WorkCalendar, parse_year_table
@@ -54,7 +54,7 @@ def bootstrap(
     rules = Rules(settings)
     if station_id is None:
         station_id = settings.station_id or new_station_id()
-        ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
+        ctx = Ctx(writer(conn, station_id, operator, clock, settings), rules)
         register_station(ctx, name=settings.station_name, case_prefix=settings.case_prefix)
         seed_catalogue(ctx)
         add_operator(ctx, name=operator, role=role or Role.SUPERVISOR)
@@ -65,10 +65,10 @@ def bootstrap(
             )
         ).scalar()
         if known is None or (role is not None and known != role):
-            ctx = Ctx(EventWriter(conn, station_id, operator, clock), rules)
+            ctx = Ctx(writer(conn, station_id, operator, clock, settings), rules)
             add_operator(ctx, name=operator, role=role or Role.OPERATOR)
     if key_path is not None:
-        ensure_station_key(Ctx(EventWriter(conn, station_id, operator, clock), rules), key_path)
+        ensure_station_key(Ctx(writer(conn, station_id, operator, clock, settings), rules), key_path)
     return station_id
 
 
@@ -96,6 +96,8 @@ class Service:
     rules: Rules
     station_id: str
     operator: str
+    floor: datetime | None = None
+    """The latest time the desk has seen: no write is stamped earlier (see EventWriter)."""
 
     @classmethod
     async def open(
@@ -116,8 +118,8 @@ class Service:
     async def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         def tx(conn: Connection) -> R:
             refresh_calendar(conn, self.rules)
-            ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
-            return command(ctx, *args, **kwargs)
+            w = writer(conn, self.station_id, self.operator, self.clock, self.settings, self.floor)
+            return command(Ctx(w, self.rules), *args, **kwargs)
 
         result: R = await self.db.run_write(tx)
         return result
@@ -155,8 +157,8 @@ class SyncService:
     def run(self, command: Command[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         with self.engine.begin() as conn:
             refresh_calendar(conn, self.rules)
-            ctx = Ctx(EventWriter(conn, self.station_id, self.operator, self.clock), self.rules)
-            return command(ctx, *args, **kwargs)
+            w = writer(conn, self.station_id, self.operator, self.clock, self.rules.settings)
+            return command(Ctx(w, self.rules), *args, **kwargs)
 
     def close(self) -> None:
         self.engine.dispose()
