@@ -255,6 +255,7 @@ def _resumed(conn: Connection, e: EventRecord) -> None:
 def _extended(conn: Connection, e: EventRecord) -> None:
     p = e.payload
     deadline = ts(p["deadline"])
-    set_rows(conn, CLOCK, p["id"], deadline=deadline, extensions=p["extensions"])
+    late = {"late_since": ts(p["late_since"])} if "late_since" in p else {}
+    set_rows(conn, CLOCK, p["id"], deadline=deadline, extensions=p["extensions"], **late)
     set_rows(conn, CHECKIN, p["id"], column="clock_id", deadline=deadline)
     set_rows(conn, CASE, p["case_id"], updated_at=e.at)

@@ -34,21 +34,22 @@ def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | Non
         raise ValidationError("error.arrival_before_whistle", field="arrived_at")
     deadline = checkin.deadline
     clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
-    if clock.paused_at is not None:  # an approved wait: the deadline moves by the pause so far
+    if clock.late_since is not None:  # extended after its deadline: late from that deadline
+        deadline = clock.late_since
+    elif clock.paused_at is not None:  # an approved wait: the deadline moves by the pause so far
         deadline = from_iso(resumed_clock(ctx, clock, at=max(at, clock.paused_at))["deadline"])
     late = max(0, math.ceil((at - deadline).total_seconds() / 60))
-    ctx.w.emit(
-        "checkin.arrived",
-        checkin.case_id,
-        {
-            "id": checkin_id,
-            "case_id": checkin.case_id,
-            "clock_id": checkin.clock_id,
-            "person": person,
-            "arrived_at": to_iso(at),
-            "late_minutes": late,
-        },
-    )
+    payload = {
+        "id": checkin_id,
+        "case_id": checkin.case_id,
+        "clock_id": checkin.clock_id,
+        "person": person,
+        "arrived_at": to_iso(at),
+        "late_minutes": late,
+    }
+    if clock.late_since is not None:  # "late; extended after the deadline", for the reports
+        payload["late_since"] = to_iso(clock.late_since)
+    ctx.w.emit("checkin.arrived", checkin.case_id, payload)
     return late
 
 
@@ -93,7 +94,7 @@ def release(ctx: Ctx, checkin_id: str) -> None:
 
 
 def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
-    """挂账 one clock for an approved wait."""
+    """挂账 one clock for an approved wait: before its deadline only, for a breach is a fact."""
     clock, case = own_clock(ctx, clock_id)
     if case.status == CaseStatus.PARKED:
         raise DomainError("error.clock_case_parked")
@@ -101,6 +102,8 @@ def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
         raise DomainError("error.clock_stopped")
     if clock.paused_at is not None:
         raise DomainError("error.clock_already_paused")
+    if clock.late_since is not None or clock.deadline <= ctx.now:
+        raise DomainError("error.pause_overdue", deadline=ctx.show(clock.late_since or clock.deadline))
     payload = {"id": clock_id, "case_id": clock.case_id, "reason": required(reason, "reason")}
     ctx.w.emit("clock.paused", clock.case_id, payload)
 
@@ -123,16 +126,17 @@ def extend_clock(ctx: Ctx, clock_id: str, *, by: Limit, reason: str) -> datetime
         raise ValidationError("error.bad_extension", field="by")
     reason = required(reason, "reason")
     new = extend(clock.deadline, by, ctx.rules.calendar, ctx.rules.settings.tz).at
-    ctx.w.emit(
-        "clock.extended",
-        clock.case_id,
-        {
-            "id": clock_id,
-            "case_id": clock.case_id,
-            "deadline": to_iso(new),
-            "by": str(by),
-            "extensions": clock.extensions + 1,
-            "reason": reason,
-        },
-    )
+    payload = {
+        "id": clock_id,
+        "case_id": clock.case_id,
+        "deadline": to_iso(new),
+        "by": str(by),
+        "extensions": clock.extensions + 1,
+        "reason": reason,
+    }
+    # granted after the deadline: recorded, but the lateness counts from the deadline passed
+    late_since = clock.late_since or (clock.deadline if clock.deadline <= ctx.now else None)
+    if late_since is not None:
+        payload["late_since"] = to_iso(late_since)
+    ctx.w.emit("clock.extended", clock.case_id, payload)
     return new

@@ -70,6 +70,10 @@ class Ctx:
         """The clock, never behind the record (refused when it reads too far behind)."""
         return self.w.now()
 
+    def show(self, at: datetime) -> str:
+        """A time as the station reads it, for a message."""
+        return at.astimezone(self.rules.settings.tz).strftime("%Y-%m-%d %H:%M")
+
     def new_id(self) -> str:
         return uuid7(self.now)
 
