@@ -45,6 +45,8 @@ class Tally:
     on_time: int = 0
     late: int = 0
     no_show: int = 0
+    withdrawn: int = 0
+    """Summons withdrawn within their deadline (撤回召集): neither came nor failed to come."""
     acted: int = 0
     rated: int = 0
     rating_sum: int = 0
@@ -165,7 +167,8 @@ def _summons(r: Any, names: dict[str, str]) -> Summons:
 
 def _count(tally: dict[str, int], r: Any, status: CheckInStatus, now: datetime) -> None:
     if status is CheckInStatus.WITHDRAWN:
-        return  # not needed after all: neither came nor failed to come
+        tally["withdrawn"] += 1  # not needed after all: counted apart, not as absent
+        return
     tally["summoned"] += 1
     if status is CheckInStatus.SUMMONED:
         tally["waiting"] += 1

@@ -65,20 +65,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mark.late_entry_long": ("补录", "entered late"),
     "mark.extended_late": ("超时后延期", "extended after the deadline"),
     "timeline.late_entry": (
-        "补录：实际 {at}，登记于 {entered}；原因：{reason}",
-        "Entered late: happened {at}, entered {entered}; reason: {reason}",
+        "【补录】实际 {at}，登记于 {entered}，原因：{reason}",
+        "[entered late] happened {at}, entered {entered}, reason: {reason}",
     ),
     "timeline.withdrawn": (
-        "撤回召集：{department}（{operator}）— {reason}",
-        "Summons withdrawn: {department} ({operator}) — {reason}",
+        "撤回召集：{department}；原因：{reason}",
+        "Summons withdrawn: {department}; reason: {reason}",
     ),
     "timeline.withdrawn_overdue": (
-        "撤回召集：{department}（已超时，记未报到；{operator}）— {reason}",
-        "Summons withdrawn: {department} (already overdue, counted absent; {operator}) — {reason}",
+        "撤回召集：{department}（已过时限 {deadline}，记未报到）；原因：{reason}",
+        "Summons withdrawn: {department} (already past its {deadline} deadline: counted absent); reason: {reason}",
     ),
     "timeline.extended_late": (
-        "超时后延期至 {deadline}（原时限 {late_since}，仍记迟到）— {reason}",
-        "Extended after the deadline to {deadline} (was due {late_since}; still late) — {reason}",
+        "超时后延期（原时限 {late_since} 已过，到场仍记迟到）",
+        "extended after the deadline (due {late_since}; the arrival still counts late)",
     ),
     "board.withdrawn": ("撤回 {n}", "withdrawn {n}"),
     "reports.withdrawn": ("撤回召集", "Summons withdrawn"),

@@ -12,16 +12,20 @@ from typing import Any
 
 import pytest
 
+from data.read.board import board
+from data.read.cases import case_detail
 from data.read.poll import poll
 from data.service import SCHEMA_VERSION, SyncService, verify
 from data.settings import Settings
 from data.store.eventlog import ClockBehind
 from data.write.commands import checkins
+from data.write.commands.cases import transition
 from models.clock import FrozenClock
 from models.deadlines import Limit
 from models.enums import CaseStatus
 from models.errors import DomainError
 from models.ids import to_iso
+from models.lifecycle import Action
 from tests.unit.conftest import NOW, Snapshot, snapshot_of
 from tests.unit.support import case_in, one, rows, whistle
 
@@ -194,3 +198,165 @@ NEW_COLUMNS = [
         )
     ),
 ]
+
+
+# -- 3. times as they happened -----------------------------------------------------------------
+
+
+def test_an_arrival_back_dated_needs_a_reason_and_is_recorded_as_entered_late(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    """Finding 4: an arrival could be back-dated with no reason asked."""
+    case_id = desk.whistled()
+    checkin = desk.checkin(case_id)["id"]
+    clock.advance(minutes=40)
+    phoned = NOW + timedelta(minutes=5)  # "we arrived at 10:05"
+    err = desk.refused(DomainError, "补录", checkins.arrive, checkin, person="李", arrived_at=phoned)
+    assert getattr(err, "field", None) == "entry_reason"
+    late = desk.run(checkins.arrive, checkin, person="李", arrived_at=phoned, entry_reason="电话报到")
+    assert late == 0
+    row = desk.checkin(case_id)
+    assert _at(row["arrived_at"]) == phoned and _at(row["arrived_entered_at"]) == NOW + timedelta(minutes=40)
+    payload = json.loads(one(desk.path, "SELECT payload FROM event WHERE type = 'checkin.arrived'")[0])
+    assert payload["arrived_at"] == to_iso(phoned)
+    assert payload["late_entry"] == {"entered_at": to_iso(NOW + timedelta(minutes=40)), "reason": "电话报到"}
+
+
+def test_a_time_a_few_minutes_back_needs_no_reason(desk: Desk, clock: FrozenClock) -> None:
+    case_id = desk.whistled()
+    clock.advance(minutes=20)
+    desk.run(
+        checkins.arrive, desk.checkin(case_id)["id"], person="李", arrived_at=NOW + timedelta(minutes=12)
+    )
+    assert desk.checkin(case_id)["arrived_entered_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("offset", "text", "field"),
+    [
+        (timedelta(minutes=5), "不能晚于现在", "arrived_at"),
+        (timedelta(minutes=-5), "不能早于吹哨", "arrived_at"),
+    ],
+)
+def test_a_time_in_the_future_or_before_the_whistle_is_refused_at_its_field(
+    desk: Desk, clock: FrozenClock, offset: timedelta, text: str, field: str
+) -> None:
+    case_id = desk.whistled()
+    clock.advance(minutes=20)
+    base = clock.now() if offset > timedelta(0) else NOW
+    err = desk.refused(
+        DomainError,
+        text,
+        checkins.arrive,
+        desk.checkin(case_id)["id"],
+        person="李",
+        arrived_at=base + offset,
+        entry_reason="补",
+    )
+    assert getattr(err, "field", None) == field
+
+
+def test_action_and_release_take_their_times_in_order(desk: Desk, clock: FrozenClock) -> None:
+    case_id = desk.whistled()
+    checkin = desk.checkin(case_id)["id"]
+    clock.advance(minutes=20)
+    desk.run(checkins.arrive, checkin, person="李")
+    clock.advance(minutes=60)
+    desk.refused(
+        DomainError,
+        "不能早于上一步",
+        checkins.act,
+        checkin,
+        action="a",
+        result="b",
+        acted_at=NOW + timedelta(minutes=10),
+        entry_reason="补",
+    )
+    desk.run(
+        checkins.act,
+        checkin,
+        action="劝离",
+        result="已清理",
+        acted_at=NOW + timedelta(minutes=30),
+        entry_reason="现场忙，回来补登",
+    )
+    desk.run(checkins.release, checkin, released_at=NOW + timedelta(minutes=75))
+    row = desk.checkin(case_id)
+    assert _at(row["acted_at"]) == NOW + timedelta(minutes=30)
+    assert _at(row["acted_entered_at"]) == NOW + timedelta(minutes=80)
+    assert _at(row["released_at"]) == NOW + timedelta(minutes=75) and row["released_entered_at"] is None
+
+
+# -- 4. nothing ends without a trace -----------------------------------------------------------
+
+
+def test_closing_with_summons_awaited_withdraws_each_with_a_trace(desk: Desk, clock: FrozenClock) -> None:
+    """Finding 5: closing withdrew awaited departments silently."""
+    case_id = desk.whistled(["CGZF", "GA", "SCJG"])
+    cgzf = desk.checkin(case_id, "CGZF")["id"]
+    clock.advance(minutes=10)
+    desk.run(checkins.arrive, cgzf, person="李")
+    desk.run(checkins.act, cgzf, action="劝离", result="已清理")
+    desk.run(checkins.release, cgzf)
+    desk.run(transition, case_id, Action.DISPOSE)
+    desk.run(transition, case_id, Action.FEEDBACK, result="已整改")
+    err = desk.refused(DomainError, "公安派出所、市场监管所", transition, case_id, Action.CLOSE)
+    assert getattr(err, "field", None) == "reason"
+    desk.run(transition, case_id, Action.CLOSE, reason="城管已处置完毕")
+    withdrawn = rows(
+        desk.path,
+        "SELECT operator, payload FROM event WHERE type = 'checkin.withdrawn' ORDER BY seq",
+    )
+    assert len(withdrawn) == 2
+    for row, code in zip(withdrawn, ("GA", "SCJG"), strict=True):
+        payload = json.loads(row["payload"])
+        assert payload["department_code"] == code and payload["reason"] == "城管已处置完毕"
+        assert payload["overdue"] is False and row["operator"] == "值班员"
+        checkin = desk.checkin(case_id, code)
+        assert checkin["status"] == "withdrawn" and checkin["withdrawn_by"] == "值班员"
+    with desk.svc.engine.connect() as conn:
+        texts = [e.text for e in case_detail(conn, case_id, desk.svc.rules.settings.tz).timeline]
+        board_ = board(conn, clock.now(), desk.svc.rules.settings.tz)
+    assert "撤回召集：公安派出所；原因：城管已处置完毕" in texts
+    assert "撤回召集：市场监管所；原因：城管已处置完毕" in texts
+    ga = next(d for d in board_.departments if d.code == "GA")
+    assert ga.tally.withdrawn == 1 and ga.tally.no_show == 0
+
+
+def test_parking_withdraws_with_the_reason_given(desk: Desk) -> None:
+    """(A case with summons out cannot be rejected: 不予受理 comes before any whistle.)"""
+    case_id = desk.whistled(["GA"])
+    desk.run(transition, case_id, Action.PARK, reason="不属本街道管辖")
+    checkin = desk.checkin(case_id, "GA")
+    assert checkin["status"] == "withdrawn" and checkin["withdraw_reason"] == "不属本街道管辖"
+
+
+def test_a_summons_withdrawn_past_its_deadline_stays_a_no_show(desk: Desk, clock: FrozenClock) -> None:
+    case_id = desk.whistled(["GA"])
+    clock.advance(minutes=45)
+    desk.run(transition, case_id, Action.PARK, reason="等待法院裁定")
+    checkin = desk.checkin(case_id, "GA")
+    assert checkin["status"] == "no_show" and checkin["withdrawn_at"] is not None
+
+
+# -- replay agrees -----------------------------------------------------------------------------
+
+
+def test_replay_of_the_new_events_agrees_with_the_tables(desk: Desk, clock: FrozenClock) -> None:
+    """checkin.withdrawn, late_since on clock.extended and 补录 times: verify replays them all."""
+    case_id = desk.whistled(["CGZF", "GA"])
+    cgzf, ga = desk.checkin(case_id, "CGZF"), desk.checkin(case_id, "GA")
+    clock.advance(minutes=40)
+    desk.run(checkins.extend_clock, cgzf["clock_id"], by=Limit.hours(1), reason="路远")
+    desk.run(
+        checkins.arrive, cgzf["id"], person="李", arrived_at=NOW + timedelta(minutes=25), entry_reason="电话"
+    )
+    desk.run(checkins.act, cgzf["id"], action="劝离", result="已清理")
+    clock.advance(minutes=30)
+    desk.run(checkins.release, cgzf["id"], released_at=NOW + timedelta(minutes=50), entry_reason="忘了登记")
+    desk.run(transition, case_id, Action.DISPOSE)
+    desk.run(transition, case_id, Action.FEEDBACK, result="已整改")
+    desk.run(transition, case_id, Action.CLOSE, reason="已处置完毕")
+    assert desk.checkin(case_id, "GA")["id"] == ga["id"]
+    report = verify(desk.svc.engine)
+    assert report.ok, report.problems

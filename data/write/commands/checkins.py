@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from data.store.tables import CLOCK, WHISTLE
 from data.write.commands.cases import resumed_clock
@@ -20,18 +21,52 @@ def _refuse(key: str, checkin: object, **params: object) -> DomainError:
     return DomainError(key, status=status, **params)
 
 
-def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | None = None) -> int:
+def happened_at(
+    ctx: Ctx,
+    at: datetime | None,
+    *,
+    field: str,
+    whistle_at: datetime,
+    previous: datetime | None = None,
+    entry_reason: str = "",
+) -> tuple[datetime, dict[str, Any] | None]:
+    """When a step happened (now unless given) and, when it is entered more than a few minutes
+    after it happened, its 补录 record: when it was entered and why. Refused at its field when
+    in the future, before the whistle or before the step before it, or late without a reason."""
+    now = ctx.now
+    at = at or now
+    if at > now:
+        raise ValidationError("error.time_in_future", field=field, now=ctx.show(now))
+    if at < whistle_at:
+        raise ValidationError("error.time_before_whistle", field=field, whistle=ctx.show(whistle_at))
+    if previous is not None and at < previous:
+        raise ValidationError("error.time_before_previous", field=field, previous=ctx.show(previous))
+    minutes = ctx.rules.settings.late_entry_minutes
+    if now - at <= timedelta(minutes=minutes):
+        return at, None
+    reason = (entry_reason or "").strip()
+    if not reason:
+        raise ValidationError("error.late_entry_reason", field="entry_reason", minutes=minutes)
+    return at, {"entered_at": to_iso(now), "reason": reason}
+
+
+def arrive(
+    ctx: Ctx,
+    checkin_id: str,
+    *,
+    person: str,
+    arrived_at: datetime | None = None,
+    entry_reason: str = "",
+) -> int:
     """来没来: the department reported in. Returns how many minutes late (0 when on time)."""
     checkin, _case = own_checkin(ctx, checkin_id)
     if checkin.status != C.SUMMONED:
         raise _refuse("error.checkin_not_waiting", checkin)
     person = required(person, "person")
-    at = arrived_at or ctx.now
-    if at > ctx.now:
-        raise ValidationError("error.arrival_in_future", field="arrived_at")
     whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
-    if at < whistle.blown_at:
-        raise ValidationError("error.arrival_before_whistle", field="arrived_at")
+    at, late_entry = happened_at(
+        ctx, arrived_at, field="arrived_at", whistle_at=whistle.blown_at, entry_reason=entry_reason
+    )
     deadline = checkin.deadline
     clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
     if clock.late_since is not None:  # extended after its deadline: late from that deadline
@@ -49,21 +84,43 @@ def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | Non
     }
     if clock.late_since is not None:  # "late; extended after the deadline", for the reports
         payload["late_since"] = to_iso(clock.late_since)
+    if late_entry is not None:
+        payload["late_entry"] = late_entry
     ctx.w.emit("checkin.arrived", checkin.case_id, payload)
     return late
 
 
-def act(ctx: Ctx, checkin_id: str, *, action: str, result: str) -> None:
+def act(
+    ctx: Ctx,
+    checkin_id: str,
+    *,
+    action: str,
+    result: str,
+    acted_at: datetime | None = None,
+    entry_reason: str = "",
+) -> None:
     """干没干: what the department did on the spot, and with what result."""
     checkin, _case = own_checkin(ctx, checkin_id)
     if checkin.status != C.ARRIVED:
         raise _refuse("error.checkin_not_arrived", checkin)
-    payload = {
+    payload: dict[str, Any] = {
         "id": checkin_id,
         "case_id": checkin.case_id,
         "action": required(action, "action"),
         "result": required(result, "result"),
     }
+    whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
+    at, late_entry = happened_at(
+        ctx,
+        acted_at,
+        field="acted_at",
+        whistle_at=whistle.blown_at,
+        previous=checkin.arrived_at,
+        entry_reason=entry_reason,
+    )
+    payload["acted_at"] = to_iso(at)
+    if late_entry is not None:
+        payload["late_entry"] = late_entry
     ctx.w.emit("checkin.acted", checkin.case_id, payload)
 
 
@@ -83,14 +140,28 @@ def rate(ctx: Ctx, checkin_id: str, *, rating: int, reason: str) -> None:
     ctx.w.emit("checkin.rated", checkin.case_id, payload)
 
 
-def release(ctx: Ctx, checkin_id: str) -> None:
+def release(
+    ctx: Ctx, checkin_id: str, *, released_at: datetime | None = None, entry_reason: str = ""
+) -> None:
     """撤离: only after the disposal is recorded (事不完、人不撤)."""
     checkin, _case = own_checkin(ctx, checkin_id)
     if checkin.status in (C.SUMMONED, C.ARRIVED):
         raise DomainError("error.release_before_disposal")
     if checkin.status != C.ACTED:
         raise _refuse("error.checkin_not_acting", checkin)
-    ctx.w.emit("checkin.released", checkin.case_id, {"id": checkin_id, "case_id": checkin.case_id})
+    whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
+    at, late_entry = happened_at(
+        ctx,
+        released_at,
+        field="released_at",
+        whistle_at=whistle.blown_at,
+        previous=checkin.acted_at,
+        entry_reason=entry_reason,
+    )
+    payload: dict[str, Any] = {"id": checkin_id, "case_id": checkin.case_id, "released_at": to_iso(at)}
+    if late_entry is not None:
+        payload["late_entry"] = late_entry
+    ctx.w.emit("checkin.released", checkin.case_id, payload)
 
 
 def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
