@@ -39,6 +39,7 @@ from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import NAV_KEYS, NAV_SCOPE, for_scope, retranslate
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.widgets.clock_banner import ClockBanner
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -57,6 +58,8 @@ class Desk(Protocol):
     def db_path(self) -> Path: ...
 
     def now(self) -> datetime: ...
+
+    def clock_warning(self) -> str | None: ...
 
     async def poll_once(self) -> None: ...
 
@@ -90,6 +93,7 @@ class ViewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
+        yield ClockBanner(id="clock-banner")
         yield from self.compose_body()
         yield Footer()
 
@@ -120,6 +124,8 @@ class ViewScreen(Screen[None]):
     def on_tick(self, message: Tick) -> None:
         for header in self.query(DeskHeader):
             header.update_from_app(message.now)
+        for banner in self.query(ClockBanner):
+            banner.show(self.desk.clock_warning())
 
     def read(
         self,

@@ -137,6 +137,8 @@ class SyncService:
     rules: Rules
     station_id: str
     operator: str
+    ordered: bool = True
+    """False only to build a made-up history out of time order (the demo, test fixtures)."""
 
     @classmethod
     def open(
@@ -158,6 +160,7 @@ class SyncService:
         with self.engine.begin() as conn:
             refresh_calendar(conn, self.rules)
             w = writer(conn, self.station_id, self.operator, self.clock, self.rules.settings)
+            w.ordered = self.ordered
             return command(Ctx(w, self.rules), *args, **kwargs)
 
     def close(self) -> None:

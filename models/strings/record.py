@@ -61,7 +61,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "以下部门仍待报到，将撤回召集并留痕：{names}",
         "These departments are still awaited; their summons will be withdrawn, with a trace: {names}",
     ),
-    "mark.late_entry": ("补", "L"),
+    "mark.late_entry": ("〔补〕", "[entered late]"),
+    "case.withdrawn_because": ("撤回召集：{reason}", "summons withdrawn: {reason}"),
     "mark.late_entry_long": ("补录", "entered late"),
     "mark.extended_late": ("超时后延期", "extended after the deadline"),
     "timeline.late_entry": (
