@@ -4,7 +4,10 @@ say so, and no summons ends without a trace."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -360,3 +363,44 @@ def test_replay_of_the_new_events_agrees_with_the_tables(desk: Desk, clock: Froz
     assert desk.checkin(case_id, "GA")["id"] == ga["id"]
     report = verify(desk.svc.engine)
     assert report.ok, report.problems
+
+
+# -- black box: the command line with the computer's clock two hours behind the record ---------
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDERS = (
+    "来源,类别,社区,地址,问题描述,反映人,联系电话,紧急程度\n"
+    "12345热线,噪音扰民,东四社区,东四北大街 12 号,夜间施工噪音扰民,,,\n"
+)
+
+
+def test_the_command_line_with_the_clock_two_hours_behind_the_record_writes_nothing(tmp_path: Path) -> None:
+    """The record was last written two hours ahead of this computer's real clock (another desk
+    with a right clock, or this one before its clock was set back): ``whistle intake`` run for
+    real, with the system clock, refuses naming both times and leaves no earlier event."""
+    db = tmp_path / "whistle.db"
+    ahead = FrozenClock(datetime.now(UTC) + timedelta(hours=2))
+    svc = SyncService.open(db, Settings(station_id="ST-BOX"), ahead, "值班员")
+    case_in(svc.run, CaseStatus.TRIAGE)
+    svc.close()
+    before = _times(db)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(ORDERS, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tui.cli import main; sys.exit(main())",
+            *("intake", str(orders), "--db", str(db), "--operator", "值班员"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr  # the file was refused, nothing imported
+    assert "电脑时钟为" in done.stderr and "已拒绝写入" in done.stderr
+    assert "Traceback" not in done.stderr
+    after = _times(db)
+    assert after == before and after == sorted(after)
