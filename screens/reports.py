@@ -38,6 +38,9 @@ def _period_table(periods: list[PeriodStats]) -> Table:
         "reports.arrival_rate",
         "reports.mean_arrive",
         "reports.closed",
+        "reports.withdrawn",
+        "reports.late_entries",
+        "reports.extended_late",
     ):
         table.add_column(t(key), justify="right")
     for p in periods:
@@ -56,6 +59,9 @@ def _period_table(periods: list[PeriodStats]) -> Table:
             _pct(p.arrival_rate),
             mean,
             str(p.closed),
+            str(p.withdrawn),
+            str(p.entered_late),
+            str(p.extended_late),
         )
     return table
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, distinct, func, select
 
-from data.store.tables import CASE, CHECKIN, WHISTLE
+from data.read.cases import entered_late
+from data.store.tables import CASE, CHECKIN, CLOCK, WHISTLE
 from models.enums import OPEN_STATUSES, CheckInStatus
 
 
@@ -24,6 +25,12 @@ class PeriodStats:
     on_time: int
     closed: int
     mean_minutes_to_arrive: float | None
+    withdrawn: int = 0
+    """Summons withdrawn within their deadline (撤回召集): neither came nor absent."""
+    entered_late: int = 0
+    """Check-ins with a time entered late (补录)."""
+    extended_late: int = 0
+    """Check-ins whose clock was extended after its deadline: late, extended after the deadline."""
 
     @property
     def whistle_rate(self) -> float | None:
@@ -66,11 +73,21 @@ def _period(conn: Connection, key: str, start: datetime, now: datetime) -> Perio
         .where(CASE.c.received_at >= start, CASE.c.received_at <= now)
     ).scalar()
     in_period = and_(WHISTLE.c.blown_at >= start, WHISTLE.c.blown_at <= now)
-    summons = select(CHECKIN.c.late_minutes, CHECKIN.c.arrived_at, WHISTLE.c.blown_at).join(
-        WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id
+    summons = (
+        select(
+            CHECKIN.c.late_minutes,
+            CHECKIN.c.arrived_at,
+            CHECKIN.c.status,
+            WHISTLE.c.blown_at,
+            CLOCK.c.late_since,
+            *(CHECKIN.c[name] for name in ("arrived_entered_at", "acted_entered_at", "released_entered_at")),
+        )
+        .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
+        .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
     )
-    withdrawn = CHECKIN.c.status == CheckInStatus.WITHDRAWN.value  # not needed after all
-    rows = conn.execute(summons.where(in_period & ~withdrawn)).all()
+    every = conn.execute(summons.where(in_period)).all()
+    # withdrawn within the deadline: not needed after all, counted apart
+    rows = [r for r in every if r.status != CheckInStatus.WITHDRAWN.value]
     arrived = [r for r in rows if r.arrived_at is not None]
     # lateness as recorded at arrival: an approved wait (挂账) moved the deadline
     on_time = sum(1 for r in arrived if not r.late_minutes)
@@ -88,6 +105,9 @@ def _period(conn: Connection, key: str, start: datetime, now: datetime) -> Perio
         on_time=on_time,
         closed=int(closed or 0),
         mean_minutes_to_arrive=sum(waits) / len(waits) if waits else None,
+        withdrawn=len(every) - len(rows),
+        entered_late=sum(1 for r in every if entered_late(r)),
+        extended_late=sum(1 for r in every if r.late_since is not None),
     )
 
 

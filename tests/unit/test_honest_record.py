@@ -18,6 +18,7 @@ import pytest
 from data.read.board import board
 from data.read.cases import case_detail
 from data.read.poll import poll
+from data.read.stats import desk_stats
 from data.service import SCHEMA_VERSION, SyncService, verify
 from data.settings import Settings
 from data.store.eventlog import ClockBehind
@@ -404,3 +405,28 @@ def test_the_command_line_with_the_clock_two_hours_behind_the_record_writes_noth
     assert "Traceback" not in done.stderr
     after = _times(db)
     assert after == before and after == sorted(after)
+
+
+def test_the_reports_count_withdrawals_late_entries_and_late_extensions_apart(
+    desk: Desk, clock: FrozenClock
+) -> None:
+    case_id = desk.whistled(["CGZF", "GA", "SCJG"])
+    cgzf, scjg = desk.checkin(case_id, "CGZF"), desk.checkin(case_id, "SCJG")
+    clock.advance(minutes=40)
+    desk.run(checkins.extend_clock, scjg["clock_id"], by=Limit.hours(1), reason="路远")
+    desk.run(checkins.arrive, scjg["id"], person="张")  # ten minutes late, as it happens
+    desk.run(
+        checkins.arrive, cgzf["id"], person="李", arrived_at=NOW + timedelta(minutes=10), entry_reason="电话"
+    )
+    for row in (cgzf, scjg):
+        desk.run(checkins.act, row["id"], action="劝离", result="已清理")
+        desk.run(checkins.release, row["id"])
+    desk.run(transition, case_id, Action.DISPOSE)
+    desk.run(transition, case_id, Action.FEEDBACK, result="已整改")
+    clock.advance(minutes=1)
+    desk.run(transition, case_id, Action.CLOSE, reason="已处置完毕")
+    with desk.svc.engine.connect() as conn:
+        today = desk_stats(conn, clock.now(), desk.svc.rules.settings.tz).periods[0]
+    # GA was past its deadline when withdrawn: a no-show, not a withdrawal
+    assert (today.summoned, today.withdrawn, today.entered_late, today.extended_late) == (3, 0, 1, 1)
+    assert today.on_time == 1  # CGZF; SCJG stays late though extended
