@@ -58,6 +58,12 @@ class Settings:
     weights: Weights = field(default_factory=Weights)
     idle_lock_minutes: int = 15
     """The console locks after this long without a key or a click (0: never)."""
+    clock_tolerance_minutes: int = 2
+    """How far the computer's clock may read behind the record before writes are refused."""
+    late_entry_minutes: int = 10
+    """A time entered more than this before now is 补录 (entered late) and needs a reason."""
+    clock_jump_hours: int = 2
+    """A forward jump of the clock this long while a desk runs is reported."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -72,6 +78,12 @@ def _limit(value: Any, where: str) -> Limit:
         return parse_limit(str(value))
     except ValueError as exc:
         raise SettingsError("error.settings_value", where=where, value=value) from exc
+
+
+def _whole(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingsError("error.settings_value", where=where, value=value)
+    return value
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -108,6 +120,10 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.weights = _weights(raw.get("assessment", {}), settings.weights)
     desk = raw.get("desk", {})
     settings.idle_lock_minutes = int(desk.get("idle_lock_minutes", settings.idle_lock_minutes))
+    record = raw.get("record", {})
+    for name in ("clock_tolerance_minutes", "late_entry_minutes", "clock_jump_hours"):
+        if name in record:
+            setattr(settings, name, _whole(record[name], f"record.{name}"))
     _check(settings, path)
     return settings
 
@@ -195,6 +211,10 @@ rework_points = 2          # points deducted per relapse (返工) charged to the
 
 [desk]
 idle_lock_minutes = 15     # the console locks after this long without a key (0: never)
+[record]
+clock_tolerance_minutes = 2  # the computer's clock may read this far behind the record; more refuses writes
+late_entry_minutes = 10    # a time entered more than this before now is 补录 and needs a reason
+clock_jump_hours = 2       # a forward jump of the clock this long while a desk runs is reported
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

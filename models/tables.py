@@ -142,6 +142,14 @@ class CheckIn(SQLModel, table=True):
     rating_reason: str | None = None
     released_at: datetime | None = _ts()
     notes: str = ""
+    # 补录: when a time was entered, if it was entered late (None: recorded as it happened)
+    arrived_entered_at: datetime | None = _ts()
+    acted_entered_at: datetime | None = _ts()
+    released_entered_at: datetime | None = _ts()
+    # 撤回召集: a summons still awaited when its case was closed, rejected or parked
+    withdrawn_at: datetime | None = _ts()
+    withdrawn_by: str | None = None
+    withdraw_reason: str | None = None
 
 
 class Clock(SQLModel, table=True):
@@ -163,6 +171,8 @@ class Clock(SQLModel, table=True):
     pause_reason: str | None = None
     extensions: int = 0
     stopped_at: datetime | None = _ts()
+    late_since: datetime | None = _ts()
+    """The deadline already passed when the clock was extended: lateness counts from it."""
 
 
 class Meeting(SQLModel, table=True):

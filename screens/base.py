@@ -42,6 +42,7 @@ from models.i18n import t
 from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.signin import SupervisorDialog
+from screens.widgets.clock_banner import ClockBanner
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -63,6 +64,8 @@ class Desk(Protocol):
     def db_path(self) -> Path: ...
 
     def now(self) -> datetime: ...
+
+    def clock_warning(self) -> str | None: ...
 
     async def poll_once(self) -> None: ...
 
@@ -101,6 +104,7 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
+        yield ClockBanner(id="clock-banner")
         yield from self.compose_body()
         yield Footer()
 
@@ -145,6 +149,8 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
             header.clock = now.astimezone(settings.tz)
             header.overdue = desk.overdue_count
             header.fallback_years = tuple(sorted(service.rules.fallback_years)) if service else ()
+        for banner in self.query(ClockBanner):
+            banner.show(desk.clock_warning())
 
     def read(
         self,

@@ -54,7 +54,7 @@ def dept_key(dept: BoardDepartment) -> str:
 def tally_line(dept: BoardDepartment) -> str:
     tally = dept.tally
     mean = f"{tally.mean_rating:.1f}" if tally.mean_rating is not None else "—"
-    return pad(dept.name, 14) + t(
+    line = pad(dept.name, 14) + t(
         "board.tally",
         arrived=tally.arrived,
         summoned=tally.summoned,
@@ -65,6 +65,9 @@ def tally_line(dept: BoardDepartment) -> str:
         mean=mean,
         rated=tally.rated,
     )
+    if tally.withdrawn:  # 撤回召集: counted apart, neither came nor absent
+        line += "  " + t("board.withdrawn", n=tally.withdrawn)
+    return line
 
 
 def _item_for(record: BoardDepartment | Summons) -> ListItem:
@@ -139,6 +142,8 @@ class BoardScreen(CheckinActions):
             else:
                 late = t("case.late", late=s.late_minutes) if s.late_minutes else t("case.on_time")
                 tail = f"{s.arrived_person or ''} {late}"
+            if s.entered_late:
+                tail += " " + t("mark.late_entry")
             item.query_one(Label).update(where + tail)
             item.remove_class(*ALL_LIGHT_CLASSES)
             item.add_class(light_class(state))

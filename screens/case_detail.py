@@ -229,14 +229,32 @@ class CaseDetailScreen(CheckinActions):
         )
         self.app.push_screen(dialog)
 
+    def _awaited(self) -> str:
+        """The departments still awaited on this case, named for the confirmation ("" if none)."""
+        if self.detail is None:
+            return ""
+        return "、".join(c.department for c in self.detail.checkins if c.waiting)
+
     def action_park(self) -> None:
         service = self.service
         if service is not None:
             today = self.desk.now().astimezone(service.settings.tz).date()
-            self.app.push_screen(park_prompt(today, submit=self._transition_submit(Action.PARK)))
+            awaited = self._awaited()
+            hint = t("dialog.withdraw_list", names=awaited) if awaited else ""
+            self.app.push_screen(park_prompt(today, submit=self._transition_submit(Action.PARK), hint=hint))
 
     def action_close_case(self) -> None:
         if self.detail is None:
+            return
+        awaited = self._awaited()
+        if awaited:  # each awaited summons is withdrawn with a trace: say whose, and ask why
+            dialog = reason_prompt(
+                t("case.close_title"),
+                submit=self._transition_submit(Action.CLOSE),
+                hint=t("dialog.withdraw_list", names=awaited),
+                label=t("field.withdraw_reason"),
+            )
+            self.app.push_screen(dialog)
             return
 
         def answered(yes: bool | None) -> None:

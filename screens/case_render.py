@@ -65,6 +65,10 @@ def checkin_line(c: CheckInView, state: ClockState, tz: ZoneInfo) -> str:
     elif c.arrived_at is not None:
         late = t("case.late", late=c.late_minutes) if c.late_minutes else t("case.on_time")
         head += f"{c.arrived_person or ''} {local(c.arrived_at, tz, '%H:%M')} {late}"
+        if c.clock.late_since is not None:
+            head += t("timeline.sep") + t("mark.extended_late")
+    if c.entered_late:
+        head += " " + t("mark.late_entry")
     details = []
     if c.action_taken:
         details.append(t("case.acted", action=c.action_taken, result=c.result or ""))
@@ -72,6 +76,8 @@ def checkin_line(c: CheckInView, state: ClockState, tz: ZoneInfo) -> str:
         details.append(t("case.rated", rating=c.rating, reason=c.rating_reason or ""))
     if c.released_at is not None:
         details.append(t("case.released_at", at=local(c.released_at, tz, "%H:%M")))
+    if c.withdraw_reason:
+        details.append(t("case.withdrawn_because", reason=c.withdraw_reason))
     if c.clock.paused and c.clock.pause_reason:
         details.append(t("case.paused_because", reason=c.clock.pause_reason))
     if details:

@@ -19,8 +19,8 @@ from screens.dialogs.checkin import (
     extend_prompt,
     pause_prompt,
     rate_prompt,
+    release_prompt,
 )
-from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.correct import checkin_kinds, command_values, correction_prompt, what_prompt
 from screens.dialogs.form import Submit
 
@@ -72,7 +72,9 @@ class CheckinActions(ViewScreen):
         target = self.selected_checkin()
         if target is None:
             return
-        dialog = ArriveDialog(target, self.desk.now(), submit=self._submit(arrive, target.id))
+        dialog = ArriveDialog(
+            target, self.desk.now(), self.desk.settings, submit=self._submit(arrive, target.id)
+        )
         self.app.push_screen(dialog, lambda late: self._arrived(target, late))
 
     def _arrived(self, target: CheckinTarget, late: int | None) -> None:
@@ -88,7 +90,9 @@ class CheckinActions(ViewScreen):
     def action_act(self) -> None:
         target = self.selected_checkin()
         if target is not None:
-            self.app.push_screen(act_prompt(target, submit=self._submit(act, target.id)))
+            submit = self._submit(act, target.id)
+            dialog = act_prompt(target, self.desk.now(), self.desk.settings, submit=submit)
+            self.app.push_screen(dialog)
 
     def action_rate(self) -> None:
         target = self.selected_checkin()
@@ -103,13 +107,8 @@ class CheckinActions(ViewScreen):
             # the command refuses with 事不完、人不撤; asking to confirm first would hide that
             self.run_command(release, target.id)
             return
-        message = t("checkin.release_confirm", department=target.department, number=target.case_number)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.run_command(release, target.id)
-
-        self.app.push_screen(ConfirmDialog(t("checkin.release_title"), message), answered)
+        submit = self._submit(release, target.id)
+        self.app.push_screen(release_prompt(target, self.desk.now(), self.desk.settings, submit=submit))
 
     def action_pause_clock(self) -> None:
         target = self.selected_checkin()

@@ -72,6 +72,8 @@ COLUMNS = (
     Column("pauses", "assess.pauses", Figure.PAUSED),
     Column("extensions", "assess.extensions", Figure.EXTENDED),
     Column("corrections", "assess.corrections", Figure.CORRECTED),
+    Column("entered_late", "assess.entered_late", Figure.ENTERED_LATE),
+    Column("extended_late", "assess.extended_late", Figure.EXTENDED_LATE),
     Column("score", "assess.score", None),
     Column("change", "assess.change", None),
 )
@@ -105,6 +107,8 @@ def _cells(c: Scorecard) -> dict[str, str | Text]:
         "pauses": str(c.pauses),
         "extensions": str(c.extensions),
         "corrections": str(c.corrections),
+        "entered_late": str(c.entered_late),
+        "extended_late": str(c.extended_late),
         "score": score,
         "change": change_text,
     }

@@ -96,6 +96,9 @@ class WhistleApp(App[None]):
         self._announce_since: datetime | None = None
         self._polling = False
         self._poll_again = False
+        self.latest: datetime | None = None
+        """The latest time this desk has seen, on the clock or in the record: it never goes back."""
+        self._last_reading: datetime | None = None
         self.title = t("app.title")
         for view in VIEWS:
             self.add_mode(view.id, _view_factory(view))
@@ -105,7 +108,41 @@ class WhistleApp(App[None]):
         return self.config.db_path
 
     def now(self) -> datetime:
-        return self.clock.now()
+        """The latest time the record has seen: the clock, never behind what was seen before,
+        so a clock set back un-breaches nothing (the overdue count, every traffic light)."""
+        reading = self.clock.now()
+        self._see(reading)
+        return self.latest or reading
+
+    def _see(self, at: datetime | None) -> None:
+        if at is not None and (self.latest is None or at > self.latest):
+            self.latest = at
+            if self.service is not None:
+                self.service.floor = at  # no write is stamped earlier than what the desk showed
+
+    def clock_warning(self) -> str | None:
+        """The banner text while the computer's clock reads behind the record, else None."""
+        reading = self.clock.now()
+        tolerance = timedelta(minutes=self.settings.clock_tolerance_minutes)
+        if self.latest is None or self.latest - reading <= tolerance:
+            return None
+        return t("clock.behind_banner", clock=self._show(reading), last=self._show(self.latest))
+
+    def _show(self, at: datetime) -> str:
+        return at.astimezone(self.settings.tz).strftime("%Y-%m-%d %H:%M:%S")
+
+    def _check_jump(self) -> None:
+        """A forward jump of hours while the desk runs is reported, once for each jump."""
+        reading = self.clock.now()
+        before, self._last_reading = self._last_reading, reading
+        if before is not None and reading - before >= timedelta(hours=self.settings.clock_jump_hours):
+            hours = round((reading - before).total_seconds() / 3600, 1)
+            self.notify(
+                t("clock.jumped", before=self._show(before), after=self._show(reading), hours=hours),
+                title=t("clock.jumped_title"),
+                severity="warning",
+                timeout=30,
+            )
 
     # -- start -------------------------------------------------------------------------------
 
@@ -125,6 +162,7 @@ class WhistleApp(App[None]):
             return
         self.announced = await queries.load_announced(self.db_path)
         self.service = service
+        service.floor = self.latest
         await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self.poll_round)
@@ -206,6 +244,7 @@ class WhistleApp(App[None]):
     def tick(self) -> None:
         """The one 1 Hz tick. No I/O: screens redraw countdowns from what they hold. The view
         under an open dialog keeps its clock and countdowns running too."""
+        self._check_jump()
         tick = Tick(self.now())
         idle = timedelta(minutes=self.settings.idle_lock_minutes)
         if idle and self.operator and not self.locked and tick.now - self.last_input >= idle:
@@ -253,6 +292,11 @@ class WhistleApp(App[None]):
         result = await service.db.run_read(
             queries.poll, now, None if full else self._announce_since, announced
         )
+        if result.record_time is not None and result.record_time > now:
+            # the record has seen a later time than the clock reads: count from it
+            self._see(result.record_time)
+            now = self.now()
+            result = await service.db.run_read(queries.poll, now, None, announced)
         changed = result.last_event != self.last_event
         if changed:  # a holiday table may have come from another desk or a bundle
             await service.db.run_read(refresh_calendar, service.rules)

@@ -60,7 +60,8 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
     summary = DemoSummary()
     while queue:
         with service.engine.begin() as conn:
-            writer = EventWriter(conn, service.station_id, OPERATORS[0], clock)
+            # the demo makes up a history behind the station's registration: not ordered
+            writer = EventWriter(conn, service.station_id, OPERATORS[0], clock, ordered=False)
             ctx = Ctx(writer, service.rules)
             for _ in range(BATCH):
                 if not queue:

@@ -24,6 +24,7 @@ from data.demo.text import (
     RATING_REASONS,
     REJECT_REASONS,
     SUPERVISOR,
+    WITHDRAW_REASON,
 )
 from data.store.tables import CASE, CHECKIN, REINSPECTION
 from data.write.commands import cases as case_cmd
@@ -185,7 +186,7 @@ class Demo(DemoBase):
             ),
         )
         done += self.minutes(30, 1440)
-        yield done, self.act(sim, Action.CLOSE)
+        yield done, self.act(sim, Action.CLOSE, reason=WITHDRAW_REASON)
         category = next(c for c in CATEGORIES if c.code == sim.category)
         due = done + timedelta(days=category.reinspect_days + self.rng.uniform(-3, 4))
         if self.rng.random() < 0.95:
@@ -271,7 +272,7 @@ class Demo(DemoBase):
         )
         yield blown + self.minutes(121, 130), lambda ctx: ci.release(ctx, sim.checkins[first])
         yield blown + self.minutes(140, 150), self.act(sim, Action.FEEDBACK, result=result, note="")
-        yield blown + self.minutes(160, 170), self.act(sim, Action.CLOSE)
+        yield blown + self.minutes(160, 170), self.act(sim, Action.CLOSE, reason=WITHDRAW_REASON)
 
     def arrival(self, sim: CaseSim, code: str, person: str) -> Step:
         return lambda ctx: ci.arrive(ctx, sim.checkins[code], person=person)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, select
 
+from data.read.cases import entered_late
 from data.read.corrections import corrected_checkins, corrections_by_department
 from data.read.reinspections import relapses
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, EVENT, WHISTLE
@@ -50,6 +51,8 @@ class Figure:
     EXTENDED = "extended"
     REWORK = "rework"
     CORRECTED = "corrected"
+    ENTERED_LATE = "entered_late"
+    EXTENDED_LATE = "extended_late"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class Summons:
     clock_id: str
     paused_minutes: float
     extensions: int
+    entered_late: bool = False
+    """A time of this check-in was entered late (补录)."""
+    extended_late: bool = False
+    """Its clock was extended after the deadline had passed: late, then extended."""
 
     def outcome(self, now: datetime) -> str:
         if self.withdrawn:
@@ -90,6 +97,10 @@ class Summons:
             found.add(Figure.PAUSED)
         if self.extensions:
             found.add(Figure.EXTENDED)
+        if self.entered_late:
+            found.add(Figure.ENTERED_LATE)
+        if self.extended_late:
+            found.add(Figure.EXTENDED_LATE)
         return found
 
 
@@ -114,6 +125,10 @@ class Scorecard:
     extended_minutes: float = 0.0
     corrections: int = 0
     """冲正 applied to its records in the period."""
+    entered_late: int = 0
+    """Check-ins with a time entered late (补录)."""
+    extended_late: int = 0
+    """Late, then extended after the deadline (shown apart; still late)."""
     score: Fraction | None = None
     rank: int | None = None
     previous_score: Fraction | None = None
@@ -187,6 +202,10 @@ def _summons_rows(conn: Connection, start: datetime, end: datetime, station: str
             WHISTLE.c.blown_at,
             CLOCK.c.paused_minutes,
             CLOCK.c.extensions,
+            CLOCK.c.late_since,
+            CHECKIN.c.arrived_entered_at,
+            CHECKIN.c.acted_entered_at,
+            CHECKIN.c.released_entered_at,
         )
         .select_from(WHISTLE)
         .join(CHECKIN, and_(CHECKIN.c.case_id == WHISTLE.c.case_id, CHECKIN.c.whistle_id == WHISTLE.c.id))
@@ -199,27 +218,30 @@ def _summons_rows(conn: Connection, start: datetime, end: datetime, station: str
     return iter(conn.execute(query))
 
 
+def _summons(r: Any) -> Summons:
+    return Summons(
+        checkin_id=r.id,
+        case_id=r.case_id,
+        case_number=r.number,
+        department=r.department_code,
+        blown_at=r.blown_at,
+        deadline=r.deadline,
+        arrived_at=r.arrived_at,
+        late=bool(r.late_minutes),
+        acted=r.acted_at is not None,
+        rating=r.rating,
+        withdrawn=r.status == CheckInStatus.WITHDRAWN.value,
+        clock_id=r.clock_id,
+        paused_minutes=float(r.paused_minutes or 0),
+        extensions=int(r.extensions or 0),
+        entered_late=entered_late(r),
+        extended_late=r.late_since is not None,
+    )
+
+
 def summonses(conn: Connection, period: Period, tz: ZoneInfo, station: str | None = None) -> list[Summons]:
     start, end = period.bounds(tz)
-    return [
-        Summons(
-            checkin_id=r.id,
-            case_id=r.case_id,
-            case_number=r.number,
-            department=r.department_code,
-            blown_at=r.blown_at,
-            deadline=r.deadline,
-            arrived_at=r.arrived_at,
-            late=bool(r.late_minutes),
-            acted=r.acted_at is not None,
-            rating=r.rating,
-            withdrawn=r.status == CheckInStatus.WITHDRAWN.value,
-            clock_id=r.clock_id,
-            paused_minutes=float(r.paused_minutes or 0),
-            extensions=int(r.extensions or 0),
-        )
-        for r in _summons_rows(conn, start, end, station)
-    ]
+    return [_summons(r) for r in _summons_rows(conn, start, end, station)]
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:
@@ -306,6 +328,8 @@ def _cards(
         c.paused_minutes += s.paused_minutes
         c.extensions += s.extensions
         c.extended_minutes += extended
+        c.entered_late += s.entered_late
+        c.extended_late += s.extended_late
     start, end = period.bounds(tz)
     found_relapses = [r for r in relapses(conn, start, end) if _in_station(conn, r.case_id, station)]
     for code, count in rework_counts(found_relapses).items():
@@ -411,6 +435,10 @@ def _all_summons_of(conn: Connection, case_ids: set[str], tz: ZoneInfo) -> list[
                 WHISTLE.c.blown_at,
                 CLOCK.c.paused_minutes,
                 CLOCK.c.extensions,
+                CLOCK.c.late_since,
+                CHECKIN.c.arrived_entered_at,
+                CHECKIN.c.acted_entered_at,
+                CHECKIN.c.released_entered_at,
             )
             .select_from(CHECKIN)
             .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
@@ -418,25 +446,7 @@ def _all_summons_of(conn: Connection, case_ids: set[str], tz: ZoneInfo) -> list[
             .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
             .where(CHECKIN.c.case_id.in_(chunk))
         )
-        found += [
-            Summons(
-                r.id,
-                r.case_id,
-                r.number,
-                r.department_code,
-                r.blown_at,
-                r.deadline,
-                r.arrived_at,
-                bool(r.late_minutes),
-                r.acted_at is not None,
-                r.rating,
-                r.status == CheckInStatus.WITHDRAWN.value,
-                r.clock_id,
-                float(r.paused_minutes or 0),
-                int(r.extensions or 0),
-            )
-            for r in rows
-        ]
+        found += [_summons(r) for r in rows]
     return found
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select, union
 
-from data.read.cases import ClockView, category_name, department_name_map, departments
+from data.read.cases import ClockView, category_name, department_name_map, departments, entered_late
 from data.store.tables import CASE, CHECKIN, CLOCK, WHISTLE
 from models.deadlines import Limit, Unit
 from models.enums import CheckInStatus, ClockKind, Grade
@@ -32,6 +32,8 @@ class Summons:
     late_minutes: int | None
     released_at: datetime | None
     clock: ClockView
+    entered_late: bool = False
+    """补录: a time of this check-in was entered after the fact."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Tally:
     on_time: int = 0
     late: int = 0
     no_show: int = 0
+    withdrawn: int = 0
+    """Summons withdrawn within their deadline (撤回召集): neither came nor failed to come."""
     acted: int = 0
     rated: int = 0
     rating_sum: int = 0
@@ -147,6 +151,7 @@ def _summons(r: Any, names: dict[str, str]) -> Summons:
         pause_reason=r.k_pause_reason,
         extensions=r.k_extensions,
         stopped_at=r.k_stopped_at,
+        late_since=r.k_late_since,
     )
     return Summons(
         checkin_id=r.id,
@@ -160,12 +165,14 @@ def _summons(r: Any, names: dict[str, str]) -> Summons:
         late_minutes=r.late_minutes,
         released_at=r.released_at,
         clock=clock,
+        entered_late=entered_late(r),
     )
 
 
 def _count(tally: dict[str, int], r: Any, status: CheckInStatus, now: datetime) -> None:
     if status is CheckInStatus.WITHDRAWN:
-        return  # not needed after all: neither came nor failed to come
+        tally["withdrawn"] += 1  # not needed after all: counted apart, not as absent
+        return
     tally["summoned"] += 1
     if status is CheckInStatus.SUMMONED:
         tally["waiting"] += 1

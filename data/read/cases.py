@@ -133,6 +133,8 @@ class ClockView:
     pause_reason: str | None
     extensions: int
     stopped_at: datetime | None
+    late_since: datetime | None = None
+    """Extended after this deadline had passed: an arrival still counts late from it."""
 
     @property
     def paused(self) -> bool:
@@ -176,6 +178,7 @@ def _clock(row: Any, names: dict[str, str]) -> ClockView:
         pause_reason=row.pause_reason,
         extensions=row.extensions,
         stopped_at=row.stopped_at,
+        late_since=row.late_since,
     )
 
 
@@ -198,6 +201,10 @@ class CheckInView:
     released_at: datetime | None
     notes: str
     clock: ClockView
+    entered_late: bool = False
+    """补录: a time of this check-in was entered after the fact, with a reason."""
+    withdraw_reason: str | None = None
+    """撤回召集: why the summons was withdrawn when the case ended (None: not withdrawn)."""
 
     @property
     def waiting(self) -> bool:
@@ -368,4 +375,14 @@ def _checkin(row: Any, names: dict[str, str], clock: ClockView) -> CheckInView:
         released_at=row.released_at,
         notes=row.notes,
         clock=clock,
+        entered_late=entered_late(row),
+        withdraw_reason=row.withdraw_reason,
+    )
+
+
+def entered_late(row: Any) -> bool:
+    """Whether any time of a check-in row was entered late (补录)."""
+    return any(
+        getattr(row, name) is not None
+        for name in ("arrived_entered_at", "acted_entered_at", "released_entered_at")
     )

@@ -18,7 +18,7 @@ from sqlalchemy import (
     text,
 )
 
-from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, OPERATOR, STATION
+from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, EVENT, OPERATOR, STATION
 from models.enums import ClockKind
 
 
@@ -35,6 +35,17 @@ class PollResult:
     last_event: int
     overdue: int
     newly_overdue: list[OverdueCheckIn] = field(default_factory=list)
+    record_time: datetime | None = None
+    """The time of this station's last event: the record never goes back from it."""
+
+
+def record_time(conn: Connection) -> datetime | None:
+    """The time of the local station's last event (its chain is ordered by time)."""
+    local = select(STATION.c.id).where(STATION.c.is_local.is_(True)).scalar_subquery()
+    at: datetime | None = conn.execute(
+        select(EVENT.c.at).where(EVENT.c.station_id == local).order_by(EVENT.c.seq.desc()).limit(1)
+    ).scalar()
+    return at
 
 
 def case_count(conn: Connection) -> int:
@@ -82,7 +93,7 @@ def poll(conn: Connection, now: datetime, since: datetime | None, announced: fro
             .order_by(CLOCK.c.deadline)
         )
         rows += [OverdueCheckIn(*row) for row in conn.execute(query)]
-    return PollResult(int(last), int(overdue or 0), rows)
+    return PollResult(int(last), int(overdue or 0), rows, record_time(conn))
 
 
 def announced_path(db_path: Path) -> Path:

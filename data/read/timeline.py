@@ -210,6 +210,30 @@ class _Renderer:
         return "".join([text, *(t("timeline.sep") + extra for extra in extras)])
 
     def _other(self, type_: str, p: dict[str, Any], dept_of_checkin: Callable[[], str]) -> str:
+        text = self._checkin_or_clock(type_, p, dept_of_checkin)
+        late_entry = p.get("late_entry")
+        if late_entry:  # 补录: both times, and why
+            at = p.get("arrived_at") or p.get("acted_at") or p.get("released_at") or late_entry["entered_at"]
+            text += t("timeline.sep") + t(
+                "timeline.late_entry",
+                at=self.when(at),
+                entered=self.when(late_entry["entered_at"]),
+                reason=late_entry["reason"],
+            )
+        if type_ == "clock.extended" and p.get("late_since"):
+            text += t("timeline.sep") + t("timeline.extended_late", late_since=self.when(p["late_since"]))
+        return text
+
+    def _checkin_or_clock(self, type_: str, p: dict[str, Any], dept_of_checkin: Callable[[], str]) -> str:
+        if type_ == "checkin.withdrawn":
+            if p["overdue"]:
+                return t(
+                    "timeline.withdrawn_overdue",
+                    department=dept_of_checkin(),
+                    deadline=self.when(p["deadline"]),
+                    reason=p["reason"],
+                )
+            return t("timeline.withdrawn", department=dept_of_checkin(), reason=p["reason"])
         if type_ == "checkin.arrived":
             late = p.get("late_minutes") or 0
             when = self.when(p["arrived_at"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -11,6 +12,7 @@ from data.store.apply import apply_event
 from data.store.rows import add_row
 from data.store.tables import EVENT
 from models.clock import Clock
+from models.errors import DomainError
 from models.events import GENESIS, EventRecord, seal
 from models.ids import uuid7
 
@@ -24,6 +26,24 @@ def head_of(conn: Connection, station_id: str) -> tuple[int, str]:
         .limit(1)
     ).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def head_with_time(conn: Connection, station_id: str) -> tuple[int, str, datetime | None]:
+    """The chain's head and the time of its last event (None for an empty chain)."""
+    row = conn.execute(
+        select(EVENT.c.seq, EVENT.c.hash, EVENT.c.at)
+        .where(EVENT.c.station_id == station_id)
+        .order_by(EVENT.c.seq.desc())
+        .limit(1)
+    ).first()
+    return (row.seq, row.hash, row.at) if row else (0, GENESIS, None)
+
+
+class ClockBehind(DomainError):
+    """The computer's clock reads earlier than the record: nothing may be written."""
+
+
+DEFAULT_TOLERANCE = timedelta(minutes=2)
 
 
 def _json(value: Any) -> str | None:
@@ -69,15 +89,60 @@ def record_from_row(row: Any) -> EventRecord:
 
 
 class EventWriter:
-    """Appends this station's events inside one open write transaction."""
+    """Appends this station's events inside one open write transaction.
 
-    def __init__(self, conn: Connection, station_id: str, operator: str, clock: Clock) -> None:
+    Time only moves forward in the record: an event is never stamped earlier than the station's
+    last event (nor than ``floor``, the latest time the desk has seen). A clock reading behind
+    that by up to ``tolerance`` is taken as that time; further behind, every write is refused
+    with both times named (``ClockBehind``). ``ordered=False`` is for the demo alone, which
+    writes a made-up history behind the station's registration.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        station_id: str,
+        operator: str,
+        clock: Clock,
+        *,
+        tolerance: timedelta = DEFAULT_TOLERANCE,
+        floor: datetime | None = None,
+        tz: tzinfo = UTC,
+        ordered: bool = True,
+    ) -> None:
         self.conn = conn
         self.station_id = station_id
         self.operator = operator
         self.clock = clock
-        self._head: tuple[int, str] | None = None
+        self.tolerance = tolerance
+        self.floor = floor
+        self.tz = tz
+        self.ordered = ordered
+        self._head: tuple[int, str, datetime | None] | None = None
         self.written: list[EventRecord] = []
+
+    def _chain(self) -> tuple[int, str, datetime | None]:
+        if self._head is None:
+            self._head = head_with_time(self.conn, self.station_id)
+        return self._head
+
+    def latest(self) -> datetime | None:
+        """The latest time the record (and the desk) has seen."""
+        times = [at for at in (self._chain()[2], self.floor) if at is not None]
+        return max(times) if times else None
+
+    def now(self) -> datetime:
+        """The time of the next event: the clock, but never behind the record."""
+        reading = self.clock.now()
+        latest = self.latest() if self.ordered else None
+        if latest is None or reading >= latest:
+            return reading
+        if latest - reading > self.tolerance:
+            raise ClockBehind("error.clock_behind", clock=self._show(reading), last=self._show(latest))
+        return latest
+
+    def _show(self, at: datetime) -> str:
+        return at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M:%S")
 
     def emit(
         self,
@@ -86,10 +151,8 @@ class EventWriter:
         payload: dict[str, Any],
         personal: dict[str, Any] | None = None,
     ) -> EventRecord:
-        if self._head is None:
-            self._head = head_of(self.conn, self.station_id)
-        seq, prev = self._head
-        at = self.clock.now()
+        at = self.now()
+        seq, prev, _last = self._chain()
         record = seal(
             id=uuid7(at),
             station_id=self.station_id,
@@ -104,7 +167,7 @@ class EventWriter:
         )
         store(self.conn, record)
         apply_event(self.conn, record)
-        self._head = (record.seq, record.hash)
+        self._head = (record.seq, record.hash, record.at)
         self.written.append(record)
         return record
 

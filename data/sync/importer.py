@@ -20,14 +20,14 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
 from data.store.apply import HANDLERS, apply_event
-from data.store.eventlog import EventWriter, head_of, store
+from data.store.eventlog import head_of, store
 from data.store.keys import signature_ok
 from data.store.ownership import NotOwner
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT, PENDING, STATION, TRUST
 from data.sync import bundle
 from data.sync.bundle import BundleRefused
-from data.write.commands.common import Ctx
+from data.write.commands.common import Ctx, writer
 from data.write.commands.sync import record_refusal
 from data.write.session import SyncService
 from models.errors import DomainError
@@ -273,7 +273,8 @@ def import_bundle(service: SyncService, path: Path) -> ImportResult:
                 "sync.error.read_file", path=str(path), detail=exc.strerror or str(exc)
             ) from exc
         with service.engine.begin() as conn:
-            ctx = Ctx(EventWriter(conn, service.station_id, service.operator, service.clock), service.rules)
+            w = writer(conn, service.station_id, service.operator, service.clock, service.rules.settings)
+            ctx = Ctx(w, service.rules)
             return import_into(ctx, raw)
     except BundleRefused as exc:
         service.run(record_refusal, refusal_payload(exc, path.name, raw))

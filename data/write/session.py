@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -15,10 +16,9 @@ from sqlalchemy import Connection, Engine, func, select
 
 from data.settings import Settings
 from data.store.db import Database, open_database, open_sync
-from data.store.eventlog import EventWriter
 from data.store.keys import key_path_for
 from data.store.tables import CALENDAR_YEAR, STATION
-from data.write.commands.common import Ctx, Rules
+from data.write.commands.common import Ctx, Rules, writer
 from data.write.commands.operators import (
     UNNAMED,
     WrongSecret,
@@ -58,11 +58,11 @@ def bootstrap(conn: Connection, settings: Settings, clock: Clock, key_path: Path
     rules = Rules(settings)
     if station_id is None:
         station_id = settings.station_id or new_station_id()
-        ctx = Ctx(EventWriter(conn, station_id, UNNAMED, clock), rules)
+        ctx = Ctx(writer(conn, station_id, UNNAMED, clock, settings), rules)
         register_station(ctx, name=settings.station_name, case_prefix=settings.case_prefix)
         seed_catalogue(ctx)
     if key_path is not None:
-        ensure_station_key(Ctx(EventWriter(conn, station_id, UNNAMED, clock), rules), key_path)
+        ensure_station_key(Ctx(writer(conn, station_id, UNNAMED, clock, settings), rules), key_path)
     return station_id
 
 
@@ -92,6 +92,8 @@ class Service:
     station_id: str
     operator: str = UNNAMED
     role: Role | None = None
+    floor: datetime | None = None
+    """The latest time the desk has seen: no write is stamped earlier (see EventWriter)."""
 
     @classmethod
     async def open(cls, path: Path, settings: Settings, clock: Clock) -> Service:
@@ -109,7 +111,8 @@ class Service:
 
     def _ctx(self, conn: Connection, operator: str, proof: str | None) -> Ctx:
         refresh_calendar(conn, self.rules)
-        return Ctx(EventWriter(conn, self.station_id, operator, self.clock), self.rules, proof)
+        w = writer(conn, self.station_id, operator, self.clock, self.settings, self.floor)
+        return Ctx(w, self.rules, proof)
 
     async def _write(
         self, operator: str, proof: str | None, command: Command[P, R], *args: Any, **kwargs: Any
@@ -163,6 +166,8 @@ class SyncService:
     operator: str = UNNAMED
     role: Role | None = None
     proof: str | None = None
+    ordered: bool = True
+    """False only to build a made-up history out of time order (the demo, test fixtures)."""
 
     @classmethod
     def open(cls, path: Path, settings: Settings, clock: Clock, operator: str = UNNAMED) -> SyncService:
@@ -179,12 +184,15 @@ class SyncService:
         try:
             with self.engine.begin() as conn:
                 refresh_calendar(conn, self.rules)
-                ctx = Ctx(EventWriter(conn, self.station_id, operator, self.clock), self.rules, self.proof)
+                w = writer(conn, self.station_id, operator, self.clock, self.rules.settings)
+                w.ordered = self.ordered
+                ctx = Ctx(w, self.rules, self.proof)
                 return command(ctx, *args, **kwargs)
         except WrongSecret as failure:
             with self.engine.begin() as conn:
                 record_failure(
-                    Ctx(EventWriter(conn, self.station_id, operator, self.clock), self.rules), failure
+                    Ctx(writer(conn, self.station_id, operator, self.clock, self.rules.settings), self.rules),
+                    failure,
                 )
             raise
 

@@ -5,7 +5,18 @@ texts up in it."""
 
 from __future__ import annotations
 
-from models.strings import assessment, auth, core, corrections, desk, dispatch, exports, meetings, sync
+from models.strings import (
+    assessment,
+    auth,
+    core,
+    corrections,
+    desk,
+    dispatch,
+    exports,
+    meetings,
+    record,
+    sync,
+)
 
 _AREAS = (
     auth.STRINGS,
@@ -17,6 +28,7 @@ _AREAS = (
     sync.STRINGS,
     assessment.STRINGS,
     exports.STRINGS,
+    record.STRINGS,
 )
 
 

@@ -39,6 +39,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "assess.extensions": ("延期", "Extensions"),
     "assess.extended_time": ("延期时长", "Extended"),
     "assess.corrections": ("冲正", "Corrections"),
+    "assess.entered_late": ("补录", "Entered late"),
+    "assess.extended_late": ("超时后延期", "Extended after deadline"),
     "assess.score": ("得分", "Score"),
     "assess.change": ("较上期", "Change"),
     "assess.previous_rank": ("上期名次", "Last rank"),

@@ -29,7 +29,7 @@ from models.personal import is_valid_phone, mask_phone, normalise_phone
 from screens.bindings import CatalogueBindings, bindings_for
 
 ResultT = TypeVar("ResultT")
-Kind = Literal["text", "date", "int", "choice", "phone", "limit"]
+Kind = Literal["text", "date", "int", "choice", "phone", "limit", "time"]
 Submit = Callable[[dict[str, Any], Callable[[Any], None], Callable[[DomainError], None]], None]
 
 
@@ -161,7 +161,7 @@ class FormDialog(CatalogueBindings[ResultT], ModalScreen[ResultT]):
         if not text:
             if spec.required:
                 raise ValidationError("error.required", field=spec.name, name=spec.label)
-            return None if spec.kind in ("date", "int", "limit") else ""
+            return None if spec.kind in ("date", "int", "limit", "time") else ""
         if spec.kind == "date":
             try:
                 return date.fromisoformat(text)

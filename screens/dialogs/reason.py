@@ -11,16 +11,19 @@ from screens.dialogs.form import FieldSpec, FormDialog, Submit
 PARK_REVIEW_DAYS = 7
 
 
-def reason_prompt(title: str, *, submit: Submit | None = None, hint: str = "") -> FormDialog[Any]:
-    return FormDialog(title, [FieldSpec("reason", t("field.reason"))], submit=submit, hint=hint)
+def reason_prompt(
+    title: str, *, submit: Submit | None = None, hint: str = "", label: str = ""
+) -> FormDialog[Any]:
+    return FormDialog(title, [FieldSpec("reason", label or t("field.reason"))], submit=submit, hint=hint)
 
 
 def text_prompt(title: str, fields: list[FieldSpec], *, submit: Submit | None = None) -> FormDialog[Any]:
     return FormDialog(title, fields, submit=submit)
 
 
-def park_prompt(today: date, *, submit: Submit | None = None) -> FormDialog[Any]:
-    """挂账: a reason and the day to look at the case again (a week from today unless changed)."""
+def park_prompt(today: date, *, submit: Submit | None = None, hint: str = "") -> FormDialog[Any]:
+    """挂账: a reason and the day to look at the case again (a week from today unless changed);
+    ``hint`` names the summons the park withdraws."""
     return FormDialog(
         t("dialog.park"),
         [
@@ -34,6 +37,7 @@ def park_prompt(today: date, *, submit: Submit | None = None) -> FormDialog[Any]
             ),
         ],
         submit=submit,
+        hint=hint,
     )
 
 

@@ -76,6 +76,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await pilot.press("a")
         await until(app, pilot, lambda: isinstance(app.screen, ArriveDialog), "arrive dialog")
         await pilot.press(*"李队长", "enter")
+        await until(app, pilot, lambda: not isinstance(app.screen, ArriveDialog), "arrive dialog closed")
         await until(
             app, pilot, lambda: checkin_items(app)[0].checkin.status is CheckInStatus.ARRIVED, "arrived"
         )
@@ -110,8 +111,8 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await pilot.press(*"现场劝离", "enter", *"摊贩已撤离", "enter")
         await until(app, pilot, lambda: checkin_items(app)[0].checkin.status is CheckInStatus.ACTED, "acted")
         await pilot.press("l")
-        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm release")
-        await pilot.press("y")
+        await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "release dialog")
+        await pilot.press("enter", "enter")  # released now: no time, no reason
         await until(
             app, pilot, lambda: checkin_items(app)[0].checkin.status is CheckInStatus.RELEASED, "released"
         )
@@ -139,8 +140,8 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await pilot.press(*"协助维持秩序", "enter", *"秩序恢复", "enter")
         await until(app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.ACTED, "acted")
         await pilot.press("l")
-        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm release")
-        await pilot.press("y")
+        await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "release dialog")
+        await pilot.press("enter", "enter")  # released now: no time, no reason
         await until(
             app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.RELEASED, "released"
         )
@@ -149,8 +150,10 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await pilot.press(*"已整改，通道畅通", "enter", "enter")
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.FEEDBACK, "feedback")  # type: ignore[union-attr]
         await pilot.press("c")
-        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm close")
-        await pilot.press("y")
+        # the department still awaited is named, and its withdrawal needs a reason
+        await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "close dialog")
+        assert "仍待报到，将撤回召集并留痕：市场监管所" in str(app.screen.query_one(".dialog-hint").render())
+        await pilot.press(*"现场已处置完毕", "enter")
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.CLOSED, "closed")  # type: ignore[union-attr]
         closed = detail_screen(app).detail
         assert closed is not None
@@ -162,6 +165,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         timeline = str(app.screen.query_one("#case-timeline", Static).render())
         assert "城管执法队 处置：现场劝离；结果：摊贩已撤离" in timeline
         assert "结案：已反馈 → 已结案" in timeline
+        assert "撤回召集：市场监管所（已过时限" in timeline
 
         # -- the case leaves the open queue -------------------------------------------------
         await pilot.press("escape")

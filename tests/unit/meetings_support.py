@@ -32,7 +32,7 @@ def handled_and_closed(
         run(release, cid)
     run(transition, case_id, Action.DISPOSE)
     run(transition, case_id, Action.FEEDBACK, result="已整改")
-    run(transition, case_id, Action.CLOSE)
+    run(transition, case_id, Action.CLOSE, reason="其余部门未到，已处置完毕")
     return case_id
 
 

@@ -50,9 +50,12 @@ def test_an_arrival_while_running_late_counts_the_minutes(
     assert sync_service.run(arrive, checkin, person="李队长") == 20
 
 
-def test_unparking_keeps_a_clock_that_was_waiting_on_its_own(
+def test_parking_withdraws_the_summons_still_awaited_and_unparking_runs_the_handling_clock(
     sync_service: SyncService, clock: FrozenClock, db_path: Path
 ) -> None:
+    """A parked case summons nobody: each awaited department is withdrawn with the park's
+    reason, the one waiting on its own approved wait too; unparking sets the handling clock
+    going again and leaves the withdrawn check-ins' clocks stopped."""
     case_id = case_in(sync_service.run, S.TRIAGE)
     blown = whistle(sync_service.run, case_id, ["CGZF", "GA"])
     _ga, waiting = _checkin(db_path, blown, "GA")
@@ -63,14 +66,18 @@ def test_unparking_keeps_a_clock_that_was_waiting_on_its_own(
         sync_service.run(resume, waiting)  # the case is parked: its clocks wait with it
     clock.advance(hours=2)
     sync_service.run(transition, case_id, Action.UNPARK)
-    row = one(db_path, "SELECT paused_at, pause_reason FROM clock WHERE id = ?", waiting)
-    assert row["paused_at"] is not None and row["pause_reason"] == "等待鉴定结果"
-    running = one(
+    statuses = one(
         db_path,
-        "SELECT count(*) FROM clock WHERE case_id = ? AND stopped_at IS NULL AND paused_at IS NULL",
+        "SELECT group_concat(status || ':' || withdraw_reason) FROM checkin WHERE case_id = ?",
         case_id,
     )[0]
-    assert running == 2  # the handling clock and CGZF's check-in, set going again
+    assert sorted(statuses.split(",")) == ["withdrawn:等待上级批复"] * 2
+    running = one(
+        db_path,
+        "SELECT kind FROM clock WHERE case_id = ? AND stopped_at IS NULL AND paused_at IS NULL",
+        case_id,
+    )
+    assert running["kind"] == "handling"
 
 
 def test_an_arrival_before_the_whistle_is_refused(

@@ -85,8 +85,8 @@ async def test_every_command_appends_exactly_its_events(
     assert (await rec(cases.transition, case_id, Action.DISPOSE))[1] == ["case.dispose"]
     _, kinds = await rec(cases.transition, case_id, Action.FEEDBACK, result="已整改")
     assert kinds == ["case.feedback"]
-    _, kinds = await rec(cases.transition, case_id, Action.CLOSE)
-    assert kinds == ["case.close", "reinspection.scheduled"]
+    _, kinds = await rec(cases.transition, case_id, Action.CLOSE, reason="已处置完毕，无需公安到场")
+    assert kinds == ["checkin.withdrawn", "case.close", "reinspection.scheduled"]
     item = one(db_path, "SELECT id FROM reinspection WHERE case_id = ?", case_id)["id"]
     relapse, kinds = await rec(
         reinspections.record_result, item, result=ReinspectionResult.RELAPSE, inspector="周巡查"

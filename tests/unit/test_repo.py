@@ -70,7 +70,13 @@ def test_timeline_renders_every_step_in_order(sync_service: SyncService, clock: 
     cgzf, scjg = detail.checkins
     clock.advance(minutes=40)
     run(arrive, cgzf.id, person="李队长")
-    run(arrive, scjg.id, person="张科员", arrived_at=clock.now() - timedelta(minutes=20))
+    run(
+        arrive,
+        scjg.id,
+        person="张科员",
+        arrived_at=clock.now() - timedelta(minutes=20),
+        entry_reason="电话报到，事后登记",
+    )
     run(act, cgzf.id, action="现场劝离", result="摊贩已撤")
     run(rate, cgzf.id, rating=4, reason="响应快")
     run(release, cgzf.id)
@@ -85,7 +91,10 @@ def test_timeline_renders_every_step_in_order(sync_service: SyncService, clock: 
     assert texts[1] == "受理分流：接收 → 待派遣；备注：现场核实"
     assert texts[2].startswith("吹紧急哨，召集 城管执法队（03-10 10:30 前报到）；市场监管所")
     assert texts[3] == "城管执法队 到场（李队长，03-10 10:40），迟到 10 分钟"
-    assert texts[4] == "市场监管所 到场（张科员，03-10 10:20），按时报到"
+    assert texts[4] == (
+        "市场监管所 到场（张科员，03-10 10:20），按时报到；"
+        "【补录】实际 03-10 10:20，登记于 03-10 10:40，原因：电话报到，事后登记"
+    )
     assert texts[5] == "城管执法队 处置：现场劝离；结果：摊贩已撤"
     assert texts[6] == "城管执法队 评价 4 分：响应快"
     assert texts[7] == "城管执法队 撤离"
@@ -173,9 +182,9 @@ def test_no_show_counts_when_the_case_ends_after_the_deadline(sync_service: Sync
     sync_service.clock.advance(minutes=40)  # past the urgent whistle's 30 minutes
     run(transition, case_id, Action.DISPOSE)
     run(transition, case_id, Action.FEEDBACK, result="已处理")
-    run(transition, case_id, Action.CLOSE)
+    run(transition, case_id, Action.CLOSE, reason="现场已处置")
     board = _read(sync_service, boards.board, sync_service.clock.now(), sync_service.rules.settings.tz)
-    assert _dept(board, "GA").tally.no_show == 1
+    assert _dept(board, "GA").tally.no_show == 1 and _dept(board, "GA").tally.withdrawn == 0
     assert _dept(board, "GA").summons == ()
 
 
@@ -186,9 +195,10 @@ def test_a_summons_withdrawn_within_its_deadline_is_not_a_no_show(sync_service: 
     sync_service.clock.advance(minutes=10)  # settled before the police were due
     run(transition, case_id, Action.DISPOSE)
     run(transition, case_id, Action.FEEDBACK, result="已处理")
-    run(transition, case_id, Action.CLOSE)
+    run(transition, case_id, Action.CLOSE, reason="现场已处置")
     board = _read(sync_service, boards.board, sync_service.clock.now(), sync_service.rules.settings.tz)
     assert _dept(board, "GA").tally.no_show == 0 and _dept(board, "GA").tally.summoned == 0
+    assert _dept(board, "GA").tally.withdrawn == 1
 
 
 def test_lookups(sync_service: SyncService) -> None:

@@ -113,7 +113,8 @@ def test_a_version_1_file_is_upgraded_with_its_rows_intact(tmp_path: Path) -> No
             new = rows(path, KEPT[table])
             if table == "event":
                 new = new[: len(old)]  # opening may append (e.g. a station key)
-            assert [tuple(r) for r in new] == [tuple(r) for r in old], table
+            width = len(old[0]) if old else 0  # later steps may add columns after the old ones
+            assert [tuple(r)[:width] for r in new] == [tuple(r) for r in old], table
         assert service.station_id == "ST-OLD"
         # the upgraded file goes on working: the chain continues and later tables are usable
         transition_to = service.run(transition, case_id, Action.DISPOSE)

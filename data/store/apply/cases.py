@@ -254,6 +254,12 @@ def _checkin(conn: Connection, e: EventRecord, **values: Any) -> None:
     set_rows(conn, CASE, e.payload["case_id"], updated_at=e.at)
 
 
+def _entered(p: dict[str, Any]) -> Any:
+    """When a time entered late (补录) was entered; None when recorded as it happened."""
+    late_entry = p.get("late_entry")
+    return ts(late_entry["entered_at"]) if late_entry else None
+
+
 @on("checkin.arrived")
 def _arrived(conn: Connection, e: EventRecord) -> None:
     p = e.payload
@@ -265,6 +271,7 @@ def _arrived(conn: Connection, e: EventRecord) -> None:
         arrived_at=arrived_at,
         arrived_person=p["person"],
         late_minutes=p["late_minutes"],
+        arrived_entered_at=_entered(p),
     )
     set_rows(conn, CLOCK, p["clock_id"], stopped_at=arrived_at)
 
@@ -278,7 +285,8 @@ def _acted(conn: Connection, e: EventRecord) -> None:
         status=CheckInStatus.ACTED.value,
         action_taken=p["action"],
         result=p["result"],
-        acted_at=e.at,
+        acted_at=ts(p.get("acted_at")) or e.at,
+        acted_entered_at=_entered(p),
     )
 
 
@@ -289,7 +297,30 @@ def _rated(conn: Connection, e: EventRecord) -> None:
 
 @on("checkin.released")
 def _released(conn: Connection, e: EventRecord) -> None:
-    _checkin(conn, e, status=CheckInStatus.RELEASED.value, released_at=e.at)
+    released_at = ts(e.payload.get("released_at")) or e.at
+    _checkin(
+        conn,
+        e,
+        status=CheckInStatus.RELEASED.value,
+        released_at=released_at,
+        released_entered_at=_entered(e.payload),
+    )
+
+
+@on("checkin.withdrawn")
+def _withdrawn(conn: Connection, e: EventRecord) -> None:
+    """撤回召集: withdrawn within its deadline; a no-show when already past it."""
+    p = e.payload
+    status = CheckInStatus.NO_SHOW if p["overdue"] else CheckInStatus.WITHDRAWN
+    _checkin(
+        conn,
+        e,
+        status=status.value,
+        withdrawn_at=e.at,
+        withdrawn_by=e.operator,
+        withdraw_reason=p["reason"],
+    )
+    set_rows(conn, CLOCK, p["clock_id"], stopped_at=e.at)
 
 
 @on("checkin.noted")
@@ -314,6 +345,7 @@ def _resumed(conn: Connection, e: EventRecord) -> None:
 def _extended(conn: Connection, e: EventRecord) -> None:
     p = e.payload
     deadline = ts(p["deadline"])
-    set_rows(conn, CLOCK, p["id"], deadline=deadline, extensions=p["extensions"])
+    late = {"late_since": ts(p["late_since"])} if "late_since" in p else {}
+    set_rows(conn, CLOCK, p["id"], deadline=deadline, extensions=p["extensions"], **late)
     set_rows(conn, CHECKIN, p["id"], column="clock_id", deadline=deadline)
     set_rows(conn, CASE, p["case_id"], updated_at=e.at)

@@ -142,6 +142,8 @@ def transition(
     payload: dict[str, Any] = {"id": case_id, "from": state.value, "to": target.value}
     if action in ACTIONS_NEEDING_REASON:
         payload["reason"] = required(reason, "reason")
+    if action in WITHDRAWING:
+        withdraw_awaited(ctx, case_id, reason)
     if action is Action.PARK:
         today = ctx.now.astimezone(ctx.rules.settings.tz).date()
         review_on = review_on or today + timedelta(days=7)
@@ -159,6 +161,51 @@ def transition(
     if action is Action.CLOSE:
         schedule_after_close(ctx, case_id, case.category)
     return target
+
+
+# Actions that end (or shelve) a case: a summons still awaited is withdrawn, each with a trace.
+WITHDRAWING = frozenset({Action.CLOSE, Action.REJECT, Action.PARK, Action.VERIFY, Action.RELAPSE})
+
+
+def awaited(ctx: Ctx, case_id: str) -> list[Any]:
+    """The case's summons still awaited (no arrival yet), with their department and clock."""
+    return list(
+        ctx.conn.execute(
+            select(CHECKIN, DEPARTMENT.c.name.label("department"), CLOCK.c.paused_at, CLOCK.c.late_since)
+            .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
+            .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
+            .where((CHECKIN.c.case_id == case_id) & (CHECKIN.c.status == CheckInStatus.SUMMONED.value))
+            .order_by(DEPARTMENT.c.sort)
+        ).all()
+    )
+
+
+def withdraw_awaited(ctx: Ctx, case_id: str, reason: str) -> None:
+    """撤回召集: one ``checkin.withdrawn`` per summons still awaited, naming who and why. One
+    already past its deadline stays a no-show (lateness is a fact); one within it is withdrawn."""
+    pending = awaited(ctx, case_id)
+    if not pending:
+        return
+    names = "、".join(row.department for row in pending)
+    why = (reason or "").strip()
+    if not why:
+        raise ValidationError("error.withdraw_reason", field="reason", names=names)
+    now = ctx.now
+    for row in pending:
+        overdue = row.late_since is not None or (row.paused_at is None and row.deadline <= now)
+        ctx.w.emit(
+            "checkin.withdrawn",
+            case_id,
+            {
+                "id": row.id,
+                "case_id": case_id,
+                "clock_id": row.clock_id,
+                "department_code": row.department_code,
+                "deadline": to_iso(row.deadline),
+                "overdue": overdue,
+                "reason": why,
+            },
+        )
 
 
 def _nobody_on_site(ctx: Ctx, case_id: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from data.store.tables import CLOCK, WHISTLE
@@ -22,53 +22,113 @@ def _refuse(key: str, checkin: object, **params: object) -> DomainError:
 
 
 def late_minutes(ctx: Ctx, checkin: Any, at: datetime) -> int:
-    """How many minutes after its deadline an arrival at ``at`` is (0 when on time)."""
+    """How many minutes after its deadline an arrival at ``at`` is (0 when on time). A clock
+    extended after its deadline stays late from that deadline; an approved wait (挂账) moves
+    the deadline by the pause so far."""
     deadline = checkin.deadline
     clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
-    if clock.paused_at is not None:  # an approved wait: the deadline moves by the pause so far
+    if clock.late_since is not None:
+        deadline = clock.late_since
+    elif clock.paused_at is not None:
         deadline = from_iso(resumed_clock(ctx, clock, at=max(at, clock.paused_at))["deadline"])
     return max(0, math.ceil((at - deadline).total_seconds() / 60))
 
 
-def arrive(ctx: Ctx, checkin_id: str, *, person: str, arrived_at: datetime | None = None) -> int:
+def happened_at(
+    ctx: Ctx,
+    at: datetime | None,
+    *,
+    field: str,
+    whistle_at: datetime,
+    previous: datetime | None = None,
+    entry_reason: str = "",
+) -> tuple[datetime, dict[str, Any] | None]:
+    """When a step happened (now unless given) and, when it is entered more than a few minutes
+    after it happened, its 补录 record: when it was entered and why. Refused at its field when
+    in the future, before the whistle or before the step before it, or late without a reason."""
+    now = ctx.now
+    at = at or now
+    if at > now:
+        raise ValidationError("error.time_in_future", field=field, now=ctx.show(now))
+    if at < whistle_at:
+        raise ValidationError("error.time_before_whistle", field=field, whistle=ctx.show(whistle_at))
+    if previous is not None and at < previous:
+        raise ValidationError("error.time_before_previous", field=field, previous=ctx.show(previous))
+    minutes = ctx.rules.settings.late_entry_minutes
+    if now - at <= timedelta(minutes=minutes):
+        return at, None
+    reason = (entry_reason or "").strip()
+    if not reason:
+        raise ValidationError("error.late_entry_reason", field="entry_reason", minutes=minutes)
+    return at, {"entered_at": to_iso(now), "reason": reason}
+
+
+def arrive(
+    ctx: Ctx,
+    checkin_id: str,
+    *,
+    person: str,
+    arrived_at: datetime | None = None,
+    entry_reason: str = "",
+) -> int:
     """来没来: the department reported in. Returns how many minutes late (0 when on time)."""
     checkin, _case = own_checkin(ctx, checkin_id)
     if checkin.status != C.SUMMONED:
         raise _refuse("error.checkin_not_waiting", checkin)
     person = required(person, "person")
-    at = arrived_at or ctx.now
-    if at > ctx.now:
-        raise ValidationError("error.arrival_in_future", field="arrived_at")
     whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
-    if at < whistle.blown_at:
-        raise ValidationError("error.arrival_before_whistle", field="arrived_at")
-    late = late_minutes(ctx, checkin, at)
-    ctx.w.emit(
-        "checkin.arrived",
-        checkin.case_id,
-        {
-            "id": checkin_id,
-            "case_id": checkin.case_id,
-            "clock_id": checkin.clock_id,
-            "person": person,
-            "arrived_at": to_iso(at),
-            "late_minutes": late,
-        },
+    at, late_entry = happened_at(
+        ctx, arrived_at, field="arrived_at", whistle_at=whistle.blown_at, entry_reason=entry_reason
     )
+    clock = fetch(ctx.conn, CLOCK, checkin.clock_id, "clock")
+    late = late_minutes(ctx, checkin, at)
+    payload = {
+        "id": checkin_id,
+        "case_id": checkin.case_id,
+        "clock_id": checkin.clock_id,
+        "person": person,
+        "arrived_at": to_iso(at),
+        "late_minutes": late,
+    }
+    if clock.late_since is not None:  # "late; extended after the deadline", for the reports
+        payload["late_since"] = to_iso(clock.late_since)
+    if late_entry is not None:
+        payload["late_entry"] = late_entry
+    ctx.w.emit("checkin.arrived", checkin.case_id, payload)
     return late
 
 
-def act(ctx: Ctx, checkin_id: str, *, action: str, result: str) -> None:
+def act(
+    ctx: Ctx,
+    checkin_id: str,
+    *,
+    action: str,
+    result: str,
+    acted_at: datetime | None = None,
+    entry_reason: str = "",
+) -> None:
     """干没干: what the department did on the spot, and with what result."""
     checkin, _case = own_checkin(ctx, checkin_id)
     if checkin.status != C.ARRIVED:
         raise _refuse("error.checkin_not_arrived", checkin)
-    payload = {
+    payload: dict[str, Any] = {
         "id": checkin_id,
         "case_id": checkin.case_id,
         "action": required(action, "action"),
         "result": required(result, "result"),
     }
+    whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
+    at, late_entry = happened_at(
+        ctx,
+        acted_at,
+        field="acted_at",
+        whistle_at=whistle.blown_at,
+        previous=checkin.arrived_at,
+        entry_reason=entry_reason,
+    )
+    payload["acted_at"] = to_iso(at)
+    if late_entry is not None:
+        payload["late_entry"] = late_entry
     ctx.w.emit("checkin.acted", checkin.case_id, payload)
 
 
@@ -88,18 +148,32 @@ def rate(ctx: Ctx, checkin_id: str, *, rating: int, reason: str) -> None:
     ctx.w.emit("checkin.rated", checkin.case_id, payload)
 
 
-def release(ctx: Ctx, checkin_id: str) -> None:
+def release(
+    ctx: Ctx, checkin_id: str, *, released_at: datetime | None = None, entry_reason: str = ""
+) -> None:
     """撤离: only after the disposal is recorded (事不完、人不撤)."""
     checkin, _case = own_checkin(ctx, checkin_id)
     if checkin.status in (C.SUMMONED, C.ARRIVED):
         raise DomainError("error.release_before_disposal")
     if checkin.status != C.ACTED:
         raise _refuse("error.checkin_not_acting", checkin)
-    ctx.w.emit("checkin.released", checkin.case_id, {"id": checkin_id, "case_id": checkin.case_id})
+    whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
+    at, late_entry = happened_at(
+        ctx,
+        released_at,
+        field="released_at",
+        whistle_at=whistle.blown_at,
+        previous=checkin.acted_at,
+        entry_reason=entry_reason,
+    )
+    payload: dict[str, Any] = {"id": checkin_id, "case_id": checkin.case_id, "released_at": to_iso(at)}
+    if late_entry is not None:
+        payload["late_entry"] = late_entry
+    ctx.w.emit("checkin.released", checkin.case_id, payload)
 
 
 def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
-    """挂账 one clock for an approved wait."""
+    """挂账 one clock for an approved wait: before its deadline only, for a breach is a fact."""
     clock, case = own_clock(ctx, clock_id)
     if case.status == CaseStatus.PARKED:
         raise DomainError("error.clock_case_parked")
@@ -107,6 +181,8 @@ def pause(ctx: Ctx, clock_id: str, *, reason: str) -> None:
         raise DomainError("error.clock_stopped")
     if clock.paused_at is not None:
         raise DomainError("error.clock_already_paused")
+    if clock.late_since is not None or clock.deadline <= ctx.now:
+        raise DomainError("error.pause_overdue", deadline=ctx.show(clock.late_since or clock.deadline))
     payload = {"id": clock_id, "case_id": clock.case_id, "reason": required(reason, "reason")}
     ctx.w.emit("clock.paused", clock.case_id, payload)
 
@@ -129,16 +205,17 @@ def extend_clock(ctx: Ctx, clock_id: str, *, by: Limit, reason: str) -> datetime
         raise ValidationError("error.bad_extension", field="by")
     reason = required(reason, "reason")
     new = extend(clock.deadline, by, ctx.rules.calendar, ctx.rules.settings.tz).at
-    ctx.w.emit(
-        "clock.extended",
-        clock.case_id,
-        {
-            "id": clock_id,
-            "case_id": clock.case_id,
-            "deadline": to_iso(new),
-            "by": str(by),
-            "extensions": clock.extensions + 1,
-            "reason": reason,
-        },
-    )
+    payload = {
+        "id": clock_id,
+        "case_id": clock.case_id,
+        "deadline": to_iso(new),
+        "by": str(by),
+        "extensions": clock.extensions + 1,
+        "reason": reason,
+    }
+    # granted after the deadline: recorded, but the lateness counts from the deadline passed
+    late_since = clock.late_since or (clock.deadline if clock.deadline <= ctx.now else None)
+    if late_since is not None:
+        payload["late_since"] = to_iso(late_since)
+    ctx.w.emit("clock.extended", clock.case_id, payload)
     return new

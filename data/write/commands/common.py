@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, Table, bindparam, select
@@ -12,6 +12,7 @@ from data.settings import Settings
 from data.store.eventlog import EventWriter
 from data.store.tables import CASE, CHECKIN, CLOCK
 from models.calendar import WorkCalendar
+from models.clock import Clock
 from models.deadlines import Limit, add_limit
 from models.errors import DomainError, NotFound, ValidationError
 from models.i18n import t
@@ -35,6 +36,26 @@ class Rules:
         return result.at
 
 
+def writer(
+    conn: Connection,
+    station_id: str,
+    operator: str,
+    clock: Clock,
+    settings: Settings,
+    floor: datetime | None = None,
+) -> EventWriter:
+    """The station's event writer, with its clock tolerance and time zone from the settings."""
+    return EventWriter(
+        conn,
+        station_id,
+        operator,
+        clock,
+        tolerance=timedelta(minutes=settings.clock_tolerance_minutes),
+        floor=floor,
+        tz=settings.tz,
+    )
+
+
 @dataclass
 class Ctx:
     w: EventWriter
@@ -48,7 +69,12 @@ class Ctx:
 
     @property
     def now(self) -> datetime:
-        return self.w.clock.now()
+        """The clock, never behind the record (refused when it reads too far behind)."""
+        return self.w.now()
+
+    def show(self, at: datetime) -> str:
+        """A time as the station reads it, for a message."""
+        return at.astimezone(self.rules.settings.tz).strftime("%Y-%m-%d %H:%M")
 
     def new_id(self) -> str:
         return uuid7(self.now)
