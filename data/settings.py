@@ -35,6 +35,16 @@ def default_config_path() -> Path:
 
 
 @dataclass
+class SyncLimits:
+    """How much one bundle may hold, and how much of a station's bundles may wait."""
+
+    bundle_events: int = 5_000_000
+    bundle_bytes: int = 2 * 1024**3
+    held_bundles: int = 32
+    held_bytes: int = 64 * 1024**2
+
+
+@dataclass
 class Settings:
     station_id: str | None = None
     station_name: str = "街道综合执法中心"
@@ -53,6 +63,7 @@ class Settings:
     consult_open_days: int = 7
     consult_long_open_most: int = 15
     keymap: dict[str, str] = field(default_factory=dict)
+    sync: SyncLimits = field(default_factory=SyncLimits)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -100,6 +111,13 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.consult_open_days = int(meeting.get("open_days", settings.consult_open_days))
     settings.consult_long_open_most = int(meeting.get("long_open_most", settings.consult_long_open_most))
     settings.keymap = {str(k): str(v) for k, v in raw.get("keymap", {}).items()}
+    sync = raw.get("sync", {})
+    for name in ("bundle_events", "bundle_bytes", "held_bundles", "held_bytes"):
+        if name in sync:
+            value = sync[name]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingsError("error.settings_value", where=f"sync.{name}", value=value)
+            setattr(settings.sync, name, value)
     _check(settings, path)
     return settings
 
@@ -148,6 +166,12 @@ random_sample_rate = 0.10  # share of last week's closures drawn for 不定期 s
 [meeting]
 open_days = 7              # cases open longer than this go on the weekly agenda
 long_open_most = 15        # at most this many of them (the oldest); more can be added by hand
+
+[sync]
+bundle_events = 5000000    # most events one bundle may hold
+bundle_bytes = 2147483648  # most bytes of events one bundle may hold, uncompressed
+held_bundles = 32          # bundles kept waiting (a gap, a record not yet received) per station
+held_bytes = 67108864      # bytes of them per station
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

@@ -85,8 +85,21 @@ _REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "sync.refuse.not_owner": ("同步包越权：{detail}", "The bundle oversteps its station: {detail}"),
     "sync.refuse.bad_payload": (
-        "事件 #{seq} 的内容无法应用：{detail}",
-        "Event #{seq} cannot be applied: {detail}",
+        "站点 {station} 的第 {seq} 条事件不符合格式，字段 {field}：{detail}",
+        "Event {seq} of station {station} does not match its schema, field {field}: {detail}",
+    ),
+    "sync.refuse.line_too_long": (
+        "同步包中有一行事件超过 {limit} 字节",
+        "An event line of the bundle is longer than {limit} bytes",
+    ),
+    "sync.refuse.too_many": (
+        "同步包声明 {count} 条事件，超过上限 {limit}",
+        "The bundle declares {count} events, more than the limit of {limit}",
+    ),
+    "sync.refuse.held_full": (
+        "站点 {station} 待处理的同步包已达上限（{count} 个或 {bytes} 字节）：请先补齐缺失的同步包，或由主管用 whistle sync drop 清理",
+        "Station {station} already has as many bundles waiting as allowed ({count} or {bytes} bytes): "
+        "import the missing ones first, or a supervisor drops some with whistle sync drop",
     ),
 }
 
