@@ -21,14 +21,18 @@ from models.ids import from_iso
 MAX_INT = 2**53 - 1
 
 
-def _clean(lines_allowed: bool) -> Callable[[str], str]:
-    def check(value: str) -> str:
-        bad = limits.control_character(value, lines_allowed)
-        if bad is not None:
-            raise ValueError(f"control character {bad}")
-        return value
+def _one_line(value: str) -> str:
+    bad = limits.control_character(value)
+    if bad is not None:
+        raise ValueError(f"control character {bad}")
+    return value
 
-    return check
+
+def _lines(value: str) -> str:
+    bad = limits.control_character(value, lines_allowed=True)
+    if bad is not None:
+        raise ValueError(f"control character {bad}")
+    return value
 
 
 def _moment(value: str) -> str:
@@ -41,16 +45,13 @@ def _day(value: str) -> str:
     return value
 
 
-def text(most: int, lines: bool = False) -> Any:
-    return Annotated[StrictStr, Field(max_length=most), AfterValidator(_clean(lines))]
-
-
-Id = Annotated[StrictStr, Field(min_length=1, max_length=limits.ID_CHARS), AfterValidator(_clean(False))]
-Code = Annotated[StrictStr, Field(max_length=limits.CODE_CHARS), AfterValidator(_clean(False))]
-Name = text(limits.NAME_CHARS)
-Address = text(limits.ADDRESS_CHARS)
-Note = text(limits.NOTE_CHARS, lines=True)
-Description = text(limits.DESCRIPTION_CHARS, lines=True)
+Id = Annotated[StrictStr, Field(min_length=1, max_length=limits.ID_CHARS), AfterValidator(_one_line)]
+Code = Annotated[StrictStr, Field(max_length=limits.CODE_CHARS), AfterValidator(_one_line)]
+Name = Annotated[StrictStr, Field(max_length=limits.NAME_CHARS), AfterValidator(_one_line)]
+Address = Annotated[StrictStr, Field(max_length=limits.ADDRESS_CHARS), AfterValidator(_one_line)]
+Note = Annotated[StrictStr, Field(max_length=limits.NOTE_CHARS), AfterValidator(_lines)]
+Description = Annotated[StrictStr, Field(max_length=limits.DESCRIPTION_CHARS), AfterValidator(_lines)]
+CalendarText = Annotated[StrictStr, Field(max_length=limits.EVENT_LINE_BYTES), AfterValidator(_lines)]
 Moment = Annotated[StrictStr, Field(max_length=40), AfterValidator(_moment)]
 Day = Annotated[StrictStr, Field(max_length=10), AfterValidator(_day)]
 Int = Annotated[StrictInt, Field(ge=-MAX_INT, le=MAX_INT)]
@@ -131,7 +132,7 @@ class DepartmentUpserted(Payload):
 @schema("calendar.loaded")
 class CalendarLoaded(Payload):
     year: Annotated[StrictInt, Field(ge=1900, le=2200)]
-    table: text(64 * 1024, lines=True)
+    table: CalendarText
 
 
 # ---- cases ----------------------------------------------------------------------------
@@ -412,7 +413,9 @@ class SyncExported(Payload):
 @schema("sync.imported")
 class SyncImported(Range):
     applied: Count
-    released: Annotated[list[Annotated[list[Id | Count], Field(min_length=3, max_length=3)]], Field(max_length=10_000)]
+    released: Annotated[
+        list[Annotated[list[Id | Count], Field(min_length=3, max_length=3)]], Field(max_length=10_000)
+    ]
     bundle_sha256: Hex
 
 

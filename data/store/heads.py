@@ -15,8 +15,8 @@ from sqlalchemy import Connection, func, select
 from data.store.keys import signature_ok
 from data.store.tables import EVENT, SIGNED_HEAD, STATION, TRUST
 from models.events import canonical
-from models.ids import to_iso
 from models.i18n import t
+from models.ids import to_iso
 
 DOMAIN = b"whistle-head\n"
 
@@ -43,7 +43,9 @@ def _keys(conn: Connection, station: str) -> set[str]:
         ).scalars()
     }
     keys |= set(conn.execute(select(TRUST.c.public_key).where(TRUST.c.station_id == station)).scalars())
-    keys |= {k for k in conn.execute(select(STATION.c.public_key).where(STATION.c.id == station)).scalars() if k}
+    keys |= {
+        k for k in conn.execute(select(STATION.c.public_key).where(STATION.c.id == station)).scalars() if k
+    }
     return keys
 
 
@@ -70,13 +72,18 @@ def _station_contradiction(conn: Connection, station: str, local: str | None) ->
     end = conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
     # The last head this station's own chain (as held here) signed: beyond it, only heads
     # signed elsewhere vouch for the chain.
-    own_last = conn.execute(
-        select(func.max(SIGNED_HEAD.c.seq)).where(
-            (SIGNED_HEAD.c.station_id == station) & (SIGNED_HEAD.c.via_station == station)
-        )
-    ).scalar() or 0
+    own_last = (
+        conn.execute(
+            select(func.max(SIGNED_HEAD.c.seq)).where(
+                (SIGNED_HEAD.c.station_id == station) & (SIGNED_HEAD.c.via_station == station)
+            )
+        ).scalar()
+        or 0
+    )
     rows = conn.execute(
-        select(SIGNED_HEAD).where(SIGNED_HEAD.c.station_id == station).order_by(SIGNED_HEAD.c.seq, SIGNED_HEAD.c.via_station, SIGNED_HEAD.c.via_seq)
+        select(SIGNED_HEAD)
+        .where(SIGNED_HEAD.c.station_id == station)
+        .order_by(SIGNED_HEAD.c.seq, SIGNED_HEAD.c.via_station, SIGNED_HEAD.c.via_seq)
     ).all()
     for row in rows:
         at = to_iso(row.signed_at)
@@ -91,7 +98,9 @@ def _station_contradiction(conn: Connection, station: str, local: str | None) ->
         if row.seq > end:
             if station == local:
                 came_back = row.via_station != local
-                return Contradiction("verify.head_rollback" if came_back else "verify.head_truncated", {**where, "end": end})
+                return Contradiction(
+                    "verify.head_rollback" if came_back else "verify.head_truncated", {**where, "end": end}
+                )
             if row.via_station == local:
                 return Contradiction("verify.head_truncated", {**where, "end": end})
             continue  # a head of a station whose later events have not reached this file yet

@@ -64,8 +64,17 @@ TOUCHES: dict[str, tuple[Touch, ...]] = {
     **{
         f"case.{action}": CASE_UPDATES
         for action in (
-            "triage", "dispatch", "dispose", "consult", "resume", "feedback",
-            "close", "verify", "relapse", "reject", "park",
+            "triage",
+            "dispatch",
+            "dispose",
+            "consult",
+            "resume",
+            "feedback",
+            "close",
+            "verify",
+            "relapse",
+            "reject",
+            "park",
         )
     },
     "case.unpark": (case(), Touch("clock", "clocks[].id"), case("clocks[].case_id")),
@@ -111,6 +120,7 @@ TOUCHES: dict[str, tuple[Touch, ...]] = {
     "chain.head_received": (),
 }
 
+
 @functools.cache
 def _owner_query(kind: str) -> Select[Any]:
     key: Any = bindparam("key")
@@ -119,7 +129,11 @@ def _owner_query(kind: str) -> Select[Any]:
     if kind == "meeting":
         return select(MEETING.c.station_id).where(MEETING.c.id == key)
     if kind == "agenda":
-        return select(MEETING.c.station_id).join(AGENDA, AGENDA.c.meeting_id == MEETING.c.id).where(AGENDA.c.id == key)
+        return (
+            select(MEETING.c.station_id)
+            .join(AGENDA, AGENDA.c.meeting_id == MEETING.c.id)
+            .where(AGENDA.c.id == key)
+        )
     child = {"checkin": CHECKIN, "clock": CLOCK, "whistle": WHISTLE, "reinspection": REINSPECTION}[kind]
     return select(CASE.c.station_id).join(child, child.c.case_id == CASE.c.id).where(child.c.id == key)
 
@@ -127,8 +141,13 @@ def _owner_query(kind: str) -> Select[Any]:
 @functools.cache
 def _exists_query(kind: str) -> Select[Any]:
     tbl = {
-        "case": CASE, "meeting": MEETING, "agenda": AGENDA, "checkin": CHECKIN,
-        "clock": CLOCK, "whistle": WHISTLE, "reinspection": REINSPECTION,
+        "case": CASE,
+        "meeting": MEETING,
+        "agenda": AGENDA,
+        "checkin": CHECKIN,
+        "clock": CLOCK,
+        "whistle": WHISTLE,
+        "reinspection": REINSPECTION,
     }[kind]
     return select(tbl.c.id).where(tbl.c.id == bindparam("key"))
 

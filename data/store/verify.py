@@ -249,7 +249,13 @@ def check_replay(conn: Connection, report: Report) -> None:
                     apply_event(replay, record_from_row(row))
                 except DomainError as exc:
                     report.problems.append(
-                        t("verify.replay_refused", station=row.station_id, seq=row.seq, id=row.id, detail=str(exc))
+                        t(
+                            "verify.replay_refused",
+                            station=row.station_id,
+                            seq=row.seq,
+                            id=row.id,
+                            detail=str(exc),
+                        )
                     )
                     return
             for tbl in REPLAYED:
@@ -292,7 +298,7 @@ def check_trust(conn: Connection, report: Report) -> None:
     """The stations this file accepts bundles from are exactly what its own ``sync.trusted``
     events say (the table is local, written beside them)."""
     local = conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
-    said: dict[str, tuple[str, str]] = {}
+    said: dict[str, tuple[str, str, bool]] = {}
     for row in conn.execute(
         select(EVENT.c.payload, EVENT.c.operator)
         .where((EVENT.c.station_id == local) & (EVENT.c.type == "sync.trusted"))
@@ -302,7 +308,9 @@ def check_trust(conn: Connection, report: Report) -> None:
         said[payload["station"]] = (payload["public_key"], row.operator, bool(payload.get("district")))
     held = {
         row.station_id: (row.public_key, row.added_by, bool(row.district))
-        for row in conn.execute(select(TRUST.c.station_id, TRUST.c.public_key, TRUST.c.added_by, TRUST.c.district))
+        for row in conn.execute(
+            select(TRUST.c.station_id, TRUST.c.public_key, TRUST.c.added_by, TRUST.c.district)
+        )
     }
     for station in sorted(said.keys() | held.keys()):
         if said.get(station) != held.get(station):

@@ -16,7 +16,6 @@ import json
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Annotated, Any
 
@@ -190,7 +189,9 @@ class Archive:
                 while chunk := stream.read(CHUNK):
                     total += len(chunk)
                     if total > declared:
-                        raise BundleRefused("sync.refuse.oversize", entry=EVENTS, size=f"> {declared}", limit=declared)
+                        raise BundleRefused(
+                            "sync.refuse.oversize", entry=EVENTS, size=f"> {declared}", limit=declared
+                        )
                     digest.update(chunk)
                     pending += chunk
                     *complete, pending = pending.split(b"\n")
@@ -214,12 +215,16 @@ class Archive:
         whole (count, digest, head) are made after the last one and refuse then."""
         m = self.manifest
         if m["count"] != m["last_seq"] - m["first_seq"] + 1 or m["first_seq"] < 1:
-            raise BundleRefused("sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"])
+            raise BundleRefused(
+                "sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"]
+            )
         prev, number = m["prev_hash"], 0
         for line in self.lines():
             number += 1
             if number > m["count"]:
-                raise BundleRefused("sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"])
+                raise BundleRefused(
+                    "sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"]
+                )
             record = parse_line(line, number, self.station)
             expected = m["first_seq"] + number - 1
             if record.station_id != self.station:
@@ -235,7 +240,9 @@ class Archive:
             prev = record.hash
             yield record
         if number != m["count"]:
-            raise BundleRefused("sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"])
+            raise BundleRefused(
+                "sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"]
+            )
         if prev != m["head_hash"]:
             raise BundleRefused("sync.refuse.chain", seq=m["last_seq"])
 
@@ -260,13 +267,13 @@ def _manifest(data: bytes, limits_: SyncLimits) -> dict[str, Any]:
     if not isinstance(manifest, dict):
         raise BundleRefused("sync.refuse.shape", detail=MANIFEST)
     for name, kind in MANIFEST_FIELDS.items():
-        value = manifest.get(name)
+        value: Any = manifest.get(name)
         # bool is an int in Python; a count of True is not a count.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: {name}")
-        if kind is int and not 0 <= value <= MAX_INT:
+        if isinstance(value, int) and not 0 <= value <= MAX_INT:
             raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: {name}")
-        if kind is str and len(value) > limits.NOTE_CHARS:
+        if isinstance(value, str) and len(value) > limits.NOTE_CHARS:
             raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: {name}")
     if manifest["format"] != FORMAT:
         raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: format")
@@ -299,7 +306,9 @@ def parse_line(line: bytes, number: int, station: str) -> EventRecord:
     except PydanticError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "event"
-        raise BundleRefused("sync.refuse.bad_payload", **where, field=field, detail=first["msg"][:200]) from None
+        raise BundleRefused(
+            "sync.refuse.bad_payload", **where, field=field, detail=first["msg"][:200]
+        ) from None
     if envelope.type not in SCHEMAS:
         raise BundleRefused("sync.refuse.unknown_type", type=envelope.type, seq=envelope.seq)
     try:

@@ -127,7 +127,9 @@ def _check_written(out: Path, expected_sha: str, public: str, count: int, limits
         if digest.hexdigest() != expected_sha:
             raise bundle.BundleRefused("sync.refuse.corrupt", detail="sha256")
         with bundle.open_archive(out, limits_) as archive:
-            if archive.signature is None or not signature_ok(public, archive.manifest_bytes, archive.signature):
+            if archive.signature is None or not signature_ok(
+                public, archive.manifest_bytes, archive.signature
+            ):
                 raise bundle.BundleRefused("sync.refuse.bad_signature", station=archive.station)
             seen = sum(1 for _record in archive.events())
         if seen != count:
@@ -165,7 +167,9 @@ def export_bundle(
     try:
         with reader.connect() as conn:
             start = last_exported(conn, station) if since is None else max(0, since)
-            head = conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
+            head = (
+                conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
+            )
             if head - start <= 0:
                 raise DomainError("sync.error.nothing_to_export", station=station, since=start)
             first, last = start + 1, head

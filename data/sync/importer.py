@@ -130,15 +130,24 @@ def _apply_one(conn: Connection, record: EventRecord) -> None:
         raise BundleRefused("sync.refuse.unknown_type", type=record.type, seq=record.seq) from exc
     except EventInvalid as exc:
         raise BundleRefused(
-            "sync.refuse.bad_payload", station=record.station_id, seq=record.seq, field=exc.field, detail=exc.detail
+            "sync.refuse.bad_payload",
+            station=record.station_id,
+            seq=record.seq,
+            field=exc.field,
+            detail=exc.detail,
         ) from exc
     except IntegrityError as exc:
         if "FOREIGN KEY" in str(exc.orig):
             raise MissingRow("error.missing_row", table="?", id="?") from exc
         raise BundleRefused("sync.refuse.conflict", seq=record.seq, detail=str(exc.orig)) from exc
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        raise BundleRefused("sync.refuse.bad_payload", station=record.station_id, seq=record.seq,
-                            field="payload", detail=repr(exc)[:200]) from exc
+        raise BundleRefused(
+            "sync.refuse.bad_payload",
+            station=record.station_id,
+            seq=record.seq,
+            field="payload",
+            detail=repr(exc)[:200],
+        ) from exc
 
 
 @dataclass
@@ -228,7 +237,9 @@ def _content(source: Path | bytes, limits_: SyncLimits) -> bytes:
         return source
     size = os.stat(source).st_size
     if size > limits_.held_bytes:
-        raise BundleRefused("sync.refuse.held_full", station="?", count=limits_.held_bundles, bytes=limits_.held_bytes)
+        raise BundleRefused(
+            "sync.refuse.held_full", station="?", count=limits_.held_bundles, bytes=limits_.held_bytes
+        )
     return source.read_bytes()
 
 
@@ -267,12 +278,16 @@ def missing_ranges(conn: Connection, station: str) -> list[tuple[int, int]]:
 def _candidates(conn: Connection, stations: set[str]) -> list[Any]:
     """Held bundles the last applied events may have unblocked: the next one of each station
     that moved on (by its first sequence number), and the ones waiting for a record."""
-    rows = []
+    rows: list[Any] = []
     for station in sorted(stations):
         held, _ = head_of(conn, station)
         rows += conn.execute(
             select(PENDING.c.digest, PENDING.c.station_id, PENDING.c.first_seq, PENDING.c.last_seq)
-            .where((PENDING.c.station_id == station) & (PENDING.c.reason == GAP) & (PENDING.c.first_seq <= held + 1))
+            .where(
+                (PENDING.c.station_id == station)
+                & (PENDING.c.reason == GAP)
+                & (PENDING.c.first_seq <= held + 1)
+            )
             .order_by(PENDING.c.first_seq)
         ).all()
     rows += conn.execute(
@@ -289,7 +304,9 @@ def _release_held(ctx: Ctx, moved: set[str], result: ImportResult) -> None:
         rows = _candidates(ctx.conn, moved)
         moved = set()
         for row in rows:
-            content = ctx.conn.execute(select(PENDING.c.content).where(PENDING.c.digest == row.digest)).scalar()
+            content = ctx.conn.execute(
+                select(PENDING.c.content).where(PENDING.c.digest == row.digest)
+            ).scalar()
             if content is None:
                 continue
             attempt = ImportResult(row.station_id, row.first_seq, row.last_seq)

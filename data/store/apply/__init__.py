@@ -32,7 +32,11 @@ class EventInvalid(DomainError):
 
     def __init__(self, record: EventRecord, exc: PayloadInvalid) -> None:
         super().__init__(
-            "error.bad_event_payload", station=record.station_id, seq=record.seq, field=exc.field, detail=exc.detail
+            "error.bad_event_payload",
+            station=record.station_id,
+            seq=record.seq,
+            field=exc.field,
+            detail=exc.detail,
         )
         self.field = exc.field
         self.detail = exc.detail
