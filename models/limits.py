@@ -23,3 +23,9 @@ def control_character(text: str, lines_allowed: bool = False) -> str | None:
     """The first control character ``text`` holds (as U+XXXX), or None."""
     found = (_CONTROL_BUT_LINES if lines_allowed else _CONTROL).search(text)
     return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def printable(text: str, most: int = 200) -> str:
+    """``text`` fit to be shown and recorded: control characters replaced, at most ``most``."""
+    cleaned = _CONTROL.sub("\ufffd", text)
+    return cleaned if len(cleaned) <= most else cleaned[: most - 1] + "…"

@@ -58,7 +58,12 @@ MANIFEST_FIELDS = {
 
 
 class BundleRefused(DomainError):
-    """A bundle that is not imported. ``key`` names the reason (a catalogue key)."""
+    """A bundle that is not imported. ``key`` names the reason (a catalogue key). What the
+    bundle itself put in a parameter is shown and recorded bounded, without control characters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        clean = {k: limits.printable(v) if isinstance(v, str) else v for k, v in params.items()}
+        super().__init__(key, **clean)
 
 
 class Envelope(BaseModel):

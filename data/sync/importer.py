@@ -36,6 +36,7 @@ from data.sync.bundle import Archive, BundleRefused
 from data.write.commands.common import Ctx
 from data.write.commands.sync import record_received_head, record_refusal
 from data.write.session import SyncService
+from models import limits
 from models.errors import DomainError
 from models.events import EventRecord
 
@@ -329,8 +330,8 @@ def _release_held(ctx: Ctx, moved: set[str], result: ImportResult) -> None:
 def refusal_payload(exc: BundleRefused, name: str, digest: str) -> dict[str, Any]:
     return {
         "reason": exc.key,
-        "params": {k: str(v)[:200] for k, v in exc.params.items()},
-        "file": name[:200],
+        "params": {k: limits.printable(str(v)) for k, v in exc.params.items()},
+        "file": limits.printable(name),
         "file_sha256": digest,
     }
 
