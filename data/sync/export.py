@@ -214,6 +214,13 @@ def export_bundle(
     return ExportResult(out, station, first, last, count, file_sha, include_personal)
 
 
+def sign_station_head(service: SyncService) -> tuple[int, str]:
+    """Sign the chain head now (end of a shift or day, or on demand): (seq, hash) signed."""
+    key = load_private(key_path_for(db_path_of(service)))
+    result: tuple[int, str] = service.run(sign_head, key)
+    return result
+
+
 def export_file(
     db_path: Path,
     settings: Settings,

@@ -14,11 +14,10 @@ from data.exports.csv import export_csv
 from data.exports.open311 import export_open311
 from data.read.exchange import held_bundles, trusted_stations
 from data.service import DEFAULT_OPERATOR, SyncService, station_public_key
-from data.store.keys import key_path_for, load_private
 from data.sync.bundle import BundleRefused
-from data.sync.export import db_path_of, export_bundle
+from data.sync.export import db_path_of, export_bundle, sign_station_head
 from data.sync.importer import Outcome, import_bundle
-from data.write.commands.sync import drop_held, sign_head, trust_station
+from data.write.commands.sync import drop_held, trust_station
 from models.errors import DomainError
 from models.i18n import t
 from tui.cli.common import Context, add_common
@@ -176,8 +175,7 @@ def held_drop(ctx: Context, args: argparse.Namespace) -> int:
 def head_sign(ctx: Context, args: argparse.Namespace) -> int:
     service = _open(ctx)
     try:
-        key = load_private(key_path_for(db_path_of(service)))
-        seq, hash_ = service.run(sign_head, key)
+        seq, hash_ = sign_station_head(service)
     finally:
         service.close()
     print(t("sync.cli.head_signed", station=service.station_id, seq=seq, hash=hash_[:16]))
