@@ -161,7 +161,7 @@ def export_bundle(
     db_path = db_path_of(service)
     key = load_private(key_path_for(db_path))
     station = service.station_id
-    service.run(sign_head, key)
+    service.run(sign_head, key, always=False)
     reader = open_sync(db_path, writer=False)
     state: dict[str, Any] = {}
     try:

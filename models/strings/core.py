@@ -350,8 +350,7 @@ _CLI: dict[str, tuple[str, str]] = {
     ),
     "verify.head_rewritten": (
         "历史被改写：站点 {station} 第 {seq} 条留痕与其签名链头（{at}，经 {via}）不符",
-        "rewritten history: station {station} event {seq} does not match its signed head "
-        "({at}, via {via})",
+        "rewritten history: station {station} event {seq} does not match its signed head ({at}, via {via})",
     ),
     "verify.head_forged_tail": (
         "尾部被伪造：站点 {station} 第 {seq} 条留痕与别处保存的签名链头（{at}，经 {via}）不符",

@@ -61,7 +61,9 @@ def rechained(
         **manifest_changes,
     )
     signed = canonical(manifest)
-    return zipped({"manifest.json": signed, "events.jsonl": data, "signature": key.sign(signed).hex().encode()})
+    return zipped(
+        {"manifest.json": signed, "events.jsonl": data, "signature": key.sign(signed).hex().encode()}
+    )
 
 
 def _deflate_repeated(block: bytes, times: int) -> bytes:
@@ -73,13 +75,33 @@ def _deflate_repeated(block: bytes, times: int) -> bytes:
 
 
 def _local(name: bytes, method: int, crc: int, csize: int, usize: int) -> bytes:
-    return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, csize, usize, len(name), 0) + name
+    return (
+        struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, csize, usize, len(name), 0)
+        + name
+    )
 
 
 def _central(name: bytes, method: int, crc: int, csize: int, usize: int, offset: int) -> bytes:
     return (
         struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc, csize, usize, len(name), 0, 0, 0, 0, 0, offset
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            0,
+            method,
+            0,
+            0x21,
+            crc,
+            csize,
+            usize,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
         )
         + name
     )

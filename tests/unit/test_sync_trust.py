@@ -90,7 +90,12 @@ def test_a_station_cannot_change_another_stations_case_named_in_its_payload(
     import_bundle(w.b, w.good_path)
     own = new_case(w.b)
     payload: dict[str, Any] = (
-        {"id": w.case, "changes": {"description": {"from": "x", "to": "被改写"}}, "reason": "冲正", "personal_fields": []}
+        {
+            "id": w.case,
+            "changes": {"description": {"from": "x", "to": "被改写"}},
+            "reason": "冲正",
+            "personal_fields": [],
+        }
         if type_ == "case.corrected"
         else {"id": w.case, "from": "received", "to": "rejected", "reason": "不属于执法事项"}
     )
@@ -199,11 +204,18 @@ def _renumbered(events: list[dict[str, Any]]) -> None:
 
 
 CONFUSED = {
-    "description as an object": (lambda w: rechained(w.good, w.key, _set_description({"$gt": ""})), "payload.description"),
+    "description as an object": (
+        lambda w: rechained(w.good, w.key, _set_description({"$gt": ""})),
+        "payload.description",
+    ),
     "case number as a list": (lambda w: rechained(w.good, w.key, _number_as_list), "payload.number"),
     "sequence number 2^64": (
         lambda w: rechained(
-            w.good, w.key, _renumbered, first_seq=2**64, last_seq=2**64 + len(entries(w.good)["events.jsonl"].splitlines()) - 1
+            w.good,
+            w.key,
+            _renumbered,
+            first_seq=2**64,
+            last_seq=2**64 + len(entries(w.good)["events.jsonl"].splitlines()) - 1,
         ),
         "first_seq",
     ),
@@ -262,10 +274,15 @@ def _bombs(w: World) -> dict[str, bytes]:
         "4 GB of one line": bomb({**manifest, "events_bytes": GB + GB // 2}, w.key, block=block, times=4095),
         # lines that look like events, many times over
         "1 GB of repeated events": bomb(
-            {**manifest, "events_bytes": GB + GB // 2}, w.key, block=line * 2000, times=GB // (len(line) * 2000)
+            {**manifest, "events_bytes": GB + GB // 2},
+            w.key,
+            block=line * 2000,
+            times=GB // (len(line) * 2000),
         ),
         # a manifest claiming sizes beyond any limit
-        "a manifest claiming 4 GB": bomb({**manifest, "events_bytes": 4 * GB - 1}, w.key, block=block, times=4095),
+        "a manifest claiming 4 GB": bomb(
+            {**manifest, "events_bytes": 4 * GB - 1}, w.key, block=block, times=4095
+        ),
     }
 
 
@@ -291,7 +308,9 @@ def test_a_zip_bomb_is_refused_with_bounded_memory_and_the_file_unchanged(tmp_pa
     _only_the_refusal_added(before, table_dump(tmp_path / "ST-B.db"))
 
 
-def test_the_signature_is_checked_before_any_event_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_signature_is_checked_before_any_event_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     w = World(tmp_path)
@@ -343,7 +362,9 @@ def test_held_bytes_are_bounded_per_station(tmp_path: Path) -> None:
     assert refused(w.b, first).key == "sync.refuse.held_full"
 
 
-def test_a_supervisor_lists_and_drops_held_bundles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_supervisor_lists_and_drops_held_bundles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     w = World(tmp_path)
     import_bundle(w.b, w.good_path)
     first, second = _gapped(w, 2)
@@ -353,7 +374,9 @@ def test_a_supervisor_lists_and_drops_held_bundles(tmp_path: Path, capsys: pytes
     db = str(tmp_path / "ST-B.db")
     assert main(["sync", "held", "--db", db, "--lang", "en"]) == 0
     listed = capsys.readouterr().out.splitlines()
-    assert len(listed) == 2 and all("ST-A" in line and "waiting for earlier events" in line for line in listed)
+    assert len(listed) == 2 and all(
+        "ST-A" in line and "waiting for earlier events" in line for line in listed
+    )
     digest = listed[0].split()[0]
     assert main(["operator", "小王", "--db", db, "--lang", "en"]) == 0
     capsys.readouterr()

@@ -60,7 +60,9 @@ def _rechain(path: Path, station: str, start: int, **changes: Any) -> None:
                     select(EVENT.c.hash).where((EVENT.c.station_id == station) & (EVENT.c.seq == start - 1))
                 ).scalar_one()
             rows = conn.execute(
-                select(EVENT).where((EVENT.c.station_id == station) & (EVENT.c.seq >= start)).order_by(EVENT.c.seq)
+                select(EVENT)
+                .where((EVENT.c.station_id == station) & (EVENT.c.seq >= start))
+                .order_by(EVENT.c.seq)
             ).all()
             for row in rows:
                 record = record_from_row(row)
@@ -70,7 +72,9 @@ def _rechain(path: Path, station: str, start: int, **changes: Any) -> None:
                 record = dataclasses.replace(record, hash=record.computed_hash())
                 values = {"prev_hash": record.prev_hash, "hash": record.hash}
                 if row.seq == start and changes:
-                    values["payload"] = conn.exec_driver_sql("SELECT json(?)", (_json(record.payload),)).scalar()
+                    values["payload"] = conn.exec_driver_sql(
+                        "SELECT json(?)", (_json(record.payload),)
+                    ).scalar()
                     values["at"] = record.at
                 conn.execute(update(EVENT).where(EVENT.c.id == row.id).values(**values))
                 prev = record.hash
@@ -111,7 +115,10 @@ class Exchanged:
         self.a = tmp / "ST-A.db"
         # the head A signed at its export, and the copy of it B sent back
         ((self.signed,),) = [
-            tuple(r) for r in _sql(self.a, "SELECT seq FROM signed_head WHERE station_id = 'ST-A' AND via_station = 'ST-B'")
+            tuple(r)
+            for r in _sql(
+                self.a, "SELECT seq FROM signed_head WHERE station_id = 'ST-A' AND via_station = 'ST-B'"
+            )
         ]
 
 
@@ -129,7 +136,9 @@ def test_a_payload_rewritten_with_the_chain_recomputed_is_a_rewritten_history(
     world: Exchanged, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (seq, payload) = _sql(
-        world.a, "SELECT seq, payload FROM event WHERE station_id = 'ST-A' AND type = 'case.received' ORDER BY seq LIMIT 1"
+        world.a,
+        "SELECT seq, payload FROM event WHERE station_id = 'ST-A' AND type = 'case.received' "
+        "ORDER BY seq LIMIT 1",
     )[0]
     changed = {**json.loads(payload), "description": "改写过的描述"}
     _rechain(world.a, "ST-A", seq, payload=changed)
@@ -214,7 +223,10 @@ def test_a_truncated_tail_is_found_by_the_stations_own_signed_head(
     ("change", "table"),
     [
         ("UPDATE queue_key SET open = 0 WHERE case_id = ?", "queue_key"),
-        ("DELETE FROM case_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = ?)", "case_search"),
+        (
+            "DELETE FROM case_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = ?)",
+            "case_search",
+        ),
     ],
 )
 def test_derived_tables_altered_are_named(

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert
 from data.store.eventlog import head_of
 from data.store.heads import head_message
 from data.store.keys import load_or_create, parse_public, public_text, sign
-from data.store.tables import OPERATOR, PENDING, STATION, TRUST
+from data.store.tables import EVENT, OPERATOR, PENDING, STATION, TRUST
 from data.write.commands.common import Ctx
 from models.enums import Role
 from models.errors import DomainError, ValidationError
@@ -88,10 +88,20 @@ def ensure_station_key(ctx: Ctx, path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def sign_head(ctx: Ctx, key: Ed25519PrivateKey) -> tuple[int, str]:
+# After these, nothing has happened worth a new signature (an export with nothing new stays so).
+UNSIGNED_TAIL = ("chain.head_signed", "sync.exported")
+
+
+def sign_head(ctx: Ctx, key: Ed25519PrivateKey, *, always: bool = True) -> tuple[int, str]:
     """Sign this station's chain head (station, seq, hash, time) with its key, as an event,
-    so the head travels with the next bundle and peers and the district keep it."""
+    so the head travels with the next bundle and peers and the district keep it. Unless
+    ``always``, a head already signed (nothing since but the export's trace) is left as is."""
     seq, hash_ = head_of(ctx.conn, ctx.w.station_id)
+    last = ctx.conn.execute(
+        select(EVENT.c.type).where((EVENT.c.station_id == ctx.w.station_id) & (EVENT.c.seq == seq))
+    ).scalar()
+    if not always and last in UNSIGNED_TAIL:
+        return seq, hash_
     at = to_iso(ctx.now)
     signature = sign(key, head_message(ctx.w.station_id, seq, hash_, at)).hex()
     payload = {"station": ctx.w.station_id, "seq": seq, "hash": hash_, "at": at, "signature": signature}
