@@ -9,7 +9,8 @@ local overrides. Each write is ranked by who wrote it, then by that writer's own
 number (never by ids a sender chooses):
 
     4 this station's edit  >  3 the district's edit  >  2 this station's default
-      >  1 the district's default  >  0 any other station (fills a missing row only)
+      >  1 the district's default  >  0 any other station (below every authority: it only
+         fills a row none of them has written, so a code its cases use exists here)
 
 so another station's bundle never changes a row an authority wrote, whatever order the
 events arrive in. ``event_id`` holds the rank."""
