@@ -37,6 +37,16 @@ def default_config_path() -> Path:
 
 
 @dataclass
+class SyncLimits:
+    """How much one bundle may hold, and how much of a station's bundles may wait."""
+
+    bundle_events: int = 5_000_000
+    bundle_bytes: int = 2 * 1024**3
+    held_bundles: int = 32
+    held_bytes: int = 64 * 1024**2
+
+
+@dataclass
 class Settings:
     station_id: str | None = None
     station_name: str = "街道综合执法中心"
@@ -64,6 +74,7 @@ class Settings:
     """A time entered more than this before now is 补录 (entered late) and needs a reason."""
     clock_jump_hours: int = 2
     """A forward jump of the clock this long while a desk runs is reported."""
+    sync: SyncLimits = field(default_factory=SyncLimits)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -124,6 +135,13 @@ def load_settings(path: Path | None = None) -> Settings:
     for name in ("clock_tolerance_minutes", "late_entry_minutes", "clock_jump_hours"):
         if name in record:
             setattr(settings, name, _whole(record[name], f"record.{name}"))
+    sync = raw.get("sync", {})
+    for name in ("bundle_events", "bundle_bytes", "held_bundles", "held_bytes"):
+        if name in sync:
+            value = sync[name]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingsError("error.settings_value", where=f"sync.{name}", value=value)
+            setattr(settings.sync, name, value)
     _check(settings, path)
     return settings
 
@@ -215,6 +233,12 @@ idle_lock_minutes = 15     # the console locks after this long without a key (0:
 clock_tolerance_minutes = 2  # the computer's clock may read this far behind the record; more refuses writes
 late_entry_minutes = 10    # a time entered more than this before now is 补录 and needs a reason
 clock_jump_hours = 2       # a forward jump of the clock this long while a desk runs is reported
+
+[sync]
+bundle_events = 5000000    # most events one bundle may hold
+bundle_bytes = 2147483648  # most bytes of events one bundle may hold, uncompressed
+held_bundles = 32          # bundles kept waiting (a gap, a record not yet received) per station
+held_bytes = 67108864      # bytes of them per station
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

@@ -1,5 +1,6 @@
-"""Limits on free text, in one place: intake (the console's form and CSV intake) checks them,
-and the sync payload schemas can reuse them (``TEXT_LIMITS``, ``check_text``).
+"""Limits on free text, in one place for every way text comes in: intake (the console's form
+and CSV intake) checks them with ``check_text``, and the event payload schemas that every
+bundle is checked against (``models/payloads.py``) use the same numbers.
 
 A text field is refused, naming the field, when it is longer than its limit or holds a
 control character (NUL, escape, bell, …). Line breaks are allowed only in the long,
@@ -47,9 +48,33 @@ TEXT_LIMITS: Final[dict[str, int]] = {
 MULTILINE: Final = frozenset({"description", "reason", "note", "notes", "action", "result", "decision"})
 """Fields that may hold line breaks."""
 
+# What an event payload may hold (a bundle carries what other stations wrote, so its limits
+# are the intake limits, a little wider for names).
+DESCRIPTION_CHARS: Final = DESCRIPTION_MAX
+NOTE_CHARS: Final = NOTE_MAX
+ADDRESS_CHARS: Final = ADDRESS_MAX
+NAME_CHARS: Final = SHORT_MAX
+CODE_CHARS: Final = 64
+ID_CHARS: Final = 64
+EVENT_LINE_BYTES: Final = 64 * 1024
+"""One event line of a bundle, in bytes (its payload, chain fields and personal data together)."""
+
 # C0 and C1 controls and DEL; line breaks are dealt with separately.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str, lines_allowed: bool = False) -> str | None:
+    """The first control character ``text`` holds (as U+XXXX), or None."""
+    found = (_CONTROL_BUT_LINES if lines_allowed else _CONTROL).search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def printable(text: str, most: int = 200) -> str:
+    """``text`` fit to be shown and recorded: control characters replaced, at most ``most``."""
+    cleaned = _CONTROL.sub("\ufffd", text)
+    return cleaned if len(cleaned) <= most else cleaned[: most - 1] + "…"
 
 
 def limit_of(field: str) -> int:
@@ -81,14 +106,23 @@ def check_text(field: str, value: str) -> str:
 
 
 __all__ = [
+    "ADDRESS_CHARS",
     "ADDRESS_MAX",
+    "CODE_CHARS",
+    "DESCRIPTION_CHARS",
     "DESCRIPTION_MAX",
+    "EVENT_LINE_BYTES",
+    "ID_CHARS",
     "MULTILINE",
+    "NAME_CHARS",
     "NAME_MAX",
+    "NOTE_CHARS",
     "NOTE_MAX",
     "PHONE_MAX",
     "SHORT_MAX",
     "TEXT_LIMITS",
     "check_text",
+    "control_character",
     "limit_of",
+    "printable",
 ]

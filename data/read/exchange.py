@@ -33,3 +33,29 @@ def trusted_stations(conn: Connection) -> list[TrustedStation]:
         )
         for row in conn.execute(select(TRUST).order_by(TRUST.c.station_id))
     ]
+
+
+@dataclass(frozen=True)
+class HeldBundle:
+    digest: str
+    station_id: str
+    first_seq: int
+    last_seq: int
+    reason: str
+    received_at: datetime
+    size: int
+
+
+def held_bundles(conn: Connection) -> list[HeldBundle]:
+    rows = conn.execute(
+        select(
+            PENDING.c.digest,
+            PENDING.c.station_id,
+            PENDING.c.first_seq,
+            PENDING.c.last_seq,
+            PENDING.c.reason,
+            PENDING.c.received_at,
+            func.length(PENDING.c.content).label("size"),
+        ).order_by(PENDING.c.station_id, PENDING.c.first_seq)
+    )
+    return [HeldBundle(*row) for row in rows]

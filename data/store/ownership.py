@@ -1,15 +1,25 @@
 """Who may write what (SPEC §6): each case and each meeting has one owning station, and only
-that station's events may change it; a station speaks only for itself. Checked when any event
-is applied, live or replayed, so an imported bundle cannot change another station's records."""
+that station's events may change it or anything under it (its clocks, check-ins, whistles,
+re-inspections; a meeting's agenda). Every event type declares here the rows it changes, by
+where their ids sit in its payload; applying an event checks each of them, whatever its
+subject says: a row the event creates must not exist yet, any other must exist (else the event
+waits for it) and belong to the event's station. Checked when any event is applied, live,
+replayed or imported, so a bundle cannot change another station's records.
+
+Reference rows (stations, operators, departments, calendar tables) are not owned this way: a
+station speaks only for itself and its operators, and shared rows follow their authority
+(data/store/apply/reference.py)."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, select
 
-from data.store.tables import AGENDA, CASE, MEETING
+from data.store.tables import AGENDA, CASE, CHECKIN, CLOCK, MEETING, REINSPECTION, WHISTLE
 from models.errors import DomainError
 from models.events import EventRecord
 
@@ -18,13 +28,147 @@ class NotOwner(DomainError):
     pass
 
 
+class MissingRow(DomainError):
+    """A row the event changes is not in this file yet (another station has not sent it)."""
+
+
+@dataclass(frozen=True)
+class Touch:
+    """Rows of ``kind`` whose ids sit at ``path`` in the payload (``a.b``; ``[]`` for each
+    item of a list); ``created`` when the event makes them."""
+
+    kind: str
+    path: str
+    created: bool = False
+
+
+def case(path: str = "id") -> Touch:
+    return Touch("case", path)
+
+
+CASE_UPDATES = (case(),)
+CHECKIN_UPDATES = (Touch("checkin", "id"), case("case_id"))
+CLOCK_UPDATES = (Touch("clock", "id"), case("case_id"))
+
+# What every event type changes. A new type adds its line here (a test fails without it).
+TOUCHES: dict[str, tuple[Touch, ...]] = {
+    # reference data: see reference.py and _reference() below
+    "station.registered": (),
+    "station.key": (),
+    "operator.added": (),
+    "operator.changed": (),
+    # who sat at the desk: a trace that changes no shared row (a PIN's hash stays in the file)
+    "operator.secret_set": (),
+    "operator.signed_in": (),
+    "operator.signin_failed": (),
+    "desk.locked": (),
+    "desk.unlocked": (),
+    "department.upserted": (),
+    "calendar.loaded": (),
+    # cases
+    "case.received": (Touch("case", "id", True), Touch("clock", "handling_clock.id", True)),
+    **{
+        f"case.{action}": CASE_UPDATES
+        for action in (
+            "triage",
+            "dispatch",
+            "dispose",
+            "consult",
+            "resume",
+            "feedback",
+            "close",
+            "verify",
+            "relapse",
+            "reject",
+            "park",
+        )
+    },
+    "case.unpark": (case(), Touch("clock", "clocks[].id"), case("clocks[].case_id")),
+    "case.corrected": (case("id"), case("case_id")),
+    "whistle.blown": (
+        case("case_id"),
+        Touch("whistle", "id", True),
+        Touch("checkin", "departments[].checkin_id", True),
+        Touch("clock", "departments[].clock.id", True),
+    ),
+    "checkin.arrived": (*CHECKIN_UPDATES, Touch("clock", "clock_id")),
+    "checkin.acted": CHECKIN_UPDATES,
+    "checkin.rated": CHECKIN_UPDATES,
+    "checkin.released": CHECKIN_UPDATES,
+    "checkin.noted": CHECKIN_UPDATES,
+    "clock.paused": CLOCK_UPDATES,
+    "clock.resumed": CLOCK_UPDATES,
+    "clock.extended": CLOCK_UPDATES,
+    "checkin.withdrawn": (*CHECKIN_UPDATES, Touch("clock", "clock_id")),
+    # meetings
+    "meeting.created": (Touch("meeting", "id", True),),
+    "meeting.started": (Touch("meeting", "id"),),
+    "meeting.ended": (Touch("meeting", "id"),),
+    "meeting.attendance": (Touch("meeting", "id"),),
+    "agenda.item_added": (Touch("agenda", "id", True), Touch("meeting", "meeting_id")),
+    "agenda.reordered": (Touch("meeting", "meeting_id"), Touch("agenda", "order[]")),
+    "agenda.item_removed": (Touch("agenda", "id"),),
+    "agenda.timebox_set": (Touch("agenda", "id"),),
+    "agenda.decided": (Touch("agenda", "id"), Touch("agenda", "supersedes[]")),
+    "agenda.followup_done": (Touch("agenda", "id"),),
+    # re-inspections
+    "reinspection.scheduled": (Touch("reinspection", "id", True), case("case_id")),
+    "reinspection.drawn": (Touch("reinspection", "items[].id", True), case("items[].case_id")),
+    "reinspection.recorded": (Touch("reinspection", "id"), case("case_id")),
+    # the exchange: a trace that changes no shared row (signed heads are keyed by their signer)
+    "sync.trusted": (),
+    "sync.exported": (),
+    "sync.imported": (),
+    "sync.held": (),
+    "sync.refused": (),
+    "sync.dropped": (),
+    "export.personal": (),
+    "chain.head_signed": (),
+    "chain.head_received": (),
+}
+
+
 @functools.cache
-def _owner_of() -> tuple[Select[Any], Select[Any]]:
+def _owner_query(kind: str) -> Select[Any]:
     key: Any = bindparam("key")
-    return (
-        select(CASE.c.station_id).where(CASE.c.id == key),
-        select(MEETING.c.station_id).where(MEETING.c.id == key),
-    )
+    if kind == "case":
+        return select(CASE.c.station_id).where(CASE.c.id == key)
+    if kind == "meeting":
+        return select(MEETING.c.station_id).where(MEETING.c.id == key)
+    if kind == "agenda":
+        return (
+            select(MEETING.c.station_id)
+            .join(AGENDA, AGENDA.c.meeting_id == MEETING.c.id)
+            .where(AGENDA.c.id == key)
+        )
+    child = {"checkin": CHECKIN, "clock": CLOCK, "whistle": WHISTLE, "reinspection": REINSPECTION}[kind]
+    return select(CASE.c.station_id).join(child, child.c.case_id == CASE.c.id).where(child.c.id == key)
+
+
+@functools.cache
+def _exists_query(kind: str) -> Select[Any]:
+    tbl = {
+        "case": CASE,
+        "meeting": MEETING,
+        "agenda": AGENDA,
+        "checkin": CHECKIN,
+        "clock": CLOCK,
+        "whistle": WHISTLE,
+        "reinspection": REINSPECTION,
+    }[kind]
+    return select(tbl.c.id).where(tbl.c.id == bindparam("key"))
+
+
+def ids_at(payload: Any, path: str) -> Iterator[str]:
+    """The ids at ``path`` in ``payload`` (``items[].case_id``, ``handling_clock.id``)."""
+    head, _, rest = path.partition(".")
+    many = head.endswith("[]")
+    value = payload.get(head.removesuffix("[]")) if isinstance(payload, dict) else None
+    for item in (value or ()) if many else (value,):
+        if rest:
+            yield from ids_at(item, rest)
+        elif item is not None:
+            yield str(item)
 
 
 def _refuse(record: EventRecord, owner: str) -> NotOwner:
@@ -33,31 +177,32 @@ def _refuse(record: EventRecord, owner: str) -> NotOwner:
     )
 
 
+def touched(record: EventRecord) -> Iterator[tuple[Touch, str]]:
+    for touch in TOUCHES[record.type]:
+        for key in ids_at(record.payload, touch.path):
+            yield touch, key
+
+
 def check_owner(conn: Connection, record: EventRecord) -> None:
     if record.type.startswith("station."):
         if record.payload.get("id") != record.station_id:
             raise _refuse(record, str(record.payload.get("id")))
         return
-    cases = _case_ids(record)
-    for case_id in cases:
-        owner = conn.execute(_owner_of()[0], {"key": case_id}).scalar()
-        if owner is not None and owner != record.station_id:
-            raise _refuse(record, owner)
-    if record.subject is not None and not cases:
-        owner = conn.execute(_owner_of()[1], {"key": record.subject}).scalar()
-        if owner is not None and owner != record.station_id:
-            raise _refuse(record, owner)
-    for item_id in record.payload.get("supersedes", ()) if record.type == "agenda.decided" else ():
-        meeting = conn.execute(select(AGENDA.c.meeting_id).where(AGENDA.c.id == item_id)).scalar()
-        owner = conn.execute(_owner_of()[1], {"key": meeting}).scalar() if meeting else None
-        if owner is not None and owner != record.station_id:
+    if record.type == "chain.head_signed" and record.payload.get("station") != record.station_id:
+        raise _refuse(record, str(record.payload.get("station")))
+    if record.type not in TOUCHES:
+        raise DomainError("error.unknown_event_type", type=record.type, seq=record.seq)
+    for touch, key in touched(record):
+        if touch.created:
+            if conn.execute(_exists_query(touch.kind), {"key": key}).first() is not None:
+                raise _refuse(record, _owner(conn, touch.kind, key))
+            continue
+        owner = conn.execute(_owner_query(touch.kind), {"key": key}).scalar()
+        if owner is None:
+            raise MissingRow("error.missing_row", table=touch.kind, id=key)
+        if owner != record.station_id:
             raise _refuse(record, owner)
 
 
-def _case_ids(record: EventRecord) -> list[str]:
-    """The cases an event writes to (a meeting's events name the meeting instead)."""
-    if record.type == "reinspection.drawn":
-        return [item["case_id"] for item in record.payload.get("items", ())]
-    if record.type.startswith(("case.", "whistle.", "checkin.", "clock.", "reinspection.")):
-        return [record.subject] if record.subject else []
-    return []
+def _owner(conn: Connection, kind: str, key: str) -> str:
+    return str(conn.execute(_owner_query(kind), {"key": key}).scalar() or "?")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V11_OPERATOR_AUTH
 from data.store.schema_steps_desk import V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER, V8_BOARD_INDEXES
 from data.store.schema_steps_record import V10_HONEST_RECORD
+from data.store.schema_steps_sync import V13_SYNC_TRUST
 
 STEPS: tuple[str, ...] = (
     V1,
@@ -23,6 +24,7 @@ STEPS: tuple[str, ...] = (
     V8_BOARD_INDEXES,
     V10_HONEST_RECORD,
     V11_OPERATOR_AUTH,
+    V13_SYNC_TRUST,
 )
 SCHEMA_VERSION = len(STEPS)
 

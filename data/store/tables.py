@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table
 
 from models.tables import (
     AgendaItem,
@@ -65,6 +65,21 @@ TRUST = Table(
     Column("public_key", String, nullable=False),
     Column("added_at", UTCDateTime, nullable=False),
     Column("added_by", String, nullable=False),
+    Column("district", Boolean, nullable=False, default=False),
+)
+
+# Signed chain heads, one row per event that carries one (replicated: derived from events).
+SIGNED_HEAD = Table(
+    "signed_head",
+    _meta,
+    Column("via_station", String, nullable=False),
+    Column("via_seq", Integer, nullable=False),
+    Column("station_id", String, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String, nullable=False),
+    Column("signed_at", UTCDateTime, nullable=False),
+    Column("signature", String, nullable=False),
+    PrimaryKeyConstraint("via_station", "via_seq"),
 )
 
 # Operators' PIN/passphrase hashes: local to this file, written beside their

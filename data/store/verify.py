@@ -1,5 +1,7 @@
-"""``whistle verify``: the hash chains, SQLite's integrity check, and a replay of every event
-compared with the tables, so a row changed behind the event log is found and named."""
+"""``whistle verify``: SQLite's integrity check, the hash chains, the chains held to every
+signed head known here, the derived tables (the queue's order, the search index) against the
+cases, and a replay of every event compared with the tables, so a row changed behind the
+event log is found and named. A malformed event is named too, never a traceback."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.pool import StaticPool
 
 from data.store.apply import apply_event
 from data.store.eventlog import record_from_row
+from data.store.heads import first_contradiction
 from data.store.schema import upgrade
 from data.store.tables import (
     AGENDA,
@@ -27,15 +30,23 @@ from data.store.tables import (
     MEETING,
     OPERATOR,
     REINSPECTION,
+    SIGNED_HEAD,
     STATION,
     TRUST,
     WHISTLE,
 )
-from models.events import GENESIS, digest_of
+from models.errors import DomainError
+from models.events import GENESIS, EventRecord, digest_of
 from models.i18n import t
 
 # Columns that describe this copy of the file rather than the shared history.
-LOCAL_COLUMNS = {"station": {"is_local", "public_key", "trusted"}}
+# A shared reference row's rank says who wrote it as seen from this file (its own station, its
+# district): the values are the shared history, the rank is this file's view of it.
+LOCAL_COLUMNS = {
+    "station": {"is_local", "public_key", "trusted"},
+    "department": {"event_id"},
+    "calendar_year": {"event_id"},
+}
 REPLAYED = (
     STATION,
     OPERATOR,
@@ -49,6 +60,7 @@ REPLAYED = (
     ATTENDANCE,
     AGENDA,
     REINSPECTION,
+    SIGNED_HEAD,
 )
 BATCH = 5000
 
@@ -96,8 +108,10 @@ def check_chain(conn: Connection, report: Report) -> None:
             station, expected, prev = row.station_id, 1, GENESIS
             report.stations += 1
         report.events += 1
-        record = record_from_row(row)
         where = {"station": row.station_id, "seq": row.seq, "id": row.id}
+        record = _record(row, report)
+        if record is None:
+            return
         if row.seq != expected:
             report.problems.append(
                 t(
@@ -117,6 +131,79 @@ def check_chain(conn: Connection, report: Report) -> None:
             report.problems.append(t("verify.hash_mismatch", **where))
             return
         expected, prev = row.seq + 1, row.hash
+
+
+def _record(row: Any, report: Report) -> EventRecord | None:
+    """The stored event, or None (and the problem named) when its JSON does not parse."""
+    try:
+        record = record_from_row(row)
+    except (ValueError, TypeError, RecursionError) as exc:
+        report.problems.append(
+            t("verify.bad_json", station=row.station_id, seq=row.seq, id=row.id, detail=str(exc)[:120])
+        )
+        return None
+    if not isinstance(record.payload, dict) or not isinstance(record.personal, dict | None):
+        report.problems.append(
+            t("verify.bad_json", station=row.station_id, seq=row.seq, id=row.id, detail="not an object")
+        )
+        return None
+    return record
+
+
+def check_heads(conn: Connection, report: Report) -> None:
+    found = first_contradiction(conn)
+    if found is not None:
+        report.problems.append(str(found))
+
+
+OPEN_STATUSES = "('received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked')"
+FAR = "'9999-12-31 00:00:00.000000'"
+# What the queue's order table must hold for each case (as its triggers keep it).
+QUEUE_KEY_WRONG = f"""
+SELECT c.id FROM case_file c LEFT JOIN queue_key q ON q.case_id = c.id
+WHERE q.case_id IS NULL
+   OR q.open IS NOT (c.status IN {OPEN_STATUSES})
+   OR q.next_checkin IS NOT coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
+        AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
+   OR q.next_deadline IS NOT coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
+        AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
+   OR q.received_at IS NOT c.received_at
+UNION ALL
+SELECT q.case_id FROM queue_key q LEFT JOIN case_file c ON c.id = q.case_id WHERE c.id IS NULL
+ORDER BY 1 LIMIT 1
+"""
+
+
+def _grams(column: str, width: int) -> str:
+    test = "<" if width == 2 else "<="
+    return f"""coalesce((SELECT group_concat(g, ' ') FROM (
+        SELECT substr({column}, n, {width}) AS g FROM search_seq
+        WHERE n {test} length({column}) ORDER BY n)), '')"""
+
+
+# What the search index must hold for each case (as its triggers write it).
+SEARCH_WRONG = f"""
+SELECT c.id FROM case_file c
+LEFT JOIN case_search_key k ON k.case_id = c.id
+LEFT JOIN case_search s ON s.rowid = k.n
+WHERE s.rowid IS NULL
+   OR s.pairs IS NOT {_grams("c.description", 2)} || ' ' || {_grams("c.address", 2)}
+   OR s.singles IS NOT {_grams("c.description", 1)} || ' ' || {_grams("c.address", 1)}
+UNION ALL
+SELECT k.case_id FROM case_search_key k LEFT JOIN case_file c ON c.id = k.case_id WHERE c.id IS NULL
+UNION ALL
+SELECT CAST(s.rowid AS TEXT) FROM case_search s LEFT JOIN case_search_key k ON k.n = s.rowid WHERE k.n IS NULL
+ORDER BY 1 LIMIT 1
+"""
+
+
+def check_derived(conn: Connection, report: Report) -> None:
+    """The tables kept from the cases by triggers: the queue's order and the search index."""
+    for table, sql in (("queue_key", QUEUE_KEY_WRONG), ("case_search", SEARCH_WRONG)):
+        wrong = conn.exec_driver_sql(sql).scalar()
+        if wrong is not None:
+            report.problems.append(t("verify.derived_differs", table=table, row=wrong))
+            return
 
 
 def check_integrity(conn: Connection, report: Report) -> None:
@@ -142,12 +229,35 @@ def _rows(conn: Connection, tbl: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
         yield key, {k: v for k, v in row.items() if k not in skip}
 
 
+def _viewpoint(conn: Connection, replay: Connection) -> None:
+    """Who this file is and whom it trusts as its district: shared reference rows are ranked
+    from that view, so the replay takes it too."""
+    local = conn.execute(select(STATION).where(STATION.c.is_local.is_(True))).mappings().first()
+    if local is not None:
+        replay.execute(STATION.insert().values({**local, "event_id": ""}))
+    for trust in conn.execute(select(TRUST)).mappings():
+        replay.execute(TRUST.insert().values(**trust))
+
+
 def check_replay(conn: Connection, report: Report) -> None:
     memory = _memory_engine()
     try:
         with memory.begin() as replay:
+            _viewpoint(conn, replay)
             for row in _events(conn, ROWID_ORDER):
-                apply_event(replay, record_from_row(row))
+                try:
+                    apply_event(replay, record_from_row(row))
+                except DomainError as exc:
+                    report.problems.append(
+                        t(
+                            "verify.replay_refused",
+                            station=row.station_id,
+                            seq=row.seq,
+                            id=row.id,
+                            detail=str(exc),
+                        )
+                    )
+                    return
             for tbl in REPLAYED:
                 key = _first_difference(_rows(conn, tbl), _rows(replay, tbl))
                 if key is not None:
@@ -188,17 +298,19 @@ def check_trust(conn: Connection, report: Report) -> None:
     """The stations this file accepts bundles from are exactly what its own ``sync.trusted``
     events say (the table is local, written beside them)."""
     local = conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
-    said: dict[str, tuple[str, str]] = {}
+    said: dict[str, tuple[str, str, bool]] = {}
     for row in conn.execute(
         select(EVENT.c.payload, EVENT.c.operator)
         .where((EVENT.c.station_id == local) & (EVENT.c.type == "sync.trusted"))
         .order_by(EVENT.c.seq)
     ):
         payload = json.loads(row.payload)
-        said[payload["station"]] = (payload["public_key"], row.operator)
+        said[payload["station"]] = (payload["public_key"], row.operator, bool(payload.get("district")))
     held = {
-        row.station_id: (row.public_key, row.added_by)
-        for row in conn.execute(select(TRUST.c.station_id, TRUST.c.public_key, TRUST.c.added_by))
+        row.station_id: (row.public_key, row.added_by, bool(row.district))
+        for row in conn.execute(
+            select(TRUST.c.station_id, TRUST.c.public_key, TRUST.c.added_by, TRUST.c.district)
+        )
     }
     for station in sorted(said.keys() | held.keys()):
         if said.get(station) != held.get(station):
@@ -213,7 +325,11 @@ def verify(engine: Engine, *, replay: bool = True) -> Report:
         if report.ok:
             check_chain(conn, report)
         if report.ok:
+            check_heads(conn, report)
+        if report.ok:
             check_trust(conn, report)
         if report.ok and replay:
             check_replay(conn, report)
+        if report.ok:
+            check_derived(conn, report)
     return report

@@ -1,8 +1,11 @@
 """The bundle file: one zip holding ``manifest.json``, ``events.jsonl`` and ``signature``.
 
 The signature (Ed25519) covers the manifest bytes; the manifest carries the SHA-256 of the
-events, so one signature covers everything. Reading never extracts to disk and never
-trusts a size it has not checked against the manifest.
+events, so one signature covers everything. Reading streams: the archive is read entry by
+entry, the small entries within their own limits, and the events line by line as they are
+decompressed, each line checked (size, schema, chain) before the next is read, the SHA-256
+computed on the way. No size the archive declares is trusted: a limit passed is a refusal
+at once, whatever the headers said.
 """
 
 from __future__ import annotations
@@ -12,12 +15,21 @@ import io
 import json
 import zipfile
 import zlib
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Annotated, Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import ValidationError as PydanticError
+
+from data.settings import SyncLimits
+from data.store.keys import sign
+from models import limits
 from models.errors import DomainError
 from models.events import EventRecord, canonical, digest_of
 from models.ids import from_iso, to_iso
+from models.payloads import MAX_INT, SCHEMAS, Code, Hex, Id, Moment, Name, PayloadInvalid, check_payload
 
 FORMAT = "whistle-bundle"
 FORMAT_VERSION = 1
@@ -27,10 +39,7 @@ SIGNATURE = "signature"
 ENTRIES = (MANIFEST, EVENTS, SIGNATURE)
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_SIGNATURE_BYTES = 1024
-MAX_EVENTS_BYTES = 4 * 1024**3
-# Room for zip headers and the two small entries; a file much larger than its manifest
-# says is refused before it is read.
-ZIP_SLACK = 1024 * 1024
+CHUNK = 64 * 1024
 MANIFEST_FIELDS = {
     "format": str,
     "format_version": int,
@@ -46,23 +55,33 @@ MANIFEST_FIELDS = {
     "created_at": str,
     "include_personal": bool,
 }
-EVENT_FIELDS = {
-    "id",
-    "station",
-    "seq",
-    "operator",
-    "at",
-    "type",
-    "subject",
-    "payload",
-    "personal_digest",
-    "prev",
-    "hash",
-}
 
 
 class BundleRefused(DomainError):
-    """A bundle that is not imported. ``key`` names the reason (a catalogue key)."""
+    """A bundle that is not imported. ``key`` names the reason (a catalogue key). What the
+    bundle itself put in a parameter is shown and recorded bounded, without control characters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        clean = {k: limits.printable(v) if isinstance(v, str) else v for k, v in params.items()}
+        super().__init__(key, **clean)
+
+
+class Envelope(BaseModel):
+    """One event line: the chain's fields, typed; the payload is checked by its own schema."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    id: Id
+    station: Id
+    seq: Annotated[StrictInt, Field(ge=1, le=MAX_INT)]
+    operator: Name
+    at: Moment
+    type: Code
+    subject: Id | None
+    payload: dict[str, Any]
+    personal: dict[str, Any] | None = None
+    personal_digest: Hex | None
+    prev: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
+    hash: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 def event_line(record: EventRecord, include_personal: bool) -> bytes:
@@ -77,6 +96,23 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return canonical(manifest)
 
 
+def write_streamed(
+    out: IO[bytes],
+    events: Iterator[bytes],
+    manifest: Callable[[], dict[str, Any]],
+    key: Ed25519PrivateKey,
+) -> None:
+    """The archive with its events written as they come; the manifest (which holds their
+    digest and size) and its signature follow them. Readers find entries by name."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(EVENTS, "w", force_zip64=True) as stream:
+            for line in events:
+                stream.write(line)
+        data = manifest_bytes(manifest())
+        archive.writestr(MANIFEST, data)
+        archive.writestr(SIGNATURE, sign(key, data).hex())
+
+
 def build(manifest: dict[str, Any], events: bytes, signature: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -86,43 +122,39 @@ def build(manifest: dict[str, Any], events: bytes, signature: bytes) -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class Opened:
-    """A bundle whose container and manifest are sound; nothing verified beyond that."""
-
-    manifest: dict[str, Any]
-    manifest_bytes: bytes
-    signature: bytes | None
-    events: bytes
-
-    @property
-    def station(self) -> str:
-        return str(self.manifest["station"])
-
-
-def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    if info.file_size > limit:
-        raise BundleRefused("sync.refuse.oversize", entry=info.filename, size=info.file_size, limit=limit)
-    with archive.open(info) as stream:
-        data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise BundleRefused("sync.refuse.oversize", entry=info.filename, size=len(data), limit=limit)
-    return data
-
-
 def _outside(name: str) -> bool:
     parts = name.replace("\\", "/").split("/")
     return name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]
 
 
-def open_bundle(raw: bytes) -> Opened:
-    """Archive shape and manifest; refuses with the first reason found."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BundleRefused("sync.refuse.corrupt", detail=str(exc)) from exc
-    with archive:
-        infos = archive.infolist()
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    with archive.open(name) as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise BundleRefused("sync.refuse.oversize", entry=name, size=f"> {limit}", limit=limit)
+    return data
+
+
+class Archive:
+    """An open bundle whose container and manifest are sound; nothing verified beyond that.
+    Use as a context manager; ``events()`` streams and checks the events."""
+
+    def __init__(self, source: Path | bytes, limits_: SyncLimits) -> None:
+        self.limits = limits_
+        try:
+            self._zip = zipfile.ZipFile(source if isinstance(source, Path) else io.BytesIO(source))
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise BundleRefused("sync.refuse.corrupt", detail=str(exc)) from exc
+        try:
+            self._open()
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def _open(self) -> None:
+        infos = self._zip.infolist()
+        if len(infos) > 16:
+            raise BundleRefused("sync.refuse.shape", detail=f"{len(infos)} entries")
         for info in infos:
             if _outside(info.filename):
                 raise BundleRefused("sync.refuse.path", entry=info.filename)
@@ -133,21 +165,95 @@ def open_bundle(raw: bytes) -> Opened:
         if MANIFEST not in names or EVENTS not in names:
             raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST} + {EVENTS}")
         try:
-            manifest_bytes = _read(archive, archive.getinfo(MANIFEST), MAX_MANIFEST_BYTES)
-            manifest = _manifest(manifest_bytes)
-            declared = manifest["events_bytes"]
-            if len(raw) > declared + ZIP_SLACK:
-                raise BundleRefused("sync.refuse.oversize", entry="*", size=len(raw), limit=declared)
-            events = _read(archive, archive.getinfo(EVENTS), declared)
-            signature = None
+            self.manifest_bytes = _read_small(self._zip, MANIFEST, MAX_MANIFEST_BYTES)
+            self.manifest = _manifest(self.manifest_bytes, self.limits)
+            self.signature: bytes | None = None
             if SIGNATURE in names:
-                text = _read(archive, archive.getinfo(SIGNATURE), MAX_SIGNATURE_BYTES)
-                signature = _hex(text)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                self.signature = _hex(_read_small(self._zip, SIGNATURE, MAX_SIGNATURE_BYTES))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
             raise BundleRefused("sync.refuse.corrupt", detail=str(exc)) from exc
-    if len(events) != declared:
-        raise BundleRefused("sync.refuse.corrupt", detail=f"{EVENTS}: {len(events)} ≠ {declared}")
-    return Opened(manifest, manifest_bytes, signature, events)
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._zip.close()
+
+    @property
+    def station(self) -> str:
+        return str(self.manifest["station"])
+
+    def lines(self) -> Iterator[bytes]:
+        """The events file line by line, its size and digest checked against the manifest
+        as it streams: past the declared size or a line's limit, refused at once."""
+        declared = self.manifest["events_bytes"]
+        digest, total, pending = hashlib.sha256(), 0, b""
+        line_limit = limits.EVENT_LINE_BYTES
+        try:
+            with self._zip.open(EVENTS) as stream:
+                while chunk := stream.read(CHUNK):
+                    total += len(chunk)
+                    if total > declared:
+                        raise BundleRefused(
+                            "sync.refuse.oversize", entry=EVENTS, size=f"> {declared}", limit=declared
+                        )
+                    digest.update(chunk)
+                    pending += chunk
+                    *complete, pending = pending.split(b"\n")
+                    for line in complete:
+                        if len(line) > line_limit:
+                            raise BundleRefused("sync.refuse.line_too_long", limit=line_limit)
+                        yield line
+                    if len(pending) > line_limit:
+                        raise BundleRefused("sync.refuse.line_too_long", limit=line_limit)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+            raise BundleRefused("sync.refuse.corrupt", detail=str(exc)) from exc
+        if pending:
+            yield pending
+        if total != declared:
+            raise BundleRefused("sync.refuse.corrupt", detail=f"{EVENTS}: {total} ≠ {declared}")
+        if digest.hexdigest() != self.manifest["events_sha256"]:
+            raise BundleRefused("sync.refuse.events_hash")
+
+    def events(self) -> Iterator[EventRecord]:
+        """Every event, checked on its own and as a chain inside the bundle; the checks of the
+        whole (count, digest, head) are made after the last one and refuse then."""
+        m = self.manifest
+        if m["count"] != m["last_seq"] - m["first_seq"] + 1 or m["first_seq"] < 1:
+            raise BundleRefused(
+                "sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"]
+            )
+        prev, number = m["prev_hash"], 0
+        for line in self.lines():
+            number += 1
+            if number > m["count"]:
+                raise BundleRefused(
+                    "sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"]
+                )
+            record = parse_line(line, number, self.station)
+            expected = m["first_seq"] + number - 1
+            if record.station_id != self.station:
+                raise BundleRefused("sync.refuse.foreign_event", seq=record.seq, station=record.station_id)
+            if record.seq != expected:
+                raise BundleRefused("sync.refuse.seq", seq=record.seq, expected=expected)
+            if record.computed_hash() != record.hash:
+                raise BundleRefused("sync.refuse.event_hash", seq=record.seq)
+            if record.personal is not None and digest_of(record.personal) != record.personal_digest:
+                raise BundleRefused("sync.refuse.event_hash", seq=record.seq)
+            if record.prev_hash != prev:
+                raise BundleRefused("sync.refuse.chain", seq=record.seq)
+            prev = record.hash
+            yield record
+        if number != m["count"]:
+            raise BundleRefused(
+                "sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"]
+            )
+        if prev != m["head_hash"]:
+            raise BundleRefused("sync.refuse.chain", seq=m["last_seq"])
+
+
+def open_archive(source: Path | bytes, limits_: SyncLimits) -> Archive:
+    return Archive(source, limits_)
 
 
 def _hex(text: bytes) -> bytes:
@@ -158,24 +264,30 @@ def _hex(text: bytes) -> bytes:
         return b""
 
 
-def _manifest(data: bytes) -> dict[str, Any]:
+def _manifest(data: bytes, limits_: SyncLimits) -> dict[str, Any]:
     try:
         manifest = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise BundleRefused("sync.refuse.corrupt", detail=f"{MANIFEST}: {exc}") from exc
     if not isinstance(manifest, dict):
         raise BundleRefused("sync.refuse.shape", detail=MANIFEST)
     for name, kind in MANIFEST_FIELDS.items():
-        value = manifest.get(name)
+        value: Any = manifest.get(name)
         # bool is an int in Python; a count of True is not a count.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: {name}")
+        if isinstance(value, int) and not 0 <= value <= MAX_INT:
+            raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: {name}")
+        if isinstance(value, str) and len(value) > limits.NOTE_CHARS:
+            raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: {name}")
     if manifest["format"] != FORMAT:
         raise BundleRefused("sync.refuse.shape", detail=f"{MANIFEST}: format")
-    if not 0 <= manifest["events_bytes"] <= MAX_EVENTS_BYTES:
+    if manifest["events_bytes"] > limits_.bundle_bytes:
         raise BundleRefused(
-            "sync.refuse.oversize", entry=EVENTS, size=manifest["events_bytes"], limit=MAX_EVENTS_BYTES
+            "sync.refuse.oversize", entry=EVENTS, size=manifest["events_bytes"], limit=limits_.bundle_bytes
         )
+    if manifest["count"] > limits_.bundle_events:
+        raise BundleRefused("sync.refuse.too_many", count=manifest["count"], limit=limits_.bundle_events)
     return manifest
 
 
@@ -183,65 +295,45 @@ def events_digest(events: bytes) -> str:
     return hashlib.sha256(events).hexdigest()
 
 
-def parse_events(opened: Opened) -> list[EventRecord]:
-    """Every event, checked on its own and as a chain inside the bundle."""
-    m = opened.manifest
-    if events_digest(opened.events) != m["events_sha256"]:
-        raise BundleRefused("sync.refuse.events_hash")
+def parse_line(line: bytes, number: int, station: str) -> EventRecord:
+    """One event line, typed: the envelope and the payload by its type's schema. A line that
+    does not match is refused naming the station, the sequence number and the field."""
     try:
-        lines = opened.events.decode("utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise BundleRefused("sync.refuse.corrupt", detail=str(exc)) from exc
-    if len(lines) != m["count"] or m["count"] != m["last_seq"] - m["first_seq"] + 1 or m["first_seq"] < 1:
-        raise BundleRefused("sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"])
-    records: list[EventRecord] = []
-    prev = m["prev_hash"]
-    for offset, line in enumerate(lines):
-        record = _record(line, offset + 1)
-        expected = m["first_seq"] + offset
-        if record.station_id != opened.station:
-            raise BundleRefused("sync.refuse.foreign_event", seq=record.seq, station=record.station_id)
-        if record.seq != expected:
-            raise BundleRefused("sync.refuse.seq", seq=record.seq, expected=expected)
-        if record.computed_hash() != record.hash:
-            raise BundleRefused("sync.refuse.event_hash", seq=record.seq)
-        if record.personal is not None and digest_of(record.personal) != record.personal_digest:
-            raise BundleRefused("sync.refuse.event_hash", seq=record.seq)
-        if record.prev_hash != prev:
-            raise BundleRefused("sync.refuse.chain", seq=record.seq)
-        prev = record.hash
-        records.append(record)
-    if prev != m["head_hash"]:
-        raise BundleRefused("sync.refuse.chain", seq=m["last_seq"])
-    return records
-
-
-def _record(line: str, number: int) -> EventRecord:
+        d = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BundleRefused("sync.refuse.bad_event", line=number, detail=str(exc)[:200]) from None
+    seq = d.get("seq") if isinstance(d, dict) else None
+    where = {"station": station, "seq": seq if isinstance(seq, int) else f"#{number}"}
+    if not isinstance(d, dict):
+        raise BundleRefused("sync.refuse.bad_payload", **where, field="event", detail="not an object")
     try:
-        d = json.loads(line)
-        if not isinstance(d, dict) or not d.keys() >= EVENT_FIELDS or set(d) - EVENT_FIELDS - {"personal"}:
-            raise ValueError("fields")
-        if not isinstance(d["payload"], dict) or not isinstance(d["seq"], int):
-            raise ValueError("payload")
-        personal = d.get("personal")
-        if personal is not None and not isinstance(personal, dict):
-            raise ValueError("personal")
-        at = from_iso(d["at"])
-        if to_iso(at) != d["at"]:
-            raise ValueError("at")
-        return EventRecord(
-            id=str(d["id"]),
-            station_id=str(d["station"]),
-            seq=d["seq"],
-            operator=str(d["operator"]),
-            at=at,
-            type=str(d["type"]),
-            subject=d["subject"],
-            payload=d["payload"],
-            personal=personal,
-            personal_digest=d["personal_digest"],
-            prev_hash=str(d["prev"]),
-            hash=str(d["hash"]),
-        )
-    except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
-        raise BundleRefused("sync.refuse.bad_event", line=number, detail=str(exc)) from exc
+        envelope = Envelope.model_validate(d)
+    except PydanticError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "event"
+        raise BundleRefused(
+            "sync.refuse.bad_payload", **where, field=field, detail=first["msg"][:200]
+        ) from None
+    if envelope.type not in SCHEMAS:
+        raise BundleRefused("sync.refuse.unknown_type", type=envelope.type, seq=envelope.seq)
+    try:
+        check_payload(envelope.type, envelope.payload, envelope.personal)
+    except PayloadInvalid as exc:
+        raise BundleRefused("sync.refuse.bad_payload", **where, field=exc.field, detail=exc.detail) from None
+    at = from_iso(envelope.at)
+    if to_iso(at) != envelope.at:
+        raise BundleRefused("sync.refuse.bad_payload", **where, field="at", detail=envelope.at)
+    return EventRecord(
+        id=envelope.id,
+        station_id=envelope.station,
+        seq=envelope.seq,
+        operator=envelope.operator,
+        at=at,
+        type=envelope.type,
+        subject=envelope.subject,
+        payload=envelope.payload,
+        personal=envelope.personal,
+        personal_digest=envelope.personal_digest,
+        prev_hash=envelope.prev,
+        hash=envelope.hash,
+    )

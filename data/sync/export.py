@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection, func, select
 
-from data.settings import Settings
+from data.settings import Settings, SyncLimits
 from data.store.db import open_sync
 from data.store.eventlog import record_from_row
-from data.store.files import prepare_folder, write_bytes
-from data.store.keys import key_path_for, load_private, public_text, sign, signature_ok
+from data.store.files import atomic_write, prepare_folder
+from data.store.keys import key_path_for, load_private, public_text, signature_ok
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT
 from data.sync import bundle
-from data.write.commands.sync import record_export, require_supervisor
+from data.write.commands.sync import record_export, require_supervisor, sign_head
 from data.write.session import SyncService
 from models.clock import Clock
 from models.errors import DomainError
@@ -54,20 +54,24 @@ def last_exported(conn: Connection, station: str) -> int:
     return max((int(json.loads(p)["last_seq"]) for p in payloads), default=0)
 
 
-def _events(
-    conn: Connection, station: str, since: int, include_personal: bool, progress: Progress | None
-) -> tuple[bytes, int, int, str, str]:
-    head = conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
-    total = head - since
-    if total <= 0:
-        raise DomainError("sync.error.nothing_to_export", station=station, since=since)
+def _lines(
+    conn: Connection,
+    station: str,
+    since: int,
+    head: int,
+    include_personal: bool,
+    progress: Progress | None,
+    state: dict[str, Any],
+) -> Iterator[bytes]:
+    """The bundle's event lines, read in pages by (station, seq) and checked as they go."""
     prev = GENESIS
     if since > 0:
         prev = conn.execute(
             select(EVENT.c.hash).where((EVENT.c.station_id == station) & (EVENT.c.seq == since))
         ).scalar_one()
-    chunks: list[bytes] = []
-    first, last, done, link = since + 1, since, 0, prev
+    state["prev"] = prev
+    digest, size = hashlib.sha256(), 0
+    last, done, link, total = since, 0, prev, head - since
     while last < head:
         rows = conn.execute(
             select(EVENT)
@@ -80,26 +84,44 @@ def _events(
             # Never sign a history that does not verify here: the receiver would refuse it.
             if record.seq != last + 1 or record.prev_hash != link or record.computed_hash() != record.hash:
                 raise DomainError("sync.error.local_chain", station=station, seq=record.seq)
-            chunks.append(bundle.event_line(record, include_personal))
+            line = bundle.event_line(record, include_personal)
+            digest.update(line)
+            size += len(line)
+            yield line
             last, link = record.seq, record.hash
         done += len(rows)
         if progress is not None:
             progress(done, total)
-    return b"".join(chunks), first, last, prev, link
+    state.update(sha=digest.hexdigest(), size=size, head=link)
 
 
-def _check_written(out: Path, expected_sha: str, public: str, count: int) -> None:
-    raw = out.read_bytes()
+def _check_written(out: Path, expected_sha: str, public: str, count: int, limits_: SyncLimits) -> None:
+    """Read the file back as a receiver would, streaming."""
     try:
-        if hashlib.sha256(raw).hexdigest() != expected_sha:
+        digest = hashlib.sha256()
+        with out.open("rb") as stream:
+            while chunk := stream.read(1024 * 1024):
+                digest.update(chunk)
+        if digest.hexdigest() != expected_sha:
             raise bundle.BundleRefused("sync.refuse.corrupt", detail="sha256")
-        opened = bundle.open_bundle(raw)
-        if opened.signature is None or not signature_ok(public, opened.manifest_bytes, opened.signature):
-            raise bundle.BundleRefused("sync.refuse.bad_signature", station=opened.station)
-        if len(bundle.parse_events(opened)) != count:
+        with bundle.open_archive(out, limits_) as archive:
+            if archive.signature is None or not signature_ok(
+                public, archive.manifest_bytes, archive.signature
+            ):
+                raise bundle.BundleRefused("sync.refuse.bad_signature", station=archive.station)
+            seen = sum(1 for _record in archive.events())
+        if seen != count:
             raise bundle.BundleRefused("sync.refuse.count", count=count, first=0, last=0)
     except bundle.BundleRefused as exc:
         raise DomainError("sync.error.readback", path=str(out), detail=str(exc)) from exc
+
+
+def _file_sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def export_bundle(
@@ -110,51 +132,73 @@ def export_bundle(
     include_personal: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write the station's events after ``since`` (default: after the last export) to
-    ``out``, read the file back and check it, then record the export as an event."""
+    """Sign the station's chain head, write its events after ``since`` (default: after the last
+    export) to ``out`` as a stream, read the file back and check it, then record the export."""
     if include_personal:
         service.run(require_supervisor)
     prepare_folder(out.parent, personal=include_personal)
     db_path = db_path_of(service)
     key = load_private(key_path_for(db_path))
     station = service.station_id
+    service.run(sign_head, key, always=False)
     reader = open_sync(db_path, writer=False)
+    state: dict[str, Any] = {}
     try:
         with reader.connect() as conn:
             start = last_exported(conn, station) if since is None else max(0, since)
-            events, first, last, prev, head = _events(conn, station, start, include_personal, progress)
+            head = (
+                conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
+            )
+            if head - start <= 0:
+                raise DomainError("sync.error.nothing_to_export", station=station, since=start)
+            first, last = start + 1, head
+
+            def write(stream: IO[bytes]) -> None:
+                lines = _lines(conn, station, start, head, include_personal, progress, state)
+                bundle.write_streamed(stream, lines, lambda: _manifest(state), key)
+
+            def _manifest(done: dict[str, Any]) -> dict[str, Any]:
+                return {
+                    "format": bundle.FORMAT,
+                    "format_version": bundle.FORMAT_VERSION,
+                    "schema_version": SCHEMA_VERSION,
+                    "station": station,
+                    "first_seq": first,
+                    "last_seq": last,
+                    "count": last - first + 1,
+                    "events_sha256": done["sha"],
+                    "events_bytes": done["size"],
+                    "prev_hash": done["prev"],
+                    "head_hash": done["head"],
+                    "created_at": to_iso(service.clock.now()),
+                    "include_personal": include_personal,
+                }
+
+            with atomic_write(out, personal=include_personal, owner_only=True) as stream:
+                write(stream)
     finally:
         reader.dispose()
-    manifest: dict[str, Any] = {
-        "format": bundle.FORMAT,
-        "format_version": bundle.FORMAT_VERSION,
-        "schema_version": SCHEMA_VERSION,
-        "station": station,
-        "first_seq": first,
-        "last_seq": last,
-        "count": last - first + 1,
-        "events_sha256": bundle.events_digest(events),
-        "events_bytes": len(events),
-        "prev_hash": prev,
-        "head_hash": head,
-        "created_at": to_iso(service.clock.now()),
-        "include_personal": include_personal,
-    }
-    data = bundle.build(manifest, events, sign(key, bundle.manifest_bytes(manifest)))
-    file_sha = hashlib.sha256(data).hexdigest()
-    write_bytes(out, data, personal=include_personal, owner_only=True)
-    _check_written(out, file_sha, public_text(key), manifest["count"])
+    file_sha = _file_sha(out)
+    count = last - first + 1
+    _check_written(out, file_sha, public_text(key), count, service.rules.settings.sync)
     payload = {
         "first_seq": first,
         "last_seq": last,
-        "count": manifest["count"],
-        "events_sha256": manifest["events_sha256"],
+        "count": count,
+        "events_sha256": state["sha"],
         "file_sha256": file_sha,
         "file": out.name,
         "include_personal": include_personal,
     }
     service.run(record_export, payload)
-    return ExportResult(out, station, first, last, manifest["count"], file_sha, include_personal)
+    return ExportResult(out, station, first, last, count, file_sha, include_personal)
+
+
+def sign_station_head(service: SyncService) -> tuple[int, str]:
+    """Sign the chain head now (end of a shift or day, or on demand): (seq, hash) signed."""
+    key = load_private(key_path_for(db_path_of(service)))
+    result: tuple[int, str] = service.run(sign_head, key)
+    return result
 
 
 def export_file(

@@ -238,6 +238,14 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "only the owning station writes its cases and meetings.",
     ),
     "error.calendar_table": ("节假日表有误：{detail}", "Bad holiday table: {detail}"),
+    "error.missing_row": (
+        "留痕要改动的记录（{table} {id}）在本库中还没有",
+        "The record the event changes ({table} {id}) is not in this file yet",
+    ),
+    "error.bad_event_payload": (
+        "站点 {station} 的第 {seq} 条留痕不符合格式，字段 {field}：{detail}",
+        "Event {seq} of station {station} does not match its schema, field {field}: {detail}",
+    ),
 }
 
 _CLI: dict[str, tuple[str, str]] = {
@@ -316,6 +324,48 @@ _CLI: dict[str, tuple[str, str]] = {
         "表 {table} 中的记录 {row} 与留痕重放结果不符（最后一次相关留痕：{event}）：数据被绕过留痕改动",
         "table {table} row {row} differs from the replayed events (last event about it: {event}); "
         "it was changed behind the event log",
+    ),
+    "verify.bad_json": (
+        "站点 {station} 第 {seq} 条留痕（{id}）的内容不是有效的 JSON 对象：{detail}",
+        "station {station} event {seq} ({id}): its content is not a valid JSON object: {detail}",
+    ),
+    "verify.replay_refused": (
+        "站点 {station} 第 {seq} 条留痕（{id}）重放时被拒绝：{detail}",
+        "station {station} event {seq} ({id}) is refused on replay: {detail}",
+    ),
+    "verify.derived_differs": (
+        "派生表 {table} 中案件 {row} 的记录与案件不符：队列或检索被绕过留痕改动",
+        "derived table {table}, case {row}: does not match the cases; the queue or the search "
+        "index was changed behind the event log",
+    ),
+    "verify.head_bad_signature": (
+        "站点 {station} 第 {seq} 条的签名链头（{at}，经 {via}）签名无效：链头被伪造或改动",
+        "the signed head of station {station} at event {seq} ({at}, via {via}) has no valid "
+        "signature: it was forged or altered",
+    ),
+    "verify.head_rollback": (
+        "回滚：站点 {station} 已签名第 {seq} 条留痕（{at}，经 {via}），本库只到第 {end} 条：文件被换成了旧副本",
+        "rollback: station {station} signed its head at event {seq} ({at}, via {via}) but this "
+        "file ends at {end}: it was replaced by an older copy",
+    ),
+    "verify.head_rollback_rewritten": (
+        "回滚：站点 {station} 第 {seq} 条留痕晚于其签名链头（{at}，经 {via}）重新写过：文件被换成旧副本后继续使用",
+        "rollback: station {station} event {seq} was written again after its head was signed "
+        "({at}, via {via}): the file was replaced by an older copy and used since",
+    ),
+    "verify.head_truncated": (
+        "尾部被截断：站点 {station} 的链头已签名到第 {seq} 条（{at}，经 {via}），本库只到第 {end} 条",
+        "truncated tail: station {station} has a signed head at event {seq} ({at}, via {via}) "
+        "but this file ends at {end}",
+    ),
+    "verify.head_rewritten": (
+        "历史被改写：站点 {station} 第 {seq} 条留痕与其签名链头（{at}，经 {via}）不符",
+        "rewritten history: station {station} event {seq} does not match its signed head ({at}, via {via})",
+    ),
+    "verify.head_forged_tail": (
+        "尾部被伪造：站点 {station} 第 {seq} 条留痕与别处保存的签名链头（{at}，经 {via}）不符",
+        "forged tail: station {station} event {seq} does not match the signed head kept "
+        "elsewhere ({at}, via {via})",
     ),
     "verify.trust_differs": (
         "受信站点 {station} 的公钥与本站的留痕不符：信任表被绕过留痕改动",

@@ -85,12 +85,29 @@ _REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "sync.refuse.not_owner": ("同步包越权：{detail}", "The bundle oversteps its station: {detail}"),
     "sync.refuse.bad_payload": (
-        "事件 #{seq} 的内容无法应用：{detail}",
-        "Event #{seq} cannot be applied: {detail}",
+        "站点 {station} 的第 {seq} 条事件不符合格式，字段 {field}：{detail}",
+        "Event {seq} of station {station} does not match its schema, field {field}: {detail}",
+    ),
+    "sync.refuse.line_too_long": (
+        "同步包中有一行事件超过 {limit} 字节",
+        "An event line of the bundle is longer than {limit} bytes",
+    ),
+    "sync.refuse.too_many": (
+        "同步包声明 {count} 条事件，超过上限 {limit}",
+        "The bundle declares {count} events, more than the limit of {limit}",
+    ),
+    "sync.refuse.held_full": (
+        "站点 {station} 待处理的同步包已达上限（{count} 个或 {bytes} 字节）：请先补齐缺失的同步包，或由主管用 whistle sync drop 清理",
+        "Station {station} already has as many bundles waiting as allowed ({count} or {bytes} bytes): "
+        "import the missing ones first, or a supervisor drops some with whistle sync drop",
     ),
 }
 
 _ERRORS: dict[str, tuple[str, str]] = {
+    "sync.error.no_held": (
+        "没有唯一与 {digest} 对应的待补缺同步包（用 whistle sync held 查看）",
+        "No single held bundle matches {digest} (see whistle sync held)",
+    ),
     "sync.error.key_file": (
         "站点密钥文件 {path} 无法读取：{detail}",
         "The station key file {path} cannot be read: {detail}",
@@ -127,6 +144,23 @@ _CLI: dict[str, tuple[str, str]] = {
     ),
     "sync.help.trust": ("管理受信站点", "manage the stations this database accepts bundles from"),
     "sync.help.trust_add": ("信任一个站点的公钥", "trust a station's public key"),
+    "sync.help.district": (
+        "这是本站的上级（区级）：共享的部门、时限、节假日等参考数据以它为准",
+        "this is the station's district: the authority for shared reference data "
+        "(departments, time limits, holiday tables)",
+    ),
+    "sync.help.sync": ("待补缺的同步包：列出、清理", "bundles held back: list, drop"),
+    "sync.help.held": ("列出待补缺的同步包", "list the bundles held back"),
+    "sync.help.drop": ("清理一个待补缺的同步包（主管）", "drop a held bundle (supervisor)"),
+    "sync.help.digest": (
+        "同步包摘要（sync held 所列，可只写开头）",
+        "bundle digest (as sync held lists it; a prefix will do)",
+    ),
+    "sync.help.head": ("签名的链头", "signed chain heads"),
+    "sync.help.head_sign": (
+        "用本站密钥签名当前链头（交班、日终时运行）",
+        "sign this station's chain head with its key (run at the end of a shift or day)",
+    ),
     "sync.help.trust_list": ("列出受信站点", "list the trusted stations"),
     "sync.help.station": ("站点编号", "station id"),
     "sync.help.public_key": ("公钥（64 位十六进制）", "public key (64 hexadecimal digits)"),
@@ -195,6 +229,21 @@ _CLI: dict[str, tuple[str, str]] = {
     "sync.cli.held_depends": (
         "站点 {station} 事件 #{first}–#{last} 引用了本库尚无的记录（来自其他站点），已暂存、未导入。",
         "Events #{first}–#{last} of station {station} refer to records not held yet (from another station): held back, not imported.",
+    ),
+    "sync.cli.held_none": ("没有待补缺的同步包。", "No bundles are held back."),
+    "sync.cli.held_row": (
+        "{digest}  {station} #{first}–#{last}  {reason}  {size} 字节  {received} 收到",
+        "{digest}  {station} #{first}–#{last}  {reason}  {size} bytes  received {received}",
+    ),
+    "sync.cli.held_reason_gap": ("缺前序事件", "waiting for earlier events"),
+    "sync.cli.held_reason_depends": ("缺所需记录", "waiting for a record it needs"),
+    "sync.cli.dropped": (
+        "已清理站点 {station} 的同步包 #{first}–#{last}。",
+        "Dropped the held bundle of station {station}, events #{first}–#{last}.",
+    ),
+    "sync.cli.head_signed": (
+        "已签名站点 {station} 的链头：第 {seq} 条，哈希 {hash}…",
+        "Signed the chain head of station {station}: event {seq}, hash {hash}…",
     ),
     "sync.cli.refused": ("拒绝导入 {file}：{detail}", "Refused to import {file}: {detail}"),
     "sync.cli.csv_done": (

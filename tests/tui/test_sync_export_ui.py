@@ -7,7 +7,8 @@ from pathlib import Path
 from textual.command import CommandPalette
 from textual.widgets import Input
 
-from data.sync.bundle import open_bundle
+from data.settings import SyncLimits
+from data.sync.bundle import open_archive
 from screens.sync_export import BundleExportScreen, BundlePathDialog
 from tests.tui.desk_support import SIZE, app_for, settle, station
 
@@ -40,9 +41,9 @@ async def test_the_palette_exports_a_signed_bundle_with_progress(tmp_path: Path)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, BundleExportScreen)
-    contents = open_bundle(out.read_bytes())
-    assert contents.manifest["station"] == st.settings.station_id
-    assert contents.manifest["count"] > 0
+    with open_archive(out, SyncLimits()) as contents:
+        assert contents.manifest["station"] == st.settings.station_id
+        assert contents.manifest["count"] > 0
 
 
 async def test_an_export_to_an_impossible_place_says_so_and_writes_nothing(tmp_path: Path) -> None:

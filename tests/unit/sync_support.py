@@ -11,7 +11,7 @@ from sqlalchemy import select
 from data.service import SyncService
 from data.settings import Settings
 from data.store.keys import key_path_for, load_private, public_text
-from data.store.tables import EVENT
+from data.store.tables import EVENT, SIGNED_HEAD
 from data.store.verify import LOCAL_COLUMNS, REPLAYED
 from data.sync.export import db_path_of
 from data.write.commands.cases import receive_case
@@ -64,7 +64,13 @@ def replicated_dump(service: SyncService) -> dict[str, list[tuple[Any, ...]]]:
         for tbl in REPLAYED:
             skip = LOCAL_COLUMNS.get(tbl.name, set()) | PERSONAL_COLUMNS.get(tbl.name, set())
             columns = [c for c in tbl.columns if c.name not in skip]
-            out[tbl.name] = sorted(tuple(r) for r in conn.execute(select(*columns)).all())
+            query = select(*columns)
+            if tbl is SIGNED_HEAD:
+                # A head a station received is sent back by an event its import writes, which
+                # travels with its next bundle: only the heads stations signed themselves have
+                # been exchanged by the time everyone has received every bundle.
+                query = query.where(SIGNED_HEAD.c.via_station == SIGNED_HEAD.c.station_id)
+            out[tbl.name] = sorted(tuple(r) for r in conn.execute(query).all())
     return out
 
 

@@ -90,11 +90,13 @@ def test_a_station_cannot_speak_for_another_station(tmp_path: Path) -> None:
         b.run(renamed)
 
 
-def test_a_catalogue_edit_outlives_another_stations_shipped_defaults(tmp_path: Path) -> None:
-    """Every new station writes the default catalogue; that must not undo an edit made
-    earlier elsewhere, whatever order the bundles arrive in."""
+def test_a_district_edit_outlives_a_stations_shipped_defaults(tmp_path: Path) -> None:
+    """Every new station writes the default catalogue; that must not undo an edit its district
+    made earlier, whatever order the bundles arrive in."""
     from data.write.commands.reference import upsert_department
+    from data.write.commands.sync import trust_station
     from models.enums import StationingMode
+    from tests.unit.sync_support import public_key
 
     clock = FrozenClock(NOW)
     a = open_station(tmp_path, "ST-A", clock, operator="王站长")
@@ -102,7 +104,8 @@ def test_a_catalogue_edit_outlives_another_stations_shipped_defaults(tmp_path: P
     a.run(upsert_department, **edit)
     clock.advance(minutes=10)
     b = open_station(tmp_path, "ST-B", clock)  # created later: its defaults are newer than A's edit
-    trust_each_other([a, b])
+    a.run(trust_station, b.station_id, public_key(b))
+    b.run(trust_station, a.station_id, public_key(a), district=True)  # A is B's district
     export_bundle(b, tmp_path / "b.zip")
     import_bundle(a, tmp_path / "b.zip")
     export_bundle(a, tmp_path / "a.zip")

@@ -18,6 +18,7 @@ from data.settings import Settings
 from data.store import schema
 from data.store.eventlog import EventWriter, head_of, store
 from data.store.schema import SCHEMA_VERSION, STEPS, upgrade, version_of
+from data.store.schema_steps_sync import V13_SYNC_TRUST
 from data.store.verify import verify
 from data.write.commands.cases import blow_whistle, receive_case, transition
 from data.write.commands.common import Ctx, Rules
@@ -213,3 +214,30 @@ def test_a_step_another_program_already_ran_is_not_run_again(
     assert not second.in_transaction
     first.close()
     second.close()
+
+
+def test_the_sync_trust_step_keeps_trust_and_ranks_old_rows_as_local_defaults(tmp_path: Path) -> None:
+    """V13_SYNC_TRUST: trusted keys stay (none is a district until said so), signed heads get
+    their table, and reference rows written before keep their values, ranked so that only the
+    district's or the station's own later edits replace them."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        upgrade(conn, target=STEPS.index(V13_SYNC_TRUST))  # the version before the step
+        conn.execute(
+            "INSERT INTO sync_trust (station_id, public_key, added_at, added_by) "
+            "VALUES ('ST-B', 'ab', '2026-03-10 02:00:00.000000', '王站长')"
+        )
+        conn.execute(
+            "INSERT INTO department (code, name, name_en, mode, contact, active, sort, event_id) "
+            "VALUES ('CGZF', '城管执法队', '', 'resident', '值班 6666', 1, 1, '1ffffffff-ffff')"
+        )
+        assert upgrade(conn) == SCHEMA_VERSION
+        trust = conn.execute("SELECT station_id, public_key, district FROM sync_trust").fetchall()
+        assert trust == [("ST-B", "ab", 0)]
+        assert conn.execute("SELECT contact, event_id FROM department").fetchall() == [
+            ("值班 6666", "2" + "0" * 16)
+        ]
+        assert conn.execute("SELECT count(*) FROM signed_head").fetchone() == (0,)
+    finally:
+        conn.close()

@@ -145,7 +145,8 @@ def oversize(w: World) -> bytes:
 CASES: dict[str, tuple[Callable[[World], bytes], str]] = {
     "truncated": (truncated, "sync.refuse.corrupt"),
     "flipped byte in the file": (flipped_byte_in_file, "sync.refuse.corrupt"),
-    "flipped byte in the events": (flipped_byte_in_events, "sync.refuse.events_hash"),
+    # read as a stream, the event whose hash fails is named before the whole file's digest is
+    "flipped byte in the events": (flipped_byte_in_events, "sync.refuse.event_hash"),
     "bad signature": (bad_signature, "sync.refuse.bad_signature"),
     "missing signature": (missing_signature, "sync.refuse.unsigned"),
     "unknown station": (unknown_station, "sync.refuse.unknown_station"),

@@ -1,4 +1,4 @@
-"""key, trust, export, import, export-csv, export-open311."""
+"""key, trust, export, import, sync held|drop, head sign, export-csv, export-open311."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from data.exports.csv import TableFormat, export_csv, output_path
 from data.exports.open311 import export_open311, services_path_for
-from data.read.exchange import trusted_stations
+from data.read.exchange import held_bundles, trusted_stations
 from data.service import SyncService, station_public_key
 from data.sync.bundle import BundleRefused
-from data.sync.export import db_path_of, export_bundle
+from data.sync.export import db_path_of, export_bundle, sign_station_head
 from data.sync.importer import Outcome, import_bundle
-from data.write.commands.sync import trust_station
+from data.write.commands.sync import drop_held, trust_station
 from models.errors import DomainError
 from models.i18n import t
 from tui.cli.common import Context, add_common, open_service
@@ -40,6 +40,7 @@ def register(commands: Any) -> None:
     add_common(add)
     add.add_argument("station", help=t("sync.help.station"))
     add.add_argument("public_key", help=t("sync.help.public_key"))
+    add.add_argument("--district", action="store_true", help=t("sync.help.district"))
     add.set_defaults(handler=trust_add)
     listing = trust.add_parser("list", help=t("sync.help.trust_list"), description=t("sync.help.trust_list"))
     add_common(listing)
@@ -54,6 +55,22 @@ def register(commands: Any) -> None:
     p = command("import", "sync.help.import")
     p.add_argument("file", type=Path, help=t("sync.help.bundle_file"))
     p.set_defaults(handler=import_)
+
+    p = command("sync", "sync.help.sync")
+    held = p.add_subparsers(dest="sync_command", metavar="held|drop", required=True)
+    listing = held.add_parser("held", help=t("sync.help.held"), description=t("sync.help.held"))
+    add_common(listing)
+    listing.set_defaults(handler=held_list)
+    drop = held.add_parser("drop", help=t("sync.help.drop"), description=t("sync.help.drop"))
+    add_common(drop)
+    drop.add_argument("digest", help=t("sync.help.digest"))
+    drop.set_defaults(handler=held_drop)
+
+    p = command("head", "sync.help.head")
+    heads = p.add_subparsers(dest="head_command", metavar="sign", required=True)
+    sign = heads.add_parser("sign", help=t("sync.help.head_sign"), description=t("sync.help.head_sign"))
+    add_common(sign)
+    sign.set_defaults(handler=head_sign)
 
     p = command("export-csv", "sync.help.export_csv")
     p.add_argument("--out", type=Path, required=True, help=t("sync.help.out_dir"))
@@ -90,7 +107,7 @@ def key(ctx: Context, args: argparse.Namespace) -> int:
 def trust_add(ctx: Context, args: argparse.Namespace) -> int:
     service = _open(ctx)
     try:
-        changed = service.run(trust_station, args.station, args.public_key)
+        changed = service.run(trust_station, args.station, args.public_key, district=args.district)
     finally:
         service.close()
     print(t("sync.cli.trusted" if changed else "sync.cli.already_trusted", station=args.station.strip()))
@@ -117,6 +134,58 @@ def trust_list(ctx: Context, args: argparse.Namespace) -> int:
                 held=row.held,
             )
         )
+    return 0
+
+
+def held_list(ctx: Context, args: argparse.Namespace) -> int:
+    service = _open(ctx)
+    try:
+        with service.engine.connect() as conn:
+            rows = held_bundles(conn)
+    finally:
+        service.close()
+    if not rows:
+        print(t("sync.cli.held_none"))
+    for row in rows:
+        print(
+            t(
+                "sync.cli.held_row",
+                digest=row.digest[:16],
+                station=row.station_id,
+                first=row.first_seq,
+                last=row.last_seq,
+                reason=t(f"sync.cli.held_reason_{row.reason}"),
+                size=row.size,
+                received=row.received_at.astimezone(ctx.settings.tz).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return 0
+
+
+def held_drop(ctx: Context, args: argparse.Namespace) -> int:
+    service = _open(ctx)
+    try:
+        dropped = service.run(drop_held, args.digest)
+    finally:
+        service.close()
+    print(
+        t(
+            "sync.cli.dropped",
+            station=dropped["station"],
+            first=dropped["first_seq"],
+            last=dropped["last_seq"],
+        )
+    )
+    return 0
+
+
+def head_sign(ctx: Context, args: argparse.Namespace) -> int:
+    service = _open(ctx)
+    try:
+        seq, hash_ = sign_station_head(service)
+    finally:
+        service.close()
+    print(t("sync.cli.head_signed", station=service.station_id, seq=seq, hash=hash_[:16]))
     return 0
 
 

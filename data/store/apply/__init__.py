@@ -1,26 +1,54 @@
 """Applying an event to the tables: the one function used by live writes, replay and import,
-and its handlers by event type (each takes a connection and an event and changes the tables)."""
+and its handlers by event type (each takes a connection and an event and changes the tables).
+Every payload is checked against its type's schema (models/payloads.py) and every row it
+changes against its owner (data/store/ownership.py) before its handler runs."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from data.store.apply import cases, meetings, reference, sync
+from data.store.apply import cases, heads, meetings, reference, sync
 from data.store.ownership import check_owner
 from data.store.rows import Handler
 from models.errors import DomainError
 from models.events import EventRecord
+from models.payloads import SCHEMAS, PayloadInvalid, check_payload
 
-HANDLERS: dict[str, Handler] = {**reference.HANDLERS, **cases.HANDLERS, **meetings.HANDLERS, **sync.HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    **reference.HANDLERS,
+    **cases.HANDLERS,
+    **meetings.HANDLERS,
+    **sync.HANDLERS,
+    **heads.HANDLERS,
+}
 
 
 class UnknownEventType(DomainError):
     pass
 
 
+class EventInvalid(DomainError):
+    """A payload that does not match its type's schema; names station, seq and field."""
+
+    def __init__(self, record: EventRecord, exc: PayloadInvalid) -> None:
+        super().__init__(
+            "error.bad_event_payload",
+            station=record.station_id,
+            seq=record.seq,
+            field=exc.field,
+            detail=exc.detail,
+        )
+        self.field = exc.field
+        self.detail = exc.detail
+
+
 def apply_event(conn: Connection, record: EventRecord) -> None:
     handler = HANDLERS.get(record.type)
-    if handler is None:
+    if handler is None or record.type not in SCHEMAS:
         raise UnknownEventType("error.unknown_event_type", type=record.type, seq=record.seq)
+    try:
+        check_payload(record.type, record.payload, record.personal)
+    except PayloadInvalid as exc:
+        raise EventInvalid(record, exc) from None
     check_owner(conn, record)
     handler(conn, record)

@@ -181,7 +181,9 @@ def _new_values(e: EventRecord, allowed: frozenset[str]) -> dict[str, Any]:
 @on("case.corrected")
 def _corrected(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    case_id = e.subject
+    case_id = p.get("case_id") or p.get("id")
+    if case_id != e.subject:  # ownership was checked on the case the payload names
+        raise UnknownCorrection("correct.error.unknown_kind", kind=f"case:{case_id}", seq=e.seq)
     kind = p.get("kind", "case")
     if kind == "case":
         values = _new_values(e, _CASE_FIELDS)

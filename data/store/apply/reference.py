@@ -1,26 +1,36 @@
-"""Stations, operators, departments and holiday tables."""
+"""Stations, operators, departments and holiday tables.
+
+A station and its operators are written by that station alone (ownership checks the station's
+id; an operator is keyed by the station that registered them): its later event wins.
+
+Shared reference rows (departments, calendar tables) have one authority: the district (a key
+this file trusts as its district) for the shared rows, and this file's own station for its
+local overrides. Each write is ranked by who wrote it, then by that writer's own sequence
+number (never by ids a sender chooses):
+
+    4 this station's edit  >  3 the district's edit  >  2 this station's default
+      >  1 the district's default  >  0 any other station (below every authority: it only
+         fills a row none of them has written, so a code its cases use exists here)
+
+so another station's bundle never changes a row an authority wrote, whatever order the
+events arrive in. ``event_id`` holds the rank."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects.sqlite import insert
 
 from data.store.rows import Registry
-from data.store.tables import CALENDAR_YEAR, DEPARTMENT, OPERATOR, STATION
+from data.store.tables import CALENDAR_YEAR, DEPARTMENT, OPERATOR, STATION, TRUST
 from models.events import EventRecord
 
 on = Registry()
+HANDLERS = on.handlers
 
 
-def _latest_wins(
-    conn: Connection, tbl: Table, key: dict[str, Any], values: dict[str, Any], e: EventRecord
-) -> None:
-    """Reference rows may be written by any station: whatever order the events arrive in, an
-    edit beats the catalogue's defaults (every new station writes them), and among edits (or
-    among defaults) the latest event wins. ``event_id`` holds that rank: "0"/"1" + event id."""
-    rank = ("0" if e.payload.get("seed") else "1") + e.id
+def _write(conn: Connection, tbl: Table, key: dict[str, Any], values: dict[str, Any], rank: str) -> None:
     values = {**values, "event_id": rank}
     conn.execute(
         insert(tbl)
@@ -29,13 +39,30 @@ def _latest_wins(
     )
 
 
-HANDLERS = on.handlers
+def own_rank(e: EventRecord) -> str:
+    return f"{e.seq:016d}"
+
+
+def authority_rank(conn: Connection, e: EventRecord) -> str:
+    """The rank of a write to a shared reference row (see the module's note)."""
+    seed = bool(e.payload.get("seed"))
+    local = conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
+    if e.station_id == local:
+        return f"{2 if seed else 4}{e.seq:016d}"
+    district = conn.execute(
+        select(TRUST.c.district).where((TRUST.c.station_id == e.station_id) & TRUST.c.district.is_(True))
+    ).scalar()
+    if district:
+        return f"{1 if seed else 3}{e.seq:016d}"
+    # Another station's write only fills a row nobody with authority has written: within
+    # this level, one fixed order (its sequence, then its station) whatever the arrival.
+    return f"0{e.seq:016d}{e.station_id}"
 
 
 @on("station.registered")
 def _station(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    _latest_wins(conn, STATION, {"id": p["id"]}, {"name": p["name"], "case_prefix": p["case_prefix"]}, e)
+    _write(conn, STATION, {"id": p["id"]}, {"name": p["name"], "case_prefix": p["case_prefix"]}, own_rank(e))
 
 
 @on("operator.added", "operator.changed")
@@ -43,20 +70,21 @@ def _operator(conn: Connection, e: EventRecord) -> None:
     p = e.payload
     values = {"role": p["role"], "active": p.get("active", True)}
     # an operator belongs to the station that registered them: names repeat across stations
-    _latest_wins(conn, OPERATOR, {"station_id": e.station_id, "name": p["name"]}, values, e)
+    _write(conn, OPERATOR, {"station_id": e.station_id, "name": p["name"]}, values, own_rank(e))
 
 
 @on("department.upserted")
 def _department(conn: Connection, e: EventRecord) -> None:
     p = e.payload
     values = {k: p[k] for k in ("name", "name_en", "mode", "contact", "active", "sort")}
-    _latest_wins(conn, DEPARTMENT, {"code": p["code"]}, values, e)
+    _write(conn, DEPARTMENT, {"code": p["code"]}, values, authority_rank(conn, e))
 
 
 @on("calendar.loaded")
 def _calendar(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    _latest_wins(conn, CALENDAR_YEAR, {"year": p["year"]}, {"table_json": p["table"], "loaded_at": e.at}, e)
+    values = {"table_json": p["table"], "loaded_at": e.at}
+    _write(conn, CALENDAR_YEAR, {"year": p["year"]}, values, authority_rank(conn, e))
 
 
 # The trace of who sat at the desk. A PIN's hash is kept beside its event, in this file only

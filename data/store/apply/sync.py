@@ -18,6 +18,7 @@ AUDIT_ONLY = (
     "sync.imported",
     "sync.held",
     "sync.refused",
+    "sync.dropped",
     "export.personal",
 )
 

@@ -7,18 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
 
-from data.store.keys import load_or_create, parse_public, public_text
-from data.store.tables import STATION, TRUST
+from data.store.eventlog import head_of
+from data.store.heads import head_message
+from data.store.keys import load_or_create, parse_public, public_text, sign
+from data.store.tables import EVENT, PENDING, STATION, TRUST
 from data.write.commands.common import Ctx
 from data.write.commands.operators import require_supervisor
 from models.errors import DomainError, ValidationError
+from models.events import EventRecord
+from models.ids import to_iso
 
 
-def trust_station(ctx: Ctx, station: str, public_key: str) -> bool:
-    """Accept bundles from ``station`` signed by ``public_key`` (a supervisor's decision).
+def trust_station(ctx: Ctx, station: str, public_key: str, district: bool = False) -> bool:
+    """Accept bundles from ``station`` signed by ``public_key`` (a supervisor's decision);
+    ``district``: that station is this one's district, the authority for shared reference rows.
     False when already so."""
     require_supervisor(ctx)
     station = station.strip()
@@ -28,11 +33,17 @@ def trust_station(ctx: Ctx, station: str, public_key: str) -> bool:
     parse_public(public_key)
     if station == ctx.w.station_id:
         raise DomainError("sync.error.trust_self", station=station)
-    held = ctx.conn.execute(select(TRUST.c.public_key).where(TRUST.c.station_id == station)).scalar()
-    if held == public_key:
+    held_row = ctx.conn.execute(
+        select(TRUST.c.public_key, TRUST.c.district).where(TRUST.c.station_id == station)
+    ).first()
+    held = held_row.public_key if held_row else None
+    if held_row is not None and held == public_key and bool(held_row.district) == district:
         return False
-    ctx.w.emit("sync.trusted", None, {"station": station, "public_key": public_key, "replaces": held})
-    values = {"public_key": public_key, "added_at": ctx.now, "added_by": ctx.w.operator}
+    payload: dict[str, Any] = {"station": station, "public_key": public_key, "replaces": held}
+    if district:
+        payload["district"] = True
+    ctx.w.emit("sync.trusted", None, payload)
+    values = {"public_key": public_key, "added_at": ctx.now, "added_by": ctx.w.operator, "district": district}
     ctx.conn.execute(
         insert(TRUST)
         .values(station_id=station, **values)
@@ -66,3 +77,51 @@ def ensure_station_key(ctx: Ctx, path: Path) -> Ed25519PrivateKey:
     if known != public:
         ctx.w.emit("station.key", station, {"id": station, "public_key": public})
     return key
+
+
+# After these, nothing has happened worth a new signature (an export with nothing new stays so).
+UNSIGNED_TAIL = ("chain.head_signed", "sync.exported")
+
+
+def sign_head(ctx: Ctx, key: Ed25519PrivateKey, *, always: bool = True) -> tuple[int, str]:
+    """Sign this station's chain head (station, seq, hash, time) with its key, as an event,
+    so the head travels with the next bundle and peers and the district keep it. Unless
+    ``always``, a head already signed (nothing since but the export's trace) is left as is."""
+    seq, hash_ = head_of(ctx.conn, ctx.w.station_id)
+    last = ctx.conn.execute(
+        select(EVENT.c.type).where((EVENT.c.station_id == ctx.w.station_id) & (EVENT.c.seq == seq))
+    ).scalar()
+    if not always and last in UNSIGNED_TAIL:
+        return seq, hash_
+    at = to_iso(ctx.now)
+    signature = sign(key, head_message(ctx.w.station_id, seq, hash_, at)).hex()
+    payload = {"station": ctx.w.station_id, "seq": seq, "hash": hash_, "at": at, "signature": signature}
+    ctx.w.emit("chain.head_signed", None, payload)
+    return seq, hash_
+
+
+def record_received_head(ctx: Ctx, head: EventRecord) -> None:
+    """Keep (and send back with this station's own bundles) the newest head a bundle carried."""
+    ctx.w.emit("chain.head_received", None, dict(head.payload))
+
+
+def drop_held(ctx: Ctx, digest: str) -> dict[str, Any]:
+    """A supervisor drops a held bundle (it is refused for good; its station may send it again)."""
+    require_supervisor(ctx)
+    row = ctx.conn.execute(
+        select(PENDING.c.digest, PENDING.c.station_id, PENDING.c.first_seq, PENDING.c.last_seq).where(
+            PENDING.c.digest.startswith(digest.strip().lower(), autoescape=True)
+        )
+    ).all()
+    if len(row) != 1:
+        raise DomainError("sync.error.no_held", digest=digest)
+    held = row[0]
+    ctx.conn.execute(delete(PENDING).where(PENDING.c.digest == held.digest))
+    payload = {
+        "station": held.station_id,
+        "first_seq": held.first_seq,
+        "last_seq": held.last_seq,
+        "bundle_sha256": held.digest,
+    }
+    ctx.w.emit("sync.dropped", None, payload)
+    return payload

@@ -1,0 +1,571 @@
+"""The schema of every event's payload (and of the personal part beside it), checked with
+pydantic before any event is applied: live, replayed or imported. A new event type adds its
+schema here with ``@schema("type.name")``; a type without one is refused (and fails a test).
+
+Every field is strict: no number stands for a text, no text for a number, no list for a
+text; texts are bounded (models/limits.py) and hold no control characters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticError
+
+from models import limits
+from models.ids import from_iso
+
+# Sequence numbers, counts, amounts: within what SQLite stores and JSON carries exactly.
+MAX_INT = 2**53 - 1
+
+
+def _one_line(value: str) -> str:
+    bad = limits.control_character(value)
+    if bad is not None:
+        raise ValueError(f"control character {bad}")
+    return value
+
+
+def _lines(value: str) -> str:
+    bad = limits.control_character(value, lines_allowed=True)
+    if bad is not None:
+        raise ValueError(f"control character {bad}")
+    return value
+
+
+def _moment(value: str) -> str:
+    from_iso(value)
+    return value
+
+
+def _day(value: str) -> str:
+    date.fromisoformat(value)
+    return value
+
+
+Id = Annotated[StrictStr, Field(min_length=1, max_length=limits.ID_CHARS), AfterValidator(_one_line)]
+Code = Annotated[StrictStr, Field(max_length=limits.CODE_CHARS), AfterValidator(_one_line)]
+Name = Annotated[StrictStr, Field(max_length=limits.NAME_CHARS), AfterValidator(_one_line)]
+Address = Annotated[StrictStr, Field(max_length=limits.ADDRESS_CHARS), AfterValidator(_one_line)]
+Note = Annotated[StrictStr, Field(max_length=limits.NOTE_CHARS), AfterValidator(_lines)]
+Description = Annotated[StrictStr, Field(max_length=limits.DESCRIPTION_CHARS), AfterValidator(_lines)]
+CalendarText = Annotated[StrictStr, Field(max_length=limits.EVENT_LINE_BYTES), AfterValidator(_lines)]
+Moment = Annotated[StrictStr, Field(max_length=40), AfterValidator(_moment)]
+Day = Annotated[StrictStr, Field(max_length=10), AfterValidator(_day)]
+Int = Annotated[StrictInt, Field(ge=-MAX_INT, le=MAX_INT)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_INT)]
+Number = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e15, strict=False)]
+Hex = Annotated[StrictStr, Field(max_length=256, pattern=r"^[0-9a-f]*$")]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+P = TypeVar("P", bound=type[Payload])
+SCHEMAS: dict[str, type[Payload]] = {}
+
+
+def schema(*types: str) -> Callable[[P], P]:
+    def register(cls: P) -> P:
+        for name in types:
+            SCHEMAS[name] = cls
+        return cls
+
+    return register
+
+
+class PayloadInvalid(ValueError):
+    """A payload that does not match its schema; ``field`` is the dotted path of the first
+    field at fault (``payload.description``, ``personal.reporter_phone``)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+class Personal(Payload):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    salt: Hex | None = None
+    reporter_name: Name | None = None
+    reporter_phone: Name | None = None
+
+
+# ---- reference data -------------------------------------------------------------------
+
+
+@schema("station.registered")
+class StationRegistered(Payload):
+    id: Id
+    name: Name
+    case_prefix: Code
+
+
+@schema("station.key")
+class StationKey(Payload):
+    id: Id
+    public_key: Hex
+
+
+@schema("operator.added", "operator.changed")
+class OperatorSet(Payload):
+    name: Name
+    role: Code
+    active: StrictBool = True
+
+
+@schema("department.upserted")
+class DepartmentUpserted(Payload):
+    code: Code
+    name: Name
+    name_en: Name
+    mode: Code
+    contact: Name
+    active: StrictBool
+    sort: Int
+    seed: StrictBool = False
+
+
+@schema("calendar.loaded")
+class CalendarLoaded(Payload):
+    year: Annotated[StrictInt, Field(ge=1900, le=2200)]
+    table: CalendarText
+
+
+# ---- cases ----------------------------------------------------------------------------
+
+
+class ClockStart(Payload):
+    id: Id
+    started_at: Moment
+    deadline: Moment
+    amount: Count
+    unit: Code
+
+
+@schema("case.received")
+class CaseReceived(Payload):
+    id: Id
+    number: Code
+    source: Code
+    category: Code
+    subcategory: Code = ""
+    community: Name
+    address: Address
+    description: Description
+    priority: Code
+    received_at: Moment
+    reopened_from: Id | None = None
+    handling_clock: ClockStart
+
+
+class Transition(Payload):
+    id: Id
+    to: Code
+    # Each action's own fields, all optional here: the handler reads the ones it needs.
+    reason: Note | None = None
+    note: Note | None = None
+    result: Note | None = None
+    review_on: Day | None = None
+
+
+class ResumedClock(Payload):
+    id: Id
+    case_id: Id
+    deadline: Moment
+    paused_minutes: Number
+
+
+@schema("case.triage", "case.dispatch", "case.dispose", "case.consult", "case.resume", "case.feedback")
+@schema("case.close", "case.verify", "case.relapse", "case.reject")
+class CaseTransition(Transition):
+    from_: Code = Field(alias="from")
+
+
+@schema("case.park")
+class CasePark(Transition):
+    from_: Code = Field(alias="from")
+    reason: Note
+    review_on: Day
+
+
+@schema("case.unpark")
+class CaseUnpark(Transition):
+    from_: Code = Field(alias="from")
+    clocks: list[ResumedClock]
+
+
+Correctable = Literal["source", "category", "subcategory", "community", "address", "description", "priority"]
+
+
+class Change(Payload):
+    from_: Description | None = Field(alias="from")
+    to: Description
+
+
+class CorrectedValue(Payload):
+    from_: Description | Int | None = Field(alias="from")
+    to: Description | Int | None
+
+
+class CorrectedEvent(Payload):
+    """The event a correction corrects (the latest that recorded the value)."""
+
+    event: Id
+    station: Code
+    seq: Count
+    type: Code
+
+
+@schema("case.corrected")
+class CaseCorrected(Payload):
+    """冲正. The first form (``id``) corrects a case's fields; the second (``case_id``, ``kind``,
+    ``target``) any assessed record of the case, pointing at the event it corrects."""
+
+    id: Id | None = None
+    case_id: Id | None = None
+    kind: Code | None = None
+    target: Id | None = None
+    department: Code | None = None
+    corrects: CorrectedEvent | None = None
+    changes: dict[Code, CorrectedValue]
+    reason: Note
+    personal_fields: list[Literal["reporter_name", "reporter_phone"]] = []
+
+    @model_validator(mode="after")
+    def _one_form(self) -> CaseCorrected:
+        if (self.id is None) == (self.case_id is None):
+            raise ValueError("either id (a case's fields) or case_id with kind and target")
+        if self.case_id is not None and (self.kind is None or self.target is None):
+            raise ValueError("a record's correction names its kind and target")
+        return self
+
+
+class Summoned(Payload):
+    code: Code
+    checkin_id: Id
+    clock: ClockStart
+
+
+@schema("whistle.blown")
+class WhistleBlown(Payload):
+    id: Id
+    case_id: Id
+    grade: Code
+    purpose: Code | None = None
+    note: Note = ""
+    departments: Annotated[list[Summoned], Field(max_length=200)]
+    from_: Code = Field(alias="from")
+    to: Code
+
+
+class CheckinRef(Payload):
+    id: Id
+    case_id: Id
+
+
+class LateEntry(Payload):
+    """补录: when a time that happened earlier was entered, and why."""
+
+    entered_at: Moment
+    reason: Note
+
+
+@schema("checkin.arrived")
+class CheckinArrived(CheckinRef):
+    clock_id: Id
+    person: Name
+    arrived_at: Moment
+    late_minutes: Count
+    late_since: Moment | None = None
+    late_entry: LateEntry | None = None
+
+
+@schema("checkin.acted")
+class CheckinActed(CheckinRef):
+    action: Note
+    result: Note
+    acted_at: Moment | None = None
+    late_entry: LateEntry | None = None
+
+
+@schema("checkin.rated")
+class CheckinRated(CheckinRef):
+    rating: Annotated[StrictInt, Field(ge=0, le=10)]
+    reason: Note
+
+
+@schema("checkin.released")
+class CheckinReleased(CheckinRef):
+    released_at: Moment | None = None
+    late_entry: LateEntry | None = None
+
+
+@schema("checkin.withdrawn")
+class CheckinWithdrawn(CheckinRef):
+    """撤回召集: a summons still awaited when its case ended, who withdrew it and why."""
+
+    clock_id: Id
+    department_code: Code
+    deadline: Moment
+    overdue: StrictBool
+    reason: Note
+
+
+@schema("checkin.noted")
+class CheckinNoted(CheckinRef):
+    notes: Note
+
+
+@schema("clock.paused")
+class ClockPaused(CheckinRef):
+    reason: Note
+
+
+@schema("clock.resumed")
+class ClockResumed(ResumedClock):
+    pass
+
+
+@schema("clock.extended")
+class ClockExtended(CheckinRef):
+    deadline: Moment
+    by: Code
+    extensions: Count
+    reason: Note
+    late_since: Moment | None = None
+    """Granted after the deadline had passed: the check-in stays late from this deadline."""
+
+
+# ---- who sat at the desk --------------------------------------------------------------
+
+
+@schema("operator.secret_set")
+class SecretSet(Payload):
+    name: Name
+
+
+@schema("operator.signed_in")
+class SignedIn(Payload):
+    name: Name
+    role: Code
+
+
+@schema("operator.signin_failed")
+class SignInFailed(Payload):
+    name: Name
+    failures: Count
+
+
+@schema("desk.locked")
+class DeskLocked(Payload):
+    name: Name
+    idle: StrictBool
+
+
+@schema("desk.unlocked")
+class DeskUnlocked(Payload):
+    name: Name
+    role: Code
+    locked_by: Name | None = None
+
+
+# ---- meetings and re-inspections ------------------------------------------------------
+
+
+@schema("meeting.created")
+class MeetingCreated(Payload):
+    id: Id
+    kind: Code
+    title: Name = ""
+    scheduled_at: Moment
+    facilitator: Name
+    invited: Annotated[list[Code], Field(max_length=200)]
+
+
+class MeetingRef(Payload):
+    id: Id
+
+
+@schema("meeting.started", "meeting.ended")
+class MeetingChanged(MeetingRef):
+    pass
+
+
+@schema("meeting.attendance")
+class MeetingAttendance(MeetingRef):
+    code: Code
+    present: StrictBool | None
+
+
+@schema("agenda.item_added")
+class AgendaItemAdded(Payload):
+    id: Id
+    meeting_id: Id
+    position: Count
+    case_id: Id | None = None
+    topic: Note = ""
+    reason: Code
+    reason_detail: Note = ""
+    timebox_minutes: Count = 10
+    carried_from: Id | None = None
+
+
+@schema("agenda.reordered")
+class AgendaReordered(Payload):
+    meeting_id: Id
+    order: Annotated[list[Id], Field(max_length=1000)]
+
+
+@schema("agenda.item_removed", "agenda.followup_done")
+class AgendaItemChanged(MeetingRef):
+    pass
+
+
+@schema("agenda.timebox_set")
+class AgendaTimebox(MeetingRef):
+    minutes: Count
+
+
+@schema("agenda.decided")
+class AgendaDecided(MeetingRef):
+    decision: Note
+    lead_department: Code | None = None
+    due_on: Day | None = None
+    tracked: StrictBool = True
+    supersedes: Annotated[list[Id], Field(max_length=1000)] = []
+
+
+class Drawn(Payload):
+    id: Id
+    case_id: Id
+    due_on: Day
+
+
+@schema("reinspection.scheduled")
+class ReinspectionScheduled(Drawn):
+    kind: Code
+    seed: Int | None = None
+
+
+@schema("reinspection.drawn")
+class ReinspectionDrawn(Payload):
+    seed: Int
+    rate: Number
+    population: Count
+    population_ids: list[Id]
+    items: list[Drawn]
+
+
+@schema("reinspection.recorded")
+class ReinspectionRecorded(Payload):
+    id: Id
+    case_id: Id
+    result: Code
+    inspector: Name
+    notes: Note = ""
+    relapse_case_id: Id | None = None
+
+
+# ---- the exchange (trace only) --------------------------------------------------------
+
+
+@schema("sync.trusted")
+class SyncTrusted(Payload):
+    station: Id
+    public_key: Hex
+    replaces: Hex | None = None
+    district: StrictBool = False
+
+
+class Range(Payload):
+    station: Id
+    first_seq: Count
+    last_seq: Count
+
+
+@schema("sync.exported")
+class SyncExported(Payload):
+    first_seq: Count
+    last_seq: Count
+    count: Count
+    events_sha256: Hex
+    file_sha256: Hex
+    file: Note
+    include_personal: StrictBool
+
+
+@schema("sync.imported")
+class SyncImported(Range):
+    applied: Count
+    released: Annotated[
+        list[Annotated[list[Id | Count], Field(min_length=3, max_length=3)]], Field(max_length=10_000)
+    ]
+    bundle_sha256: Hex
+
+
+@schema("sync.held")
+class SyncHeld(Range):
+    reason: Code
+    bundle_sha256: Hex
+
+
+@schema("sync.refused")
+class SyncRefused(Payload):
+    reason: Code
+    params: dict[Annotated[str, Field(max_length=limits.CODE_CHARS)], Note]
+    file: Note
+    file_sha256: Hex
+
+
+@schema("sync.dropped")
+class SyncDropped(Range):
+    bundle_sha256: Hex
+
+
+@schema("export.personal")
+class ExportPersonal(Payload):
+    kind: Code
+    count: Count
+
+
+@schema("chain.head_signed", "chain.head_received")
+class ChainHead(Payload):
+    """A station's chain head, signed with its key: (station, seq, hash, at)."""
+
+    station: Id
+    seq: Count
+    hash: Hex
+    at: Moment
+    signature: Hex
+
+
+def check_payload(type: str, payload: Any, personal: Any = None) -> None:
+    """Raises PayloadInvalid naming the first field at fault; KeyError for a type with no schema."""
+    model = SCHEMAS[type]
+    _validate(model, payload, "payload")
+    if personal is not None:
+        _validate(Personal, personal, "personal")
+
+
+def _validate(model: type[Payload], value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise PayloadInvalid(where, "not an object")
+    try:
+        model.model_validate(value, strict=True, by_alias=True)
+    except PydanticError as exc:
+        first = exc.errors()[0]
+        path = ".".join(str(p) for p in (where, *first["loc"]))
+        raise PayloadInvalid(path, str(first["msg"])[:200]) from None
