@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from data.store.db import Database, DatabaseError, open_database, open_sync
-from data.store.files import is_disk_full
+from data.store.files import atomic_write, is_disk_full, write_text
 from data.store.keys import key_path_for, load_private, public_text
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew
 from data.store.verify import Report, verify
@@ -41,6 +41,7 @@ __all__ = [
     "SchemaTooNew",
     "Service",
     "SyncService",
+    "atomic_write",
     "bootstrap",
     "is_disk_full",
     "load_calendar",
@@ -50,4 +51,5 @@ __all__ = [
     "refresh_calendar",
     "station_public_key",
     "verify",
+    "write_text",
 ]

@@ -12,8 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from data.exports.csv import neutralise
+from data.exports.xlsx import typed_cell
 from data.read.assessment import Scorecards, StationRates, Trend
 from data.read.periodic import AreaRow, PeriodicFacts
 from models.assessment import Ratio, hmm
@@ -25,13 +32,37 @@ class ReportFormat(StrEnum):
     MD = "md"
     CSV = "csv"
     HTML = "html"
+    XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A rate shown as its percentage alone (its numerator/denominator stand in another column)."""
+
+    ratio: Ratio
+
+
+Cell = str | int | float | Ratio | Pct | None
+"""Text, a number, a rate (stored as a percentage in the workbook) or nothing (—)."""
+
+
+def text(cell: Cell) -> str:
+    if cell is None:
+        return "—"
+    if isinstance(cell, Ratio):
+        return f"{cell.pct()} ({cell.num}/{cell.den})"
+    if isinstance(cell, Pct):
+        return cell.ratio.pct()
+    if isinstance(cell, float):
+        return f"{cell:.1f}"
+    return str(cell)
 
 
 @dataclass
 class Table:
     title: str
     headers: list[str]
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
     numeric: set[int] = field(default_factory=set)
     """Columns that hold figures (right-aligned)."""
 
@@ -46,20 +77,8 @@ class Document:
     tables: list[Table]
 
 
-def _score(value: Fraction | None) -> str:
-    return "—" if value is None else f"{float(value):.1f}"
-
-
 def _change(value: Fraction | None) -> str:
     return "—" if value is None else f"{float(value):+.1f}"
-
-
-def _rating(value: Fraction | None) -> str:
-    return "—" if value is None else f"{float(value):.2f}"
-
-
-def _ratio(value: Ratio) -> str:
-    return f"{value.pct()} ({value.num}/{value.den})"
 
 
 def scorecard_table(cards: Scorecards) -> Table:
@@ -98,32 +117,32 @@ def scorecard_table(cards: Scorecards) -> Table:
         name = c.name + ("" if c.active else t("assess.inactive"))
         table.rows.append(
             [
-                "—" if c.rank is None else str(c.rank),
+                c.rank,
                 name,
-                str(c.summoned),
-                str(c.on_time),
-                str(c.late),
-                str(c.absent),
-                str(c.withdrawn),
-                str(c.pending),
-                _ratio(c.on_time_rate),
-                _ratio(c.arrival_rate),
+                c.summoned,
+                c.on_time,
+                c.late,
+                c.absent,
+                c.withdrawn,
+                c.pending,
+                c.on_time_rate,
+                c.arrival_rate,
                 hmm(c.mean_minutes),
                 hmm(c.median_minutes),
-                _ratio(c.action_rate),
-                _rating(c.mean_rating),
-                str(len(c.ratings)),
-                str(c.rework),
-                str(c.pauses),
-                hmm(c.paused_minutes) if c.pauses else "—",
-                str(c.extensions),
-                hmm(c.extended_minutes) if c.extensions else "—",
-                str(c.corrections),
-                str(c.entered_late),
-                str(c.extended_late),
-                _score(c.score),
+                c.action_rate,
+                None if c.mean_rating is None else round(float(c.mean_rating), 2),
+                len(c.ratings),
+                c.rework,
+                c.pauses,
+                hmm(c.paused_minutes) if c.pauses else None,
+                c.extensions,
+                hmm(c.extended_minutes) if c.extensions else None,
+                c.corrections,
+                c.entered_late,
+                c.extended_late,
+                None if c.score is None else round(float(c.score), 1),
                 _change(c.change),
-                "—" if c.previous_rank is None else str(c.previous_rank),
+                c.previous_rank,
             ]
         )
     return table
@@ -150,11 +169,11 @@ def rates_table(rates: StationRates) -> Table:
             "on_time": "assess.on_time_rate",
             "arrival": "assess.arrival_rate",
         }.get(key, f"assess.{key}")
-        table.rows.append([t(name), ratio.pct(), f"{ratio.num}/{ratio.den}", t(f"assess.definition.{key}")])
+        table.rows.append([t(name), Pct(ratio), f"{ratio.num}/{ratio.den}", t(f"assess.definition.{key}")])
     table.rows.append([t("assess.mean_arrive"), hmm(rates.mean_minutes_to_arrive), "", ""])
-    table.rows.append([t("assess.received"), str(rates.received), "", ""])
-    table.rows.append([t("assess.whistled"), str(rates.whistled), "", ""])
-    table.rows.append([t("assess.withdrawn_count"), str(rates.withdrawn), "", ""])
+    table.rows.append([t("assess.received"), rates.received, "", ""])
+    table.rows.append([t("assess.whistled"), rates.whistled, "", ""])
+    table.rows.append([t("assess.withdrawn_count"), rates.withdrawn, "", ""])
     return table
 
 
@@ -197,7 +216,7 @@ def render_md(doc: Document) -> str:
         out.append(
             "|" + "|".join("---:" if i in table.numeric else "---" for i in range(len(table.headers))) + "|"
         )
-        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
+        out += ["| " + " | ".join(_md_cell(text(c)) for c in row) + " |" for row in table.rows]
     return "\n".join(out) + "\n"
 
 
@@ -214,7 +233,9 @@ def render_csv(doc: Document) -> str:
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.headers)
-        writer.writerows(table.rows)
+        writer.writerows(
+            [neutralise(text(c)) if isinstance(c, str) else text(c) for c in row] for row in table.rows
+        )
     return buffer.getvalue()
 
 
@@ -263,13 +284,62 @@ def render_html(doc: Document, charts: list[str] | None = None) -> str:
         )
         for row in table.rows:
             cells = "".join(
-                f'<td class="n">{esc(c)}</td>' if i in table.numeric else f"<td>{esc(c)}</td>"
+                f'<td class="n">{esc(text(c))}</td>' if i in table.numeric else f"<td>{esc(text(c))}</td>"
                 for i, c in enumerate(row)
             )
             out.append(f"<tr>{cells}</tr>")
         out.append("</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+PERCENT = "0.0%"
+SHEET_TITLE_MOST = 31  # what a spreadsheet allows
+SHEET_TITLE_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def write_xlsx(handle: IO[bytes], doc: Document) -> None:
+    """The document as a workbook: a first sheet with its facts, then a sheet per table;
+    counts are numbers, rates are percentages, text is text."""
+    book = Workbook(write_only=True)
+    book.properties.creator = "Whistle Desk"
+    bold = Font(bold=True)
+    facts = book.create_sheet(doc.title.translate(SHEET_TITLE_BAD)[:SHEET_TITLE_MOST])
+    for key, value in _meta(doc):
+        facts.append([key, value])
+    for note in doc.notes:
+        facts.append([note])
+    used: set[str] = set()
+    for number, table in enumerate(doc.tables, start=1):
+        title = table.title.translate(SHEET_TITLE_BAD)[:SHEET_TITLE_MOST]
+        if title in used:
+            title = f"{number} {title}"[:SHEET_TITLE_MOST]
+        used.add(title)
+        sheet = book.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        headings = []
+        for heading in table.headers:
+            cell = WriteOnlyCell(sheet, value=heading)
+            cell.font = bold
+            headings.append(cell)
+        sheet.append(headings)
+        for row in table.rows:
+            sheet.append([_workbook_cell(sheet, c) for c in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    handle.write(buffer.getbuffer())
+
+
+def _workbook_cell(sheet: Any, cell: Cell) -> Any:
+    if isinstance(cell, Ratio | Pct):
+        ratio = cell if isinstance(cell, Ratio) else cell.ratio
+        value = ratio.value
+        out = WriteOnlyCell(sheet, value=None if value is None else float(value))
+        out.number_format = PERCENT
+        return out
+    if isinstance(cell, float):
+        return WriteOnlyCell(sheet, value=cell)
+    return typed_cell(sheet, cell)
 
 
 def render(doc: Document, fmt: ReportFormat, charts: list[str] | None = None) -> str:
@@ -292,7 +362,7 @@ def trend_table(history: Trend) -> Table:
     headers = [t("assess.rate"), *(p.key for p in history.periods)]
     table = Table(t("reports.trend", n=len(history.periods)), headers, numeric=set(range(1, len(headers))))
     for label_key, name in TREND_RATES:
-        table.rows.append([t(label_key), *(getattr(r, name).pct() for r in history.rates)])
+        table.rows.append([t(label_key), *(Pct(getattr(r, name)) for r in history.rates)])
     return table
 
 

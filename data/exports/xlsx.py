@@ -82,4 +82,7 @@ def write_workbook(
     return counts
 
 
-__all__ = ["write_workbook"]
+typed_cell = _cell
+"""A cell of a write-only sheet stored as its own type (text as text, dates as dates)."""
+
+__all__ = ["typed_cell", "write_workbook"]

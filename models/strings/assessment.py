@@ -161,5 +161,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.help.report_format": ("输出格式", "output format"),
     "cli.help.report_out": ("写入文件（缺省时打印到屏幕）", "write to this file (default: print)"),
+    "error.report_needs_out": (
+        "Excel 工作簿须用 --out 指定文件",
+        "An Excel workbook needs --out FILE",
+    ),
     "cli.report_written": ("已写入 {path}", "Written to {path}"),
 }

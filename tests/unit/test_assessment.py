@@ -224,7 +224,7 @@ def test_withdrawn_summons_are_apart_and_not_counted_against(
     run(release, ci["CGZF"])
     run(transition, a, Action.DISPOSE)
     run(transition, a, Action.FEEDBACK, **ACTION_ARGS)
-    run(transition, a, Action.CLOSE)
+    run(transition, a, Action.CLOSE, reason="已办结，不再需要到场")
     now = clock.now()
     period = month_period(date(2026, 11, 1))
     with svc.engine.connect() as conn:
@@ -300,7 +300,7 @@ def test_rework_is_charged_to_every_department_that_handled_the_case(
     clock.advance(minutes=40)  # GA never came: it is not charged with the rework
     run(transition, a, Action.DISPOSE)
     run(transition, a, Action.FEEDBACK, **ACTION_ARGS)
-    run(transition, a, Action.CLOSE)
+    run(transition, a, Action.CLOSE, reason="已办结，不再需要到场")
     item = rows(db_path, "SELECT id FROM reinspection WHERE case_id = ?", a)[0][0]
     clock.advance(hours=2)
     run(record_result, item, result=ReinspectionResult.RELAPSE, inspector="王")
@@ -497,3 +497,42 @@ def test_the_monthly_report_holds_every_section_and_its_charts(
     assert main(["--db", str(demo_db), "--lang", "en", "report", "weekly", "--period", "2026-W09"]) == 0
     out = capsys.readouterr().out
     assert "# Weekly report 2026-W09" in out and "Relapses found at re-inspection" in out
+
+
+def test_the_scorecard_workbook_keeps_numbers_as_numbers_and_rates_as_percentages(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from tui.cli import main
+
+    book_path = tmp_path / "scores.xlsx"
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_db),
+                "report",
+                "monthly",
+                "--period",
+                "2026-03",
+                "--format",
+                "xlsx",
+                "--out",
+                str(book_path),
+            ]
+        )
+        == 0
+    )
+    book = load_workbook(book_path)
+    scores = next(book[name] for name in book.sheetnames if name.startswith("部门考核"))
+    header = [c.value for c in scores[1]]
+    first = [c for c in scores[2]]
+    summoned = first[header.index("召集")]
+    rate = first[header.index("报到及时率")]
+    assert isinstance(summoned.value, int) and summoned.value > 0
+    assert isinstance(rate.value, float) and 0 <= rate.value <= 1 and rate.number_format == "0.0%"
+    rates = next(book[name] for name in book.sheetnames if name.startswith("本站指标"))
+    values = {row[0].value: row[1] for row in rates.iter_rows(min_row=2)}
+    assert values["按期结案率"].number_format == "0.0%"
+    assert main(["--db", str(demo_db), "report", "rates", "--format", "xlsx"]) == 2

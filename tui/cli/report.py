@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from data.exports.minutes import write
 from data.exports.report import (
     Document,
     ReportFormat,
@@ -17,11 +16,12 @@ from data.exports.report import (
     scorecard_table,
     trend_charts,
     trend_table,
+    write_xlsx,
 )
 from data.read.assessment import scorecards, station_rates, trend
 from data.read.periodic import periodic_facts
 from data.read.reinspections import category_name
-from data.service import open_sync
+from data.service import atomic_write, open_sync, write_text
 from models.errors import DomainError
 from models.i18n import language, t
 from models.periods import Period, parse_period
@@ -63,13 +63,20 @@ def _period(ctx: Context, args: argparse.Namespace) -> Period:
 
 def _emit(ctx: Context, args: argparse.Namespace, doc: Document, charts: list[str] | None = None) -> int:
     fmt = ReportFormat(args.format)
+    if fmt is ReportFormat.XLSX:
+        if args.out is None:
+            raise DomainError("error.report_needs_out")
+        with atomic_write(args.out) as handle:
+            write_xlsx(handle, doc)
+        print(t("cli.report_written", path=args.out))
+        return 0
     text = render(doc, fmt, charts)
     if args.out is None:
         print(text, end="")
         return 0
     if fmt is ReportFormat.CSV:
         text = "\ufeff" + text
-    path = write(args.out, text)
+    path = write_text(args.out, text)
     print(t("cli.report_written", path=path))
     return 0
 
