@@ -269,7 +269,7 @@ class ReportsScreen(ViewScreen):
             title.update("")
             return
         series = data.trend.scores.get(code, [])
-        sparkline.data = [float(v) if v is not None else 0.0 for v in series]
+        sparkline.data = [float(v) for v in series if v is not None]  # no score is no point, not 0
         name = next((c.name for c in data.cards.cards if c.department == code), code)
         first, last = data.trend.periods[0].key, data.trend.periods[-1].key
         title.update(
