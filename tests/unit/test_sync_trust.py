@@ -251,7 +251,9 @@ from data.sync.importer import import_bundle
 from models.clock import FrozenClock
 from tests.unit.sync_support import open_station
 
-station = open_station(Path(sys.argv[1]), "ST-B", FrozenClock(datetime(2026, 3, 10, 2, tzinfo=UTC)))
+station = open_station(
+    Path(sys.argv[1]), "ST-B", FrozenClock(datetime(2026, 3, 10, 2, tzinfo=UTC)), signed_in=False
+)
 try:
     import_bundle(station, Path(sys.argv[2]))
     print("applied")
