@@ -105,6 +105,8 @@ def test_a_station_cannot_change_another_stations_case_named_in_its_payload(
 
     with monkeypatch.context() as patch:  # B's own code does not check: it signs it anyway
         patch.setattr(apply, "check_owner", lambda conn, record: None)
+        # nor applies it (a correction's handler refuses a payload case other than its subject)
+        patch.setitem(HANDLERS, type_, lambda conn, record: None)
         w.b.run(forged)
     export_bundle(w.b, tmp_path / "b.bundle")
     exc = refused(w.a, tmp_path / "b.bundle")
