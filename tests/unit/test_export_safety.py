@@ -17,6 +17,7 @@ from data.exports.csv import TableFormat, export_csv, neutralise
 from data.exports.open311 import export_open311
 from data.read.reinspections import schedule
 from data.service import SyncService
+from data.settings import Settings
 from data.sync.export import export_bundle
 from data.write.commands.cases import receive_case
 from data.write.commands.reference import add_operator
@@ -25,6 +26,7 @@ from models.clock import FrozenClock
 from models.enums import ReinspectionResult, Role
 from models.errors import DomainError
 from tests.unit.meetings_support import handled_and_closed
+from tests.unit.support import as_supervisor
 
 FORMULAS = {
     "description": '=HYPERLINK("http://example.invalid/x","点我")',
@@ -39,6 +41,14 @@ def _umask() -> Iterator[None]:
     old = os.umask(0o022)
     yield
     os.umask(old)
+
+
+@pytest.fixture
+def sync_service(db_path: Path, settings: Settings, clock: FrozenClock) -> Iterator[SyncService]:
+    """The station signed in as its supervisor: personal data leaves only in a supervisor's hands."""
+    svc: SyncService = as_supervisor(db_path, settings, clock)
+    yield svc
+    svc.close()
 
 
 def _case(service: SyncService, **fields: str) -> str:
@@ -174,7 +184,8 @@ def test_open311_personal_data_needs_a_supervisor(
             export_open311(clerk, tmp_path / "o.json", include_personal=True)
     finally:
         clerk.close()
-    assert refused.value.key == "sync.error.personal_needs_supervisor"
+    # the one supervisor guard of the sign-in work (auth) refuses it, naming the operator
+    assert refused.value.key == "auth.needs_supervisor" and "小王" in str(refused.value)
 
 
 # -- file modes --------------------------------------------------------------------------
