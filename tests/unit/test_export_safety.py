@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -250,3 +251,29 @@ def test_a_bundle_with_personal_data_needs_a_private_folder(
     assert _mode(tmp_path / "private") == 0o700 and _mode(tmp_path / "private" / "a.zip") == 0o600
     export_bundle(sync_service, shared / "b.zip", since=0)
     assert _mode(shared / "b.zip") == 0o600  # a bundle names the operators: owner-only still
+
+
+def test_a_bundle_that_does_not_read_back_leaves_no_file_and_no_signed_head(
+    sync_service: SyncService, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from data.sync import export as bundle_export
+
+    _case(sync_service)
+    before = _events(db_path)
+
+    def unreadable(out: Path, *args: object) -> None:
+        raise DomainError("sync.error.readback", path=str(out), detail="test")
+
+    monkeypatch.setattr(bundle_export, "_check_written", unreadable)
+    with pytest.raises(DomainError):
+        export_bundle(sync_service, tmp_path / "out" / "a.zip")
+    # the head signed for it and the export's trace went with the file
+    assert not (tmp_path / "out" / "a.zip").exists() and _events(db_path) == before
+
+
+def _events(db_path: Path) -> list[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return [r[0] for r in conn.execute("SELECT type FROM event ORDER BY station_id, seq")]
+    finally:
+        conn.close()
