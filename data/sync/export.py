@@ -8,18 +8,18 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
-from data.store.db import open_sync
 from data.store.eventlog import record_from_row
 from data.store.files import atomic_write, prepare_folder
 from data.store.keys import key_path_for, load_private, public_text, signature_ok
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT
 from data.sync import bundle
+from data.write.commands.common import Ctx
 from data.write.commands.sync import record_export, require_supervisor, sign_head
 from data.write.session import SyncService
 from models.clock import Clock
@@ -133,65 +133,70 @@ def export_bundle(
     progress: Progress | None = None,
 ) -> ExportResult:
     """Sign the station's chain head, write its events after ``since`` (default: after the last
-    export) to ``out`` as a stream, read the file back and check it, then record the export."""
+    export) to ``out`` as a stream, read the file back and check it, then record the export.
+
+    All of it is one write transaction: a file that cannot be written (a full disk) or does
+    not read back leaves no signed head and no trace, and a bundle whose transaction does not
+    commit is removed, so no file carries an event the station did not keep."""
     if include_personal:
         service.run(require_supervisor)
     prepare_folder(out.parent, personal=include_personal)
-    db_path = db_path_of(service)
-    key = load_private(key_path_for(db_path))
-    station = service.station_id
-    service.run(sign_head, key, always=False)
-    reader = open_sync(db_path, writer=False)
-    state: dict[str, Any] = {}
+    key = load_private(key_path_for(db_path_of(service)))
+    written: list[Path] = []
+
+    def export(ctx: Ctx) -> ExportResult:
+        conn, station = ctx.conn, ctx.w.station_id
+        sign_head(ctx, key, always=False)
+        start = last_exported(conn, station) if since is None else max(0, since)
+        head = conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
+        if head - start <= 0:
+            raise DomainError("sync.error.nothing_to_export", station=station, since=start)
+        first, last = start + 1, head
+        state: dict[str, Any] = {}
+
+        def manifest(done: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "format": bundle.FORMAT,
+                "format_version": bundle.FORMAT_VERSION,
+                "schema_version": SCHEMA_VERSION,
+                "station": station,
+                "first_seq": first,
+                "last_seq": last,
+                "count": last - first + 1,
+                "events_sha256": done["sha"],
+                "events_bytes": done["size"],
+                "prev_hash": done["prev"],
+                "head_hash": done["head"],
+                "created_at": to_iso(ctx.now),
+                "include_personal": include_personal,
+            }
+
+        with atomic_write(out, personal=include_personal, owner_only=True) as stream:
+            lines = _lines(conn, station, start, head, include_personal, progress, state)
+            bundle.write_streamed(stream, lines, lambda: manifest(state), key)
+        written.append(out)
+        file_sha = _file_sha(out)
+        count = last - first + 1
+        _check_written(out, file_sha, public_text(key), count, ctx.rules.settings.sync)
+        payload = {
+            "first_seq": first,
+            "last_seq": last,
+            "count": count,
+            "events_sha256": state["sha"],
+            "file_sha256": file_sha,
+            "file": out.name,
+            "include_personal": include_personal,
+        }
+        record_export(ctx, payload)
+        return ExportResult(out, station, first, last, count, file_sha, include_personal)
+
     try:
-        with reader.connect() as conn:
-            start = last_exported(conn, station) if since is None else max(0, since)
-            head = (
-                conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
-            )
-            if head - start <= 0:
-                raise DomainError("sync.error.nothing_to_export", station=station, since=start)
-            first, last = start + 1, head
-
-            def write(stream: IO[bytes]) -> None:
-                lines = _lines(conn, station, start, head, include_personal, progress, state)
-                bundle.write_streamed(stream, lines, lambda: _manifest(state), key)
-
-            def _manifest(done: dict[str, Any]) -> dict[str, Any]:
-                return {
-                    "format": bundle.FORMAT,
-                    "format_version": bundle.FORMAT_VERSION,
-                    "schema_version": SCHEMA_VERSION,
-                    "station": station,
-                    "first_seq": first,
-                    "last_seq": last,
-                    "count": last - first + 1,
-                    "events_sha256": done["sha"],
-                    "events_bytes": done["size"],
-                    "prev_hash": done["prev"],
-                    "head_hash": done["head"],
-                    "created_at": to_iso(service.clock.now()),
-                    "include_personal": include_personal,
-                }
-
-            with atomic_write(out, personal=include_personal, owner_only=True) as stream:
-                write(stream)
-    finally:
-        reader.dispose()
-    file_sha = _file_sha(out)
-    count = last - first + 1
-    _check_written(out, file_sha, public_text(key), count, service.rules.settings.sync)
-    payload = {
-        "first_seq": first,
-        "last_seq": last,
-        "count": count,
-        "events_sha256": state["sha"],
-        "file_sha256": file_sha,
-        "file": out.name,
-        "include_personal": include_personal,
-    }
-    service.run(record_export, payload)
-    return ExportResult(out, station, first, last, count, file_sha, include_personal)
+        result: ExportResult = service.run(export)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return result
 
 
 def sign_station_head(service: SyncService) -> tuple[int, str]:

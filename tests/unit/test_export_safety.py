@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from data.exports.csv import TableFormat, export_csv, neutralise
 from data.exports.open311 import export_open311
 from data.read.reinspections import schedule
 from data.service import SyncService
+from data.settings import Settings
 from data.sync.export import export_bundle
 from data.write.commands.cases import receive_case
 from data.write.commands.reference import add_operator
@@ -25,6 +27,7 @@ from models.clock import FrozenClock
 from models.enums import ReinspectionResult, Role
 from models.errors import DomainError
 from tests.unit.meetings_support import handled_and_closed
+from tests.unit.support import as_supervisor
 
 FORMULAS = {
     "description": '=HYPERLINK("http://example.invalid/x","点我")',
@@ -39,6 +42,14 @@ def _umask() -> Iterator[None]:
     old = os.umask(0o022)
     yield
     os.umask(old)
+
+
+@pytest.fixture
+def sync_service(db_path: Path, settings: Settings, clock: FrozenClock) -> Iterator[SyncService]:
+    """The station signed in as its supervisor: personal data leaves only in a supervisor's hands."""
+    svc: SyncService = as_supervisor(db_path, settings, clock)
+    yield svc
+    svc.close()
 
 
 def _case(service: SyncService, **fields: str) -> str:
@@ -174,7 +185,8 @@ def test_open311_personal_data_needs_a_supervisor(
             export_open311(clerk, tmp_path / "o.json", include_personal=True)
     finally:
         clerk.close()
-    assert refused.value.key == "sync.error.personal_needs_supervisor"
+    # the one supervisor guard of the sign-in work (auth) refuses it, naming the operator
+    assert refused.value.key == "auth.needs_supervisor" and "小王" in str(refused.value)
 
 
 # -- file modes --------------------------------------------------------------------------
@@ -239,3 +251,29 @@ def test_a_bundle_with_personal_data_needs_a_private_folder(
     assert _mode(tmp_path / "private") == 0o700 and _mode(tmp_path / "private" / "a.zip") == 0o600
     export_bundle(sync_service, shared / "b.zip", since=0)
     assert _mode(shared / "b.zip") == 0o600  # a bundle names the operators: owner-only still
+
+
+def test_a_bundle_that_does_not_read_back_leaves_no_file_and_no_signed_head(
+    sync_service: SyncService, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from data.sync import export as bundle_export
+
+    _case(sync_service)
+    before = _events(db_path)
+
+    def unreadable(out: Path, *args: object) -> None:
+        raise DomainError("sync.error.readback", path=str(out), detail="test")
+
+    monkeypatch.setattr(bundle_export, "_check_written", unreadable)
+    with pytest.raises(DomainError):
+        export_bundle(sync_service, tmp_path / "out" / "a.zip")
+    # the head signed for it and the export's trace went with the file
+    assert not (tmp_path / "out" / "a.zip").exists() and _events(db_path) == before
+
+
+def _events(db_path: Path) -> list[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return [r[0] for r in conn.execute("SELECT type FROM event ORDER BY station_id, seq")]
+    finally:
+        conn.close()

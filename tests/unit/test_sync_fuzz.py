@@ -113,7 +113,7 @@ def test_a_mutated_bundle_is_applied_or_refused_cleanly(tmp_path_factory: Any, d
     path = work / "mutated.bundle"
     path.write_bytes(data)
     before = table_dump(work / "ST-B.db")
-    station = open_station(work, "ST-B", FrozenClock(NOW))
+    station = open_station(work, "ST-B", FrozenClock(NOW), signed_in=False)
     try:
         import_bundle(station, path)
     except BundleRefused:

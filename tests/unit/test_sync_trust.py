@@ -105,6 +105,8 @@ def test_a_station_cannot_change_another_stations_case_named_in_its_payload(
 
     with monkeypatch.context() as patch:  # B's own code does not check: it signs it anyway
         patch.setattr(apply, "check_owner", lambda conn, record: None)
+        # nor applies it (a correction's handler refuses a payload case other than its subject)
+        patch.setitem(HANDLERS, type_, lambda conn, record: None)
         w.b.run(forged)
     export_bundle(w.b, tmp_path / "b.bundle")
     exc = refused(w.a, tmp_path / "b.bundle")
@@ -251,7 +253,9 @@ from data.sync.importer import import_bundle
 from models.clock import FrozenClock
 from tests.unit.sync_support import open_station
 
-station = open_station(Path(sys.argv[1]), "ST-B", FrozenClock(datetime(2026, 3, 10, 2, tzinfo=UTC)))
+station = open_station(
+    Path(sys.argv[1]), "ST-B", FrozenClock(datetime(2026, 3, 10, 2, tzinfo=UTC)), signed_in=False
+)
 try:
     import_bundle(station, Path(sys.argv[2]))
     print("applied")
@@ -378,11 +382,14 @@ def test_a_supervisor_lists_and_drops_held_bundles(
         "ST-A" in line and "waiting for earlier events" in line for line in listed
     )
     digest = listed[0].split()[0]
-    assert main(["operator", "小王", "--db", db, "--lang", "en"]) == 0
+    # the station's supervisor (值班员, with the passphrase the environment gives) names them
+    assert main(["operator", "小王", "--db", db, "--operator", "值班员", "--lang", "en"]) == 0
     capsys.readouterr()
     assert main(["sync", "drop", digest, "--db", db, "--operator", "小王", "--lang", "en"]) == 2
     assert "supervisor" in capsys.readouterr().err
-    assert main(["sync", "drop", digest, "--db", db, "--lang", "en"]) == 0
+    assert main(["sync", "drop", digest, "--db", db, "--lang", "en"]) == 2  # nobody named
+    assert "supervisor" in capsys.readouterr().err
+    assert main(["sync", "drop", digest, "--db", db, "--operator", "值班员", "--lang", "en"]) == 0
     assert "Dropped" in capsys.readouterr().out
     assert main(["sync", "held", "--db", db, "--lang", "en"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
