@@ -224,7 +224,7 @@ def test_withdrawn_summons_are_apart_and_not_counted_against(
     run(release, ci["CGZF"])
     run(transition, a, Action.DISPOSE)
     run(transition, a, Action.FEEDBACK, **ACTION_ARGS)
-    run(transition, a, Action.CLOSE)
+    run(transition, a, Action.CLOSE, **ACTION_ARGS)  # a reason: a summons is still awaited
     now = clock.now()
     period = month_period(date(2026, 11, 1))
     with svc.engine.connect() as conn:
@@ -300,7 +300,7 @@ def test_rework_is_charged_to_every_department_that_handled_the_case(
     clock.advance(minutes=40)  # GA never came: it is not charged with the rework
     run(transition, a, Action.DISPOSE)
     run(transition, a, Action.FEEDBACK, **ACTION_ARGS)
-    run(transition, a, Action.CLOSE)
+    run(transition, a, Action.CLOSE, **ACTION_ARGS)  # a reason: a summons is still awaited
     item = rows(db_path, "SELECT id FROM reinspection WHERE case_id = ?", a)[0][0]
     clock.advance(hours=2)
     run(record_result, item, result=ReinspectionResult.RELAPSE, inspector="王")
