@@ -22,7 +22,7 @@ from models.errors import DomainError, NotFound, ValidationError
 from models.i18n import set_language
 from models.lifecycle import Action
 from tests.unit.conftest import NOW, Snapshot, snapshot_of
-from tests.unit.support import CASE, case_in, new_case, one, rows, whistle
+from tests.unit.support import CASE, SECRET, case_in, new_case, one, rows, whistle
 
 SH = Settings().tz
 
@@ -213,6 +213,7 @@ def test_bad_intake_fields_are_refused(desk: Desk, field: str, value: str, text:
 
 
 def test_correcting_needs_a_reason_a_known_field_and_a_change(desk: Desk) -> None:
+    desk.svc.set_up("值班员", SECRET)  # corrections are a supervisor's, with the passphrase
     case_id = new_case(desk.run)
     desk.refused(
         ValidationError, "请填写", corrections.correct_case, case_id, {"address": "新地址"}, reason=" "

@@ -9,10 +9,11 @@ import pytest
 
 from data.service import SyncService
 from data.write.commands import checkins
+from data.write.commands.operators import manage_operator
 from models.clock import FrozenClock
-from models.enums import CaseStatus
+from models.enums import CaseStatus, Role
 from tests.unit.conftest import snapshot_of
-from tests.unit.support import case_in, one, whistle
+from tests.unit.support import SECRET, case_in, one, whistle
 from tui.cli import main
 
 
@@ -29,6 +30,9 @@ def test_correct_an_arrival_from_the_command_line(
     clock: FrozenClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # 值班员 is the station's supervisor; 小王 an operator with a PIN of their own
+    sync_service.set_up("值班员", SECRET)
+    sync_service.run(manage_operator, name="小王", role=Role.OPERATOR, secret=SECRET)
     case_id = case_in(sync_service.run, CaseStatus.TRIAGE)
     whistle(sync_service.run, case_id, ["CGZF"])  # urgent: report by 10:30
     checkin = one(db_path, "SELECT id FROM checkin WHERE case_id = ?", case_id)["id"]
@@ -47,9 +51,9 @@ def test_correct_an_arrival_from_the_command_line(
     refused = ["correct", "arrival", number, "--department", "CGZF", "--at", "10:20", "--reason", "记错"]
     assert main([*refused, "--db", str(db_path), "--operator", "小王"]) == 2
     assert "中心主任" in capsys.readouterr().err
-    after_clerk = snapshot_of(db_path)  # 小王 is now a known operator, and nothing else changed
-    assert {k: v for k, v in after_clerk.items() if k not in ("event", "operator")} == {
-        k: v for k, v in before.items() if k not in ("event", "operator")
+    after_clerk = snapshot_of(db_path)  # 小王's sign-in is on the record, and nothing else changed
+    assert {k: v for k, v in after_clerk.items() if k != "event"} == {
+        k: v for k, v in before.items() if k != "event"
     }
     assert "case.corrected" not in str(after_clerk["event"])
 
@@ -74,7 +78,8 @@ def test_correct_an_arrival_from_the_command_line(
     assert number in capsys.readouterr().out
     row = one(db_path, "SELECT late_minutes FROM checkin WHERE id = ?", checkin)
     assert row["late_minutes"] == 0
-    assert len(snapshot_of(db_path)["event"]) == len(after_clerk["event"]) + 1
+    added = [r[5] for r in snapshot_of(db_path)["event"] if r not in after_clerk["event"]]
+    assert sorted(added) == ["case.corrected", "operator.signed_in"]  # the sign-in, then one correction
 
     assert (
         main(["correct", "case", number, "--set", "address=东四北大街 14 号", "--reason", "门牌", *base]) == 0

@@ -260,11 +260,12 @@ def test_a_withdrawal_by_closure_corrected_to_a_no_show_is_counted_absent(
 ) -> None:
     case_id, checkin_id = _whistled(desk)
     for action in (Action.DISPOSE, Action.FEEDBACK, Action.CLOSE):
-        desk.run(cases.transition, case_id, action, result="已处理")
+        desk.run(cases.transition, case_id, action, result="已处理", reason="现场已处置完毕")
     assert desk.checkin(case_id)["status"] == CheckInStatus.WITHDRAWN
     tally = desk.board_of().tally
     assert (tally.summoned, tally.no_show) == (0, 0)
-    closed = desk.events("case.close")[0]
+    # The closure withdraws the summons with an event of its own: that is what is corrected.
+    closed = desk.events("checkin.withdrawn")[0]
     with pytest.raises(DomainError, match="不能恢复为待报到"):
         desk.run(corrections.correct_withdrawal, checkin_id, status=CheckInStatus.SUMMONED, reason="改")
 
@@ -353,7 +354,7 @@ def test_a_correction_changes_only_rows_of_the_case_it_is_filed_under(desk: Desk
             "kind": "action",
             "target": other_checkin,
             "department": DEPT,
-            "corrects": {},
+            "corrects": _pointer(desk.events("checkin.acted")[-1]),
             "changes": {"result": {"from": "已清理", "to": "篡改"}},
             "reason": "越界",
             "personal_fields": [],

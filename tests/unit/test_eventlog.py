@@ -61,6 +61,11 @@ async def test_every_command_appends_exactly_its_events(
     service: Service, db_path: Path, clock: FrozenClock
 ) -> None:
     rec = Recorder(service, db_path)
+    # the desk's operator is its first supervisor: corrections and holiday tables are theirs
+    assert (await rec(operators.first_supervisor, name="值班员", secret=SECRET))[1] == [
+        "operator.added",
+        "operator.secret_set",
+    ]
     case_id, kinds = await rec(cases.receive_case, **CASE, reporter_name=NAME, reporter_phone=PHONE)
     assert kinds == ["case.received"]
     assert (await rec(cases.transition, case_id, Action.TRIAGE))[1] == ["case.triage"]
@@ -78,7 +83,7 @@ async def test_every_command_appends_exactly_its_events(
     assert (await rec(checkins.resume, waiting["clock_id"]))[1] == ["clock.resumed"]
     _, kinds = await rec(checkins.extend_clock, waiting["clock_id"], by=Limit.minutes(30), reason="路远")
     assert kinds == ["clock.extended"]
-    _, kinds = await rec(
+    _, kinds = await rec.supervised(
         corrections.correct_case, case_id, {"address": "东四北大街 14 号"}, reason="门牌号有误"
     )
     assert kinds == ["case.corrected"]
@@ -117,10 +122,6 @@ async def test_every_command_appends_exactly_its_events(
     _, kinds = await rec(reference.upsert_department, code="RF", name="人防办")
     assert kinds == ["department.upserted"]
     table = YearTable(year=2031, holidays=frozenset({date(2031, 1, 1)}), workdays=frozenset())
-    assert (await rec(operators.first_supervisor, name="值班员", secret=SECRET))[1] == [
-        "operator.added",
-        "operator.secret_set",
-    ]
     assert (await rec.supervised(reference.load_calendar_year, table))[1] == ["calendar.loaded"]
 
 
@@ -240,8 +241,11 @@ async def test_personal_data_is_only_in_the_unhashed_part(service: Service, db_p
 
 
 async def test_correcting_the_phone_keeps_it_out_of_the_payload(service: Service, db_path: Path) -> None:
+    await service.run(operators.first_supervisor, name="值班员", secret=SECRET)
     case_id = await service.run(cases.receive_case, **CASE, reporter_phone=PHONE)
-    await service.run(corrections.correct_case, case_id, {"reporter_phone": "13900001111"}, reason="记错一位")
+    await service.run_supervised(
+        SECRET, corrections.correct_case, case_id, {"reporter_phone": "13900001111"}, reason="记错一位"
+    )
     event = one(db_path, "SELECT * FROM event WHERE type = 'case.corrected'")
     assert "13900001111" not in event["payload"]
     assert json.loads(event["payload"])["personal_fields"] == ["reporter_phone"]

@@ -220,11 +220,12 @@ def test_an_older_file_is_upgraded_and_its_supervisor_claimed_once(
     """A file from before sign-in (no PINs): ``whistle init`` sets its first passphrase."""
     import sqlite3
 
-    from data.store.schema import SCHEMA_VERSION, upgrade
+    from data.store.schema import SCHEMA_VERSION, STEPS, upgrade
+    from data.store.schema_steps import V11_OPERATOR_AUTH
 
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path, isolation_level=None)
-    upgrade(raw, target=SCHEMA_VERSION - 1)
+    upgrade(raw, target=STEPS.index(V11_OPERATOR_AUTH))  # the last version before sign-in
     raw.close()
     assert "operator_credential" not in {
         r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")

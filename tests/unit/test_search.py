@@ -7,7 +7,7 @@ import pytest
 from data.read.search import match_expression, search_case_ids, words
 from data.service import SyncService
 from data.write.commands.corrections import correct_case
-from tests.unit.support import new_case
+from tests.unit.support import SECRET, new_case
 
 
 @pytest.fixture
@@ -69,6 +69,7 @@ def test_words_that_occur_nowhere_or_nothing_searchable_find_nothing(
 def test_a_correction_updates_the_index_in_the_same_transaction(
     sync_service: SyncService, cases: dict[str, str]
 ) -> None:
+    sync_service.set_up("值班员", SECRET)  # corrections are a supervisor's, with the passphrase
     sync_service.run(correct_case, cases["fumes"], {"description": "夜间广场舞噪音扰民"}, reason="记录有误")
     assert _find(sync_service, "油烟") == set()
     assert _find(sync_service, "广场舞") == {cases["fumes"]}

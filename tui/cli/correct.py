@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from data.service import DEFAULT_OPERATOR, SyncService
 from data.write.commands import corrections as c
 from data.write.commands.common import Ctx
 from models.corrections import CorrectionKind as K
@@ -16,7 +15,7 @@ from models.corrections import parse_local_time
 from models.enums import CheckInStatus, ReinspectionResult
 from models.errors import DomainError
 from models.i18n import label, t
-from tui.cli.common import Context, add_common
+from tui.cli.common import Context, add_common, open_service
 
 # kind → (sub-command, help key)
 _SUB = {
@@ -130,7 +129,7 @@ def _command(kind: K, ctx: Context, args: argparse.Namespace) -> Callable[[Ctx],
 def _handler(kind: K) -> Callable[[Context, argparse.Namespace], int]:
     def run(ctx: Context, args: argparse.Namespace) -> int:
         command = _command(kind, ctx, args)
-        service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
+        service = open_service(ctx)  # signed in: only a supervisor with the passphrase corrects
         try:
             service.run(command)
         finally:
