@@ -100,3 +100,19 @@ async def test_an_operator_is_told_only_a_supervisor_may_correct(tmp_path: Path)
         await until(
             app, pilot, lambda: any("迟到 10 分钟" in line for line in checkin_texts(app)), "unchanged"
         )
+
+
+async def test_a_supervisor_who_withholds_the_passphrase_corrects_nothing(tmp_path: Path) -> None:
+    st = _late_arrival(tmp_path)
+    app = _app(st, "值班员")
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _correct_arrival(app, pilot, st, "09:45")
+        await until(app, pilot, lambda: isinstance(app.screen, SupervisorDialog), "the passphrase")
+        await pilot.press("escape")
+        await until(app, pilot, lambda: bool(_error(dialog, "form")), "told why")
+        assert _error(dialog, "form") == "此操作须由中心主任 值班员 当场输入口令"
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await until(
+            app, pilot, lambda: any("迟到 10 分钟" in line for line in checkin_texts(app)), "unchanged"
+        )
