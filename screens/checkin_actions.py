@@ -9,6 +9,7 @@ from data.write.commands import corrections
 from data.write.commands.checkins import act, arrive, extend_clock, pause, rate, release, resume
 from models.corrections import CorrectionKind as K
 from models.enums import CheckInStatus as C
+from models.enums import Role
 from models.errors import DomainError
 from models.i18n import label, t
 from screens.base import ViewScreen
@@ -23,6 +24,7 @@ from screens.dialogs.checkin import (
 )
 from screens.dialogs.correct import checkin_kinds, command_values, correction_prompt, what_prompt
 from screens.dialogs.form import Submit
+from screens.signin import SupervisorDialog
 
 CHECKIN_ACTIONS = {"arrive", "act", "rate", "release", "pause_clock", "extend_clock"}
 # 冲正: shown wherever the station may write, so a refusal is explained rather than hidden.
@@ -176,7 +178,24 @@ class CheckinActions(ViewScreen):
                 args: tuple[Any, ...] = (target_id, {kwargs.pop("field"): kwargs.pop("value")})
             else:
                 args = (target_id,)
-            self.run_command(command, *args, **kwargs, on_done=lambda _r: done(True), on_error=fail)
+            if self.desk.role is not Role.SUPERVISOR:
+                # refused by the data side, at the form: only a supervisor may correct
+                self.run_command(command, *args, **kwargs, on_done=lambda _r: done(True), on_error=fail)
+                return
+
+            def run(proof: str, ran: Any, refused: Any) -> None:
+                self.run_command(
+                    command, *args, **kwargs, proof=proof, on_done=lambda _r: ran(True), on_error=refused
+                )
+
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    done(True)
+                else:  # the passphrase was not given: the form stays open and says so
+                    fail(DomainError("auth.needs_passphrase", operator=self.desk.operator or ""))
+
+            dialog = SupervisorDialog(f"{t('key.correct')} {shown}", self.desk.operator or "", run)
+            self.app.push_screen(dialog, confirmed)
 
         def written(ok: bool | None) -> None:
             if ok:

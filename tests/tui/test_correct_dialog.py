@@ -11,7 +11,8 @@ from textual.widgets import Input, ListView, Select, Static
 from data.write.commands.checkins import arrive
 from data.write.commands.corrections import checkin_of
 from screens.dialogs.form import FormDialog
-from tests.tui.desk_support import NOW, SIZE, Station, settle, station
+from screens.signin import SupervisorDialog
+from tests.tui.desk_support import NOW, PINS, SIZE, Station, settle, station
 from tests.tui.dispatch_support import Notices, checkin_texts, detail_screen, selected_department, until
 from tui.app import WhistleApp, build_app
 from tui.config import AppConfig
@@ -27,6 +28,7 @@ def _late_arrival(tmp_path: Path) -> Station:
 
 
 def _app(st: Station, operator: str) -> WhistleApp:
+    st.staff("张三")  # the supervisor (值班员) and an operator, each with a PIN to sign in
     return build_app(AppConfig(st.path, st.settings, st.clock, operator, "zh"))
 
 
@@ -66,6 +68,9 @@ async def test_a_supervisor_corrects_an_arrival_from_the_case_detail(tmp_path: P
         assert _error(dialog, "arrived_at").startswith("时间格式应为 HH:MM")
         dialog.query_one("#f-arrived_at", Input).value = "09:45"
         await pilot.press("ctrl+s")
+        # a correction is supervisor-only: the passphrase is asked at that moment
+        await until(app, pilot, lambda: isinstance(app.screen, SupervisorDialog), "the passphrase")
+        await pilot.press(*PINS["值班员"], "enter")
         await until(app, pilot, lambda: any("已冲正" in n for n in told.seen), "corrected")
         await until(app, pilot, lambda: any("按时" in line for line in checkin_texts(app)), "on time now")
         timeline = detail_screen(app).query_one("#case-timeline", Static).content
@@ -90,6 +95,22 @@ async def test_an_operator_is_told_only_a_supervisor_may_correct(tmp_path: Path)
         dialog = await _correct_arrival(app, pilot, st, "09:45")
         await until(app, pilot, lambda: bool(_error(dialog, "form")), "refusal")
         assert _error(dialog, "form") == "冲正须由中心主任操作；张三 不是中心主任。"
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await until(
+            app, pilot, lambda: any("迟到 10 分钟" in line for line in checkin_texts(app)), "unchanged"
+        )
+
+
+async def test_a_supervisor_who_withholds_the_passphrase_corrects_nothing(tmp_path: Path) -> None:
+    st = _late_arrival(tmp_path)
+    app = _app(st, "值班员")
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _correct_arrival(app, pilot, st, "09:45")
+        await until(app, pilot, lambda: isinstance(app.screen, SupervisorDialog), "the passphrase")
+        await pilot.press("escape")
+        await until(app, pilot, lambda: bool(_error(dialog, "form")), "told why")
+        assert _error(dialog, "form") == "此操作须由中心主任 值班员 当场输入口令"
         assert app.screen is dialog
         await pilot.press("escape")
         await until(

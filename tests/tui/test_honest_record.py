@@ -11,12 +11,12 @@ from textual.widgets import Static
 
 from data.read.cases import case_detail
 from data.service import open_sync
-from data.write.commands.reference import add_operator
-from models.enums import CheckInStatus, Role
+from models.enums import CheckInStatus
 from screens.dialogs.checkin import ArriveDialog
 from screens.messages import Tick
-from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
-from tests.tui.dispatch_support import checkin_items, notices, until
+from screens.signin import SignInScreen
+from tests.tui.desk_support import NOW, PINS, SIZE, app_for, settle, station
+from tests.tui.dispatch_support import Notices, checkin_items, until
 
 
 def _label(app: Any, selector: str) -> str:
@@ -77,16 +77,23 @@ async def test_a_clock_set_back_keeps_the_overdue_count_and_refuses_the_arrival(
 
 async def test_a_desk_opened_with_its_clock_back_counts_from_the_record(tmp_path: Path) -> None:
     st = station(tmp_path)
-    st.run(add_operator, name="张三", role=Role.OPERATOR)  # opening the desk then writes nothing
+    st.staff("张三")  # enrolled at 10:00 as the record's last event; signing in then writes nothing
     st.clock.set(NOW - timedelta(hours=2))
     before = len(_event_times(st.path))
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        # a sign-in is recorded (an event), so with the clock behind the record it is refused
+        # like every other write, naming both times; the desk beneath still counts from the record
+        await until(app, pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in")
         app.tick()
-        await pilot.pause()
-        assert _label(app, "#hdr-overdue") == "报到超时 2"
-        assert app.screen.query_one("#clock-banner").display
+        await pilot.press(*PINS["张三"], "enter")
+        await until(app, pilot, lambda: bool(_label(app, "#signin-error")), "the refusal")
+        refusal = _label(app, "#signin-error")
+        assert "08:00:00" in refusal and "10:00:00" in refusal
+        assert isinstance(app.screen, SignInScreen) and app.operator is None
+        desk = app.screen_stack[-2]
+        assert str(desk.query_one("#hdr-overdue").render()) == "报到超时 2"
+        assert desk.query_one("#clock-banner").display
     # the station's history was written out of order by the fixture; the desk added nothing
     assert len(_event_times(st.path)) == before
 
@@ -94,14 +101,15 @@ async def test_a_desk_opened_with_its_clock_back_counts_from_the_record(tmp_path
 async def test_a_forward_jump_of_hours_is_reported_once(tmp_path: Path) -> None:
     st = station(tmp_path)
     app = app_for(st)
-    async with app.run_test(size=SIZE) as pilot:
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
         await settle(app, pilot)
         app.tick()
         st.clock.advance(hours=3)
         app.tick()
         app.tick()
         await pilot.pause()
-        jumps = [n for n in notices(app) if "向前 3.0 小时" in n]
+        jumps = [n for n in told.seen if "向前 3.0 小时" in n]
         assert len(jumps) == 1
         assert not app.screen.query_one("#clock-banner").display
 

@@ -229,6 +229,7 @@ async def test_help_and_palette_speak_the_desks_language_only(tmp_path: Path) ->
 
 async def test_the_footer_speaks_the_language_chosen_after_the_screens_were_imported(tmp_path: Path) -> None:
     st = station(tmp_path)
+    st.staff("Zhang")
     app = build_app(AppConfig(st.path, st.settings, st.clock, "Zhang", "en"))
     try:
         async with app.run_test(size=SIZE) as pilot:
