@@ -185,28 +185,32 @@ class Scorecards:
     weights: Weights
 
 
+SUMMONS_COLUMNS = (
+    CHECKIN.c.id,
+    CHECKIN.c.case_id,
+    CASE.c.number,
+    CHECKIN.c.department_code,
+    CHECKIN.c.status,
+    CHECKIN.c.deadline,
+    CHECKIN.c.arrived_at,
+    CHECKIN.c.late_minutes,
+    CHECKIN.c.acted_at,
+    CHECKIN.c.rating,
+    CHECKIN.c.clock_id,
+    WHISTLE.c.blown_at,
+    CLOCK.c.paused_minutes,
+    CLOCK.c.extensions,
+    CLOCK.c.late_since,
+    CHECKIN.c.arrived_entered_at,
+    CHECKIN.c.acted_entered_at,
+    CHECKIN.c.released_entered_at,
+)
+"""What the assessment reads of a check-in, its whistle, its case and its clock."""
+
+
 def _summons_rows(conn: Connection, start: datetime, end: datetime, station: str | None) -> Iterator[Any]:
     query = (
-        select(
-            CHECKIN.c.id,
-            CHECKIN.c.case_id,
-            CASE.c.number,
-            CHECKIN.c.department_code,
-            CHECKIN.c.status,
-            CHECKIN.c.deadline,
-            CHECKIN.c.arrived_at,
-            CHECKIN.c.late_minutes,
-            CHECKIN.c.acted_at,
-            CHECKIN.c.rating,
-            CHECKIN.c.clock_id,
-            WHISTLE.c.blown_at,
-            CLOCK.c.paused_minutes,
-            CLOCK.c.extensions,
-            CLOCK.c.late_since,
-            CHECKIN.c.arrived_entered_at,
-            CHECKIN.c.acted_entered_at,
-            CHECKIN.c.released_entered_at,
-        )
+        select(*SUMMONS_COLUMNS)
         .select_from(WHISTLE)
         .join(CHECKIN, and_(CHECKIN.c.case_id == WHISTLE.c.case_id, CHECKIN.c.whistle_id == WHISTLE.c.id))
         .join(CASE, CASE.c.id == CHECKIN.c.case_id)
@@ -331,7 +335,9 @@ def _cards(
         c.entered_late += s.entered_late
         c.extended_late += s.extended_late
     start, end = period.bounds(tz)
-    found_relapses = [r for r in relapses(conn, start, end) if _in_station(conn, r.case_id, station)]
+    all_relapses = relapses(conn, start, end)
+    owned = _of_station(conn, {r.case_id for r in all_relapses}, station)
+    found_relapses = [r for r in all_relapses if r.case_id in owned]
     for code, count in rework_counts(found_relapses).items():
         card(code).rework += count
     for corrected, count in corrections_by_department(conn, start, end).items():
@@ -348,10 +354,18 @@ def _cards(
     return cards
 
 
-def _in_station(conn: Connection, case_id: str, station: str | None) -> bool:
+def _of_station(conn: Connection, case_ids: set[str], station: str | None) -> set[str]:
+    """The cases of ``case_ids`` that ``station`` owns (all of them when no station is named)."""
     if station is None:
-        return True
-    return conn.execute(select(CASE.c.station_id).where(CASE.c.id == case_id)).scalar() == station
+        return set(case_ids)
+    owned: set[str] = set()
+    for chunk in _chunks(sorted(case_ids)):
+        owned.update(
+            conn.execute(
+                select(CASE.c.id).where(CASE.c.id.in_(chunk), CASE.c.station_id == station)
+            ).scalars()
+        )
+    return owned
 
 
 def scorecards(
@@ -396,12 +410,13 @@ def behind_figure(
         start, end = period.bounds(tz)
         targets = corrected_checkins(conn, start, end, department)
         cases = {r.case_id for r in _checkin_cases(conn, targets)}
-        return [s for s in _all_summons_of(conn, cases, tz) if s.checkin_id in targets]
+        return [s for s in _all_summons_of(conn, cases) if s.checkin_id in targets]
     if figure == Figure.REWORK:
         start, end = period.bounds(tz)
         cases = {r.case_id for r in relapses(conn, start, end) if department in r.departments}
-        rows = [s for s in _all_summons_of(conn, cases, tz) if s.department == department]
-        return [s for s in rows if _in_station(conn, s.case_id, station)]
+        rows = [s for s in _all_summons_of(conn, cases) if s.department == department]
+        owned = _of_station(conn, cases, station)
+        return [s for s in rows if s.case_id in owned]
     return [
         s
         for s in summonses(conn, period, tz, station)
@@ -416,30 +431,11 @@ def _checkin_cases(conn: Connection, checkin_ids: set[str]) -> list[Any]:
     return found
 
 
-def _all_summons_of(conn: Connection, case_ids: set[str], tz: ZoneInfo) -> list[Summons]:
+def _all_summons_of(conn: Connection, case_ids: set[str]) -> list[Summons]:
     found: list[Summons] = []
     for chunk in _chunks(sorted(case_ids)):
         rows = conn.execute(
-            select(
-                CHECKIN.c.id,
-                CHECKIN.c.case_id,
-                CASE.c.number,
-                CHECKIN.c.department_code,
-                CHECKIN.c.status,
-                CHECKIN.c.deadline,
-                CHECKIN.c.arrived_at,
-                CHECKIN.c.late_minutes,
-                CHECKIN.c.acted_at,
-                CHECKIN.c.rating,
-                CHECKIN.c.clock_id,
-                WHISTLE.c.blown_at,
-                CLOCK.c.paused_minutes,
-                CLOCK.c.extensions,
-                CLOCK.c.late_since,
-                CHECKIN.c.arrived_entered_at,
-                CHECKIN.c.acted_entered_at,
-                CHECKIN.c.released_entered_at,
-            )
+            select(*SUMMONS_COLUMNS)
             .select_from(CHECKIN)
             .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
             .join(CASE, CASE.c.id == CHECKIN.c.case_id)
@@ -514,12 +510,12 @@ def station_rates(
     if station is not None:
         disposed_query = disposed_query.where(CASE.c.station_id == station)
     disposed = int(conn.execute(disposed_query).scalar() or 0)
-    found_relapses = {r.case_id for r in relapses(conn, start, end) if _in_station(conn, r.case_id, station)}
+    found_relapses = _of_station(conn, {r.case_id for r in relapses(conn, start, end)}, station)
     # 处置完成率: of the cases whistled in the period, those whose disposal was reported done
     blown = select(WHISTLE.c.case_id).where(WHISTLE.c.blown_at >= start, WHISTLE.c.blown_at < end)
     blown_cases = set(conn.execute(blown).scalars())
     if station is not None:
-        blown_cases = {c for c in blown_cases if _in_station(conn, c, station)}
+        blown_cases = _of_station(conn, blown_cases, station)
     done = _done(conn, blown_cases)
     found = summonses(conn, period, tz, station)
     outcomes = Counter(s.outcome(now) for s in found)
