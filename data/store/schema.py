@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V11_OPERATOR_AUTH
+from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V9_WORKING_TIME, V11_OPERATOR_AUTH
 from data.store.schema_steps_desk import V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER, V8_BOARD_INDEXES
 from data.store.schema_steps_record import V10_HONEST_RECORD
 
@@ -21,6 +21,7 @@ STEPS: tuple[str, ...] = (
     V6_QUEUE_ORDER,
     V7_STATION_OPERATORS,
     V8_BOARD_INDEXES,
+    V9_WORKING_TIME,
     V10_HONEST_RECORD,
     V11_OPERATOR_AUTH,
 )

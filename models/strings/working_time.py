@@ -31,14 +31,6 @@ _CHECKS: dict[str, tuple[str, str]] = {
         "{day} disagrees with the official {year} calendar (official: {official}; this table: "
         "{table}); a supervisor may override with --override \"reason\"",
     ),
-    "calendar.check.override_needs_supervisor": (
-        "覆盖官方节假日安排须由主任操作（当前操作员：{operator}）",
-        "only a supervisor may override the official holiday calendar (operator: {operator})",
-    ),
-    "calendar.check.override_needs_reason": (
-        "覆盖官方节假日安排须写明原因",
-        "overriding the official holiday calendar needs a reason",
-    ),
     "calendar.check.override_not_needed": (
         "{year} 年的表与官方安排一致或官方未覆盖该年，无需覆盖",
         "the table for {year} agrees with the official calendar or no official table covers it; "

@@ -56,7 +56,13 @@ def _department(conn: Connection, e: EventRecord) -> None:
 @on("calendar.loaded")
 def _calendar(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    _latest_wins(conn, CALENDAR_YEAR, {"year": p["year"]}, {"table_json": p["table"], "loaded_at": e.at}, e)
+    values = {
+        "table_json": p["table"],
+        "loaded_at": e.at,
+        "origin": p.get("origin", "local"),
+        "override_reason": p.get("override_reason"),
+    }
+    _latest_wins(conn, CALENDAR_YEAR, {"year": p["year"]}, values, e)
 
 
 # The trace of who sat at the desk. A PIN's hash is kept beside its event, in this file only
