@@ -41,8 +41,8 @@ def load_calendar_year(ctx: Ctx, table: YearTable, *, override_reason: str = "")
     its year, so loading one is a supervisor's decision (``require_supervisor``); one that
     contradicts the official calendar also needs the supervisor's reason. Every open clock
     counted Monday–Friday in that year is counted again at once. Returns how many clocks were
-    counted again."""
-    require_supervisor(ctx)
+    counted again. The table is checked first, so whoever brings a wrong one learns what is
+    wrong with it."""
     if table.year < FIRST_YEAR:
         raise ValidationError("error.bad_year", field="year", value=table.year)
     try:
@@ -63,6 +63,7 @@ def load_calendar_year(ctx: Ctx, table: YearTable, *, override_reason: str = "")
         raise DomainError("error.calendar_table", detail=detail)
     if conflict is None and reason:
         raise DomainError("calendar.check.override_not_needed", year=table.year)
+    require_supervisor(ctx)
     payload: dict[str, Any] = {"year": table.year, "table": year_table_to_json(table), "origin": LOCAL}
     if reason:
         payload["override_reason"] = reason
