@@ -17,6 +17,14 @@ from models.assessment import Weights
 from models.deadlines import Limit, parse_limit
 from models.errors import DomainError
 from models.i18n import LANGUAGES
+from models.working_hours import (
+    WEEKDAY_NAMES,
+    HoursSchedule,
+    Season,
+    WorkingHours,
+    parse_month_day,
+    parse_periods,
+)
 
 APP_NAME = "whistle-desk"
 
@@ -75,6 +83,8 @@ class Settings:
     clock_jump_hours: int = 2
     """A forward jump of the clock this long while a desk runs is reported."""
     sync: SyncLimits = field(default_factory=SyncLimits)
+    hours: HoursSchedule = field(default_factory=HoursSchedule)
+    """Working hours (作息): the station default, per-weekday periods, seasonal schedules."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -95,6 +105,48 @@ def _whole(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise SettingsError("error.settings_value", where=where, value=value)
     return value
+
+
+def _week(raw: dict[str, Any], where: str, name: str) -> WorkingHours:
+    """``default`` periods and optional ``monday`` … ``sunday`` ones → the hours of a week."""
+    unknown = sorted(set(raw) - {"default", *WEEKDAY_NAMES, "name", "from", "to"})
+    if unknown:
+        raise SettingsError("error.settings_value", where=f"{where}.{unknown[0]}", value=raw[unknown[0]])
+    try:
+        default = parse_periods(raw["default"]) if "default" in raw else None
+        days = []
+        for day in WEEKDAY_NAMES:
+            if day in raw:
+                days.append(parse_periods(raw[day]))
+            elif default is not None:
+                days.append(default)
+            else:
+                raise ValueError(f'"default" or "{day}" is needed')
+    except ValueError as exc:
+        raise SettingsError("error.settings_hours", where=where, detail=str(exc)) from exc
+    return WorkingHours(name, tuple(days))
+
+
+def _hours(raw: Any) -> HoursSchedule:
+    if not isinstance(raw, dict):
+        raise SettingsError("error.settings_value", where="hours", value=raw)
+    seasons_raw = raw.get("season", [])
+    base = {k: v for k, v in raw.items() if k != "season"}
+    default = _week({"default": ["09:00-12:00", "13:30-17:30"], **base}, "hours", "")
+    if not isinstance(seasons_raw, list):
+        raise SettingsError("error.settings_value", where="hours.season", value=seasons_raw)
+    seasons = []
+    for i, season in enumerate(seasons_raw, start=1):
+        where = f"hours.season[{i}]"
+        if not isinstance(season, dict):
+            raise SettingsError("error.settings_value", where=where, value=season)
+        name = str(season.get("name", "")).strip() or where
+        try:
+            start, end = parse_month_day(season.get("from")), parse_month_day(season.get("to"))
+        except ValueError as exc:
+            raise SettingsError("error.settings_hours", where=where, detail=str(exc)) from exc
+        seasons.append(Season(name, start, end, _week(season, where, name)))
+    return HoursSchedule(default, tuple(seasons))
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -142,6 +194,8 @@ def load_settings(path: Path | None = None) -> Settings:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SettingsError("error.settings_value", where=f"sync.{name}", value=value)
             setattr(settings.sync, name, value)
+    if "hours" in raw:
+        settings.hours = _hours(raw["hours"])
     _check(settings, path)
     return settings
 
@@ -239,6 +293,15 @@ bundle_events = 5000000    # most events one bundle may hold
 bundle_bytes = 2147483648  # most bytes of events one bundle may hold, uncompressed
 held_bundles = 32          # bundles kept waiting (a gap, a record not yet received) per station
 held_bytes = 67108864      # bytes of them per station
+[hours]                    # 作息: working hours, by which working-hour and working-day limits count
+default = ["09:00-12:00", "13:30-17:30"]
+# friday = ["09:00-12:00", "13:30-16:30"]   # a weekday of its own (monday … sunday)
+
+# [[hours.season]]         # 夏季作息: replaces the default every year between these days
+# name = "夏季作息"
+# from = "05-01"
+# to = "09-30"
+# default = ["09:00-12:00", "14:00-18:00"]
 
 [keymap]
 # binding id = "key", e.g.  intake = "n"

@@ -1,18 +1,24 @@
 """The deadline engine: limits, working-time arithmetic and traffic-light clocks.
 
 Datetimes going in and out are timezone-aware and returned in UTC; working time is
-reckoned on the wall clock of the station time zone ``tz``.
+reckoned on the wall clock of the station time zone ``tz``, by a clock's working hours
+(``hours``; the calendar's default hours when a call names none). Durations are exact
+(``timedelta``, whole microseconds) and the traffic light compares exact fractions, so 80%
+of a limit is yellow at that instant and not a microsecond later.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from models.calendar import WorkCalendar
+from models.working_hours import WorkingHours
 
 __all__ = [
     "DEFAULT_TZ",
@@ -28,13 +34,16 @@ __all__ = [
     "format_remaining",
     "measure",
     "parse_limit",
+    "recount",
     "resume_deadline",
+    "working_time",
 ]
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
-YELLOW_FRACTION = 0.8
+YELLOW_FRACTION = Fraction(4, 5)
 _MAX_IDLE_DAYS = 3660
 _DAY = timedelta(days=1)
+_TICK = timedelta(microseconds=1)
 
 
 class Unit(StrEnum):
@@ -103,6 +112,9 @@ class Deadline:
     at: datetime
     fallback_years: frozenset[int]
     """Years reckoned with the Monday–Friday fallback; empty when every year was known."""
+    basis: Mapping[int, str] = field(default_factory=dict, compare=False)
+    """What counted each year from start to deadline (``WorkCalendar.basis_of``); empty for
+    a limit in wall minutes, which no calendar touches."""
 
 
 def _utc(dt: datetime) -> datetime:
@@ -111,7 +123,9 @@ def _utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
-def _periods(day: date, cal: WorkCalendar, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+def _periods(
+    day: date, cal: WorkCalendar, tz: ZoneInfo, hours: WorkingHours
+) -> list[tuple[datetime, datetime]]:
     if not cal.is_workday(day):
         return []
     return [
@@ -119,7 +133,7 @@ def _periods(day: date, cal: WorkCalendar, tz: ZoneInfo) -> list[tuple[datetime,
             datetime.combine(day, begin, tzinfo=tz).astimezone(UTC),
             datetime.combine(day, end, tzinfo=tz).astimezone(UTC),
         )
-        for begin, end in cal.work_periods
+        for begin, end in hours.periods(day.weekday())
     ]
 
 
@@ -127,13 +141,15 @@ def _local_date(dt: datetime, tz: ZoneInfo) -> date:
     return dt.astimezone(tz).date()
 
 
-def _advance(start: datetime, span: timedelta, cal: WorkCalendar, tz: ZoneInfo) -> datetime:
+def _advance(
+    start: datetime, span: timedelta, cal: WorkCalendar, tz: ZoneInfo, hours: WorkingHours
+) -> datetime:
     """The instant after ``start`` once ``span`` of working time has elapsed."""
     if span <= timedelta(0):
         return start
     day, idle = _local_date(start, tz), 0
     while True:
-        periods = _periods(day, cal, tz)
+        periods = _periods(day, cal, tz, hours)
         for begin, end in periods:
             if end <= start:
                 continue
@@ -147,11 +163,11 @@ def _advance(start: datetime, span: timedelta, cal: WorkCalendar, tz: ZoneInfo) 
         day += _DAY
 
 
-def _working_instant(start: datetime, cal: WorkCalendar, tz: ZoneInfo) -> datetime:
+def _working_instant(start: datetime, cal: WorkCalendar, tz: ZoneInfo, hours: WorkingHours) -> datetime:
     """``start`` if it is inside working time, else the start of the next work period."""
     day, idle = _local_date(start, tz), 0
     while True:
-        periods = _periods(day, cal, tz)
+        periods = _periods(day, cal, tz, hours)
         for begin, end in periods:
             if start < end:
                 return max(begin, start)
@@ -161,10 +177,12 @@ def _working_instant(start: datetime, cal: WorkCalendar, tz: ZoneInfo) -> dateti
         day += _DAY
 
 
-def _add_working_days(start: datetime, n: int, cal: WorkCalendar, tz: ZoneInfo) -> datetime:
+def _add_working_days(
+    start: datetime, n: int, cal: WorkCalendar, tz: ZoneInfo, hours: WorkingHours
+) -> datetime:
     if n == 0:
         return start
-    base = _working_instant(start, cal, tz).astimezone(tz)
+    base = _working_instant(start, cal, tz, hours).astimezone(tz)
     day = cal.nth_workday_after(base.date(), n)
     return datetime.combine(day, base.time(), tzinfo=tz).astimezone(UTC)
 
@@ -174,46 +192,133 @@ def _fallback_between(a: datetime, b: datetime, cal: WorkCalendar, tz: ZoneInfo)
     return frozenset(y for y in range(first, last + 1) if not cal.is_known_year(y))
 
 
-def add_limit(start: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ) -> Deadline:
+def _basis_between(a: datetime, b: datetime, cal: WorkCalendar, tz: ZoneInfo) -> dict[int, str]:
+    first, last = sorted((_local_date(a, tz).year, _local_date(b, tz).year))
+    return {year: cal.basis_of(year) for year in range(first, last + 1)}
+
+
+def _deadline(start: datetime, at: datetime, cal: WorkCalendar, tz: ZoneInfo) -> Deadline:
+    return Deadline(at, _fallback_between(start, at, cal, tz), _basis_between(start, at, cal, tz))
+
+
+def add_limit(
+    start: datetime,
+    limit: Limit,
+    cal: WorkCalendar,
+    tz: ZoneInfo = DEFAULT_TZ,
+    hours: WorkingHours | None = None,
+) -> Deadline:
     start = _utc(start)
+    hours = hours or cal.hours
     if limit.unit is Unit.MINUTES:
         return Deadline(start + timedelta(minutes=limit.amount), frozenset())
     if limit.unit is Unit.WORKING_HOURS:
-        at = _advance(start, timedelta(hours=limit.amount), cal, tz)
+        at = _advance(start, timedelta(hours=limit.amount), cal, tz, hours)
     else:
-        at = _add_working_days(start, limit.amount, cal, tz)
-    return Deadline(at, _fallback_between(start, at, cal, tz))
+        at = _add_working_days(start, limit.amount, cal, tz, hours)
+    return _deadline(start, at, cal, tz)
 
 
-def extend(deadline: datetime, limit: Limit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ) -> Deadline:
+def extend(
+    deadline: datetime,
+    limit: Limit,
+    cal: WorkCalendar,
+    tz: ZoneInfo = DEFAULT_TZ,
+    hours: WorkingHours | None = None,
+) -> Deadline:
     """An extension (延期): ``limit`` added to the current deadline."""
-    return add_limit(deadline, limit, cal, tz)
+    return add_limit(deadline, limit, cal, tz, hours)
 
 
-def _working_span(start: datetime, end: datetime, cal: WorkCalendar, tz: ZoneInfo) -> timedelta:
+def _working_span(
+    start: datetime, end: datetime, cal: WorkCalendar, tz: ZoneInfo, hours: WorkingHours
+) -> timedelta:
     if end <= start:
         return timedelta(0)
     first, last = _local_date(start, tz), _local_date(end, tz)
     total = timedelta(0)
     for day in (first, last) if last > first else (first,):
-        for begin, stop in _periods(day, cal, tz):
+        for begin, stop in _periods(day, cal, tz, hours):
             lo, hi = max(begin, start), min(stop, end)
             if hi > lo:
                 total += hi - lo
-    full_days = cal.workdays_between(first + _DAY, last)
-    return total + full_days * timedelta(minutes=cal.daily_minutes)
+    if hours.is_uniform:
+        full_days = cal.workdays_between(first + _DAY, last)
+        return total + full_days * timedelta(seconds=hours.day_seconds(0))
+    day = first + _DAY
+    while day < last:
+        if cal.is_workday(day):
+            total += timedelta(seconds=hours.day_seconds(day.weekday()))
+        day += _DAY
+    return total
+
+
+def working_time(
+    start: datetime,
+    end: datetime,
+    unit: Unit,
+    cal: WorkCalendar,
+    tz: ZoneInfo = DEFAULT_TZ,
+    hours: WorkingHours | None = None,
+) -> timedelta:
+    """The exact time from ``start`` to ``end``: wall time, or working time for working units."""
+    start, end = _utc(start), _utc(end)
+    if end <= start:
+        return timedelta(0)
+    if unit is Unit.MINUTES:
+        return end - start
+    return _working_span(start, end, cal, tz, hours or cal.hours)
 
 
 def measure(
-    start: datetime, end: datetime, unit: Unit, cal: WorkCalendar, tz: ZoneInfo = DEFAULT_TZ
+    start: datetime,
+    end: datetime,
+    unit: Unit,
+    cal: WorkCalendar,
+    tz: ZoneInfo = DEFAULT_TZ,
+    hours: WorkingHours | None = None,
 ) -> float:
-    """Minutes from ``start`` to ``end``: wall minutes, or working minutes for working units."""
-    start, end = _utc(start), _utc(end)
-    if end <= start:
-        return 0.0
-    if unit is Unit.MINUTES:
-        return (end - start) / timedelta(minutes=1)
-    return _working_span(start, end, cal, tz) / timedelta(minutes=1)
+    """Minutes from ``start`` to ``end`` (for display and records; decisions use
+    ``working_time``): wall minutes, or working minutes for working units."""
+    return working_time(start, end, unit, cal, tz, hours) / timedelta(minutes=1)
+
+
+def recount(
+    *,
+    started_at: datetime,
+    deadline: datetime,
+    limit: Limit,
+    counted_by_fallback: frozenset[int],
+    cal: WorkCalendar,
+    tz: ZoneInfo = DEFAULT_TZ,
+    hours: WorkingHours | None = None,
+    adjusted: bool = False,
+) -> Deadline:
+    """A deadline reckoned with ``counted_by_fallback`` years Monday–Friday, counted again by
+    ``cal`` (which now has tables for some of them).
+
+    A clock never paused or extended (``adjusted`` false) is counted afresh from its start.
+    Otherwise what it was given is kept and spent again by the new days: the working time
+    from start to deadline for working hours; for working days, the number of working days
+    from its first working instant to the deadline, ending at the deadline's time of day.
+    """
+    started_at, deadline = _utc(started_at), _utc(deadline)
+    hours = hours or cal.hours
+    if limit.unit is Unit.MINUTES:
+        return Deadline(deadline, frozenset())
+    if not adjusted:
+        return add_limit(started_at, limit, cal, tz, hours)
+    old = cal.counted_as(counted_by_fallback)
+    if limit.unit is Unit.WORKING_HOURS:
+        given = _working_span(started_at, deadline, old, tz, hours)
+        return _deadline(started_at, _advance(started_at, given, cal, tz, hours), cal, tz)
+    old_base = _working_instant(started_at, old, tz, hours).astimezone(tz).date()
+    end = deadline.astimezone(tz)
+    days = old.workdays_between(old_base + _DAY, end.date() + _DAY)
+    new_base = _working_instant(started_at, cal, tz, hours).astimezone(tz).date()
+    day = cal.nth_workday_after(new_base, days)
+    at = datetime.combine(day, end.timetz().replace(tzinfo=None), tzinfo=tz).astimezone(UTC)
+    return _deadline(started_at, at, cal, tz)
 
 
 def resume_deadline(
@@ -223,6 +328,7 @@ def resume_deadline(
     unit: Unit,
     cal: WorkCalendar,
     tz: ZoneInfo = DEFAULT_TZ,
+    hours: WorkingHours | None = None,
 ) -> tuple[datetime, float]:
     """Push ``deadline`` back by the pause (挂账), measured in ``unit``.
 
@@ -234,8 +340,9 @@ def resume_deadline(
     if unit is Unit.MINUTES:
         span = resumed_at - paused_at
         return deadline + span, span / timedelta(minutes=1)
-    span = _working_span(paused_at, resumed_at, cal, tz)
-    return _advance(deadline, span, cal, tz), span / timedelta(minutes=1)
+    hours = hours or cal.hours
+    span = _working_span(paused_at, resumed_at, cal, tz, hours)
+    return _advance(deadline, span, cal, tz, hours), span / timedelta(minutes=1)
 
 
 class Light(StrEnum):
@@ -247,7 +354,8 @@ class Light(StrEnum):
 @dataclass(frozen=True)
 class ClockState:
     light: Light
-    fraction: float
+    fraction: Fraction
+    """Share of the limit used, exact: yellow from ``YELLOW_FRACTION`` on."""
     remaining: timedelta
     """Deadline minus the evaluation time, in wall time; negative when overdue."""
     overdue: bool
@@ -266,15 +374,20 @@ def clock_state(
     paused_minutes: float = 0.0,
     paused_at: datetime | None = None,
     stopped_at: datetime | None = None,
+    hours: WorkingHours | None = None,
 ) -> ClockState:
     """The clock as of ``stopped_at`` if stopped, else ``paused_at`` if paused, else ``now``."""
     stopped = stopped_at is not None
     paused = not stopped and paused_at is not None
     at = _utc(stopped_at or paused_at or now)
     deadline = _utc(deadline)
-    used = measure(started_at, at, unit, cal, tz) - paused_minutes
-    total = measure(started_at, deadline, unit, cal, tz) - paused_minutes
-    fraction = max(used, 0.0) / total if total > 0 else 1.0
+    paused_time = timedelta(minutes=paused_minutes)
+    used = working_time(started_at, at, unit, cal, tz, hours) - paused_time
+    total = working_time(started_at, deadline, unit, cal, tz, hours) - paused_time
+    if total > timedelta(0):
+        fraction = Fraction(max(used, timedelta(0)) // _TICK, total // _TICK)
+    else:
+        fraction = Fraction(1)
     overdue = at > deadline
     if overdue:
         light = Light.RED

@@ -138,10 +138,32 @@ class DepartmentUpserted(Payload):
     seed: StrictBool = False
 
 
+Year = Annotated[StrictInt, Field(ge=1900, le=2200)]
+YearText = Annotated[StrictStr, Field(pattern=r"^[0-9]{4}$")]
+# What counted a year's working days: its official table, a table loaded here, or Monday–Friday.
+Basis = dict[YearText, Literal["official", "local", "district", "fallback"]]
+HourText = Annotated[StrictStr, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
 @schema("calendar.loaded")
 class CalendarLoaded(Payload):
-    year: Annotated[StrictInt, Field(ge=1900, le=2200)]
+    year: Year
     table: CalendarText
+    origin: Literal["local", "district"] = "local"
+    override_reason: Note | None = None
+    """A supervisor's reason for a table that contradicts the official calendar."""
+
+
+class WorkHours(Payload):
+    """The working hours a clock counts by: seven days (Monday first) of [from, to] periods."""
+
+    name: Name
+    days: Annotated[
+        list[
+            Annotated[list[Annotated[list[HourText], Field(min_length=2, max_length=2)]], Field(max_length=8)]
+        ],
+        Field(min_length=7, max_length=7),
+    ]
 
 
 # ---- cases ----------------------------------------------------------------------------
@@ -153,6 +175,9 @@ class ClockStart(Payload):
     deadline: Moment
     amount: Count
     unit: Code
+    basis: Basis | None = None
+    """How the deadline was counted (absent on clocks from before it was recorded)."""
+    hours: WorkHours | None = None
 
 
 @schema("case.received")
@@ -337,6 +362,21 @@ class ClockPaused(CheckinRef):
 @schema("clock.resumed")
 class ClockResumed(ResumedClock):
     pass
+
+
+@schema("clock.recomputed")
+class ClockRecomputed(Payload):
+    """A deadline counted again once a year's holiday table arrived."""
+
+    id: Id
+    case_id: Id
+    from_: Moment = Field(alias="from")
+    to: Moment
+    computed: Moment
+    years: Annotated[list[Year], Field(min_length=1, max_length=400)]
+    reason: Literal["calendar"]
+    late_kept: StrictBool
+    basis: Basis
 
 
 @schema("clock.extended")

@@ -173,6 +173,10 @@ class Clock(SQLModel, table=True):
     stopped_at: datetime | None = _ts()
     late_since: datetime | None = _ts()
     """The deadline already passed when the clock was extended: lateness counts from it."""
+    calendar_basis: str | None = None
+    """JSON: what counted each year the deadline crosses (official, local, fallback)."""
+    work_hours: str | None = None
+    """JSON: the working hours the clock counts by (models.working_hours)."""
 
 
 class Meeting(SQLModel, table=True):
@@ -239,6 +243,8 @@ class CalendarYear(SQLModel, table=True):
     table_json: str
     loaded_at: datetime = Field(sa_type=UTCDateTime)
     event_id: str = ""
+    origin: str = "local"
+    override_reason: str | None = None
 
 
 class Event(SQLModel, table=True):

@@ -149,6 +149,7 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
             header.clock = now.astimezone(settings.tz)
             header.overdue = desk.overdue_count
             header.fallback_years = tuple(sorted(service.rules.fallback_years)) if service else ()
+            header.overridden_years = tuple(sorted(service.rules.overrides)) if service else ()
         for banner in self.query(ClockBanner):
             banner.show(desk.clock_warning())
 

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 
 from data.demo import demo_staff
 from data.read import poll as queries
-from data.service import Service, refresh_calendar
+from data.service import Service, catch_up, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
 from models.enums import Role
@@ -300,6 +300,8 @@ class WhistleApp(App[None]):
         changed = result.last_event != self.last_event
         if changed:  # a holiday table may have come from another desk or a bundle
             await service.db.run_read(refresh_calendar, service.rules)
+            if service.rules.recount_pending:  # count this station's fallback clocks again
+                await self._catch_up(service)
         if changed and not full:
             # another desk may have moved deadlines: look at every overdue check-in again
             result = await service.db.run_read(queries.poll, now, None, announced)
@@ -316,6 +318,14 @@ class WhistleApp(App[None]):
             # under a dialog reloads when it comes back on top (ViewScreen.on_screen_resume)
             if not first and not isinstance(self._active_screen(), ModalScreen):
                 self._tell_screen(DataChanged())
+
+    async def _catch_up(self, service: Service) -> None:
+        """Recount the fallback clocks a table that just arrived counts differently (a write;
+        one refused, e.g. while the clock reads behind, is tried again with the next write)."""
+        try:
+            await service.run(catch_up)
+        except DomainError:
+            return
 
     def _warn_calendar(self, service: Service) -> None:
         """Once per year: deadlines in it were counted Monday–Friday (no holiday table)."""

@@ -259,7 +259,7 @@ def clock_history(conn: Connection, case_ids: Iterable[str]) -> dict[str, tuple[
     pauses: Counter[str] = Counter()
     extended: defaultdict[str, float] = defaultdict(float)
     deadline: dict[str, datetime] = {}
-    wanted = ("whistle.blown", "clock.paused", "clock.resumed", "clock.extended")
+    wanted = ("whistle.blown", "clock.paused", "clock.resumed", "clock.extended", "clock.recomputed")
     for chunk in _chunks(sorted(set(case_ids))):
         rows = conn.execute(
             select(EVENT.c.type, EVENT.c.payload)
@@ -276,6 +276,9 @@ def clock_history(conn: Connection, case_ids: Iterable[str]) -> dict[str, tuple[
                 continue
             clock_id = payload.get("id")
             if not clock_id:
+                continue
+            if kind == "clock.recomputed":  # counted again by a new holiday table: no extension
+                deadline[clock_id] = from_iso(payload["to"])
                 continue
             if kind == "clock.paused":
                 pauses[clock_id] += 1

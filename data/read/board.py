@@ -15,6 +15,7 @@ from data.read.cases import ClockView, category_name, department_name_map, depar
 from data.store.tables import CASE, CHECKIN, CLOCK, WHISTLE
 from models.deadlines import Limit, Unit
 from models.enums import CheckInStatus, ClockKind, Grade
+from models.working_hours import hours_from_json
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def _summons(r: Any, names: dict[str, str]) -> Summons:
         extensions=r.k_extensions,
         stopped_at=r.k_stopped_at,
         late_since=r.k_late_since,
+        hours=hours_from_json(r.k_work_hours),
     )
     return Summons(
         checkin_id=r.id,

@@ -23,6 +23,7 @@ from models.deadlines import DEFAULT_TZ, ClockState, Limit, Unit, clock_state
 from models.enums import CaseStatus, CheckInStatus, ClockKind, Grade, Priority, Purpose
 from models.errors import NotFound
 from models.i18n import language, t
+from models.working_hours import DEFAULT_HOURS, WorkingHours, hours_from_json
 
 __all__ = [
     "CaseDetail",
@@ -135,6 +136,8 @@ class ClockView:
     stopped_at: datetime | None
     late_since: datetime | None = None
     """Extended after this deadline had passed: an arrival still counts late from it."""
+    hours: WorkingHours = DEFAULT_HOURS
+    """The working hours the clock counts by (recorded when it started)."""
 
     @property
     def paused(self) -> bool:
@@ -155,6 +158,7 @@ class ClockView:
             paused_minutes=self.paused_minutes,
             paused_at=self.paused_at,
             stopped_at=self.stopped_at,
+            hours=self.hours,
         )
 
     def label(self) -> str:
@@ -179,6 +183,7 @@ def _clock(row: Any, names: dict[str, str]) -> ClockView:
         extensions=row.extensions,
         stopped_at=row.stopped_at,
         late_since=row.late_since,
+        hours=hours_from_json(row.work_hours),
     )
 
 

@@ -123,5 +123,3 @@ async def load_announced(db_path: Path) -> set[str]:
 
 async def save_announced(db_path: Path, ids: list[str]) -> None:
     await asyncio.to_thread(_append_announced, announced_path(db_path), ids)
-
-

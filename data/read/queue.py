@@ -54,6 +54,8 @@ class Mark:
     paused_minutes: float
     stopped_at: datetime | None
     arrived_at: datetime | None
+    work_hours: str | None = None
+    """JSON of the working hours the clock counts by (models.working_hours.hours_from_json)."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
     marks: dict[str, list[Mark]] = {}
     query = (
         select(CHECKIN, CLOCK.c.started_at, CLOCK.c.limit_unit, CLOCK.c.paused_at, CLOCK.c.paused_minutes)
-        .add_columns(CLOCK.c.stopped_at, CLOCK.c.deadline.label("clock_deadline"))
+        .add_columns(CLOCK.c.stopped_at, CLOCK.c.deadline.label("clock_deadline"), CLOCK.c.work_hours)
         .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
         .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
         .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
@@ -199,6 +201,7 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
                 paused_minutes=row.paused_minutes or 0.0,
                 stopped_at=row.stopped_at,
                 arrived_at=row.arrived_at,
+                work_hours=row.work_hours,
             )
         )
     return [

@@ -209,6 +209,17 @@ class _Renderer:
             extras.append(t("timeline.note", note=p["note"]))
         return "".join([text, *(t("timeline.sep") + extra for extra in extras)])
 
+    def _recomputed(self, p: dict[str, Any]) -> str:
+        years = "、".join(map(str, p["years"]))
+        old, new = self.when(p["from"]), self.when(p["computed"])
+        if p.get("late_kept"):
+            key = "timeline.clock_recomputed_late"
+        elif p["from"] == p["to"]:
+            key = "timeline.clock_recomputed_same"
+        else:
+            key = "timeline.clock_recomputed"
+        return t(key, clock=self.clock(p["id"]), year=years, old=old, new=new)
+
     def _other(self, type_: str, p: dict[str, Any], dept_of_checkin: Callable[[], str]) -> str:
         text = self._checkin_or_clock(type_, p, dept_of_checkin)
         late_entry = p.get("late_entry")
@@ -266,6 +277,8 @@ class _Renderer:
                 deadline=self.when(p["deadline"]),
                 reason=p["reason"],
             )
+        if type_ == "clock.recomputed":
+            return self._recomputed(p)
         if type_ == "reinspection.scheduled":
             return t(
                 "timeline.reinspection_scheduled", kind=label(ReinspectionKind(p["kind"])), day=p["due_on"]

@@ -99,6 +99,7 @@ TOUCHES: dict[str, tuple[Touch, ...]] = {
     "clock.paused": CLOCK_UPDATES,
     "clock.resumed": CLOCK_UPDATES,
     "clock.extended": CLOCK_UPDATES,
+    "clock.recomputed": CLOCK_UPDATES,
     "checkin.withdrawn": (*CHECKIN_UPDATES, Touch("clock", "clock_id")),
     # meetings
     "meeting.created": (Touch("meeting", "id", True),),

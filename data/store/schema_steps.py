@@ -278,6 +278,19 @@ DROP TABLE operator;
 ALTER TABLE operator_v7 RENAME TO operator;
 """
 
+# Working time (issue 14): each clock records how its deadline was counted, the basis of
+# every year it crosses ({"2026": "official", "2027": "fallback"}, JSON) and the working
+# hours it counts by (JSON of models.working_hours); a clock from before has neither and was
+# counted by the tables known then and the default hours. A holiday table records its origin
+# (a district-published table will outrank a local one) and a supervisor's reason when it
+# overrides the official calendar.
+V12_WORKING_TIME = """
+ALTER TABLE clock ADD COLUMN calendar_basis VARCHAR;
+ALTER TABLE clock ADD COLUMN work_hours VARCHAR;
+ALTER TABLE calendar_year ADD COLUMN origin VARCHAR NOT NULL DEFAULT 'local';
+ALTER TABLE calendar_year ADD COLUMN override_reason VARCHAR;
+"""
+
 # Operators sign in: each one's PIN or passphrase hash, kept only in this file (never in an
 # event, so never in a bundle); the event beside each write says who set it, and when.
 V11_OPERATOR_AUTH = """

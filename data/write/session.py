@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from data.settings import Settings
 from data.store.db import Database, open_database, open_sync
+from data.store.eventlog import ClockBehind
 from data.store.keys import key_path_for
 from data.store.tables import CALENDAR_YEAR, STATION
 from data.write.commands.common import Ctx, Rules, writer
@@ -29,6 +30,7 @@ from data.write.commands.operators import (
 )
 from data.write.commands.reference import register_station, seed_catalogue
 from data.write.commands.sync import ensure_station_key
+from data.write.commands.working_time import open_fallback_years, recount_fallback_clocks
 from models.calendar import WorkCalendar, parse_year_table
 from models.clock import Clock
 from models.enums import Role
@@ -67,18 +69,65 @@ def bootstrap(conn: Connection, settings: Settings, clock: Clock, key_path: Path
 
 
 def load_calendar(conn: Connection) -> WorkCalendar:
-    tables = [parse_year_table(text) for text in conn.execute(select(CALENDAR_YEAR.c.table_json)).scalars()]
-    return WorkCalendar(tables)
+    rows = conn.execute(select(CALENDAR_YEAR.c.table_json, CALENDAR_YEAR.c.origin)).all()
+    return WorkCalendar(replace(parse_year_table(row.table_json), origin=row.origin) for row in rows)
 
 
-def refresh_calendar(conn: Connection, rules: Rules) -> None:
+def refresh_calendar(conn: Connection, rules: Rules) -> bool:
     """Pick up a holiday table that another desk, the command line or a sync bundle loaded since
-    (one look at a tiny table), so every desk counts working days the same way."""
+    (one look at a tiny table), so every desk counts working days the same way. Returns whether
+    the tables changed; then the years of the fallback warning are those any open clock runs
+    through without a table, whichever process started it."""
     version = tuple(conn.execute(select(func.count(), func.max(CALENDAR_YEAR.c.event_id))).one())
-    if version != rules.calendar_version:
-        rules.calendar = load_calendar(conn)
-        rules.calendar_version = version
-        rules.fallback_years -= rules.calendar.known_years()
+    if version == rules.calendar_version:
+        return False
+    rules.calendar = load_calendar(conn)
+    rules.calendar_version = version
+    rules.overrides = {
+        row.year: row.override_reason
+        for row in conn.execute(
+            select(CALENDAR_YEAR.c.year, CALENDAR_YEAR.c.override_reason).where(
+                CALENDAR_YEAR.c.override_reason.is_not(None)
+            )
+        )
+    }
+    known = rules.calendar.known_years()
+    rules.fallback_years = (rules.fallback_years - known) | open_fallback_years(
+        conn, rules.calendar, rules.settings.tz
+    )
+    rules.recount_pending = True
+    return True
+
+
+def catch_up(ctx: Ctx) -> None:
+    """After the holiday tables changed (or on opening): the open clocks of this station that
+    were counted Monday–Friday in a year whose table has since arrived are counted again.
+    Also a command of its own, for a desk that saw a table arrive while reading."""
+    recount_fallback_clocks(ctx)
+
+
+def open_station(
+    conn: Connection, settings: Settings, clock: Clock, key_path: Path | None, rules: Rules
+) -> str:
+    """``bootstrap``, then the holiday tables as they stand, and the clocks a table that arrived
+    while this station was closed counts again."""
+    station_id = bootstrap(conn, settings, clock, key_path)
+    refresh_calendar(conn, rules)
+    try:
+        catch_up(Ctx(writer(conn, station_id, UNNAMED, clock, settings), rules))
+    except ClockBehind:
+        return station_id  # no write while the clock reads behind; the next write catches up
+    rules.recount_pending = False
+    return station_id
+
+
+def _catch_up_pending(ctx: Ctx) -> bool:
+    """Within a write: count the fallback clocks again if the tables changed since the last
+    time; whether it did (``recount_pending`` is cleared once the transaction has committed)."""
+    if not ctx.rules.recount_pending:
+        return False
+    catch_up(ctx)
+    return True
 
 
 @dataclass
@@ -98,11 +147,9 @@ class Service:
     @classmethod
     async def open(cls, path: Path, settings: Settings, clock: Clock) -> Service:
         db = await open_database(path)
-        async with db.write.begin() as conn:
-            station_id = await conn.run_sync(bootstrap, settings, clock, key_path_for(path))
         rules = Rules(settings)
-        async with db.read.connect() as conn:
-            await conn.run_sync(refresh_calendar, rules)
+        async with db.write.begin() as conn:
+            station_id = await conn.run_sync(open_station, settings, clock, key_path_for(path), rules)
         return cls(db, clock, rules, station_id)
 
     @property
@@ -117,11 +164,18 @@ class Service:
     async def _write(
         self, operator: str, proof: str | None, command: Command[P, R], *args: Any, **kwargs: Any
     ) -> R:
+        caught_up = False
+
         def tx(conn: Connection) -> R:
-            return command(self._ctx(conn, operator, proof), *args, **kwargs)
+            nonlocal caught_up
+            ctx = self._ctx(conn, operator, proof)
+            caught_up = _catch_up_pending(ctx)
+            return command(ctx, *args, **kwargs)
 
         try:
             result: R = await self.db.run_write(tx)
+            if caught_up:  # committed: the recount is on the record
+                self.rules.recount_pending = False
         except WrongSecret as failure:
             # the command was rolled back; the failure itself stays on the record
             def count(conn: Connection, failure: WrongSecret = failure) -> None:
@@ -174,10 +228,9 @@ class SyncService:
         """``operator`` names who writes without a sign-in: for the library's own callers (the
         demo, tests) only; the command line and the console always sign in."""
         engine = open_sync(path)
+        rules = Rules(settings)
         with engine.begin() as conn:
-            station_id = bootstrap(conn, settings, clock, key_path_for(path))
-            rules = Rules(settings)
-            refresh_calendar(conn, rules)
+            station_id = open_station(conn, settings, clock, key_path_for(path), rules)
         return cls(engine, clock, rules, station_id, operator)
 
     def _run(self, operator: str, command: Command[P, R], *args: Any, **kwargs: Any) -> R:
@@ -187,7 +240,11 @@ class SyncService:
                 w = writer(conn, self.station_id, operator, self.clock, self.rules.settings)
                 w.ordered = self.ordered
                 ctx = Ctx(w, self.rules, self.proof)
-                return command(ctx, *args, **kwargs)
+                caught_up = _catch_up_pending(ctx)
+                result = command(ctx, *args, **kwargs)
+            if caught_up:  # committed: the recount is on the record
+                self.rules.recount_pending = False
+            return result
         except WrongSecret as failure:
             with self.engine.begin() as conn:
                 record_failure(

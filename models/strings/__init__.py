@@ -16,6 +16,7 @@ from models.strings import (
     meetings,
     record,
     sync,
+    working_time,
 )
 
 _AREAS = (
@@ -29,6 +30,7 @@ _AREAS = (
     assessment.STRINGS,
     exports.STRINGS,
     record.STRINGS,
+    working_time.STRINGS,
 )
 
 

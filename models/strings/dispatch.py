@@ -185,7 +185,10 @@ _SCREENS: dict[str, tuple[str, str]] = {
     "case.rated": ("评分 {rating}：{reason}", "rated {rating}: {reason}"),
     "case.released_at": ("{at} 撤离", "released {at}"),
     "case.paused_because": ("挂起：{reason}", "paused: {reason}"),
-    "case.step_confirm": ("确定对 {number} 执行「{action}」？此操作不能撤销。", "{action} {number}? This cannot be undone."),
+    "case.step_confirm": (
+        "确定对 {number} 执行「{action}」？此操作不能撤销。",
+        "{action} {number}? This cannot be undone.",
+    ),
     "case.close_title": ("结案", "Close the case"),
     "case.close_confirm": (
         "确定将 {number} 结案？结案后安排回头看。",

@@ -107,7 +107,8 @@ class WhistleDialog(FormDialog[str | None]):
     def _preview(self) -> None:
         settings = self.rules.settings
         limit = settings.urgent_limit if self.grade is Grade.URGENT else settings.regular_limit
-        deadline = add_limit(self.now(), limit, self.rules.calendar, settings.tz).at
+        now = self.now()
+        deadline = add_limit(now, limit, self.rules.calendar, settings.tz, self.rules.hours_at(now)).at
         names = {d.code: d.name for d in self.departments}
         lines = [
             t(

@@ -1,5 +1,6 @@
 """The desk header: station, operator, station-time clock, the overdue check-in count and a
-warning while deadlines are counted without a holiday table.
+warning while deadlines are counted without a holiday table or a year's table overrides the
+official calendar.
 
 It is told what to show: the screen sets its reactive values (``ViewScreen.update_header``)
 and the header redraws only the labels whose text changed."""
@@ -27,6 +28,8 @@ class DeskHeader(Horizontal):
     overdue: reactive[int] = reactive(0)
     fallback_years: reactive[tuple[int, ...]] = reactive(())
     """Years whose deadlines were counted Monday–Friday for lack of a holiday table."""
+    overridden_years: reactive[tuple[int, ...]] = reactive(())
+    """Years whose loaded holiday table overrides the official calendar (a supervisor's call)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,12 +58,16 @@ class DeskHeader(Horizontal):
         self._set("clock", self.clock.strftime("%m-%d %H:%M:%S") if self.clock else "")
         self._set("overdue", t("app.overdue_count", n=self.overdue))
         self.query_one("#hdr-overdue", Label).set_class(self.overdue > 0, "-overdue")
-        years = self.fallback_years
-        self._set("calendar", t("calendar.badge", years="、".join(map(str, years))) if years else "")
-        self.query_one("#hdr-calendar", Label).display = bool(years)
+        badges = []
+        if self.fallback_years:
+            badges.append(t("calendar.badge", years="、".join(map(str, self.fallback_years))))
+        if self.overridden_years:
+            badges.append(t("calendar.override_badge", years="、".join(map(str, self.overridden_years))))
+        self._set("calendar", "  ".join(badges))
+        self.query_one("#hdr-calendar", Label).display = bool(badges)
 
     watch_view_title = watch_station = watch_operator = watch_clock = _show
-    watch_overdue = watch_fallback_years = watch_role = _show
+    watch_overdue = watch_fallback_years = watch_overridden_years = watch_role = _show
 
     def _set(self, name: str, text: str) -> None:
         """Only a changed label is redrawn, and only a changed width asks for a new layout:

@@ -17,6 +17,7 @@ from models.calendar import WorkCalendar
 from models.deadlines import Light, Unit, clock_state, format_remaining
 from models.enums import CaseStatus, CheckInStatus, Grade
 from models.i18n import label, language, t
+from models.working_hours import hours_from_json
 
 ELLIPSIS = "…"
 
@@ -130,6 +131,7 @@ def mark_view(mark: Mark, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> Mar
         paused_minutes=mark.paused_minutes,
         paused_at=mark.paused_at,
         stopped_at=mark.stopped_at,
+        hours=hours_from_json(mark.work_hours),
     )
     if state.paused:
         return MarkView(f"{name}‖", "muted")

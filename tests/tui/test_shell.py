@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +10,10 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from data.settings import Settings
+from data.store.db import open_sync
+from data.store.eventlog import EventWriter
 from data.write.commands.cases import receive_case
+from models.calendar import official_table, year_table_to_json
 from models.i18n import set_language
 from screens.help import HelpScreen
 from screens.messages import Tick
@@ -19,6 +23,7 @@ from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, PINS, SIZE, app_for, settle, station
 from tests.tui.dispatch_support import Notices, until
+from tests.unit.calendar_support import TABLE_2027_TEXT
 from tests.unit.support import one
 from tui.app import VIEWS, build_app
 from tui.config import AppConfig
@@ -252,3 +257,48 @@ async def test_help_shows_a_remapped_key(tmp_path: Path) -> None:
         await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
         rows = [line.split() for line in _label(app, "#help-keys").splitlines()]
         assert ["g", "筛选"] in rows and ["f", "筛选"] not in rows
+
+
+async def test_a_table_arriving_while_the_desk_runs_recounts_its_clocks_and_an_override_shows(
+    tmp_path: Path,
+) -> None:
+    """Issue 14: the table comes as an event from elsewhere (a bundle, another program); the
+    running desk counts its fallback clock again at once, the 2027 warning goes, and a
+    supervisor's override of the official calendar stays visible in the header."""
+    st = station(tmp_path)
+    st.clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))  # 10:00: 15 working days run into 2027
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.service is not None
+        case_id = await app.service.run(
+            receive_case,
+            source="patrol",
+            category="illegal_construction",
+            community="东四社区",
+            address="东四六条 3 号",
+            description="楼顶私搭彩钢板房",
+        )
+        await app.poll_once()
+        app.screen.post_message(Tick(app.now()))
+        await pilot.pause()
+        assert "2027" in _label(app, "#hdr-calendar")
+        engine = open_sync(st.path)
+        with engine.begin() as conn:
+            writer = EventWriter(conn, "ST-DISTRICT", "区平台", st.clock)
+            writer.emit("calendar.loaded", None, {"year": 2027, "table": TABLE_2027_TEXT, "origin": "local"})
+            official = official_table(2026)
+            assert official is not None
+            changed = json.loads(year_table_to_json(official))
+            changed["holidays"] = sorted({*changed["holidays"], "2026-12-31"})
+            payload = {"year": 2026, "table": json.dumps(changed), "override_reason": "区里通知"}
+            writer.emit("calendar.loaded", None, payload)
+        engine.dispose()
+        await app.poll_once()
+        app.screen.post_message(Tick(app.now()))
+        await pilot.pause()
+        deadline = one(st.path, "SELECT deadline FROM clock WHERE case_id = ? AND kind = 'handling'", case_id)
+        assert deadline[0].startswith("2027-01-20 02:00")  # 2027-01-01 and now 2026-12-31 off too
+        label = _label(app, "#hdr-calendar")
+        assert "2027" not in label
+        assert "2026" in label and "覆盖" in label

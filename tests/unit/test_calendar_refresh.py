@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,19 +9,13 @@ from zoneinfo import ZoneInfo
 from data.service import SyncService
 from data.settings import Settings
 from data.write.commands.cases import receive_case
-from data.write.commands.reference import load_calendar_year
+from data.write.commands.working_time import load_calendar_year
 from models.calendar import parse_year_table
 from models.clock import FrozenClock
+from tests.unit.calendar_support import TABLE_2027_TEXT as TABLE_2027
 from tests.unit.support import CASE, as_supervisor, one
 
 START = datetime(2027, 9, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-TABLE_2027 = json.dumps(
-    {
-        "year": 2027,
-        "holidays": [f"2027-10-0{d}" for d in range(1, 8)],
-        "workdays": ["2027-09-26", "2027-10-09"],
-    }
-)
 
 
 def _deadline(service: SyncService, path: Path) -> str:

@@ -19,6 +19,7 @@ from models.clock import FrozenClock
 from models.deadlines import Limit
 from models.i18n import set_language
 from models.strings import CATALOGUE
+from tests.unit.calendar_support import complete_table_text
 from tests.unit.conftest import NOW, copy_db
 from tests.unit.support import event_count, one, rows
 from tui.cli import build_parser, main
@@ -95,8 +96,8 @@ def test_init_creates_the_station_with_its_catalogue(
     assert one(path, "SELECT count(*) FROM station")[0] == 1
 
 
-def _table(year: int, **extra: object) -> str:
-    return json.dumps({"year": year, "holidays": [f"{year}-01-01", f"{year}-01-02"], "workdays": [], **extra})
+def _table(year: int) -> str:
+    return complete_table_text(year, holidays=(f"{year}-01-01", f"{year}-01-02"))
 
 
 def test_calendar_loads_a_year_and_the_fallback_warning_goes(

@@ -217,10 +217,7 @@ def test_working_days_keep_the_time_of_day(start: datetime, n: int) -> None:
 @given(start=instants, a=st.integers(0, 40), b=st.integers(0, 40), unit=units)
 def test_add_limit_is_monotonic_in_amount(start: datetime, a: int, b: int, unit: Unit) -> None:
     lo, hi = sorted((a, b))
-    assert (
-        add_limit(start, Limit(lo, unit), CAL, SH).at
-        <= add_limit(start, Limit(hi, unit), CAL, SH).at
-    )
+    assert add_limit(start, Limit(lo, unit), CAL, SH).at <= add_limit(start, Limit(hi, unit), CAL, SH).at
 
 
 @PROPS
@@ -256,9 +253,7 @@ def test_light_follows_the_fraction_used(start: datetime, n: int, used: int, uni
 def test_minute_clock_fraction_is_wall_time(start: datetime, limit: int, elapsed: int) -> None:
     deadline = add_limit(start, Limit.minutes(limit), CAL, SH).at
     now = start + timedelta(minutes=elapsed)
-    state = clock_state(
-        started_at=start, deadline=deadline, now=now, unit=Unit.MINUTES, cal=CAL, tz=SH
-    )
+    state = clock_state(started_at=start, deadline=deadline, now=now, unit=Unit.MINUTES, cal=CAL, tz=SH)
     assert state.fraction == pytest.approx(elapsed / limit)
     assert state.remaining == timedelta(minutes=limit - elapsed)
     assert state.light is (

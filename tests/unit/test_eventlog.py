@@ -13,15 +13,25 @@ from typing import Any
 import pytest
 
 from data.service import Service
-from data.write.commands import cases, checkins, corrections, meetings, operators, reference, reinspections
+from data.write.commands import (
+    cases,
+    checkins,
+    corrections,
+    meetings,
+    operators,
+    reference,
+    reinspections,
+    working_time,
+)
 from data.write.commands.common import Ctx
-from models.calendar import YearTable
+from models.calendar import parse_year_table
 from models.clock import FrozenClock
 from models.deadlines import Limit
 from models.enums import AgendaReason, CaseStatus, Grade, MeetingKind, ReinspectionResult, Role
 from models.errors import DomainError
 from models.ids import uuid7
 from models.lifecycle import Action
+from tests.unit.calendar_support import complete_table_text
 from tests.unit.conftest import NOW, STATION
 from tests.unit.support import CASE, SECRET, event_count, one, rows
 
@@ -121,8 +131,8 @@ async def test_every_command_appends_exactly_its_events(
     assert (await rec(reference.add_operator, name="钱值班", role=Role.OPERATOR))[1] == ["operator.added"]
     _, kinds = await rec(reference.upsert_department, code="RF", name="人防办")
     assert kinds == ["department.upserted"]
-    table = YearTable(year=2031, holidays=frozenset({date(2031, 1, 1)}), workdays=frozenset())
-    assert (await rec.supervised(reference.load_calendar_year, table))[1] == ["calendar.loaded"]
+    table = parse_year_table(complete_table_text(2031))
+    assert (await rec.supervised(working_time.load_calendar_year, table))[1] == ["calendar.loaded"]
 
 
 def _boom_after_receiving(ctx: Ctx) -> None:

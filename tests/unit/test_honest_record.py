@@ -24,6 +24,7 @@ from data.settings import Settings
 from data.store.eventlog import ClockBehind
 from data.store.schema import STEPS
 from data.store.schema_steps_record import V10_HONEST_RECORD
+from data.write.commands import cases as commands_cases
 from data.write.commands import checkins
 from data.write.commands.cases import transition
 from models.clock import FrozenClock
@@ -33,6 +34,7 @@ from models.errors import DomainError
 from models.ids import to_iso
 from models.lifecycle import Action
 from models.periods import day_period
+from tests.unit.calendar_support import clock_payload_before_working_time
 from tests.unit.conftest import NOW, Snapshot, snapshot_of
 from tests.unit.support import SECRET, case_in, one, rows, whistle
 
@@ -161,12 +163,14 @@ def test_a_check_in_can_be_paused_before_its_deadline(desk: Desk, clock: FrozenC
 
 
 def test_a_file_from_before_the_honest_record_step_is_upgraded_with_its_rows(
-    db_path: Path, clock: FrozenClock
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The step adds its columns empty; the rows and the chain stay as they were."""
     svc = SyncService.open(db_path, Settings(station_id="ST-OLD"), clock)
-    case_id = case_in(svc.run, CaseStatus.TRIAGE)
-    whistle(svc.run, case_id, ["CGZF"])
+    with monkeypatch.context() as patch:  # clocks as the code before the working-time step wrote them
+        patch.setattr(commands_cases, "clock_payload", clock_payload_before_working_time)
+        case_id = case_in(svc.run, CaseStatus.TRIAGE)
+        whistle(svc.run, case_id, ["CGZF"])
     svc.close()
     conn = sqlite3.connect(db_path)
     for table, column in NEW_COLUMNS:
@@ -198,6 +202,10 @@ LATER_STEPS_UNDONE = (
     "DROP TABLE operator_credential",  # V11_OPERATOR_AUTH
     "ALTER TABLE sync_trust DROP COLUMN district",  # V13_SYNC_TRUST
     "DROP TABLE signed_head",
+    "ALTER TABLE clock DROP COLUMN calendar_basis",  # V12_WORKING_TIME
+    "ALTER TABLE clock DROP COLUMN work_hours",
+    "ALTER TABLE calendar_year DROP COLUMN origin",
+    "ALTER TABLE calendar_year DROP COLUMN override_reason",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

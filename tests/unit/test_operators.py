@@ -17,6 +17,7 @@ from models import credentials
 from models.clock import FrozenClock
 from models.enums import Role
 from models.errors import DomainError
+from tests.unit.calendar_support import complete_table_text
 from tests.unit.conftest import NOW, copy_db
 from tests.unit.support import SECRET, as_supervisor, event_count, one, rows
 from tui.cli import main
@@ -75,7 +76,7 @@ def test_the_holiday_table_needs_a_supervisor(
     desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table = tmp_path / "2032.json"
-    table.write_text(json.dumps({"year": 2032, "holidays": ["2032-01-01"], "workdays": []}), encoding="utf-8")
+    table.write_text(complete_table_text(2032), encoding="utf-8")  # a table that passes the checks
     assert _cli(desk, "calendar", str(table)) == 2  # nobody named
     assert "中心主任" in capsys.readouterr().err
     monkeypatch.setenv("WHISTLE_PASSPHRASE", "1111")

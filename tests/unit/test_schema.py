@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,18 +19,23 @@ from data.settings import Settings
 from data.store import schema
 from data.store.eventlog import EventWriter, head_of, store
 from data.store.schema import SCHEMA_VERSION, STEPS, upgrade, version_of
+from data.store.schema_steps import V12_WORKING_TIME
 from data.store.schema_steps_sync import V13_SYNC_TRUST
 from data.store.verify import verify
+from data.write.commands import cases as commands_cases
 from data.write.commands.cases import blow_whistle, receive_case, transition
 from data.write.commands.common import Ctx, Rules
 from data.write.commands.reference import register_station, upsert_department
+from data.write.commands.working_time import load_calendar_year
 from models.clock import FrozenClock
+from models.deadlines import Limit
 from models.enums import Grade, Role
 from models.events import seal
 from models.ids import uuid7
 from models.lifecycle import Action
+from tests.unit.calendar_support import TABLE_2027, clock_payload_before_working_time
 from tests.unit.conftest import NOW
-from tests.unit.support import CASE, one, rows
+from tests.unit.support import CASE, as_supervisor, one, rows
 
 # Released steps never change; a new version appends a step. These digests pin the steps
 # of the core so an edit to one of them is noticed.
@@ -95,9 +101,11 @@ def _v1_file(path: Path) -> tuple[str, str]:
         for table in ("station", "department"):  # nor rank reference rows
             conn.exec_driver_sql(f"UPDATE {table} SET event_id = substr(event_id, 2)")
         _v1_operator(ctx, "老值班员", Role.SUPERVISOR)
-        case_id = receive_case(ctx, **CASE, reporter_phone="13812345678")
-        transition(ctx, case_id, Action.TRIAGE)
-        whistle_id = blow_whistle(ctx, case_id, grade=Grade.URGENT, departments=["CGZF", "GA"])
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(commands_cases, "clock_payload", clock_payload_before_working_time)
+            case_id = receive_case(ctx, **CASE, reporter_phone="13812345678")
+            transition(ctx, case_id, Action.TRIAGE)
+            whistle_id = blow_whistle(ctx, case_id, grade=Grade.URGENT, departments=["CGZF", "GA"])
     engine.dispose()
     return case_id, whistle_id
 
@@ -241,3 +249,42 @@ def test_the_sync_trust_step_keeps_trust_and_ranks_old_rows_as_local_defaults(tm
         assert conn.execute("SELECT count(*) FROM signed_head").fetchone() == (0,)
     finally:
         conn.close()
+
+
+def test_a_file_from_before_working_time_upgrades_and_its_clocks_are_counted_again(tmp_path: Path) -> None:
+    """V12_WORKING_TIME adds how each clock was counted; clocks from before have none, and a table
+    arriving counts again those that ran through its year without one."""
+    path = tmp_path / "v8.db"
+    raw = sqlite3.connect(path, isolation_level=None)
+    before = STEPS.index(V12_WORKING_TIME)
+    assert upgrade(raw, target=before) == before
+    raw.close()
+    engine = create_engine(f"sqlite:///{path}")
+    start = datetime(2026, 12, 28, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    settings = Settings(station_id="ST-V8")
+    settings.handling_limits[CASE["category"]] = Limit.working_days(15)
+    with engine.begin() as conn:
+        ctx = Ctx(EventWriter(conn, "ST-V8", "老值班员", FrozenClock(start)), Rules(settings))
+        register_station(ctx, name="老站", case_prefix="LZ")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(commands_cases, "clock_payload", clock_payload_before_working_time)
+            case_id = receive_case(ctx, **CASE)
+    engine.dispose()
+    old_clock = rows(path, "SELECT * FROM clock ORDER BY 1")
+    service = as_supervisor(path, settings, FrozenClock(start), "老值班员")
+    try:
+        assert one(path, "PRAGMA user_version")[0] == SCHEMA_VERSION
+        width = len(old_clock[0])  # later steps add columns after the old ones
+        assert [tuple(r)[:width] for r in rows(path, "SELECT * FROM clock ORDER BY 1")] == [
+            tuple(r) for r in old_clock
+        ]
+        clock = one(path, "SELECT calendar_basis, work_hours, deadline FROM clock WHERE case_id = ?", case_id)
+        assert (clock["calendar_basis"], clock["work_hours"]) == (None, None)
+        assert clock["deadline"].startswith("2027-01-18 02:00")
+        assert 2027 in service.rules.fallback_years  # the warning stands for the old clock too
+        service.run(load_calendar_year, TABLE_2027)
+        after = one(path, "SELECT deadline FROM clock WHERE case_id = ?", case_id)
+        assert after["deadline"].startswith("2027-01-19 02:00")
+        assert verify(service.engine).ok
+    finally:
+        service.close()

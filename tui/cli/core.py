@@ -16,7 +16,7 @@ from data.write.commands.operators import (
     require_supervisor,
     role_of_operator,
 )
-from data.write.commands.reference import load_calendar_year
+from data.write.commands.working_time import load_calendar_year
 from models.calendar import CalendarTableError, parse_year_table
 from models.enums import Role
 from models.errors import DomainError
@@ -46,6 +46,7 @@ def register(commands: Any) -> None:
 
     p = command("calendar", "cli.help.calendar")
     p.add_argument("file", type=Path, help=t("cli.help.calendar_file"))
+    p.add_argument("--override", metavar="REASON", default="", help=t("cli.help.calendar_override"))
     p.set_defaults(handler=calendar)
 
     p = command("operator", "cli.help.operator_cmd")
@@ -140,10 +141,15 @@ def calendar(ctx: Context, args: argparse.Namespace) -> int:
         raise DomainError("error.calendar_table", detail=str(exc)) from exc
     service = _open(ctx)
     try:
-        service.run(load_calendar_year, table)
+        recounted = service.run(load_calendar_year, table, override_reason=args.override)
     finally:
         service.close()
-    print(t("cli.calendar.done", year=table.year))
+    if args.override.strip():
+        print(t("cli.calendar.overridden", year=table.year, reason=args.override.strip()))
+    else:
+        print(t("cli.calendar.done", year=table.year))
+    if recounted:
+        print(t("cli.calendar.recomputed", n=recounted))
     return 0
 
 

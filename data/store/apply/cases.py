@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 from sqlalchemy import Connection, Update, bindparam, select, update
@@ -56,6 +57,11 @@ def _case_clocks() -> dict[str, Update]:
 
 
 def _add_clock(conn: Connection, case_id: str, kind: str, c: dict[str, Any], **extra: Any) -> None:
+    # how the deadline was counted; a clock from before that was recorded leaves them out
+    if "basis" in c:
+        extra["calendar_basis"] = json.dumps(c["basis"], sort_keys=True)
+    if "hours" in c:
+        extra["work_hours"] = json.dumps(c["hours"], ensure_ascii=False, sort_keys=True)
     add_row(
         conn,
         CLOCK,
@@ -349,5 +355,16 @@ def _extended(conn: Connection, e: EventRecord) -> None:
     deadline = ts(p["deadline"])
     late = {"late_since": ts(p["late_since"])} if "late_since" in p else {}
     set_rows(conn, CLOCK, p["id"], deadline=deadline, extensions=p["extensions"], **late)
+    set_rows(conn, CHECKIN, p["id"], column="clock_id", deadline=deadline)
+    set_rows(conn, CASE, p["case_id"], updated_at=e.at)
+
+
+@on("clock.recomputed")
+def _recomputed(conn: Connection, e: EventRecord) -> None:
+    """A deadline counted again once a year's holiday table arrived (old → new in the event);
+    a lateness already reached (``late_since``) is left as it was."""
+    p = e.payload
+    deadline = ts(p["to"])
+    set_rows(conn, CLOCK, p["id"], deadline=deadline, calendar_basis=json.dumps(p["basis"], sort_keys=True))
     set_rows(conn, CHECKIN, p["id"], column="clock_id", deadline=deadline)
     set_rows(conn, CASE, p["case_id"], updated_at=e.at)

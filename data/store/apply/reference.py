@@ -83,7 +83,12 @@ def _department(conn: Connection, e: EventRecord) -> None:
 @on("calendar.loaded")
 def _calendar(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    values = {"table_json": p["table"], "loaded_at": e.at}
+    values = {
+        "table_json": p["table"],
+        "loaded_at": e.at,
+        "origin": p.get("origin", "local"),
+        "override_reason": p.get("override_reason"),
+    }
     _write(conn, CALENDAR_YEAR, {"year": p["year"]}, values, authority_rank(conn, e))
 
 

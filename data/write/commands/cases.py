@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from data.catalogue import CATEGORY_BY_CODE, SOURCE_BY_CODE
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT
-from data.write.commands.common import Ctx, clock_payload, own_case, required, salted
+from data.write.commands.common import Ctx, clock_hours, clock_payload, own_case, required, salted
 from data.write.commands.schedule import schedule_after_close
 from models.deadlines import Unit, resume_deadline
 from models.enums import CaseStatus, CheckInStatus, Grade, Priority, Purpose
@@ -239,7 +239,13 @@ def resumed_clock(ctx: Ctx, clock: Any, at: datetime | None = None) -> dict[str,
     """A paused clock set going again at ``at`` (now): its deadline moves by the pause."""
     tz = ctx.rules.settings.tz
     deadline, paused = resume_deadline(
-        clock.deadline, clock.paused_at, at or ctx.now, Unit(clock.limit_unit), ctx.rules.calendar, tz
+        clock.deadline,
+        clock.paused_at,
+        at or ctx.now,
+        Unit(clock.limit_unit),
+        ctx.rules.calendar,
+        tz,
+        clock_hours(clock),
     )
     return {
         "id": clock.id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from data.store.tables import CLOCK, WHISTLE
 from data.write.commands.cases import resumed_clock
-from data.write.commands.common import Ctx, fetch, own_checkin, own_clock, required
+from data.write.commands.common import Ctx, clock_hours, fetch, own_checkin, own_clock, required
 from models.deadlines import Limit, extend
 from models.enums import CaseStatus
 from models.enums import CheckInStatus as C
@@ -204,7 +204,7 @@ def extend_clock(ctx: Ctx, clock_id: str, *, by: Limit, reason: str) -> datetime
     if by.amount <= 0:
         raise ValidationError("error.bad_extension", field="by")
     reason = required(reason, "reason")
-    new = extend(clock.deadline, by, ctx.rules.calendar, ctx.rules.settings.tz).at
+    new = extend(clock.deadline, by, ctx.rules.calendar, ctx.rules.settings.tz, clock_hours(clock)).at
     payload = {
         "id": clock_id,
         "case_id": clock.case_id,

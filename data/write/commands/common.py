@@ -13,10 +13,11 @@ from data.store.eventlog import EventWriter
 from data.store.tables import CASE, CHECKIN, CLOCK
 from models.calendar import WorkCalendar
 from models.clock import Clock
-from models.deadlines import Limit, add_limit
+from models.deadlines import Deadline, Limit, add_limit
 from models.errors import DomainError, NotFound, ValidationError
 from models.i18n import t
 from models.ids import to_iso, uuid7
+from models.working_hours import WorkingHours, hours_from_json
 
 
 @dataclass
@@ -28,12 +29,26 @@ class Rules:
     fallback_years: set[int] = field(default_factory=set)
     """Years whose working days were counted Monday–Friday for lack of a holiday table."""
     calendar_version: tuple[object, ...] | None = None
-    """Which holiday tables ``calendar`` was built from (data/service.refresh_calendar)."""
+    """Which holiday tables ``calendar`` was built from (data/write/session.refresh_calendar)."""
+    recount_pending: bool = False
+    """The tables changed since this station last counted its fallback clocks again
+    (data/write/session.catch_up runs with the next write)."""
+    overrides: dict[int, str] = field(default_factory=dict)
+    """Years whose loaded table overrides the official calendar, with the supervisor's reason."""
+
+    def hours_at(self, start: datetime) -> WorkingHours:
+        """The working hours in force on the (station-local) day ``start`` falls on."""
+        return self.settings.hours.in_force(start.astimezone(self.settings.tz).date())
+
+    def count(self, start: datetime, limit: Limit, hours: WorkingHours) -> Deadline:
+        """``limit`` from ``start`` by ``hours``; a year counted Monday–Friday is remembered
+        for the warning."""
+        result = add_limit(start, limit, self.calendar, self.settings.tz, hours)
+        self.fallback_years |= result.fallback_years
+        return result
 
     def deadline(self, start: datetime, limit: Limit) -> datetime:
-        result = add_limit(start, limit, self.calendar, self.settings.tz)
-        self.fallback_years |= result.fallback_years
-        return result.at
+        return self.count(start, limit, self.hours_at(start)).at
 
 
 def writer(
@@ -84,14 +99,32 @@ def salted(personal: dict[str, Any]) -> dict[str, Any]:
     return {"salt": secrets.token_hex(16), **personal}
 
 
+def basis_payload(deadline: Deadline) -> dict[str, str]:
+    """What counted each year a deadline crosses, as an event records it (years as text)."""
+    return {str(year): basis for year, basis in sorted(deadline.basis.items())}
+
+
 def clock_payload(ctx: Ctx, start: datetime, limit: Limit) -> dict[str, Any]:
+    """A new clock: its deadline, and how it was counted (the basis of each year crossed and
+    the working hours in force at the start), so replay, other stations and the district
+    count it the same way whatever their settings."""
+    hours = ctx.rules.hours_at(start)
+    deadline = ctx.rules.count(start, limit, hours)
     return {
         "id": ctx.new_id(),
         "started_at": to_iso(start),
-        "deadline": to_iso(ctx.rules.deadline(start, limit)),
+        "deadline": to_iso(deadline.at),
         "amount": limit.amount,
         "unit": limit.unit.value,
+        "basis": basis_payload(deadline),
+        "hours": hours.to_payload(),
     }
+
+
+def clock_hours(clock: Any) -> WorkingHours:
+    """The working hours a clock row counts by (the default ones for a clock from before
+    clocks recorded them)."""
+    return hours_from_json(clock.work_hours)
 
 
 @functools.cache

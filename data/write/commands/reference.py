@@ -1,4 +1,4 @@
-"""Stations, operators, departments and the working calendar."""
+"""Stations, operators, departments (the working calendar: data/write/commands/working_time.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from sqlalchemy import select, update
 from data.catalogue import DEPARTMENTS
 from data.store.tables import DEPARTMENT, OPERATOR, STATION
 from data.write.commands.common import Ctx, required
-from data.write.commands.operators import require_supervisor
-from models.calendar import YearTable, year_table_to_json
 from models.enums import Role, StationingMode
-from models.errors import ValidationError
 
 
 def register_station(ctx: Ctx, *, name: str, case_prefix: str, local: bool = True) -> None:
@@ -80,13 +77,3 @@ def seed_catalogue(ctx: Ctx) -> None:
             sort=position,
             seed=True,
         )
-
-
-def load_calendar_year(ctx: Ctx, table: YearTable) -> None:
-    """A year's holiday table moves every deadline in it: a supervisor's decision."""
-    require_supervisor(ctx)
-    if table.year < 2000:
-        raise ValidationError("error.bad_year", field="year", value=table.year)
-    ctx.w.emit("calendar.loaded", None, {"year": table.year, "table": year_table_to_json(table)})
-    ctx.rules.calendar.load(table)
-    ctx.rules.fallback_years.discard(table.year)
