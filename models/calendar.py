@@ -29,6 +29,7 @@ from models.working_hours import DEFAULT_PERIODS, Period, WorkingHours
 
 __all__ = [
     "DEFAULT_WORK_PERIODS",
+    "DISTRICT",
     "FALLBACK",
     "OFFICIAL",
     "CalendarTableError",
@@ -51,6 +52,8 @@ FALLBACK = "fallback"
 LOCAL = "local"
 """Origin of a table loaded at this station (``whistle calendar``). A table the district
 publishes will carry its own origin and outrank a local one (see the sync issue)."""
+DISTRICT = "district"
+"""Origin of a table published by the station's trusted district: it outranks a local one."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MAX_IDLE_DAYS = 3660

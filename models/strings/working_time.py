@@ -36,6 +36,10 @@ _CHECKS: dict[str, tuple[str, str]] = {
         "the table for {year} agrees with the official calendar or no official table covers it; "
         "nothing to override",
     ),
+    "calendar.check.district_table": (
+        "{year} 年的节假日表已由区里发布，本站不能另行导入",
+        "the district has published the holiday table for {year}; this station cannot load its own",
+    ),
     "calendar.day.working": ("上班", "working day"),
     "calendar.day.off": ("休息", "day off"),
     "calendar.festival.yuandan": ("元旦", "New Year's Day"),
@@ -51,6 +55,7 @@ _STATE: dict[str, tuple[str, str]] = {
     "calendar.override_badge": ("⚠ {years} 年节假日已人工覆盖", "⚠ holidays of {years} overridden by hand"),
     "calendar.basis.official": ("官方节假日表", "official holiday table"),
     "calendar.basis.local": ("本站导入的节假日表", "holiday table loaded here"),
+    "calendar.basis.district": ("区里发布的节假日表", "holiday table published by the district"),
     "calendar.basis.fallback": ("按周一至周五（无节假日表）", "Monday to Friday (no holiday table)"),
     "cli.help.calendar_override": (
         "主任覆盖官方节假日安排的原因（表与官方安排不符时必填）",

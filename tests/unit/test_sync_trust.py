@@ -7,16 +7,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from data.store import apply, eventlog
 from data.store.apply import HANDLERS
 from data.store.keys import key_path_for, load_private
 from data.store.ownership import TOUCHES
+from data.store.tables import CALENDAR_YEAR
+from data.store.verify import verify
 from data.sync import bundle
 from data.sync.bundle import BundleRefused
 from data.sync.export import export_bundle
@@ -24,9 +28,14 @@ from data.sync.importer import import_bundle
 from data.write.commands.common import Ctx
 from data.write.commands.reference import add_operator, upsert_department
 from data.write.commands.sync import trust_station
+from data.write.commands.working_time import load_calendar_year
+from data.write.session import refresh_calendar
+from models.calendar import parse_year_table
 from models.clock import FrozenClock
 from models.enums import Role
+from models.errors import DomainError
 from models.payloads import SCHEMAS
+from tests.unit.calendar_support import TABLE_2027
 from tests.unit.sync_craft import bomb, entries, rechained
 from tests.unit.sync_support import new_case, open_station, public_key, table_dump, trust_each_other
 from tui.cli import main
@@ -246,7 +255,8 @@ def test_type_confusion_is_refused_cleanly_with_one_line_and_recorded(
 
 PEAK_SCRIPT = """
 import sys
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from data.sync.bundle import BundleRefused
 from data.sync.importer import import_bundle
@@ -417,3 +427,31 @@ def test_an_import_does_not_reopen_other_stations_held_bundles(
     monkeypatch.setattr(bundle, "open_archive", counting)
     import_bundle(w.b, tmp_path / "c.bundle")
     assert opened == [tmp_path / "c.bundle"]
+
+
+def test_a_holiday_table_the_district_publishes_outranks_the_stations_own(tmp_path: Path) -> None:
+    """Issue 14: the district answers for the calendar its streets count by. Its table
+    replaces one loaded at the station, whichever was loaded first, and the station can no
+    longer load its own for that year (one line naming the year, nothing written)."""
+    w = World(tmp_path)
+    w.a.run(trust_station, "ST-B", public_key(w.b), district=True)  # B is A's district
+    day_off = date(2027, 3, 3)  # a Wednesday the station takes off by itself
+    local = replace(TABLE_2027, holidays=TABLE_2027.holidays | {day_off})
+    w.a.run(load_calendar_year, local)
+    assert not w.a.rules.calendar.is_workday(day_off)
+    w.b.run(load_calendar_year, TABLE_2027)
+    export_bundle(w.b, tmp_path / "b.bundle")
+    assert import_bundle(w.a, tmp_path / "b.bundle").applied > 0
+    with w.a.engine.connect() as conn:
+        row = conn.execute(select(CALENDAR_YEAR.c.table_json, CALENDAR_YEAR.c.origin)).one()
+        assert row.origin == "district"
+        assert parse_year_table(row.table_json) == TABLE_2027
+        refresh_calendar(conn, w.a.rules)
+    assert w.a.rules.calendar.is_workday(day_off)
+    before = table_dump(tmp_path / "ST-A.db")
+    with pytest.raises(DomainError) as refused:
+        w.a.run(load_calendar_year, local)
+    assert "2027" in str(refused.value) and "区里" in str(refused.value)
+    assert table_dump(tmp_path / "ST-A.db") == before
+    assert verify(w.a.engine).ok
+    w.close()

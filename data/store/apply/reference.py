@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert
 
 from data.store.rows import Registry
 from data.store.tables import CALENDAR_YEAR, DEPARTMENT, OPERATOR, STATION, TRUST
+from models.calendar import DISTRICT, LOCAL
 from models.events import EventRecord
 
 on = Registry()
@@ -82,14 +83,19 @@ def _department(conn: Connection, e: EventRecord) -> None:
 
 @on("calendar.loaded")
 def _calendar(conn: Connection, e: EventRecord) -> None:
+    """A year's holiday table. Unlike other reference rows, a table the district publishes
+    outranks the station's own (the district answers for the calendar its streets count by):
+    its rank moves above every local one, and the row says it came from the district."""
     p = e.payload
+    rank = authority_rank(conn, e)
+    district = rank[0] in "13"
     values = {
         "table_json": p["table"],
         "loaded_at": e.at,
-        "origin": p.get("origin", "local"),
+        "origin": DISTRICT if district else p.get("origin", LOCAL),
         "override_reason": p.get("override_reason"),
     }
-    _write(conn, CALENDAR_YEAR, {"year": p["year"]}, values, authority_rank(conn, e))
+    _write(conn, CALENDAR_YEAR, {"year": p["year"]}, values, "5" + rank[1:] if district else rank)
 
 
 # The trace of who sat at the desk. A PIN's hash is kept beside its event, in this file only

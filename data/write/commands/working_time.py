@@ -14,6 +14,7 @@ from data.store.tables import CALENDAR_YEAR, CASE, CLOCK
 from data.write.commands.common import Ctx, basis_payload, clock_hours
 from data.write.commands.operators import require_supervisor
 from models.calendar import (
+    DISTRICT,
     FALLBACK,
     LOCAL,
     CalendarTableError,
@@ -64,6 +65,13 @@ def load_calendar_year(ctx: Ctx, table: YearTable, *, override_reason: str = "")
     if conflict is None and reason:
         raise DomainError("calendar.check.override_not_needed", year=table.year)
     require_supervisor(ctx)
+    published = ctx.conn.execute(
+        select(CALENDAR_YEAR.c.year).where(
+            (CALENDAR_YEAR.c.year == table.year) & (CALENDAR_YEAR.c.origin == DISTRICT)
+        )
+    ).first()
+    if published is not None:  # the district's table outranks any loaded here
+        raise DomainError("calendar.check.district_table", year=table.year)
     payload: dict[str, Any] = {"year": table.year, "table": year_table_to_json(table), "origin": LOCAL}
     if reason:
         payload["override_reason"] = reason
