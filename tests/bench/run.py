@@ -59,6 +59,8 @@ def ensure_db(cache: Path, cases: int) -> Path:
         env=_env(),
         cwd=ROOT,
     )
+    for side in cache.glob(f"cases-{cases}.db.part.*"):  # the station's key file beside it
+        side.rename(cache / side.name.replace(".db.part.", ".db."))
     part.rename(path)
     return path
 
