@@ -26,7 +26,6 @@ from screens.case_detail import CaseDetailScreen
 from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
-from screens.sync_export import start_bundle_export
 from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
 from tui.palette import DeskCommands
@@ -301,10 +300,14 @@ class WhistleApp(App[None]):
         ]
         commands.append((t("cmd.help"), t("cmd.help_help"), self.action_help))
         if self.service is not None:
-            commands.append(
-                (t("cmd.export_bundle"), t("cmd.export_bundle_help"), lambda: start_bundle_export(self))
-            )
+            commands.append((t("cmd.export_bundle"), t("cmd.export_bundle_help"), self._export_bundle))
         return commands
+
+    def _export_bundle(self) -> None:
+        # imported when asked: the desk starts without sync (test_startup_imports)
+        from screens.sync_export import start_bundle_export
+
+        start_bundle_export(self)
 
 
 _DESK: type[Desk] = WhistleApp

@@ -10,15 +10,17 @@ import resource
 import sys
 import time
 
+import tui.cli
 from screens.widgets.queue_view import QueueView
 from tui.app import build_app
-from tui.cli import build_parser
 from tui.cli.common import Context
 from tui.config import AppConfig
 
 
 async def _paint(argv: list[str]) -> dict[str, float]:
-    args = build_parser().parse_args(argv)
+    # the console's own parse where there is one (older code parsed with every command)
+    parse = getattr(tui.cli, "parse", None) or tui.cli.build_parser().parse_args
+    args = parse(argv)
     ctx = Context.from_args(args)
     app = build_app(AppConfig(ctx.db, ctx.settings, ctx.clock, ctx.operator, ctx.settings.language))
     async with app.run_test(size=(120, 40)) as pilot:

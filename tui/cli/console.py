@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from data.demo import DemoOptions, generate
 from data.read.poll import case_count
 from data.service import DEFAULT_OPERATOR, SyncService
 from models.i18n import set_language
@@ -14,6 +13,9 @@ from tui.config import AppConfig
 
 
 def _fill_demo(ctx: Context) -> None:
+    # imported only when asked: the console starts without the demo (test_startup_imports)
+    from data.demo import DemoOptions, generate
+
     service = SyncService.open(ctx.db, ctx.settings, ctx.clock, ctx.operator or DEFAULT_OPERATOR)
     try:
         with service.engine.connect() as conn:
