@@ -18,16 +18,15 @@ BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
 
 
 async def settled(app: Any, pilot: Any, view: QueueView | None = None) -> None:
-    """Until no worker is pending or running and the table holds its window. A worker that an
-    exclusive newer one cancelled is simply done (``wait_for_complete`` would raise
-    WorkerCancelled for it, which once crashed the filter step and left the app hanging)."""
-    for _ in range(10_000):
-        busy = [w for w in app.workers if w.state in BUSY]
-        if busy:
-            await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    """Until no worker is pending or running and the table holds its window. Worker states are
+    looked at, never awaited: a worker that an exclusive newer one cancelled is simply done
+    (``wait_for_complete`` raised WorkerCancelled for it, which once crashed the filter step
+    and left the app hanging, and awaiting the poller's worker from outside stopped its timer)."""
+    for _ in range(100_000):
         await pilot.pause()
         if not any(w.state in BUSY for w in app.workers) and (view is None or not view.loading):
             return
+        await asyncio.sleep(0.001)
 
 
 @dataclass(frozen=True)
