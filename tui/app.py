@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from textual import on, work
@@ -30,11 +30,7 @@ from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
 from tui.palette import DeskCommands
 
-POLL_SECONDS = 0.25
-"""How often the desk looks whether anything was written (one index read of the log's head),
-so another desk's change shows within a fraction of a second."""
-OVERDUE_POLL = timedelta(seconds=1)
-"""How often it also looks for check-ins that went overdue (which time alone changes)."""
+POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -213,9 +209,6 @@ class WhistleApp(App[None]):
     async def _poll_step(self, service: Service) -> None:
         now = self.now()
         full = self._announce_since is None
-        soon = self._announce_since is not None and now - self._announce_since < OVERDUE_POLL
-        if soon and await service.db.run_read(queries.last_event) == self.last_event:
-            return  # nothing written, and too soon for a deadline to matter
         announced = frozenset(self.announced)
         result = await service.db.run_read(
             queries.poll, now, None if full else self._announce_since, announced

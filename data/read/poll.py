@@ -60,17 +60,12 @@ def _running_checkins(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def last_event(conn: Connection) -> int:
-    """How far the event log has come (anyone's write): one look at the end of its rowid."""
-    return int(conn.execute(text("SELECT coalesce(max(rowid), 0) FROM event")).scalar() or 0)
-
-
 def poll(conn: Connection, now: datetime, since: datetime | None, announced: frozenset[str]) -> PollResult:
     """What a desk needs every second: the last event written (by anyone), how many
     check-ins are overdue, and those not yet ``announced`` whose deadline passed after
     ``since`` (all of them when ``since`` is None). Announcements are keyed by the check-in's
     clock, read from an index; only the new ones are joined to their case and department."""
-    last = last_event(conn)
+    last = conn.execute(text("SELECT coalesce(max(rowid), 0) FROM event")).scalar() or 0
     overdue = conn.execute(select(func.count()).select_from(CLOCK).where(_running_checkins(now))).scalar()
     ids = select(CLOCK.c.id).where(_running_checkins(now))
     if since is not None:
@@ -117,3 +112,5 @@ async def load_announced(db_path: Path) -> set[str]:
 
 async def save_announced(db_path: Path, ids: list[str]) -> None:
     await asyncio.to_thread(_append_announced, announced_path(db_path), ids)
+
+
