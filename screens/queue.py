@@ -48,6 +48,7 @@ class QueueScreen(ViewScreen):
     def __init__(self) -> None:
         super().__init__()
         self.communities: list[str] = []
+        self._bindings_for: tuple[bool, bool, bool] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-filters")
@@ -92,7 +93,13 @@ class QueueScreen(ViewScreen):
         bar = self.query_one("#queue-filters", Static)
         bar.update(line)
         bar.set_class(bool(active), "-active")
-        self.refresh_bindings()
+        # the footer is rebuilt only when what check_action answers changed (a rebuild costs
+        # more than the window read itself at scale)
+        searching = self.query_one("#queue-search", Input).has_class("-open")
+        shown = (self.view.cursor_row is not None, self.view.filter.active, searching)
+        if shown != self._bindings_for:
+            self._bindings_for = shown
+            self.refresh_bindings()
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -14,19 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 
 from data.demo.bulk import copy_cases
 from data.demo.material import DemoOptions
 from data.demo.stories import SIMULATED_MAX, Demo, Step, Story
-from data.demo.text import DEMO_PINS, OPERATORS
+from data.demo.text import OPERATORS
+from data.read.staff import demo_staff
 from data.store.eventlog import EventWriter
-from data.store.tables import CASE, CREDENTIAL, OPERATOR
+from data.store.tables import CASE
 from data.write.commands.common import Ctx
-from data.write.session import SyncService, local_station
+from data.write.session import SyncService
 from models.clock import FrozenClock
-from models.credentials import check_secret
-from models.enums import Role
 from models.errors import DomainError
 
 BATCH = 4000
@@ -95,26 +94,3 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
     with service.engine.connect() as conn:
         summary.cases = conn.execute(select(func.count()).select_from(CASE)).scalar() or 0
     return summary
-
-
-def demo_staff(conn: Connection, station_id: str | None = None) -> list[tuple[str, Role, str]]:
-    """The demo's operators, roles and PINs, for a newcomer to sign in with: only in a demo
-    file, where every one of them is there with the demo's PIN (a real station's file that
-    happens to have one of these names and PINs shows nothing)."""
-    staff = []
-    station_id = station_id or local_station(conn)
-    rows = conn.execute(
-        select(OPERATOR.c.name, OPERATOR.c.role, CREDENTIAL.c.secret_hash)
-        .join(
-            CREDENTIAL,
-            (CREDENTIAL.c.station_id == OPERATOR.c.station_id) & (CREDENTIAL.c.name == OPERATOR.c.name),
-        )
-        .where((OPERATOR.c.station_id == station_id) & OPERATOR.c.name.in_(list(DEMO_PINS)))
-    ).all()
-    order = list(DEMO_PINS)
-    for row in sorted(rows, key=lambda r: order.index(r.name)):
-        pin = DEMO_PINS[row.name]
-        if not check_secret(pin, row.secret_hash):
-            return []
-        staff.append((row.name, Role(row.role), pin))
-    return staff if len(staff) == len(DEMO_PINS) else []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from data.read.staff import DEMO_PINS, SUPERVISOR
+
+__all__ = ["DEMO_PINS", "SUPERVISOR"]  # and the material below
+
 COMMUNITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("东四社区", ("东四北大街", "东四六条", "东四七条")),
     ("朝阳门社区", ("朝阳门南小街", "朝阳门北小街", "竹竿胡同")),
@@ -110,19 +114,8 @@ GIVEN = (
 )
 
 OPERATORS = ("王丽", "刘强", "陈静")
-SUPERVISOR = "赵主任"  # 中心主任: the one a newcomer guesses holds the supervisor's keys
 FACILITATOR = SUPERVISOR  # chairs the weekly meeting too
 INSPECTORS = ("孙建国", "周海燕", "吴志强")
-# Demo databases only (``whistle demo`` prints them): every demo operator's PIN.
-DEMO_PINS = {
-    SUPERVISOR: "8888",
-    "王丽": "1111",
-    "刘强": "2222",
-    "陈静": "3333",
-    "孙建国": "4444",
-    "周海燕": "5555",
-    "吴志强": "6666",
-}
 
 ACTIONS = (
     ("现场责令整改", "当事人已签字承诺限期整改"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    text,
     tuple_,
 )
 
@@ -115,6 +117,10 @@ def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
 
 
 def queue_counts(conn: Connection, now: datetime, flt: QueueFilter) -> QueueCounts:
+    found = _found(conn, flt)
+    if found is not None:
+        late = found.overdue(now)
+        return QueueCounts(late, len(found.keys) - late)
     base = select(func.count()).select_from(QUEUE_KEY)
     overdue = conn.execute(_filtered(base, flt).where(QUEUE_KEY.c.next_checkin < now)).scalar()
     rest = conn.execute(_filtered(base, flt).where(QUEUE_KEY.c.next_checkin >= now)).scalar()
@@ -129,11 +135,68 @@ REST_ORDER = (
 )
 
 
+@dataclass(frozen=True)
+class _Found:
+    """The open cases a search (with the other filters beside it) finds, in queue order for
+    the cases without an overdue check-in: (next_checkin, next_deadline, received_at, case_id).
+    Read once per search and held while the event log stands still, so that the counts, every
+    window and the cursor's position come from one read of the matches rather than each
+    gathering a frequent character's hundred thousand ids again."""
+
+    keys: list[tuple[datetime, datetime, datetime, str]]
+
+    def overdue(self, now: datetime) -> int:
+        return bisect.bisect_left(self.keys, now, key=lambda k: k[0])
+
+    def ids(self, now: datetime, overdue: bool, offset: int, limit: int) -> list[str]:
+        split = self.overdue(now)
+        if overdue:  # oldest deadline first, as the overdue segment is ordered in SQL
+            head = sorted(self.keys[:split], key=lambda k: (k[0], k[3]))
+            return [k[3] for k in head[offset : offset + limit]]
+        return [k[3] for k in self.keys[split + offset : split + offset + limit]]
+
+    def position(self, now: datetime, case_id: str) -> int | None:
+        split = self.overdue(now)
+        for i, k in enumerate(self.keys):
+            if k[3] == case_id:
+                if i >= split:
+                    return i
+                return sorted(self.keys[:split], key=lambda k: (k[0], k[3])).index(k)
+        return None
+
+
+_HELD: dict[tuple[str, QueueFilter], tuple[int, _Found]] = {}
+HELD_SEARCHES = 4
+"""Searches held at once (per database): the one on screen and a few typed before it."""
+
+
+def _found(conn: Connection, flt: QueueFilter) -> _Found | None:
+    """The matches of a search filter, read again only when an event was written since (every
+    change to a case or a clock writes one); None for a filter without a search, which its
+    indexes answer directly."""
+    if not flt.search:
+        return None
+    head = int(conn.execute(text("SELECT coalesce(max(rowid), 0) FROM event")).scalar() or 0)
+    key = (str(conn.engine.url), flt)
+    held = _HELD.get(key)
+    if held is not None and held[0] == head:
+        return held[1]
+    query = _filtered(select(*REST_ORDER[:3], QUEUE_KEY.c.case_id).select_from(QUEUE_KEY), flt)
+    found = _Found([tuple(r) for r in conn.execute(query.order_by(*REST_ORDER))])
+    while len(_HELD) >= HELD_SEARCHES:
+        _HELD.pop(next(iter(_HELD)))
+    _HELD[key] = (head, found)
+    return found
+
+
 def _segment_ids(
     conn: Connection, now: datetime, flt: QueueFilter, overdue: bool, size: int, offset: int, limit: int
 ) -> list[str]:
     """``limit`` ids from ``offset`` in one segment of ``size`` rows. SQLite skips an offset
     by walking the index, so a window in the back half is read from the end, backwards."""
+    found = _found(conn, flt)
+    if found is not None:
+        return found.ids(now, overdue, offset, max(min(limit, size - offset), 0))
     if overdue:
         where = QUEUE_KEY.c.next_checkin < now
         order = [QUEUE_KEY.c.next_checkin, QUEUE_KEY.c.case_id]
@@ -246,6 +309,9 @@ def position_of(
     conn: Connection, now: datetime, flt: QueueFilter, counts: QueueCounts, case_id: str
 ) -> int | None:
     """Where ``case_id`` stands in the queue, to keep the cursor on it after a reload."""
+    found = _found(conn, flt)
+    if found is not None:
+        return found.position(now, case_id)
     key = conn.execute(select(QUEUE_KEY).where(QUEUE_KEY.c.case_id == case_id)).first()
     if key is None or not key.open:
         return None

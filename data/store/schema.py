@@ -9,7 +9,13 @@ import sqlite3
 from collections.abc import Iterator
 
 from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V11_OPERATOR_AUTH, V12_WORKING_TIME
-from data.store.schema_steps_desk import V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER, V8_BOARD_INDEXES
+from data.store.schema_steps_desk import (
+    V4_DESK,
+    V5_DESK_INDEXES,
+    V6_QUEUE_ORDER,
+    V8_BOARD_INDEXES,
+    V14_SCALE_INDEXES,
+)
 from data.store.schema_steps_record import V10_HONEST_RECORD
 from data.store.schema_steps_sync import V13_SYNC_TRUST
 
@@ -26,6 +32,7 @@ STEPS: tuple[str, ...] = (
     V11_OPERATOR_AUTH,
     V13_SYNC_TRUST,
     V12_WORKING_TIME,  # after V13: files at version 11 were released before it
+    V14_SCALE_INDEXES,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -144,3 +144,9 @@ CREATE INDEX ix_checkin_status ON checkin (status);
 CREATE INDEX ix_checkin_released ON checkin (released_at);
 CREATE INDEX ix_whistle_blown ON whistle (blown_at);
 """
+# A case's check-ins by status: ending a case marks its still-summoned check-ins no-show or
+# withdrawn. Without it SQLite picks ix_checkin_status and walks every summoned check-in of
+# the station for each ended case (3.4 ms a statement at 200,000 cases against 12 µs).
+V14_SCALE_INDEXES = """
+CREATE INDEX ix_checkin_case_status ON checkin (case_id, status);
+"""

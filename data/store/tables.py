@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Integer, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    select,
+)
 
 from models.tables import (
     AgendaItem,
@@ -30,6 +41,13 @@ def table(model: Any) -> Table:
 
 
 STATION = table(Station)
+
+
+def local_station(conn: Connection) -> str | None:
+    """This file's own station (the one whose events it writes)."""
+    return conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
+
+
 OPERATOR = table(Operator)
 DEPARTMENT = table(Department)
 CASE = table(Case)

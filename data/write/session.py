@@ -18,7 +18,7 @@ from data.settings import Settings
 from data.store.db import Database, open_database, open_sync
 from data.store.eventlog import ClockBehind
 from data.store.keys import key_path_for
-from data.store.tables import CALENDAR_YEAR, STATION
+from data.store.tables import CALENDAR_YEAR, local_station
 from data.write.commands.common import Ctx, Rules, writer
 from data.write.commands.operators import (
     UNNAMED,
@@ -42,10 +42,6 @@ Command = Callable[Concatenate[Ctx, P], R]
 DEFAULT_OPERATOR = UNNAMED
 """A command run without naming its operator acts as nobody in particular (and never as a
 supervisor); it is recorded with an empty operator."""
-
-
-def local_station(conn: Connection) -> str | None:
-    return conn.execute(select(STATION.c.id).where(STATION.c.is_local.is_(True))).scalar()
 
 
 def new_station_id() -> str:

@@ -59,6 +59,11 @@ class Columns:
         used = sum(fixed.values()) + category + community + 6
         return cls(category=category, community=community, marks=max(width - used, 8), **fixed)
 
+    @property
+    def marks_x(self) -> int:
+        """Where the marks start: the countdowns and the age, the cells a tick changes."""
+        return self.number + self.grade + self.category + self.community + self.status + 5
+
     def header(self) -> str:
         cells = [
             fit(t("queue.col.number"), self.number),

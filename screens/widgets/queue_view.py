@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -176,8 +176,23 @@ class QueueView(ScrollView, can_focus=True):
     # -- the clock ---------------------------------------------------------------------------
 
     def tick(self, now: datetime) -> None:
-        self.now = now
-        self.refresh()
+        """Repaint the countdown cells only (the marks and the age), and the whole line of a
+        row whose check-in deadline passed since the last tick (its number turns red)."""
+        before, self.now = self.now, now
+        if before is None or not self._rows:
+            self.refresh()
+            return
+        width = self.scrollable_content_region.width
+        x = Columns.for_width(width).marks_x
+        top = int(self.scroll_y)
+        lines = min(self.rows_on_screen, max(self.counts.total - top, 0))
+        regions = [Region(x, 1, max(width - x, 0), lines)] if lines else []
+        for y in range(1, lines + 1):
+            row = self.row_at(top + y - 1)
+            if row is not None and any(before < m.deadline <= now for m in row.marks):
+                regions.append(Region(0, y, x, 1))
+        if regions:
+            self.refresh(*regions)
 
     def marks_of(self, case_id: str) -> list[MarkView]:
         """The marks of a case in the window as they are drawn now, most urgent first."""
@@ -220,6 +235,11 @@ class QueueView(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + self.rows_on_screen:
             self.scroll_to(y=new - self.rows_on_screen + 1, animate=False, immediate=True)
+        else:  # no scroll: only the two cursor lines change
+            width = self.scrollable_content_region.width
+            lines = [i - top + 1 for i in {old, new} if top <= i < top + self.rows_on_screen]
+            self.refresh(*(Region(0, y, width, 1) for y in lines))
+            return
         self.refresh()
 
     def _move(self, delta: int) -> None:

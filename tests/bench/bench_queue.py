@@ -1,4 +1,5 @@
-"""On-demand benchmark of the live queue (not part of the test suite).
+"""On-demand benchmark of the live queue (not part of the test suite). The full table, with
+start-up, idle and another desk, is tests.bench.run; this one compares databases side by side.
 
     /tmp/venv/bin/whistle demo --db /tmp/bench/small.db --cases 300
     /tmp/venv/bin/whistle demo --db /tmp/bench/big.db --cases 200000
@@ -28,18 +29,11 @@ from data.settings import Settings
 from data.store.db import open_sync, prepare
 from models.clock import SystemClock
 from screens.widgets.queue_view import QueueView
+from tests.bench.common import settled
 from tui.app import build_app
 from tui.config import AppConfig
 
 RUNS = 7
-
-
-async def _settled(app: Any, pilot: Any, view: QueueView | None = None) -> None:
-    for _ in range(1000):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if view is None or not view.loading:
-            break
 
 
 async def _median(action: Callable[[], Awaitable[None]]) -> float:
@@ -57,8 +51,7 @@ async def measure(path: Path) -> dict[str, Any]:
     async with app.run_test(size=(120, 40)) as pilot:
         view: QueueView | None = None
         while view is None or not view.loaded_once:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settled(app, pilot)
             found = app.screen.query(QueueView)
             view = found.first() if found else None
         opened = (time.perf_counter() - started) * 1000
@@ -67,17 +60,17 @@ async def measure(path: Path) -> dict[str, Any]:
 
         async def page_down() -> None:
             await pilot.press("pagedown")
-            await _settled(app, pilot, queue_view)
+            await settled(app, pilot, queue_view)
 
         async def to_end_and_back() -> None:
             await pilot.press("end")
-            await _settled(app, pilot, queue_view)
+            await settled(app, pilot, queue_view)
             await pilot.press("home")
-            await _settled(app, pilot, queue_view)
+            await settled(app, pilot, queue_view)
 
         async def apply(flt: QueueFilter) -> None:
             queue_view.set_filter(flt)
-            await _settled(app, pilot, queue_view)
+            await settled(app, pilot, queue_view)
 
         async def filter_and_clear() -> None:
             await apply(QueueFilter(department="CGZF"))
@@ -95,6 +88,7 @@ async def measure(path: Path) -> dict[str, Any]:
             await pilot.pause()
 
         total = queue_view.counts.total
+        app.exit()
         return {
             "db": path.name,
             "cases": _count(path),

@@ -206,6 +206,7 @@ LATER_STEPS_UNDONE = (
     "ALTER TABLE clock DROP COLUMN work_hours",
     "ALTER TABLE calendar_year DROP COLUMN origin",
     "ALTER TABLE calendar_year DROP COLUMN override_reason",
+    "DROP INDEX ix_checkin_case_status",  # V14_SCALE_INDEXES
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

@@ -251,7 +251,7 @@ def test_the_demo_prints_who_can_sign_in_and_its_supervisor_is_the_director(
 
 
 def test_a_real_station_prints_no_pins(desk: Path, settings: Settings) -> None:
-    from data.demo import demo_staff
+    from data.read.staff import demo_staff
 
     service = SyncService.open(desk, settings, FrozenClock(NOW + timedelta(days=1)))
     try:

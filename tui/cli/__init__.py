@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -10,34 +11,50 @@ from collections.abc import Sequence
 from data.service import is_disk_full
 from models.errors import DomainError
 from models.i18n import LANGUAGES, set_language, t
-from tui.cli import core, correct, intake, meeting, report, sync
 from tui.cli.common import Context, add_common, early_language
 
-REGISTRARS = [
-    core.register,
-    intake.register,
-    sync.register,
-    meeting.register,
-    correct.register,
-    report.register,
-]
+REGISTRARS = (
+    "tui.cli.core",
+    "tui.cli.intake",
+    "tui.cli.sync",
+    "tui.cli.meeting",
+    "tui.cli.correct",
+    "tui.cli.report",
+)
+"""Modules whose ``register`` adds their sub-commands: imported only when a command (or the
+help) is asked for, so the console starts without the demo, the exports or sync."""
+HELP = ("-h", "--help")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _console_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="whistle", description=t("cli.description"))
     add_common(parser, top=True)
     parser.add_argument("--demo", action="store_true", help=t("cli.help.demo_start"))
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in REGISTRARS:
-        register(commands)
     return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _console_parser()
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in REGISTRARS:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The console's own options when no command is named; the full parser otherwise."""
+    if not any(arg in HELP for arg in argv):
+        args, rest = _console_parser().parse_known_args(argv)
+        if not rest:
+            args.handler = None
+            return args
+    return build_parser().parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(early_language(argv) or "zh")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     try:
         ctx = Context.from_args(args)
         if args.lang is None:
@@ -78,4 +95,4 @@ def _pipe_closed() -> int:
     return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
-__all__ = ["LANGUAGES", "build_parser", "main"]
+__all__ = ["LANGUAGES", "build_parser", "main", "parse"]

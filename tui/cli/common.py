@@ -10,8 +10,9 @@ from pathlib import Path
 from data.service import SyncService
 from data.settings import Settings, default_config_path, default_db_path, load_settings
 from models.clock import Clock, SystemClock
+from models.enums import Role
 from models.errors import DomainError
-from models.i18n import LANGUAGES, t
+from models.i18n import LANGUAGES, label, t
 
 
 def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -80,3 +81,11 @@ def open_service(ctx: Context) -> SyncService:
             service.close()
             raise
     return service
+
+
+def print_staff(staff: list[tuple[str, Role, str]]) -> None:
+    """The demo's operators and their PINs (a demo database's own, known to the world)."""
+    if staff:
+        print(t("cli.demo.staff"))
+        for name, role, pin in staff:
+            print(t("cli.demo.staff_line", name=name, role=label(role), pin=pin))

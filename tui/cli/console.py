@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from data.demo import DemoOptions, demo_staff, generate
 from data.read.poll import case_count
 from data.service import SyncService
 from models.i18n import set_language
 from tui.app import build_app
-from tui.cli.common import Context
-from tui.cli.core import print_staff
+from tui.cli.common import Context, print_staff
 from tui.config import AppConfig
 
 
 def _fill_demo(ctx: Context) -> None:
+    # imported only when asked: the console starts without the demo (test_startup_imports)
+    from data.demo import DemoOptions, demo_staff, generate
+
     service = SyncService.open(ctx.db, ctx.settings, ctx.clock)
     try:
         with service.engine.connect() as conn:

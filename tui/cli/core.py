@@ -21,7 +21,15 @@ from models.calendar import CalendarTableError, parse_year_table
 from models.enums import Role
 from models.errors import DomainError
 from models.i18n import label, t
-from tui.cli.common import NEW_SECRET_ENV, PASSPHRASE_ENV, Context, add_common, open_service, read_secret
+from tui.cli.common import (
+    NEW_SECRET_ENV,
+    PASSPHRASE_ENV,
+    Context,
+    add_common,
+    open_service,
+    print_staff,
+    read_secret,
+)
 
 
 def register(commands: Any) -> None:
@@ -108,14 +116,6 @@ def demo(ctx: Context, args: argparse.Namespace) -> int:
     )
     print_staff(staff)
     return 0
-
-
-def print_staff(staff: list[tuple[str, Role, str]]) -> None:
-    """The demo's operators and their PINs (a demo database's own, known to the world)."""
-    if staff:
-        print(t("cli.demo.staff"))
-        for name, role, pin in staff:
-            print(t("cli.demo.staff_line", name=name, role=label(role), pin=pin))
 
 
 def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:

@@ -1,0 +1,73 @@
+"""The 1 Hz tick repaints the countdown cells of the queue, not the whole table: the marks and
+the age of the rows on screen, and the whole line of a row only when a deadline passed (its
+number turns red). Moving the cursor repaints its two lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.geometry import Region
+
+from screens.widgets.queue_row import Columns
+from screens.widgets.queue_view import QueueView
+from tests.tui.desk_support import SIZE, app_for, settle, station
+
+
+def _spy(view: QueueView) -> list[tuple[Region, ...]]:
+    calls: list[tuple[Region, ...]] = []
+    real = view.refresh
+
+    def refresh(*regions: Region, **kwargs: Any) -> QueueView:
+        calls.append(regions)
+        return real(*regions, **kwargs)
+
+    view.refresh = refresh  # type: ignore[method-assign]
+    return calls
+
+
+async def test_a_tick_repaints_the_countdowns_only(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        width = view.scrollable_content_region.width
+        x = Columns.for_width(width).marks_x
+        calls = _spy(view)
+        st.clock.advance(seconds=1)
+        app.tick()
+        await pilot.pause()
+        assert calls == [(Region(x, 1, width - x, view.counts.total),)]
+        assert "城管 19:59" in view.render_line(2).text  # and what it draws there moved on
+
+
+async def test_a_deadline_passing_repaints_that_whole_line(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        app.tick()
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+        x = Columns.for_width(width).marks_x
+        calls = _spy(view)
+        st.clock.advance(minutes=21)  # "soon" (line 2) passes its 20-minute deadline
+        app.tick()
+        await pilot.pause()
+        whole_lines = [r for regions in calls for r in regions if r.x == 0]
+        assert whole_lines == [Region(0, 2, x, 1)]
+
+
+async def test_moving_the_cursor_repaints_two_lines(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        width = view.scrollable_content_region.width
+        calls = _spy(view)
+        await pilot.press("down")
+        assert view.cursor == 1
+        assert calls[0] == (Region(0, 1, width, 1), Region(0, 2, width, 1))

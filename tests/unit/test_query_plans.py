@@ -1,0 +1,143 @@
+"""The hot statements use the index they were written for (``EXPLAIN QUERY PLAN``), so a schema
+change that loses one fails here, without timing anything. Each statement is caught as the
+read or the apply runs it, then explained with the same parameters."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, event
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+
+from data.read.assessment import summonses
+from data.read.board import board
+from data.read.queue import QueueFilter, queue_counts, queue_window
+from data.service import SyncService
+from data.store.apply.cases import _case_clocks
+from data.store.schema import SCHEMA_VERSION, STEPS, upgrade
+from data.store.schema_steps_desk import V14_SCALE_INDEXES
+from data.write.commands.cases import blow_whistle
+from models.enums import CaseStatus as S
+from models.enums import Grade
+from models.periods import Period, PeriodKind
+from tests.unit.support import case_in
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@contextmanager
+def caught(sync_service: SyncService) -> Iterator[list[tuple[str, Any]]]:
+    statements: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(sync_service.engine, "before_cursor_execute", keep)
+    try:
+        yield statements
+    finally:
+        event.remove(sync_service.engine, "before_cursor_execute", keep)
+
+
+def plans(db_path: Path, statements: list[tuple[str, Any]], *needles: str) -> list[str]:
+    """The query plans (one string each) of the caught statements that contain all ``needles``."""
+    out = []
+    with sqlite3.connect(db_path) as conn:
+        for statement, parameters in statements:
+            if all(n in statement for n in needles):
+                rows = conn.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+                out.append(" | ".join(str(r[3]) for r in rows))
+    assert out, f"no statement with {needles}"
+    return out
+
+
+def read(sync_service: SyncService, fn: Callable[[Connection], Any]) -> list[tuple[str, Any]]:
+    with caught(sync_service) as statements, sync_service.engine.connect() as conn:
+        fn(conn)
+    return statements
+
+
+def _cases(sync_service: SyncService) -> str:
+    run = sync_service.run
+    case_in(run, S.TRIAGE)
+    case_id = case_in(run, S.TRIAGE, address="东四北大街 12 号")
+    run(blow_whistle, case_id, grade=Grade.URGENT, departments=["XF", "GA"])
+    return case_id
+
+
+def test_the_queue_window_and_counts_walk_the_queue_indexes(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    _cases(sync_service)
+    clock.advance(hours=2)  # the urgent whistle's check-ins overdue: both segments are read
+    now = clock.now()
+
+    def window(conn: Connection) -> None:
+        counts = queue_counts(conn, now, QueueFilter())
+        queue_window(conn, now, QueueFilter(), 0, 50, counts)
+
+    statements = read(sync_service, window)
+    counts = plans(db_path, statements, "count(*)", "queue_key")
+    assert all("COVERING INDEX ix_queue_" in p and "(open=? AND next_checkin" in p for p in counts), counts
+    ordered = plans(db_path, statements, "FROM queue_key", "ORDER BY")
+    assert any("ix_queue_checkin" in p for p in ordered), ordered  # the overdue segment
+    assert any("ix_queue_rest" in p for p in ordered), ordered  # the rest
+    assert all("TEMP B-TREE" not in p for p in ordered), ordered  # no sort: the index's order
+
+
+def test_a_search_reads_the_full_text_index_by_rowid(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    _cases(sync_service)
+    now = clock.now()
+    statements = read(sync_service, lambda conn: queue_window(conn, now, QueueFilter(search="号"), 0, 50))
+    found = plans(db_path, statements, "MATCH")
+    assert all("VIRTUAL TABLE INDEX" in p for p in found), found  # case_search by its FTS index
+    assert all("SCAN case_search_key" not in p for p in found), found  # its key by rowid
+
+
+def test_the_board_reads_by_its_three_indexes(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    _cases(sync_service)
+    statements = read(sync_service, lambda conn: board(conn, clock.now(), SH))
+    (plan,) = plans(db_path, statements, "FROM checkin", "UNION")
+    for index in ("ix_checkin_status", "ix_checkin_released", "ix_whistle_blown"):
+        assert index in plan, plan
+
+
+def test_ending_a_case_updates_its_check_ins_by_the_case_index(db_path, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    """no_show / withdrawn / the clocks on a case's end: by the case, never by walking every
+    summoned check-in of the station through ix_checkin_status."""
+    SyncService.open(db_path, settings, clock, "值班员").close()
+    values = {"case": "c", "at": "2026-01-01 00:00:00.000000", "reason": "r"}
+    with sqlite3.connect(db_path) as conn:
+        for name, statement in _case_clocks().items():
+            compiled = statement.compile(dialect=sqlite_dialect())
+            params = compiled.construct_params(values)
+            sql = str(compiled)
+            rows = conn.execute("EXPLAIN QUERY PLAN " + sql, [params[k] for k in compiled.positiontup or ()])
+            plan = " | ".join(str(r[3]) for r in rows)
+            expected = "ix_checkin_case_status" if "UPDATE checkin" in sql else "ix_clock_open"
+            assert f"INDEX {expected} (case_id=?" in plan, (name, plan)
+
+
+def test_the_assessment_reads_summonses_by_whistle_time_then_by_case(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    _cases(sync_service)
+    today = clock.now().astimezone(SH).date()
+    period = Period(PeriodKind.DAY, today, today + timedelta(days=1))
+    statements = read(sync_service, lambda conn: summonses(conn, period, SH))
+    (plan,) = plans(db_path, statements, "FROM whistle", "blown_at")
+    assert "SEARCH whistle USING INDEX ix_whistle_blown" in plan, plan
+    assert "SEARCH checkin USING INDEX ix_checkin_case" in plan, plan
+
+
+def test_an_older_file_gets_the_case_status_index_on_upgrade(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    before = STEPS.index(V14_SCALE_INDEXES)
+    upgrade(conn, target=before)
+    index = "SELECT count(*) FROM sqlite_master WHERE name = 'ix_checkin_case_status'"
+    assert conn.execute(index).fetchone()[0] == 0
+    assert upgrade(conn) == SCHEMA_VERSION
+    assert conn.execute(index).fetchone()[0] == 1
+    conn.close()

@@ -1,0 +1,71 @@
+"""A search is read once: its matches give the counts, every window and the cursor's position
+(a frequent character's hundred thousand ids were gathered four times per search before), in
+the same order as the queue itself, and are read again after any write."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event
+
+from data.read.queue import QueueFilter, position_of, queue_counts, queue_ids, queue_window
+from data.read.search import search_case_ids
+from data.service import SyncService
+from data.write.commands.cases import blow_whistle
+from models.enums import CaseStatus as S
+from models.enums import Grade
+from tests.unit.support import case_in, new_case
+
+
+def _station(sync_service: SyncService, clock: Any) -> None:
+    run = sync_service.run
+    for i in range(6):
+        address = f"东四北大街 {i} 号" if i % 2 == 0 else "东四北大街路口"
+        case_id = case_in(run, S.TRIAGE, address=address)
+        if i < 4:
+            run(blow_whistle, case_id, grade=Grade.REGULAR if i % 2 else Grade.URGENT, departments=["XF"])
+        clock.advance(minutes=3)
+    case_in(run, S.CLOSED, address="东四北大街 9 号")
+
+
+def test_a_search_lists_what_the_queue_lists_in_the_same_order(sync_service, clock) -> None:  # type: ignore[no-untyped-def]
+    _station(sync_service, clock)
+    clock.advance(minutes=40)  # the urgent whistles' check-ins are overdue
+    now = clock.now()
+    search = QueueFilter(search="号")
+    with sync_service.engine.connect() as conn:
+        matching = set(search_case_ids(conn, "号"))
+        everything = queue_counts(conn, now, QueueFilter())
+        expected = [i for i in queue_ids(conn, now, QueueFilter(), everything, 0, 100) if i in matching]
+        counts = queue_counts(conn, now, search)
+        assert counts.overdue == 2 and counts.total == len(expected) == 3
+        assert queue_ids(conn, now, search, counts, 0, 100) == expected
+        assert queue_ids(conn, now, search, counts, 1, 1) == expected[1:2]
+        for i, case_id in enumerate(expected):
+            assert position_of(conn, now, search, counts, case_id) == i
+
+
+def test_a_search_reads_its_matches_once_and_again_after_a_write(sync_service, clock) -> None:  # type: ignore[no-untyped-def]
+    _station(sync_service, clock)
+    now = clock.now()
+    matches: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if "MATCH" in statement:
+            matches.append(statement)
+
+    search = QueueFilter(search="号")
+    event.listen(sync_service.engine, "before_cursor_execute", keep)
+    try:
+        with sync_service.engine.connect() as conn:
+            window = queue_window(conn, now, search, 0, 50)
+            position_of(conn, now, search, window.counts, window.rows[-1].case_id)
+            queue_window(conn, now, search, 1, 50, window.counts)
+        assert len(matches) == 1
+        new_case(sync_service.run, address="东四北大街 20 号")
+        with sync_service.engine.connect() as conn:
+            assert queue_window(conn, now + timedelta(seconds=1), search, 0, 50).counts.total == 4
+        assert len(matches) == 2
+    finally:
+        event.remove(sync_service.engine, "before_cursor_execute", keep)
