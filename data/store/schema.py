@@ -9,7 +9,13 @@ import sqlite3
 from collections.abc import Iterator
 
 from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS
-from data.store.schema_steps_desk import V4_DESK, V5_DESK_INDEXES, V6_QUEUE_ORDER, V8_BOARD_INDEXES
+from data.store.schema_steps_desk import (
+    V4_DESK,
+    V5_DESK_INDEXES,
+    V6_QUEUE_ORDER,
+    V8_BOARD_INDEXES,
+    V15_SEARCH_MORE,
+)
 
 STEPS: tuple[str, ...] = (
     V1,
@@ -20,6 +26,7 @@ STEPS: tuple[str, ...] = (
     V6_QUEUE_ORDER,
     V7_STATION_OPERATORS,
     V8_BOARD_INDEXES,
+    V15_SEARCH_MORE,
 )
 SCHEMA_VERSION = len(STEPS)
 
