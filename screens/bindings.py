@@ -58,7 +58,8 @@ APP_KEYS = [
     KeySpec("view.reinspections", "4", "view('reinspections')", "key.view_reinspections"),
     KeySpec("view.reports", "5", "view('reports')", "key.view_reports"),
     KeySpec("help", "question_mark", "help", "key.help", key_display="?"),
-    KeySpec("palette", "colon", "command_palette", "key.palette", key_display=":"),
+    # ctrl+p too: Textual adds its own ctrl+p only when no binding opens the palette
+    KeySpec("palette", "colon,ctrl+p", "command_palette", "key.palette", key_display=":"),
     KeySpec("back", "escape", "go_back", "key.back", show=False),
     KeySpec("quit", "ctrl+q", "quit", "key.quit", show=False, priority=True),
 ]
@@ -210,6 +211,16 @@ def _by_id(registry: dict[str, list[KeySpec]]) -> dict[str, KeySpec]:
 
 
 SPECS: dict[str, KeySpec] = _by_id(REGISTRY)
+
+
+def action_description(action: str, parameters: tuple[object, ...] = ()) -> str:
+    """What the key bound to ``action`` does, in the current language (the action's own name
+    when no key of the registry runs it)."""
+    wanted = f"{action}({', '.join(repr(p) for p in parameters)})" if parameters else action
+    for spec in SPECS.values():
+        if spec.action == wanted:
+            return t(spec.description)
+    return action
 
 
 def bindings_for(scope: str) -> list[BindingType]:

@@ -18,7 +18,7 @@ from data.write.commands.cases import blow_whistle, transition
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
-from screens.bindings import REGISTRY, bindings_for
+from screens.bindings import REGISTRY, action_description, bindings_for
 from screens.case_render import checkin_line, detail_fields, stages_line, timeline_rich
 from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
@@ -187,6 +187,34 @@ class CaseDetailScreen(CheckinActions):
 
     def _allows(self, action: Action) -> bool:
         return self.detail is not None and self.can_write() and (self.detail.status, action) in TRANSITIONS
+
+    def _needed_action(self, action: str, parameters: tuple[object, ...]) -> Action | None:
+        if action == "case" and parameters:
+            return Action(str(parameters[0]))
+        return _NEEDS.get(action)
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        detail = self.detail
+        if detail is None:
+            return None
+        step = self._needed_action(action, parameters)
+        if (step is not None or action in CHECKIN_ACTIONS or action == "correct") and not self.can_write():
+            return t("refuse.read_only", number=detail.number)
+        if step is None:
+            return super().refusal(action, parameters)
+        states = [state for (state, a) in TRANSITIONS if a is step]
+        return t(
+            "refuse.case_state",
+            number=detail.number,
+            state=label(detail.status),
+            action=action_description(action, parameters),
+            needed=t("refuse.or").join(dict.fromkeys(label(s) for s in states)),
+        )
+
+    def no_checkin_reason(self, action: str) -> str:
+        if self.detail is not None and not self.detail.checkins:
+            return t("refuse.not_whistled", action=action_description(action))
+        return super().no_checkin_reason(action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "case" and parameters:

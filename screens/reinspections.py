@@ -23,7 +23,7 @@ from models.enums import ReinspectionKind, Role
 from models.i18n import label, t
 from models.reinspection import BUCKET_ORDER, ReinspectionBucket
 from screens.base import PaletteCommand, ViewScreen
-from screens.bindings import bindings_for
+from screens.bindings import action_description, bindings_for
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
 from screens.fmt import pad
 from screens.messages import Tick
@@ -263,6 +263,15 @@ class ReinspectionsScreen(ViewScreen):
         if action == "draw":
             return self.role == Role.SUPERVISOR.value
         return True
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "draw":
+            return t("refuse.supervisor_only", action=action_description(action))
+        if action in ("record", "open_row_case"):
+            if self.row is None:
+                return t("refuse.no_row")
+            return t("refuse.already_recorded")
+        return super().refusal(action, parameters)
 
     def action_record(self) -> None:
         row = self.row
