@@ -92,7 +92,10 @@ _QUEUE: dict[str, tuple[str, str]] = {
     "queue.filter.search": ("搜索", "Search"),
     "queue.filter.any": ("不限", "Any"),
     "queue.filter.all_statuses": ("全部（含已结案）", "All (closed too)"),
-    "queue.filter.closed": ("含已结案、不予受理、已核验的案件", "Include closed, rejected and verified cases"),
+    "queue.filter.closed": (
+        "含已结案、不予受理、已核验的案件",
+        "Include closed, rejected and verified cases",
+    ),
     "queue.filter.with_closed": ("含已结案", "closed too"),
     "queue.filter.apply": ("确定", "Apply"),
     "queue.filter.clear": ("清除", "Clear"),

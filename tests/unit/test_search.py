@@ -143,10 +143,14 @@ def test_the_index_is_rebuilt_for_cases_written_before_the_step(tmp_path: Path) 
     )
     assert upgrade(raw) == len(STEPS)
     found = {
-        q: {r[0] for r in raw.execute(
-            "SELECT k.case_id FROM case_search_key k WHERE k.n IN"
-            " (SELECT rowid FROM case_search WHERE case_search MATCH ?)", (match_expression(q),)
-        )}
+        q: {
+            r[0]
+            for r in raw.execute(
+                "SELECT k.case_id FROM case_search_key k WHERE k.n IN"
+                " (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
+                (match_expression(q),),
+            )
+        }
         for q in ("000326", "SJ-2026-000326", "豆瓣社区", "噪音扰民", "跺脚")
     }
     raw.close()
