@@ -71,7 +71,7 @@ NAV_KEYS = [
 
 QUEUE_KEYS = [
     KeySpec("case.open", "enter", "open_case", "key.open_case"),
-    KeySpec("case.intake", "n", "intake", "key.intake"),
+    KeySpec("case.intake", "i", "intake", "key.intake"),
     KeySpec("queue.search", "slash", "search", "key.search", key_display="/"),
     KeySpec("queue.filter", "f", "filter", "key.filter"),
     KeySpec("queue.clear", "x", "clear_filters", "key.clear_filters"),
@@ -93,8 +93,8 @@ CASE_KEYS = [
     KeySpec("case.dispatch", "d", "case('dispatch')", "key.case_dispatch"),
     KeySpec("case.consult", "h", "case('consult')", "key.case_consult"),
     KeySpec("case.resume", "o", "case('resume')", "key.case_resume"),
-    KeySpec("case.dispose", "x", "case('dispose')", "key.case_dispose"),
-    KeySpec("case.feedback", "f", "feedback", "key.case_feedback"),
+    KeySpec("case.dispose", "p", "case('dispose')", "key.case_dispose"),
+    KeySpec("case.feedback", "b", "feedback", "key.case_feedback"),
     KeySpec("case.close", "c", "close_case", "key.case_close"),
     KeySpec("case.reject", "r", "reject", "key.case_reject"),
     KeySpec("case.park", "z", "park", "key.case_park"),
@@ -107,7 +107,7 @@ CHECKIN_KEYS = [
     KeySpec("checkin.rate", "s", "rate", "key.checkin_rate"),
     KeySpec("checkin.release", "l", "release", "key.checkin_release"),
     KeySpec("checkin.pause", "v", "pause_clock", "key.checkin_pause"),
-    KeySpec("checkin.extend", "y", "extend_clock", "key.checkin_extend"),
+    KeySpec("checkin.extend", "plus", "extend_clock", "key.checkin_extend", key_display="+"),
 ]
 
 CORRECT_KEYS = [KeySpec("record.correct", "C", "correct", "key.correct", key_display="C")]
@@ -177,6 +177,13 @@ ATTENDANCE_KEYS = [
     KeySpec("attendance.submit", "ctrl+s", "submit", "key.form_submit"),
     KeySpec("attendance.cancel", "escape", "cancel", "key.form_cancel"),
 ]
+
+# The scopes a case passes through on the desk: a key means one thing across all of them
+# (tests/unit/test_keys_doc.py checks it), so a finger trained in one never does something
+# else in another. Only enter (accept what is in front: open, yes) and escape (back, cancel,
+# no) are shared, with that one sense everywhere.
+CASE_PATH_SCOPES = (APP_SCOPE, NAV_SCOPE, "queue", "queue_table", "case", "board", "confirm")
+GENERIC_KEYS = frozenset({"enter", "escape"})
 
 REGISTRY: dict[str, list[KeySpec]] = {
     APP_SCOPE: APP_KEYS,

@@ -196,7 +196,7 @@ async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp
         app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
         await settle(app, pilot)
         before = len(rings)
-        await pilot.press("n")  # a long hotline call being typed in
+        await pilot.press("i")  # a long hotline call being typed in
         await until(app, pilot, lambda: isinstance(app.screen, ModalScreen), "ModalScreen")
         assert isinstance(app.screen, ModalScreen)
         st.clock.advance(minutes=21)

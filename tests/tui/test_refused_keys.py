@@ -31,7 +31,7 @@ async def test_lifecycle_and_check_in_keys_a_triage_case_refuses_say_why(tmp_pat
         await settle(app, pilot)
         screen = await _open(app, pilot, st.ids["waiting"])  # 待派遣, nothing summoned
         number = screen.detail.number  # type: ignore[union-attr]
-        for key in ("c", "f", "x", "a"):
+        for key in ("c", "b", "p", "a"):
             told.seen.clear()
             await pilot.press(key)
             await pilot.pause()
