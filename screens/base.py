@@ -105,7 +105,7 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ":" is one of the keys already
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -58,8 +58,9 @@ APP_KEYS = [
     KeySpec("view.reinspections", "4", "view('reinspections')", "key.view_reinspections"),
     KeySpec("view.reports", "5", "view('reports')", "key.view_reports"),
     KeySpec("help", "question_mark", "help", "key.help", key_display="?"),
-    # ctrl+p too: Textual adds its own ctrl+p only when no binding opens the palette
-    KeySpec("palette", "colon,ctrl+p", "command_palette", "key.palette", key_display=":"),
+    KeySpec("palette", "colon", "command_palette", "key.palette", key_display=":"),
+    # ctrl+p too (Textual adds its own only when no binding opens the palette); one footer key
+    KeySpec("palette.ctrl_p", "ctrl+p", "command_palette", "key.palette", show=False),
     KeySpec("back", "escape", "go_back", "key.back", show=False),
     KeySpec("quit", "ctrl+q", "quit", "key.quit", show=False, priority=True),
 ]
