@@ -100,6 +100,7 @@ CASE_KEYS = [
     KeySpec("case.reject", "r", "reject", "key.case_reject"),
     KeySpec("case.park", "z", "park", "key.case_park"),
     KeySpec("case.unpark", "u", "case('unpark')", "key.case_unpark"),
+    KeySpec("case.linked", "g", "open_linked", "key.case_linked"),
 ]
 
 CHECKIN_KEYS = [

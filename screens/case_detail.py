@@ -3,6 +3,8 @@ check-ins, and the full event timeline (留痕). Keys for what the case's state 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -197,6 +199,8 @@ class CaseDetailScreen(CheckinActions):
         detail = self.detail
         if detail is None:
             return None
+        if action == "open_linked":
+            return t("case.no_links")
         step = self._needed_action(action, parameters)
         if (step is not None or action in CHECKIN_ACTIONS or action == "correct") and not self.can_write():
             return t("refuse.read_only", number=detail.number)
@@ -225,7 +229,14 @@ class CaseDetailScreen(CheckinActions):
             return self.checkin_action_allowed(action)
         if action == "correct":
             return self.can_write()
+        if action == "open_linked":
+            return self.detail is not None and bool(self.detail.links)
         return True
+
+    def action_open_linked(self, case_id: str | None = None) -> None:
+        """Go to the linked case: the earlier one of a relapse, else the relapse it opened."""
+        if self.detail is not None and self.detail.links:
+            self.open_case(case_id or self.detail.links[0][0])
 
     # -- case actions ---------------------------------------------------------------------
 
@@ -307,4 +318,7 @@ class CaseDetailScreen(CheckinActions):
                 callback = getattr(self, f"action_{name}")
                 run = (lambda cb=callback, p=params: cb(*p)) if params else callback
                 commands.append((f"{ns}: {t(spec.description)}", t("key.hint", key=spec.keys), run))
+        for case_id, number in self.detail.links if self.detail else ():
+            go: Callable[[], None] = partial(self.action_open_linked, case_id)
+            commands.append((t("cmd.case_linked", number=number), t("cmd.case_open_help"), go))
         return commands

@@ -48,8 +48,13 @@ def detail_fields(d: CaseDetail, tz: ZoneInfo) -> list[str]:
         lines.append(
             _row("case.f.result", d.result_note + (f"（{d.feedback_note}）" if d.feedback_note else ""))
         )
+    hint = t("case.link_hint")
     if d.reopened_from:
-        lines.append(_row("case.f.reopened", d.reopened_from))
+        lines.append(_row("case.f.reopened", (d.reopened_from_number or d.reopened_from) + hint))
+        hint = ""
+    if d.relapsed_into:
+        numbers = t("timeline.list_sep").join(number for _, number in d.relapsed_into)
+        lines.append(_row("case.f.relapsed_into", numbers + hint))
     return lines
 
 

@@ -177,8 +177,9 @@ class ReinspectionsScreen(ViewScreen):
         if row.bucket is ReinspectionBucket.OVERDUE:
             bucket = t("reinspect.days_late", n=row.days_late(today))
         kind = t(f"reinspect.kind_short.{row.kind.value}")
-        if row.kind is ReinspectionKind.RANDOM and row.draw_seed is not None:
-            kind = t("reinspect.kind_seed", kind=kind, seed=row.draw_seed)
+        if row.kind is ReinspectionKind.RANDOM:  # the seed is for audit: in the row's detail
+            drawn_on = row.scheduled_at.astimezone(self.desk.settings.tz).strftime("%m-%d")
+            kind = t("reinspect.kind_drawn", day=drawn_on)
         result = label(row.result) if row.result else ""
         if row.relapse_case_number:
             result = t("reinspect.result_reopened", result=result, number=row.relapse_case_number)
@@ -228,6 +229,9 @@ class ReinspectionsScreen(ViewScreen):
             )
         if row.relapse_case_number:
             lines.append(t("reinspect.reopened", number=row.relapse_case_number))
+        if row.kind is ReinspectionKind.RANDOM and row.draw_seed is not None:
+            drawn_at = row.scheduled_at.astimezone(self.desk.settings.tz).strftime("%Y-%m-%d %H:%M")
+            lines.append(t("reinspect.draw_audit", at=drawn_at, seed=row.draw_seed))
         detail.update("\n".join(lines))
 
     @property
