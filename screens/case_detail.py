@@ -20,7 +20,7 @@ from data.write.commands.cases import blow_whistle, transition
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
-from screens.bindings import REGISTRY, action_description, bindings_for
+from screens.bindings import REGISTRY, action_description, bindings_for, effective_keys, spec_by_id
 from screens.case_render import checkin_line, detail_fields, stages_line, timeline_rich
 from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
@@ -107,7 +107,7 @@ class CaseDetailScreen(CheckinActions):
         title = f"{detail.number}  {label(detail.status)}  {detail.category_name}"
         self.query_one("#case-title", Static).update(title)
         self.query_one("#case-fields", Static).update(
-            "\n".join([*detail_fields(detail, tz), stages_line(detail, tz)])
+            "\n".join([*detail_fields(detail, tz, self._link_key()), stages_line(detail, tz)])
         )
         # keyed and changed in place: the cursor and the scroll stay where the operator left them
         clocks = self.query_one("#case-clocks", Vertical)
@@ -129,6 +129,13 @@ class CaseDetailScreen(CheckinActions):
             # no scrolling on focus: the page opens at its top, the same way every time
             listing.focus(scroll_visible=False)
         self.refresh_bindings()
+
+    def _link_key(self) -> str:
+        """The key that opens a linked case, as the keymap has it (for the hint beside it)."""
+        spec, service = spec_by_id("case.linked"), self.service
+        if spec is None or service is None:
+            return "g"
+        return effective_keys(spec, service.settings.keymap).split(",")[0].strip()
 
     def on_tick(self, message: Tick) -> None:
         super().on_tick(message)

@@ -79,8 +79,8 @@ _QUEUE: dict[str, tuple[str, str]] = {
     ),
     "queue.filtered": ("筛选：{filters}", "Filter: {filters}"),
     "queue.search_placeholder": (
-        "搜索描述和地址（回车确定，Esc 取消）",
-        "Search description and address (Enter to apply, Esc to cancel)",
+        "搜索编号、社区、类别、地址、描述（回车确定，Esc 取消）",
+        "Search number, community, category, address, description (Enter applies, Esc cancels)",
     ),
     "queue.filter.title": ("筛选队列", "Filter the queue"),
     "queue.filter.status": ("状态", "Status"),
@@ -101,7 +101,10 @@ _QUEUE: dict[str, tuple[str, str]] = {
     "queue.filter.clear": ("清除", "Clear"),
     "queue.filter.hint": ("Ctrl+S 确定 · Esc 取消", "Ctrl+S apply · Esc cancel"),
     "cmd.queue_search": ("队列: 搜索", "Queue: search"),
-    "cmd.queue_search_help": ("按描述和地址搜索在办案件", "Search open cases by description and address"),
+    "cmd.queue_search_help": (
+        "按编号、社区、类别（含简称如违建）、地址、描述搜索案件",
+        "Search cases by number, community, category, address or description",
+    ),
     "cmd.queue_filter": ("队列: 筛选", "Queue: filter"),
     "cmd.queue_filter_help": (
         "按状态、类别、社区、部门、来源、哨级筛选",

@@ -179,7 +179,7 @@ _SCREENS: dict[str, tuple[str, str]] = {
     "case.f.result": ("处置结果", "Result"),
     "case.f.reopened": ("反弹自", "From case"),
     "case.f.relapsed_into": ("重开为", "Relapse"),
-    "case.link_hint": ("（g 打开）", " (g opens it)"),
+    "case.link_hint": ("（{key} 打开）", " ({key} opens it)"),
     "case.no_links": ("本案没有关联案件（反弹自或重开为）。", "This case has no linked case (relapse)."),
     "key.case_linked": ("关联案件", "Linked case"),
     "cmd.case_linked": ("案件: 打开关联案件 {number}", "Case: open linked case {number}"),
