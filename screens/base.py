@@ -8,7 +8,8 @@ How a screen plugs in
   catalogue key) under a scope of its ``REGISTRY`` and take them with
   ``BINDINGS = bindings_for("<scope>")``; ``[keymap]`` in the settings remaps them by id and
   the README key table is generated from the registry. Override ``check_action`` to hide what is not
-  possible now (return ``False`` to hide, ``None`` to show greyed-out).
+  possible now (return ``False`` to hide, ``None`` to show greyed-out), and ``refusal`` to say
+  in one line why such a key does nothing when it is pressed (the app shows it as a notice).
 - Load data in ``refresh_data()``: it runs when the service is ready, when the screen comes
   back on top, and on every ``DataChanged`` (another desk or this one wrote). Use
   ``self.read(fn, *args, on_done=...)`` with ``fn(connection, *args)`` a plain function from
@@ -102,11 +103,16 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
     def view_title(self) -> str:
         return self.desk.view_title(self.view_id) if self.view_id else ""
 
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why the key for ``action`` (refused by ``check_action``) does nothing now, in one
+        line; None lets the key pass on to the next binding (escape goes back …)."""
+        return None
+
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         yield ClockBanner(id="clock-banner")
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ":" is one of the keys already
 
     def compose_body(self) -> ComposeResult:
         yield from ()

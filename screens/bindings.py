@@ -59,6 +59,8 @@ APP_KEYS = [
     KeySpec("view.reports", "5", "view('reports')", "key.view_reports"),
     KeySpec("help", "question_mark", "help", "key.help", key_display="?"),
     KeySpec("palette", "colon", "command_palette", "key.palette", key_display=":"),
+    # ctrl+p too (Textual adds its own only when no binding opens the palette); one footer key
+    KeySpec("palette.ctrl_p", "ctrl+p", "command_palette", "key.palette", show=False),
     KeySpec("back", "escape", "go_back", "key.back", show=False),
     KeySpec("lock", "ctrl+l", "lock", "key.lock", show=False, priority=True),
     KeySpec("quit", "ctrl+q", "quit", "key.quit", show=False, priority=True),
@@ -71,7 +73,7 @@ NAV_KEYS = [
 
 QUEUE_KEYS = [
     KeySpec("case.open", "enter", "open_case", "key.open_case"),
-    KeySpec("case.intake", "n", "intake", "key.intake"),
+    KeySpec("case.intake", "i", "intake", "key.intake"),
     KeySpec("queue.search", "slash", "search", "key.search", key_display="/"),
     KeySpec("queue.filter", "f", "filter", "key.filter"),
     KeySpec("queue.clear", "x", "clear_filters", "key.clear_filters"),
@@ -93,12 +95,13 @@ CASE_KEYS = [
     KeySpec("case.dispatch", "d", "case('dispatch')", "key.case_dispatch"),
     KeySpec("case.consult", "h", "case('consult')", "key.case_consult"),
     KeySpec("case.resume", "o", "case('resume')", "key.case_resume"),
-    KeySpec("case.dispose", "x", "case('dispose')", "key.case_dispose"),
-    KeySpec("case.feedback", "f", "feedback", "key.case_feedback"),
+    KeySpec("case.dispose", "p", "case('dispose')", "key.case_dispose"),
+    KeySpec("case.feedback", "b", "feedback", "key.case_feedback"),
     KeySpec("case.close", "c", "close_case", "key.case_close"),
     KeySpec("case.reject", "r", "reject", "key.case_reject"),
     KeySpec("case.park", "z", "park", "key.case_park"),
     KeySpec("case.unpark", "u", "case('unpark')", "key.case_unpark"),
+    KeySpec("case.linked", "g", "open_linked", "key.case_linked"),
 ]
 
 CHECKIN_KEYS = [
@@ -107,7 +110,7 @@ CHECKIN_KEYS = [
     KeySpec("checkin.rate", "s", "rate", "key.checkin_rate"),
     KeySpec("checkin.release", "l", "release", "key.checkin_release"),
     KeySpec("checkin.pause", "v", "pause_clock", "key.checkin_pause"),
-    KeySpec("checkin.extend", "y", "extend_clock", "key.checkin_extend"),
+    KeySpec("checkin.extend", "plus", "extend_clock", "key.checkin_extend", key_display="+"),
 ]
 
 CORRECT_KEYS = [KeySpec("record.correct", "C", "correct", "key.correct", key_display="C")]
@@ -178,6 +181,13 @@ ATTENDANCE_KEYS = [
     KeySpec("attendance.cancel", "escape", "cancel", "key.form_cancel"),
 ]
 
+# The scopes a case passes through on the desk: a key means one thing across all of them
+# (tests/unit/test_keys_doc.py checks it), so a finger trained in one never does something
+# else in another. Only enter (accept what is in front: open, yes) and escape (back, cancel,
+# no) are shared, with that one sense everywhere.
+CASE_PATH_SCOPES = (APP_SCOPE, NAV_SCOPE, "queue", "queue_table", "case", "board", "confirm")
+GENERIC_KEYS = frozenset({"enter", "escape"})
+
 REGISTRY: dict[str, list[KeySpec]] = {
     APP_SCOPE: APP_KEYS,
     NAV_SCOPE: NAV_KEYS,
@@ -211,6 +221,16 @@ def _by_id(registry: dict[str, list[KeySpec]]) -> dict[str, KeySpec]:
 
 
 SPECS: dict[str, KeySpec] = _by_id(REGISTRY)
+
+
+def action_description(action: str, parameters: tuple[object, ...] = ()) -> str:
+    """What the key bound to ``action`` does, in the current language (the action's own name
+    when no key of the registry runs it)."""
+    wanted = f"{action}({', '.join(repr(p) for p in parameters)})" if parameters else action
+    for spec in SPECS.values():
+        if spec.action == wanted:
+            return t(spec.description)
+    return action
 
 
 def bindings_for(scope: str) -> list[BindingType]:

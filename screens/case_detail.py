@@ -3,6 +3,8 @@ check-ins, and the full event timeline (留痕). Keys for what the case's state 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,7 +20,7 @@ from data.write.commands.cases import blow_whistle, transition
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
-from screens.bindings import REGISTRY, bindings_for
+from screens.bindings import REGISTRY, action_description, bindings_for, effective_keys, spec_by_id
 from screens.case_render import checkin_line, detail_fields, stages_line, timeline_rich
 from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
@@ -105,7 +107,7 @@ class CaseDetailScreen(CheckinActions):
         title = f"{detail.number}  {label(detail.status)}  {detail.category_name}"
         self.query_one("#case-title", Static).update(title)
         self.query_one("#case-fields", Static).update(
-            "\n".join([*detail_fields(detail, tz), stages_line(detail, tz)])
+            "\n".join([*detail_fields(detail, tz, self._link_key()), stages_line(detail, tz)])
         )
         # keyed and changed in place: the cursor and the scroll stay where the operator left them
         clocks = self.query_one("#case-clocks", Vertical)
@@ -127,6 +129,13 @@ class CaseDetailScreen(CheckinActions):
             # no scrolling on focus: the page opens at its top, the same way every time
             listing.focus(scroll_visible=False)
         self.refresh_bindings()
+
+    def _link_key(self) -> str:
+        """The key that opens a linked case, as the keymap has it (for the hint beside it)."""
+        spec, service = spec_by_id("case.linked"), self.service
+        if spec is None or service is None:
+            return "g"
+        return effective_keys(spec, service.settings.keymap).split(",")[0].strip()
 
     def on_tick(self, message: Tick) -> None:
         super().on_tick(message)
@@ -188,6 +197,36 @@ class CaseDetailScreen(CheckinActions):
     def _allows(self, action: Action) -> bool:
         return self.detail is not None and self.can_write() and (self.detail.status, action) in TRANSITIONS
 
+    def _needed_action(self, action: str, parameters: tuple[object, ...]) -> Action | None:
+        if action == "case" and parameters:
+            return Action(str(parameters[0]))
+        return _NEEDS.get(action)
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        detail = self.detail
+        if detail is None:
+            return None
+        if action == "open_linked":
+            return t("case.no_links")
+        step = self._needed_action(action, parameters)
+        if (step is not None or action in CHECKIN_ACTIONS or action == "correct") and not self.can_write():
+            return t("refuse.read_only", number=detail.number)
+        if step is None:
+            return super().refusal(action, parameters)
+        states = [state for (state, a) in TRANSITIONS if a is step]
+        return t(
+            "refuse.case_state",
+            number=detail.number,
+            state=label(detail.status),
+            action=action_description(action, parameters),
+            needed=t("refuse.or").join(dict.fromkeys(label(s) for s in states)),
+        )
+
+    def no_checkin_reason(self, action: str) -> str:
+        if self.detail is not None and not self.detail.checkins:
+            return t("refuse.not_whistled", action=action_description(action))
+        return super().no_checkin_reason(action)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "case" and parameters:
             return self._allows(Action(str(parameters[0])))
@@ -197,7 +236,14 @@ class CaseDetailScreen(CheckinActions):
             return self.checkin_action_allowed(action)
         if action == "correct":
             return self.can_write()
+        if action == "open_linked":
+            return self.detail is not None and bool(self.detail.links)
         return True
+
+    def action_open_linked(self, case_id: str | None = None) -> None:
+        """Go to the linked case: the earlier one of a relapse, else the relapse it opened."""
+        if self.detail is not None and self.detail.links:
+            self.open_case(case_id or self.detail.links[0][0])
 
     # -- case actions ---------------------------------------------------------------------
 
@@ -297,4 +343,7 @@ class CaseDetailScreen(CheckinActions):
                 callback = getattr(self, f"action_{name}")
                 run = (lambda cb=callback, p=params: cb(*p)) if params else callback
                 commands.append((f"{ns}: {t(spec.description)}", t("key.hint", key=spec.keys), run))
+        for case_id, number in self.detail.links if self.detail else ():
+            go: Callable[[], None] = partial(self.action_open_linked, case_id)
+            commands.append((t("cmd.case_linked", number=number), t("cmd.case_open_help"), go))
         return commands

@@ -21,7 +21,8 @@ def _row(key: str, value: str) -> str:
     return f"{pad(t(key), LABEL_CELLS)}{value}"
 
 
-def detail_fields(d: CaseDetail, tz: ZoneInfo) -> list[str]:
+def detail_fields(d: CaseDetail, tz: ZoneInfo, link_key: str = "g") -> list[str]:
+    """The field block; ``link_key`` is the key that opens a linked case (keymap applied)."""
     reporter = d.reporter_name or "—"
     phone = mask_phone(d.reporter_phone) or "—"
     lines = [
@@ -48,8 +49,13 @@ def detail_fields(d: CaseDetail, tz: ZoneInfo) -> list[str]:
         lines.append(
             _row("case.f.result", d.result_note + (f"（{d.feedback_note}）" if d.feedback_note else ""))
         )
+    hint = t("case.link_hint", key=link_key)
     if d.reopened_from:
-        lines.append(_row("case.f.reopened", d.reopened_from))
+        lines.append(_row("case.f.reopened", (d.reopened_from_number or d.reopened_from) + hint))
+        hint = ""
+    if d.relapsed_into:
+        numbers = t("timeline.list_sep").join(number for _, number in d.relapsed_into)
+        lines.append(_row("case.f.relapsed_into", numbers + hint))
     return lines
 
 

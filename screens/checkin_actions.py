@@ -13,6 +13,7 @@ from models.enums import Role
 from models.errors import DomainError
 from models.i18n import label, t
 from screens.base import ViewScreen
+from screens.bindings import action_description
 from screens.dialogs.checkin import (
     ArriveDialog,
     CheckinTarget,
@@ -38,6 +39,14 @@ CORRECTIONS: dict[K, Any] = {
     K.WITHDRAWAL: corrections.correct_withdrawal,
 }
 _ENGAGED = (C.SUMMONED, C.ARRIVED, C.ACTED)
+# The check-in states each check-in key needs (pause and extend need a running clock). 撤离
+# is allowed before the disposal too, so the operator hears the command's own refusal.
+_NEEDS_STATUS: dict[str, tuple[C, ...]] = {
+    "arrive": (C.SUMMONED,),
+    "act": (C.ARRIVED,),
+    "rate": (C.ACTED, C.RELEASED),
+    "release": _ENGAGED,
+}
 
 
 class CheckinActions(ViewScreen):
@@ -53,16 +62,39 @@ class CheckinActions(ViewScreen):
         target = self.selected_checkin()
         if target is None or not self.can_write():
             return False
-        if action == "arrive":
-            return target.status is C.SUMMONED
-        if action == "act":
-            return target.status is C.ARRIVED
-        if action == "rate":
-            return target.status in (C.ACTED, C.RELEASED)
-        if action == "release":
-            # shown before the disposal too, so the operator hears why it is refused
-            return target.status in _ENGAGED
+        if action in _NEEDS_STATUS:
+            return target.status in _NEEDS_STATUS[action]
         return not target.clock_stopped
+
+    def no_checkin_reason(self, action: str) -> str:
+        """Why a check-in key does nothing when no check-in is selected."""
+        return t("refuse.no_checkin", action=action_description(action))
+
+    def checkin_refusal(self, action: str) -> str | None:
+        """One line on why a check-in key does nothing now."""
+        if self.service is None:
+            return None
+        target = self.selected_checkin()
+        if target is None:
+            return self.no_checkin_reason(action)
+        if not self.can_write():
+            return t("refuse.read_only", number=target.case_number)
+        what = action_description(action)
+        if action in _NEEDS_STATUS:
+            needed = t("refuse.or").join(label(c) for c in _NEEDS_STATUS[action])
+            return t(
+                "refuse.checkin_state",
+                department=target.department,
+                status=label(target.status),
+                action=what,
+                needed=needed,
+            )
+        return t("refuse.clock_stopped", department=target.department, action=what)
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action in CHECKIN_ACTIONS:
+            return self.checkin_refusal(action)
+        return super().refusal(action, parameters)
 
     def _submit(self, command: Any, target_id: str, **fixed: Any) -> Submit:
         def submit(values: dict[str, Any], done: Any, fail: Any) -> None:

@@ -112,6 +112,13 @@ class QueueScreen(ViewScreen):
             return self.query_one("#queue-search", Input).has_class("-open")
         return True
 
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "clear_filters":
+            return t("refuse.no_filter")
+        if action == "open_case":
+            return t("refuse.no_case")
+        return super().refusal(action, parameters)
+
     def action_intake(self) -> None:
         """Read the lookups, then show the form; a new case opens in its detail."""
         if self.service is None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from data.catalogue import CATEGORIES, DEPARTMENTS, SOURCES
 from data.read.queue import QueueFilter
@@ -17,6 +17,10 @@ from models.enums import OPEN_STATUSES, CaseStatus, Grade
 from models.i18n import label, language, t
 
 FIELDS = ("status", "category", "community", "department", "source", "grade")
+ALL_STATUSES = "all"
+"""The status choice that shows every case, closed ones too."""
+# Closed states follow the open ones in the status list, in the order a case reaches them.
+CLOSED_CHOICES = (CaseStatus.CLOSED, CaseStatus.VERIFIED, CaseStatus.RELAPSED, CaseStatus.REJECTED)
 
 
 def _name(spec: Any) -> str:
@@ -25,7 +29,9 @@ def _name(spec: Any) -> str:
 
 def options(field: str, communities: list[str]) -> list[tuple[str, str]]:
     if field == "status":
-        return [(label(s), s.value) for s in CaseStatus if s in OPEN_STATUSES]
+        shown = [(label(s), s.value) for s in CaseStatus if s in OPEN_STATUSES]
+        shown += [(label(s), s.value) for s in CLOSED_CHOICES]
+        return [*shown, (t("queue.filter.all_statuses"), ALL_STATUSES)]
     if field == "category":
         return [(_name(c), c.code) for c in CATEGORIES]
     if field == "community":
@@ -45,6 +51,8 @@ def describe(flt: QueueFilter, communities: list[str] | None = None) -> str:
         if value:
             shown = dict((v, k) for k, v in options(field, communities or [value]))
             parts.append(f"{t(f'queue.filter.{field}')}={shown.get(value, value)}")
+    if flt.closed:
+        parts.append(t("queue.filter.with_closed"))
     if flt.search:
         parts.append(f"{t('queue.filter.search')}={flt.search}")
     return " ".join(parts)
@@ -68,12 +76,15 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                 with Horizontal(classes="filter-row"):
                     yield Label(t(f"queue.filter.{field}"), classes="filter-label")
                     value = getattr(self.current, field)
+                    if field == "status" and self.current.closed and not value:
+                        value = ALL_STATUSES
                     yield Select(
                         options(field, self.communities),
                         value=value if value else Select.NULL,
                         prompt=t("queue.filter.any"),
                         id=f"filter-{field}",
                     )
+            yield Checkbox(t("queue.filter.closed"), self.current.closed, id="filter-closed")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("queue.filter.apply"), variant="primary", id="filter-apply")
                 yield Button(t("queue.filter.clear"), id="filter-clear")
@@ -84,7 +95,10 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
         for field in FIELDS:
             value = self.query_one(f"#filter-{field}", Select).value
             values[field] = None if value is Select.NULL else str(value)
-        return QueueFilter(search=self.current.search, **values)
+        closed = self.query_one("#filter-closed", Checkbox).value
+        if values["status"] == ALL_STATUSES:
+            values["status"], closed = None, True
+        return QueueFilter(search=self.current.search, closed=closed, **values)
 
     @on(Button.Pressed, "#filter-apply")
     def action_apply(self) -> None:

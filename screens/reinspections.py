@@ -22,7 +22,7 @@ from models.enums import ReinspectionKind, Role
 from models.i18n import label, t
 from models.reinspection import BUCKET_ORDER, ReinspectionBucket
 from screens.base import PaletteCommand, ViewScreen
-from screens.bindings import bindings_for
+from screens.bindings import action_description, bindings_for
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
 from screens.fmt import pad
 from screens.messages import Tick
@@ -176,8 +176,9 @@ class ReinspectionsScreen(ViewScreen):
         if row.bucket is ReinspectionBucket.OVERDUE:
             bucket = t("reinspect.days_late", n=row.days_late(today))
         kind = t(f"reinspect.kind_short.{row.kind.value}")
-        if row.kind is ReinspectionKind.RANDOM and row.draw_seed is not None:
-            kind = t("reinspect.kind_seed", kind=kind, seed=row.draw_seed)
+        if row.kind is ReinspectionKind.RANDOM:  # the seed is for audit: in the row's detail
+            drawn_on = row.scheduled_at.astimezone(self.desk.settings.tz).strftime("%m-%d")
+            kind = t("reinspect.kind_drawn", day=drawn_on)
         result = label(row.result) if row.result else ""
         if row.relapse_case_number:
             result = t("reinspect.result_reopened", result=result, number=row.relapse_case_number)
@@ -227,6 +228,9 @@ class ReinspectionsScreen(ViewScreen):
             )
         if row.relapse_case_number:
             lines.append(t("reinspect.reopened", number=row.relapse_case_number))
+        if row.kind is ReinspectionKind.RANDOM and row.draw_seed is not None:
+            drawn_at = row.scheduled_at.astimezone(self.desk.settings.tz).strftime("%Y-%m-%d %H:%M")
+            lines.append(t("reinspect.draw_audit", at=drawn_at, seed=row.draw_seed))
         detail.update("\n".join(lines))
 
     @property
@@ -262,6 +266,15 @@ class ReinspectionsScreen(ViewScreen):
         if action == "draw":
             return self.role == Role.SUPERVISOR.value
         return True
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "draw":
+            return t("refuse.supervisor_only", action=action_description(action))
+        if action in ("record", "open_row_case"):
+            if self.row is None:
+                return t("refuse.no_row")
+            return t("refuse.already_recorded")
+        return super().refusal(action, parameters)
 
     def action_record(self) -> None:
         row = self.row

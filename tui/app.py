@@ -4,13 +4,15 @@ poller, and switches between the five main views; screens do the rest."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from textual import events, on, work
+from textual.actions import ActionParseResult, parse
 from textual.app import App, ScreenStackError, SystemCommand
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
@@ -22,7 +24,7 @@ from models.clock import Clock
 from models.enums import Role
 from models.errors import DomainError
 from models.i18n import set_language, t
-from screens.base import Desk
+from screens.base import Desk, ViewScreen
 from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
 from screens.case_detail import CaseDetailScreen
 from screens.help import HelpScreen
@@ -71,6 +73,24 @@ class WhistleApp(App[None]):
     TITLE = "Whistle Desk"
     BINDINGS = bindings_for(APP_SCOPE)
     COMMANDS = App.COMMANDS | {DeskCommands}
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run an action; a key a view refuses now says why in one notice instead of nothing."""
+        if await super().run_action(action, default_namespace, namespaces):
+            return True
+        if not isinstance(default_namespace, ViewScreen):
+            return False
+        target, name, parameters = parse(action) if isinstance(action, str) else action
+        why = None if target else default_namespace.refusal(name, parameters)
+        if why is None:
+            return False
+        self.notify(why, severity="warning")
+        return True
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The desk's colours ($overdue, $caution, $ok, $muted …), from the current theme."""

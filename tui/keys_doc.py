@@ -32,6 +32,7 @@ _KEY_NAMES = {
     "tab": "Tab",
     "space": "Space",
     "delete": "Del",
+    "plus": "+",
 }
 
 

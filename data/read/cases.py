@@ -261,6 +261,17 @@ class CaseDetail:
     """Handling clock first, then each department's check-in clock by whistle."""
     whistles: tuple[WhistleView, ...]
     timeline: tuple[TimelineEntry, ...]
+    reopened_from_number: str | None = None
+    """The number of the earlier case this relapse reopened (reopened_from is its id)."""
+    relapsed_into: tuple[tuple[str, str], ...] = ()
+    """(id, number) of the cases a relapse of this one opened, oldest first."""
+
+    @property
+    def links(self) -> tuple[tuple[str, str], ...]:
+        """(id, number) of the linked cases: the earlier case first, then the relapses."""
+        if self.reopened_from is None:
+            return self.relapsed_into
+        return ((self.reopened_from, self.reopened_from_number or self.reopened_from), *self.relapsed_into)
 
     @property
     def checkins(self) -> tuple[CheckInView, ...]:
@@ -327,6 +338,19 @@ def case_detail(conn: Connection, case_id: str, tz: ZoneInfo = DEFAULT_TZ) -> Ca
             key=lambda pair: pair[1],
         )
     )
+    relapsed_into = tuple(
+        (r.id, r.number)
+        for r in conn.execute(
+            select(CASE.c.id, CASE.c.number)
+            .where(CASE.c.reopened_from == case_id)
+            .order_by(CASE.c.received_at, CASE.c.id)
+        )
+    )
+    numbers = dict(relapsed_into)
+    if row.reopened_from:
+        earlier = conn.execute(select(CASE.c.number).where(CASE.c.id == row.reopened_from)).scalar()
+        if earlier is not None:
+            numbers[row.reopened_from] = str(earlier)
     return CaseDetail(
         id=row.id,
         station_id=row.station_id,
@@ -357,7 +381,9 @@ def case_detail(conn: Connection, case_id: str, tz: ZoneInfo = DEFAULT_TZ) -> Ca
         updated_at=row.updated_at,
         clocks=tuple(ordered),
         whistles=whistles,
-        timeline=render_timeline(fetch_timeline_rows(conn, case_id), names, clocks, tz),
+        timeline=render_timeline(fetch_timeline_rows(conn, case_id), names, clocks, tz, numbers),
+        reopened_from_number=numbers.get(row.reopened_from) if row.reopened_from else None,
+        relapsed_into=relapsed_into,
     )
 
 

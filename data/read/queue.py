@@ -21,7 +21,7 @@ from sqlalchemy import (
 
 from data.read.search import match_expression, matching_ids
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, QUEUE_KEY, WHISTLE
-from models.enums import Grade
+from models.enums import OPEN_STATUSES, CaseStatus, Grade
 from models.tables import UTCDateTime
 
 NO_DEADLINE_YEAR = 9999
@@ -36,6 +36,8 @@ class QueueFilter:
     source: str | None = None
     grade: str | None = None
     search: str = ""
+    closed: bool = False
+    """Closed, rejected and verified cases are shown too (with no status chosen)."""
 
     @property
     def active(self) -> bool:
@@ -84,8 +86,15 @@ class QueueCounts:
         return self.overdue + self.rest
 
 
+def _shows_closed(flt: QueueFilter) -> bool:
+    return flt.closed or (flt.status is not None and CaseStatus(flt.status) not in OPEN_STATUSES)
+
+
 def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
-    query = query.where(QUEUE_KEY.c.open == 1)
+    if flt.status:  # a status is open or closed: the index's first column says which
+        query = query.where(QUEUE_KEY.c.open == int(CaseStatus(flt.status) in OPEN_STATUSES))
+    elif not flt.closed:
+        query = query.where(QUEUE_KEY.c.open == 1)
     needs_case = any((flt.status, flt.category, flt.community, flt.source))
     if needs_case:
         query = query.join(CASE, CASE.c.id == QUEUE_KEY.c.case_id)
@@ -313,7 +322,7 @@ def position_of(
     if found is not None:
         return found.position(now, case_id)
     key = conn.execute(select(QUEUE_KEY).where(QUEUE_KEY.c.case_id == case_id)).first()
-    if key is None or not key.open:
+    if key is None or not (key.open or _shows_closed(flt)):
         return None
     base = _filtered(select(func.count()).select_from(QUEUE_KEY), flt)
     if key.next_checkin < now:

@@ -1,19 +1,27 @@
-"""Full-text search over case descriptions and addresses, Chinese words of any length.
+"""Full-text search over what the desk shows of a case: its number, community, address and
+description (Chinese words of any length), and its category by name or everyday short form.
 
-The index (schema step V4_DESK) holds each text as overlapping character pairs and as single
-characters, so a query is turned into the same pieces: a word of two or more characters is a
-phrase of its pairs (摊贩 → "摊贩", 流动摊贩 → "流动 动摊 摊贩"), a single character is looked
-up among the singles. Several words must all match. Punctuation and spaces split words.
+The index (schema step V15_SEARCH_MORE) holds that text as overlapping character pairs and as
+single characters, and the category code in a third column. A query is turned into the same
+pieces: a word of two or more characters is a phrase of its pairs (摊贩 → "摊贩", 流动摊贩 →
+"流动 动摊 摊贩"), a single character is looked up among the singles; a word that names a
+category (噪音扰民, noise, 违建 …) also matches the cases of that category. Several words must
+all match. Punctuation, dashes and spaces split words (SJ-2026-000326 → SJ 2026 000326).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select, text
 from sqlalchemy.sql import Select
 
+from data.catalogue import CATEGORIES
+from models.search_terms import SHORT_FORMS, pieces
+
 _WORD = re.compile(r"[^\W_]+")
+_LATIN = re.compile(r"[a-z0-9]+")
 _meta = MetaData()
 SEARCH_KEY = Table(
     "case_search_key", _meta, Column("n", Integer, primary_key=True), Column("case_id", String)
@@ -24,15 +32,49 @@ def words(query: str) -> list[str]:
     return _WORD.findall(query)
 
 
+@cache
+def category_terms() -> tuple[tuple[str, str], ...]:
+    """(term, category code): each category's Chinese name and its parts, the words of its
+    English name, and the short forms of models.search_terms."""
+    terms: list[tuple[str, str]] = []
+    by_name = {c.name: c.code for c in CATEGORIES}
+    for spec in CATEGORIES:
+        terms += [(p, spec.code) for p in pieces(spec.name)]
+        terms += [(w, spec.code) for w in _LATIN.findall(spec.name_en.lower())]
+    terms += [(short, by_name[name]) for short, name in SHORT_FORMS.items() if name in by_name]
+    return tuple(terms)
+
+
+def categories_named(word: str) -> list[str]:
+    """The codes of the categories ``word`` names: a short form or an English word exactly,
+    or two or more characters of a Chinese name."""
+    word = word.lower()
+    latin = bool(_LATIN.fullmatch(word))
+    found: list[str] = []
+    for term, code in category_terms():
+        hit = term == word if latin else (len(word) >= 2 and word in term)
+        if hit and code not in found:
+            found.append(code)
+    return found
+
+
+def _phrase(word: str) -> str:
+    if len(word) == 1:
+        return f'singles : "{word}"'
+    pairs = " ".join(word[i : i + 2] for i in range(len(word) - 1))
+    return f'pairs : "{pairs}"'
+
+
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression for ``query``; None when it holds no searchable word."""
     parts = []
     for word in words(query):
-        if len(word) == 1:
-            parts.append(f'singles : "{word}"')
-        else:
-            pairs = " ".join(word[i : i + 2] for i in range(len(word) - 1))
-            parts.append(f'pairs : "{pairs}"')
+        options = [_phrase(word)]
+        full = SHORT_FORMS.get(word)
+        if full is not None and word not in full:
+            options += [_phrase(w) for w in words(full)]
+        options += [f'tags : "{code}"' for code in categories_named(word)]
+        parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
     return " AND ".join(parts) or None
 
 

@@ -77,10 +77,17 @@ def fetch_timeline_rows(conn: Connection, case_id: str) -> tuple[Sequence[Any], 
 
 
 class _Renderer:
-    def __init__(self, names: Mapping[str, str], clocks: Mapping[str, _Clock], tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        names: Mapping[str, str],
+        clocks: Mapping[str, _Clock],
+        tz: ZoneInfo,
+        case_numbers: Mapping[str, str],
+    ) -> None:
         self.names = names
         self.clocks = clocks
         self.tz = tz
+        self.case_numbers = case_numbers
 
     def when(self, iso: str) -> str:
         return from_iso(iso).astimezone(self.tz).strftime("%m-%d %H:%M")
@@ -100,7 +107,7 @@ class _Renderer:
             category = CATEGORY_BY_CODE.get(p["category"])
             source = SOURCE_BY_CODE.get(p["source"])
             en = language() == "en"
-            return t(
+            received = t(
                 "timeline.received",
                 number=p["number"],
                 category=(category.name_en if en else category.name) if category else p["category"],
@@ -108,6 +115,11 @@ class _Renderer:
                 community=p["community"],
                 address=p["address"],
             )
+            earlier = p.get("reopened_from")
+            if earlier:
+                number = self.case_numbers.get(earlier, earlier)
+                received += t("timeline.sep") + t("timeline.relapse_of", number=number)
+            return received
         if type_ == "case.corrected":
             return self._correction(p, checkin_dept)
         if type_ == "whistle.blown":
@@ -335,8 +347,10 @@ def render_timeline(
     names: Mapping[str, str],
     clocks: Mapping[str, _Clock],
     tz: ZoneInfo = DEFAULT_TZ,
+    case_numbers: Mapping[str, str] | None = None,
 ) -> tuple[TimelineEntry, ...]:
-    renderer = _Renderer(names, clocks, tz)
+    """``case_numbers`` names linked cases (a relapse's earlier case) by number."""
+    renderer = _Renderer(names, clocks, tz, case_numbers or {})
     rows, checkin_dept = fetched
     entries = []
     for row in rows:

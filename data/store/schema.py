@@ -15,6 +15,7 @@ from data.store.schema_steps_desk import (
     V6_QUEUE_ORDER,
     V8_BOARD_INDEXES,
     V14_SCALE_INDEXES,
+    V15_SEARCH_MORE,
 )
 from data.store.schema_steps_record import V10_HONEST_RECORD
 from data.store.schema_steps_sync import V13_SYNC_TRUST
@@ -33,6 +34,7 @@ STEPS: tuple[str, ...] = (
     V13_SYNC_TRUST,
     V12_WORKING_TIME,  # after V13: files at version 11 were released before it
     V14_SCALE_INDEXES,
+    V15_SEARCH_MORE,
 )
 SCHEMA_VERSION = len(STEPS)
 

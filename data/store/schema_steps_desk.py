@@ -150,3 +150,60 @@ CREATE INDEX ix_whistle_blown ON whistle (blown_at);
 V14_SCALE_INDEXES = """
 CREATE INDEX ix_checkin_case_status ON checkin (case_id, status);
 """
+
+
+# The search index also holds each case's number (its parts split at the dashes: SJ 2026
+# 000326, so 000326 or 326 finds it), its community and, in a third column, its category
+# code (tokenchars '_' keeps illegal_construction one token), so a case is found by what the
+# desk shows of it. One text per case: number, community, address, description, as pairs and
+# singles the same way V4_DESK indexed description and address.
+V15_SEARCH_MORE = """
+DROP TRIGGER case_search_insert;
+DROP TRIGGER case_search_update;
+DROP TABLE case_search;
+CREATE VIRTUAL TABLE case_search USING fts5(pairs, singles, tags, tokenize = "unicode61 tokenchars '_'");
+INSERT INTO case_search_key (case_id)
+    SELECT id FROM case_file WHERE id NOT IN (SELECT case_id FROM case_search_key) ORDER BY rowid;
+INSERT INTO case_search (rowid, pairs, singles, tags)
+    SELECT k.n,
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 2) AS g FROM search_seq
+            WHERE n < length(t.body) ORDER BY n)), ''),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 1) AS g FROM search_seq
+            WHERE n <= length(t.body) ORDER BY n)), ''),
+        t.category
+    FROM case_search_key k JOIN (
+        SELECT id, category, replace(number, '-', ' ') || ' ' || community || ' ' || address
+            || ' ' || description AS body
+        FROM case_file) t ON t.id = k.case_id;
+CREATE TRIGGER case_search_insert AFTER INSERT ON case_file BEGIN
+    INSERT INTO case_search_key (case_id) VALUES (new.id);
+    INSERT INTO case_search (rowid, pairs, singles, tags)
+    SELECT (SELECT n FROM case_search_key WHERE case_id = new.id),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 2) AS g FROM search_seq
+            WHERE n < length(t.body) ORDER BY n)), ''),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 1) AS g FROM search_seq
+            WHERE n <= length(t.body) ORDER BY n)), ''),
+        new.category
+    FROM (SELECT replace(new.number, '-', ' ') || ' ' || new.community || ' ' || new.address
+        || ' ' || new.description AS body) t;
+END;
+CREATE TRIGGER case_search_update
+AFTER UPDATE OF number, community, address, description, category ON case_file BEGIN
+    DELETE FROM case_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = old.id);
+    INSERT INTO case_search (rowid, pairs, singles, tags)
+    SELECT (SELECT n FROM case_search_key WHERE case_id = new.id),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 2) AS g FROM search_seq
+            WHERE n < length(t.body) ORDER BY n)), ''),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 1) AS g FROM search_seq
+            WHERE n <= length(t.body) ORDER BY n)), ''),
+        new.category
+    FROM (SELECT replace(new.number, '-', ' ') || ' ' || new.community || ' ' || new.address
+        || ' ' || new.description AS body) t;
+END;
+"""

@@ -181,14 +181,18 @@ def _grams(column: str, width: int) -> str:
         WHERE n {test} length({column}) ORDER BY n)), '')"""
 
 
-# What the search index must hold for each case (as its triggers write it).
+# What the search index must hold for each case, as its triggers write it (V15_SEARCH_MORE):
+# the grams of one text (number split at its dashes, community, address, description) and
+# the category code.
+_BODY = "replace(c.number, '-', ' ') || ' ' || c.community || ' ' || c.address || ' ' || c.description"
 SEARCH_WRONG = f"""
 SELECT c.id FROM case_file c
 LEFT JOIN case_search_key k ON k.case_id = c.id
 LEFT JOIN case_search s ON s.rowid = k.n
 WHERE s.rowid IS NULL
-   OR s.pairs IS NOT {_grams("c.description", 2)} || ' ' || {_grams("c.address", 2)}
-   OR s.singles IS NOT {_grams("c.description", 1)} || ' ' || {_grams("c.address", 1)}
+   OR s.pairs IS NOT (SELECT {_grams("b", 2)} FROM (SELECT {_BODY} AS b))
+   OR s.singles IS NOT (SELECT {_grams("b", 1)} FROM (SELECT {_BODY} AS b))
+   OR s.tags IS NOT c.category
 UNION ALL
 SELECT k.case_id FROM case_search_key k LEFT JOIN case_file c ON c.id = k.case_id WHERE c.id IS NULL
 UNION ALL

@@ -72,8 +72,8 @@ _QUEUE: dict[str, tuple[str, str]] = {
     ),
     "queue.filtered": ("筛选：{filters}", "Filter: {filters}"),
     "queue.search_placeholder": (
-        "搜索描述和地址（回车确定，Esc 取消）",
-        "Search description and address (Enter to apply, Esc to cancel)",
+        "搜索编号、社区、类别、地址、描述（回车确定，Esc 取消）",
+        "Search number, community, category, address, description (Enter applies, Esc cancels)",
     ),
     "queue.filter.title": ("筛选队列", "Filter the queue"),
     "queue.filter.status": ("状态", "Status"),
@@ -84,11 +84,20 @@ _QUEUE: dict[str, tuple[str, str]] = {
     "queue.filter.grade": ("哨级", "Grade"),
     "queue.filter.search": ("搜索", "Search"),
     "queue.filter.any": ("不限", "Any"),
+    "queue.filter.all_statuses": ("全部（含已结案）", "All (closed too)"),
+    "queue.filter.closed": (
+        "含已结案、不予受理、已核验的案件",
+        "Include closed, rejected and verified cases",
+    ),
+    "queue.filter.with_closed": ("含已结案", "closed too"),
     "queue.filter.apply": ("确定", "Apply"),
     "queue.filter.clear": ("清除", "Clear"),
     "queue.filter.hint": ("Ctrl+S 确定 · Esc 取消", "Ctrl+S apply · Esc cancel"),
     "cmd.queue_search": ("队列: 搜索", "Queue: search"),
-    "cmd.queue_search_help": ("按描述和地址搜索在办案件", "Search open cases by description and address"),
+    "cmd.queue_search_help": (
+        "按编号、社区、类别（含简称如违建）、地址、描述搜索案件",
+        "Search cases by number, community, category, address or description",
+    ),
     "cmd.queue_filter": ("队列: 筛选", "Queue: filter"),
     "cmd.queue_filter_help": (
         "按状态、类别、社区、部门、来源、哨级筛选",
@@ -104,4 +113,41 @@ _REPORTS: dict[str, tuple[str, str]] = {
     "reports.period": ("期间", "Period"),
 }
 
-STRINGS: dict[str, tuple[str, str]] = {**_SHELL, **_KEYS, **_QUEUE, **_REPORTS}
+# Why a key did nothing: one line each, naming the state and what is needed.
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "refuse.or": ("或", " or "),
+    "refuse.case_state": (
+        "案件 {number} 现为「{state}」，「{action}」要在「{needed}」时才能做。",
+        "{action} is not possible: case {number} is {state}; it must be {needed}.",
+    ),
+    "refuse.read_only": (
+        "案件 {number} 属于其他站点，本站只有只读副本。",
+        "Case {number} belongs to another station: this is a read-only copy.",
+    ),
+    "refuse.not_whistled": (
+        "本案还没有吹哨，没有部门报到：「{action}」要先吹哨（w）。",
+        "No department has been summoned yet: whistle first (w), then {action}.",
+    ),
+    "refuse.no_checkin": (
+        "「{action}」要先在列表中选中一条报到。",
+        "{action} needs a check-in: select one in the list first.",
+    ),
+    "refuse.checkin_state": (
+        "{department}的报到现为「{status}」，「{action}」要在「{needed}」时才能做。",
+        "{action} is not possible: {department} is {status}; it must be {needed}.",
+    ),
+    "refuse.clock_stopped": (
+        "{department}的报到时限已停止，「{action}」不再适用。",
+        "{department}'s clock has stopped: {action} no longer applies.",
+    ),
+    "refuse.no_filter": ("当前没有筛选，无需清除。", "No filter is set: nothing to clear."),
+    "refuse.no_case": ("队列中没有案件可打开。", "The queue has no case to open."),
+    "refuse.supervisor_only": (
+        "「{action}」只有中心主任可以做，当前操作员不是。",
+        "{action}: only a supervisor may do this, and the operator signed in is not one.",
+    ),
+    "refuse.no_row": ("先选中一行。", "Select a row first."),
+    "refuse.already_recorded": ("这一行已经登记了结果。", "This row already has a result."),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {**_SHELL, **_KEYS, **_QUEUE, **_REPORTS, **_REFUSALS}

@@ -228,7 +228,11 @@ _SCHEDULE: dict[str, tuple[str, str]] = {
     "reinspect.days_late": ("逾期{n}天", "{n}d late"),
     "reinspect.kind_short.scheduled": ("限期", "Sched."),
     "reinspect.kind_short.random": ("抽查", "Random"),
-    "reinspect.kind_seed": ("{kind}#{seed}", "{kind} #{seed}"),
+    "reinspect.kind_drawn": ("随机抽查 {day}", "Random check {day}"),
+    "reinspect.draw_audit": (
+        "随机抽查：{at} 抽取，随机种子 {seed}（供核验）",
+        "Random spot check drawn {at}, seed {seed} (for audit)",
+    ),
     "reinspect.result_reopened": ("{result}→{number}", "{result}→{number}"),
     "reinspect.group": ("{name} {overdue}/{n}", "{name} {overdue}/{n}"),
     "reinspect.grouping": ("分组：{name}", "grouped: {name}"),

@@ -15,7 +15,7 @@ from data.catalogue import CATEGORY_BY_CODE, DEPARTMENT_BY_CODE
 from data.read.queue import Mark, QueueRow
 from models.calendar import WorkCalendar
 from models.deadlines import Light, Unit, clock_state, format_remaining
-from models.enums import CaseStatus, CheckInStatus, Grade
+from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus, Grade
 from models.i18n import label, language, t
 from models.working_hours import hours_from_json
 
@@ -169,6 +169,8 @@ def row_segments(
     # what needs the desk first: overdue, then still awaited, then those already there; a
     # narrow screen cuts the end of the line, never a red mark
     marks = row_marks(row, now, cal, tz)
+    if CaseStatus(row.status) not in OPEN_STATUSES:  # a closed case, shown on request: greyed
+        base = base + styles["muted"]
     overdue = any(m.tone == "overdue" for m in marks)
     number_style = base + styles["overdue"] if overdue else base
     segs = [

@@ -59,7 +59,7 @@ async def test_intake_errors_appear_at_their_fields_and_nothing_is_written(tmp_p
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("n")
+        await pilot.press("i")
         await until(app, pilot, lambda: isinstance(app.screen, IntakeDialog), "intake form")
         await pilot.press("ctrl+s")
         dialog = app.screen

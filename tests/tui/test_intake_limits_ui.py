@@ -30,7 +30,7 @@ async def test_intake_form_refuses_a_nul_and_an_over_long_description(tmp_path: 
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("n")
+        await pilot.press("i")
         await until(app, pilot, lambda: isinstance(app.screen, IntakeDialog), "intake form")
         dialog = app.screen
         await pilot.press("enter", "down", "enter", "tab", "enter", "down", "enter")

@@ -40,7 +40,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await settle(app, pilot)
 
         # -- intake -----------------------------------------------------------------------
-        await pilot.press("n")
+        await pilot.press("i")
         await until(app, pilot, lambda: isinstance(app.screen, IntakeDialog), "intake form")
         await pilot.press("enter", "down", "down", "enter")  # source: 12345热线
         await pilot.press("tab", "enter", *["down"] * 6, "enter")  # category: 占道经营/流动摊贩
@@ -118,12 +118,12 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         )
 
         # -- dispose, feedback, close ------------------------------------------------------
-        await pilot.press("x")
+        await pilot.press("p")
         await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm dispose")
         await pilot.press("y")
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.DISPOSING, "disposing")  # type: ignore[union-attr]
         # 公安 is still on site: the disposal is not reported done until it has acted and left
-        await pilot.press("f")
+        await pilot.press("b")
         await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "feedback dialog")
         await pilot.press(*"已整改，通道畅通", "enter", "enter")
         await until(
@@ -145,7 +145,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await until(
             app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.RELEASED, "released"
         )
-        await pilot.press("f")
+        await pilot.press("b")
         await until(app, pilot, lambda: isinstance(app.screen, FormDialog), "feedback dialog")
         await pilot.press(*"已整改，通道畅通", "enter", "enter")
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.FEEDBACK, "feedback")  # type: ignore[union-attr]

@@ -196,7 +196,7 @@ async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp
         app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
         await settle(app, pilot)
         before = len(rings)
-        await pilot.press("n")  # a long hotline call being typed in
+        await pilot.press("i")  # a long hotline call being typed in
         await until(app, pilot, lambda: isinstance(app.screen, ModalScreen), "ModalScreen")
         assert isinstance(app.screen, ModalScreen)
         st.clock.advance(minutes=21)
@@ -210,3 +210,41 @@ async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp
         view = app.screen_stack[-2]
         shown = str(view.query_one("#hdr-clock").render())
         assert shown == st.clock.now().astimezone(st.settings.tz).strftime("%m-%d %H:%M:%S")
+
+
+async def test_closed_cases_are_reached_from_the_filter_and_marked(tmp_path: Path) -> None:
+    from textual.widgets import Checkbox, Select
+
+    from screens.queue_filter import FilterDialog
+
+    st = station(tmp_path)
+    app = app_for(st)
+    closed = _number_of(st, "closed")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        assert closed not in numbers(view)
+
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterDialog)
+        status = app.screen.query_one("#filter-status", Select)
+        for offered in ("rejected", "verified", "all", "closed"):  # a value not offered raises
+            status.value = offered
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert numbers(view) == [closed]
+        line = view.render_line(1).text
+        assert closed in line and "已结案" in line
+
+        # a search includes closed cases when the filter dialog's toggle says so
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#filter-status", Select).value = Select.NULL
+        app.screen.query_one("#filter-closed", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("slash", *"摊贩", "enter")
+        await settle(app, pilot)
+        assert set(numbers(view)) == {_number_of(st, "soon"), closed}
+        assert "含已结案" in str(app.screen.query_one("#queue-filters").render())

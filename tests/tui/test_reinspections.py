@@ -127,7 +127,12 @@ async def test_supervisor_draw_shows_its_seed_and_can_be_redrawn(tmp_path: Path)
         assert len(drawn) == 3 and {r.draw_seed for r in drawn} == {77}
         assert "种子 77，抽中 3/6 件" in str(screen.query_one("#schedule-head", Static).render())
         kinds = [str(screen.query_one(DataTable).get_row_at(i)[5]) for i in range(len(screen.rows))]
-        assert kinds.count("抽查#77") == 3
+        assert kinds.count(f"随机抽查 {st.clock.now().astimezone(st.settings.tz):%m-%d}") == 3
+        assert not any("#" in k for k in kinds)  # no raw seed in the list
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=screen.keys.index(drawn[0].id))
+        await wait(app, pilot)
+        assert "随机种子 77（供核验）" in str(screen.query_one("#schedule-detail", Static).render())
 
     engine = open_sync(st.path, writer=False)
     try:

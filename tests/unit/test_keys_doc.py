@@ -25,3 +25,18 @@ def test_a_stale_table_is_detected() -> None:
     stale = readme.replace("| 帮助 | Help |", "| 救命 | Help |")
     assert keys_doc.section(stale) != keys_doc.render_table()
     assert keys_doc.section(keys_doc.updated(stale)) == keys_doc.render_table()
+
+
+def test_no_key_changes_meaning_along_the_path_of_a_case() -> None:
+    """Queue, case, board and confirmations (with the app's and the cursor keys): a key has
+    one meaning across them; only enter (accept) and escape (back) are shared."""
+    from screens.bindings import CASE_PATH_SCOPES, GENERIC_KEYS
+
+    meanings: dict[str, set[str]] = {}
+    for scope in CASE_PATH_SCOPES:
+        for spec in REGISTRY[scope]:
+            for key in (k.strip() for k in spec.keys.split(",")):
+                meanings.setdefault(key, set()).add(spec.description)
+    clashes = {k: sorted(d) for k, d in meanings.items() if len(d) > 1 and k not in GENERIC_KEYS}
+    assert clashes == {}
+    assert {"y", "n"} <= meanings.keys() and meanings["y"] == {"key.confirm_yes"}
