@@ -41,6 +41,7 @@ from models.enums import Role
 from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
+from screens.commands import CommandQueue, Job
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.signin import SupervisorDialog
 from screens.widgets.clock_banner import ClockBanner
@@ -67,6 +68,9 @@ class Desk(Protocol):
     def now(self) -> datetime: ...
 
     def clock_warning(self) -> str | None: ...
+
+    @property
+    def commands(self) -> CommandQueue: ...
 
     async def poll_once(self) -> None: ...
 
@@ -187,7 +191,8 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
         proof: str | None = None,
         **kwargs: Any,
     ) -> None:
-        """Run a write command in its own transaction, in an exclusive worker named after it.
+        """Run a write command in its own transaction, through the app's one command queue
+        (in order, one at a time; closing this screen never cancels it: screens/commands.py).
 
         A refusal (DomainError) changes nothing; it goes to ``on_error`` (a dialog puts it at
         its field) or else becomes an error notification. ``proof``: the supervisor's
@@ -198,24 +203,13 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
             self.notify(t("app.not_ready"), severity="warning")
             return
 
-        async def job() -> None:
-            try:
-                if proof is None:
-                    result = await service.run(command, *args, **kwargs)
-                else:
-                    result = await service.run_supervised(proof, command, *args, **kwargs)
-            except DomainError as err:
-                if on_error is not None:
-                    on_error(err)
-                else:
-                    self.notify(str(err), severity="error", timeout=8)
-                return
-            if on_done is not None:
-                on_done(result)
-            await self.desk.poll_once()
+        async def run() -> Any:
+            if proof is None:
+                return await service.run(command, *args, **kwargs)
+            return await service.run_supervised(proof, command, *args, **kwargs)
 
-        name = f"cmd-{getattr(command, '__name__', 'command')}"
-        self.run_worker(job, name=name, group="command", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
+        what = getattr(command, "__name__", "command")
+        self.desk.commands.submit(Job(what, run, done=on_done, refused=on_error, owner=self))
 
     def run_supervised(
         self,

@@ -27,6 +27,7 @@ from models.i18n import set_language, t
 from screens.base import Desk, ViewScreen
 from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
 from screens.case_detail import CaseDetailScreen
+from screens.commands import CommandQueue
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.signin import SignInScreen
@@ -106,6 +107,8 @@ class WhistleApp(App[None]):
         self.operator: str | None = None
         self.role: Role | None = None
         self.service: Service | None = None
+        self.commands = CommandQueue(self, self.poll_once)
+        """Every write of the console, in order (screens/commands.py)."""
         self.last_input: datetime = self.clock.now()
         """When the operator last pressed a key or clicked (the idle lock counts from it)."""
         self.overdue_count = 0
@@ -182,6 +185,7 @@ class WhistleApp(App[None]):
         self.announced = await queries.load_announced(self.db_path)
         self.service = service
         service.floor = self.latest
+        service.on_wait = self.commands.lock_wait
         await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self.poll_round)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew, upgrade, version_of
@@ -105,6 +106,34 @@ def check_readable(path: Path) -> None:
         raise _opening(path, exc) from exc
 
 
+def _refusal(exc: OperationalError) -> Exception:
+    """A write the file itself refused, rolled back, as one line: a full disk, or another
+    desk holding the write lock past the busy timeout; anything else stays unexpected."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return DatabaseError("error.disk_full_db")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DatabaseError("error.write_busy", seconds=BUSY_TIMEOUT_MS // 1000)
+    return exc
+
+
+def write_lock_held(path: Path) -> bool:
+    """Whether another connection holds the file's write lock right now (a look that never
+    waits: it takes the lock and gives it back at once when it is free)."""
+    try:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        conn.close()
+
+
 @dataclass
 class Database:
     """A prepared database file with a read engine and a write engine."""
@@ -113,10 +142,19 @@ class Database:
     read: AsyncEngine
     write: AsyncEngine
 
-    async def run_write(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(connection, *args)`` in one ``BEGIN IMMEDIATE`` transaction."""
-        async with self.write.begin() as conn:
-            return await conn.run_sync(fn, *args)
+    async def run_write(
+        self, fn: Callable[..., Any], *args: Any, on_wait: Callable[[], None] | None = None
+    ) -> Any:
+        """Run ``fn(connection, *args)`` in one ``BEGIN IMMEDIATE`` transaction. ``on_wait`` is
+        called first when another connection holds the write lock (another desk is writing):
+        the transaction then waits for it, up to the busy timeout."""
+        if on_wait is not None and await asyncio.to_thread(write_lock_held, self.path):
+            on_wait()
+        try:
+            async with self.write.begin() as conn:
+                return await conn.run_sync(fn, *args)
+        except OperationalError as exc:
+            raise _refusal(exc) from exc
 
     async def run_read(self, fn: Callable[..., Any], *args: Any) -> Any:
         async with self.read.connect() as conn:

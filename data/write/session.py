@@ -139,6 +139,8 @@ class Service:
     role: Role | None = None
     floor: datetime | None = None
     """The latest time the desk has seen: no write is stamped earlier (see EventWriter)."""
+    on_wait: Callable[[], None] | None = None
+    """Told when a write must wait for another desk's write lock (the console shows it)."""
 
     @classmethod
     async def open(cls, path: Path, settings: Settings, clock: Clock) -> Service:
@@ -169,7 +171,7 @@ class Service:
             return command(ctx, *args, **kwargs)
 
         try:
-            result: R = await self.db.run_write(tx)
+            result: R = await self.db.run_write(tx, on_wait=self.on_wait)
             if caught_up:  # committed: the recount is on the record
                 self.rules.recount_pending = False
         except WrongSecret as failure:

@@ -85,4 +85,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reports.withdrawn": ("撤回召集", "Summons withdrawn"),
     "reports.late_entries": ("补录", "Entered late"),
     "reports.extended_late": ("超时后延期", "Extended after the deadline"),
+    "commands.waiting_for_lock": (
+        "另一台电脑正在写入，本次操作排队等待，完成后会提示。",
+        "Another desk is writing: this change waits its turn and you will be told when it is saved.",
+    ),
+    "commands.done_after_close": (
+        "关闭窗口前提交的操作已完成并保存。",
+        "The change submitted before the window was closed is saved.",
+    ),
+    "commands.failed": (
+        "操作意外失败，未保存。详情已记入日志：{log}",
+        "The change failed unexpectedly and was not saved. The details are in the log: {log}",
+    ),
+    "commands.failed_after": (
+        "操作已保存，但界面更新时出错。详情已记入日志：{log}",
+        "The change was saved, but updating the screen failed. The details are in the log: {log}",
+    ),
+    "error.write_busy": (
+        "另一台电脑占用数据库超过 {seconds} 秒，本次操作未保存；请稍后重试。",
+        "Another desk held the database for over {seconds} s: this change was not saved; try again shortly.",
+    ),
 }

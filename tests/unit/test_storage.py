@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, select, text
 
 from data.service import Service, SyncService
 from data.settings import Settings
+from data.store import db as store_db
 from data.store.db import BUSY_TIMEOUT_MS, DatabaseError, open_database, open_sync
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import CASE as CASE_TABLE
@@ -269,3 +270,29 @@ def test_the_prepared_file_is_at_the_current_version(sync_service: SyncService, 
     assert one(db_path, "PRAGMA user_version")[0] == SCHEMA_VERSION
     engine: Engine = sync_service.engine
     assert engine.url.database == str(db_path)
+
+
+async def test_a_write_held_up_past_the_busy_timeout_is_one_line_and_nothing_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console is told first that another desk holds the lock (``on_wait``); a lock held
+    past the busy timeout refuses the write in one line instead of an unexpected error."""
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "busy.db"
+    database = await open_database(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    told: list[str] = []
+    try:
+        with pytest.raises(DatabaseError) as refused:
+            await database.run_write(
+                lambda conn: conn.exec_driver_sql("PRAGMA user_version = 99"),
+                on_wait=lambda: told.append("w"),
+            )
+        assert told == ["w"]
+        assert "另一台电脑占用数据库" in str(refused.value)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        await database.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] != 99
