@@ -40,6 +40,7 @@ from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.readonly import refuse_write
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -55,6 +56,8 @@ class Desk(Protocol):
     operator: str | None
     service: Service | None
     overdue_count: int
+    read_only: bool
+    """The projector without control: :meth:`ViewScreen.run_command` refuses every write."""
 
     @property
     def db_path(self) -> Path: ...
@@ -172,8 +175,12 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
         """Run a write command in its own transaction, in an exclusive worker named after it.
 
         A refusal (DomainError) changes nothing; it goes to ``on_error`` (a dialog puts it at
-        its field) or else becomes an error notification.
+        its field) or else becomes an error notification. On the read-only projector nothing
+        runs: one line says so.
         """
+        if self.desk.read_only:
+            refuse_write(self.app)
+            return
         service = self.service
         if service is None:
             self.notify(t("app.not_ready"), severity="warning")

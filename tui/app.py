@@ -4,13 +4,15 @@ poller, and switches between the five main views; screens do the rest."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from textual import on, work
+from textual.actions import ActionParseResult
 from textual.app import App, ScreenStackError, SystemCommand
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
@@ -26,6 +28,7 @@ from screens.case_detail import CaseDetailScreen
 from screens.dialogs.operator import OperatorPicker
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.readonly import is_write_action, refuse_write
 from screens.sync_export import start_bundle_export
 from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
@@ -82,6 +85,7 @@ class WhistleApp(App[None]):
         self.clock: Clock = config.clock
         self.settings: Settings = config.settings
         self.operator: str | None = config.operator
+        self.read_only = config.read_only
         self.service: Service | None = None
         self.overdue_count = 0
         self.last_event = -1
@@ -106,7 +110,7 @@ class WhistleApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
-        self.switch_mode(VIEWS[0].id)
+        self.switch_mode(self.config.start_view)
         self.set_interval(1, self.tick)
         if self.operator:
             self._open_service(self.operator)
@@ -244,7 +248,8 @@ class WhistleApp(App[None]):
 
     async def _announce(self, rows: list[queries.OverdueCheckIn]) -> None:
         self.announced.update(row.clock_id for row in rows)
-        await queries.save_announced(self.db_path, [row.clock_id for row in rows])
+        if not self.read_only:
+            await queries.save_announced(self.db_path, [row.clock_id for row in rows])
         self.bell()
         names = "、".join(f"{row.number} {row.department}" for row in rows[:3])
         more = t("app.overdue_more", n=len(rows) - 3) if len(rows) > 3 else ""
@@ -256,6 +261,18 @@ class WhistleApp(App[None]):
         )
 
     # -- actions -------------------------------------------------------------------------------
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key and click runs its action here: on the projector a write is refused."""
+        if self.read_only and is_write_action(action):
+            refuse_write(self)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def action_view(self, view_id: str) -> None:
         """A view's key shows that view itself, not a case left open on top of it."""
@@ -300,7 +317,7 @@ class WhistleApp(App[None]):
             for view in VIEWS
         ]
         commands.append((t("cmd.help"), t("cmd.help_help"), self.action_help))
-        if self.service is not None:
+        if self.service is not None and not self.read_only:
             commands.append(
                 (t("cmd.export_bundle"), t("cmd.export_bundle_help"), lambda: start_bundle_export(self))
             )

@@ -5,7 +5,7 @@ texts up in it."""
 
 from __future__ import annotations
 
-from models.strings import assessment, core, corrections, desk, dispatch, meetings, sync
+from models.strings import assessment, core, corrections, desk, dispatch, meetings, projector, sync
 
 _AREAS = (
     core.STRINGS,
@@ -15,6 +15,7 @@ _AREAS = (
     meetings.STRINGS,
     sync.STRINGS,
     assessment.STRINGS,
+    projector.STRINGS,
 )
 
 
