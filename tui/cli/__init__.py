@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from models.errors import DomainError
 from models.i18n import LANGUAGES, set_language, t
-from tui.cli import core, correct, intake, meeting, report, sync
+from tui.cli import core, correct, intake, meeting, report, serve, sync
 from tui.cli.common import Context, add_common, early_language
 
 REGISTRARS = [
@@ -18,6 +18,7 @@ REGISTRARS = [
     meeting.register,
     correct.register,
     report.register,
+    serve.register,
 ]
 
 
