@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -40,7 +41,7 @@ from models.errors import DomainError
 from models.i18n import t
 from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
-from screens.readonly import refuse_write
+from screens.readonly import is_write_action, refuse_write
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -98,6 +99,15 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
     @property
     def view_title(self) -> str:
         return self.desk.view_title(self.view_id) if self.view_id else ""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """On the read-only projector the footer leaves out the keys that write (pressed,
+        they still say why nothing happens)."""
+        found = super().active_bindings
+        if not self.desk.read_only:
+            return found
+        return {key: active for key, active in found.items() if not is_write_action(active.binding.action)}
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
