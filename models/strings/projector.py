@@ -15,13 +15,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "注意：绑定到 {host}，本机以外的设备也能打开该页面",
         "Warning: bound to {host}, so devices other than this machine can open the page",
     ),
-    "projector.control_needs_operator": (
-        "--allow-control 需要已登录的操作员（--operator 姓名，且为本站操作员）",
-        "--allow-control needs a signed-in operator (--operator NAME, one of this station's operators)",
+    "projector.needs_operator": (
+        "投影需要已登录的操作员：--operator 姓名（本站操作员），由其决定是否 --allow-control",
+        "The projector needs a signed-in operator: --operator NAME (one of this station's), who decides on --allow-control",
     ),
     "projector.unknown_operator": (
-        "本站没有操作员「{name}」，不能允许其操作投影页面",
-        "This station has no operator “{name}”; the projector cannot be controlled as them",
+        "本站没有操作员「{name}」，不能以其名义开投影",
+        "This station has no operator “{name}” to open the projector as",
     ),
     "projector.bad_port": ("端口须在 1–65535 之间：{port}", "The port must be between 1 and 65535: {port}"),
     "cli.help.serve": (
@@ -38,7 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the view shown first: console (the whole desk) or meetings",
     ),
     "cli.help.serve_control": (
-        "允许在页面上操作（需要 --operator 登录）",
-        "allow control from the page (needs a signed-in --operator)",
+        "允许该操作员在页面上操作（缺省只读）",
+        "let the signed-in operator control the desk from the page (default: read-only)",
     ),
 }

@@ -51,7 +51,7 @@ def test_host_defaults_to_loopback() -> None:
 def test_serve_binds_loopback_without_a_word_and_read_only(
     db: Path, served: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--db", str(db), "serve", "--view", "meetings"]) == 0
+    assert main(["--db", str(db), "--operator", "值班员", "serve", "--view", "meetings"]) == 0
     (server,) = served
     assert (server.host, server.port) == ("127.0.0.1", 8000)
     assert capsys.readouterr().err == ""
@@ -63,24 +63,32 @@ def test_serve_binds_loopback_without_a_word_and_read_only(
 def test_any_other_host_only_when_given_and_with_a_warning_line(
     db: Path, served: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--db", str(db), "--lang", "en", "serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
+    argv = ["--db", str(db), "--lang", "en", "--operator", "值班员", "serve", "--host", "0.0.0.0"]
+    assert main([*argv, "--port", "8123"]) == 0
     (server,) = served
     assert (server.host, server.port) == ("0.0.0.0", 8123)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("Warning: bound to 0.0.0.0")
 
 
+@pytest.mark.parametrize("control", [[], ["--allow-control"]])
 @pytest.mark.parametrize(
     ("operator", "expected"),
     [
-        ([], "--allow-control needs a signed-in operator"),
+        ([], "The projector needs a signed-in operator"),
         (["--operator", "陌生人"], "This station has no operator “陌生人”"),
     ],
 )
-def test_control_needs_a_signed_in_operator_of_the_station(
-    db: Path, served: list[Any], capsys: pytest.CaptureFixture[str], operator: list[str], expected: str
+def test_the_projector_needs_a_signed_in_operator_of_the_station(
+    db: Path,
+    served: list[Any],
+    capsys: pytest.CaptureFixture[str],
+    operator: list[str],
+    expected: str,
+    control: list[str],
 ) -> None:
-    assert main(["--db", str(db), "--lang", "en", *operator, "serve", "--allow-control"]) == 2
+    """Opening the page never adds an operator: the one it is opened as must exist."""
+    assert main(["--db", str(db), "--lang", "en", *operator, "serve", *control]) == 2
     assert served == []
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and expected in err
@@ -96,6 +104,6 @@ def test_control_by_a_signed_in_operator_is_passed_to_the_served_desk(db: Path, 
 def test_a_port_out_of_range_is_one_line(
     db: Path, served: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--db", str(db), "--lang", "en", "serve", "--port", "70000"]) == 2
+    assert main(["--db", str(db), "--lang", "en", "--operator", "值班员", "serve", "--port", "70000"]) == 2
     assert served == []
     assert capsys.readouterr().err.count("\n") == 1

@@ -2,7 +2,8 @@
 
 The page is served by textual-serve: each browser that opens it gets its own desk, run in a
 child process (this same command with ``--child``) whose terminal is drawn in the page. The
-child runs read-only unless ``--allow-control`` was given by a signed-in operator.
+child is opened as the signed-in operator (``--operator``, one of the station's) and runs
+read-only unless that operator gave ``--allow-control``.
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def is_loopback(host: str) -> bool:
 
 
 def check_operator(ctx: Context) -> str:
-    """The signed-in operator that ``--allow-control`` needs: given, and one of this station's."""
+    """The signed-in operator the projector is opened as (and who may allow control): given,
+    and one of this station's, so that opening the page never adds an operator."""
     if not ctx.operator:
-        raise DomainError("projector.control_needs_operator")
+        raise DomainError("projector.needs_operator")
     if not ctx.db.exists():
         raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
     engine = open_sync(ctx.db, writer=False)
@@ -71,13 +73,12 @@ def check_operator(ctx: Context) -> str:
     return ctx.operator
 
 
-def child_command(ctx: Context, args: argparse.Namespace) -> str:
+def child_command(ctx: Context, args: argparse.Namespace, operator: str) -> str:
     """The shell command textual-serve runs for each browser: this desk, as ``--child``."""
     argv = [sys.executable, "-m", "tui.cli", "--db", str(ctx.db), "--lang", ctx.settings.language]
     if args.config:
         argv += ["--config", str(args.config)]
-    if ctx.operator:
-        argv += ["--operator", ctx.operator]
+    argv += ["--operator", operator]
     argv += ["serve", "--child", "--view", args.view]
     if args.allow_control:
         argv.append("--allow-control")
@@ -107,14 +108,15 @@ def serve_cmd(ctx: Context, args: argparse.Namespace) -> int:
         return run_child(ctx, args)
     if not 0 < args.port < 65536:
         raise DomainError("projector.bad_port", port=args.port)
+    operator = check_operator(ctx)
     if args.allow_control:
-        mode = t("projector.mode_control", operator=check_operator(ctx))
+        mode = t("projector.mode_control", operator=operator)
     else:
         mode = t("projector.mode_read_only")
     if not is_loopback(args.host):
         print(t("projector.exposed", host=args.host), file=sys.stderr, flush=True)
     title = t("projector.page_title", station=ctx.settings.station_name)
-    server = ProjectorServer(child_command(ctx, args), args.host, args.port, title, mode)
+    server = ProjectorServer(child_command(ctx, args, operator), args.host, args.port, title, mode)
     server.serve()
     return 0
 
