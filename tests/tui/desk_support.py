@@ -19,7 +19,7 @@ from models.enums import Grade, Role
 from models.lifecycle import Action
 from screens.signin import SignInScreen
 from screens.widgets.queue_view import QueueView
-from tests.tui.dispatch_support import until
+from tests.tui.dispatch_support import until, workers_done
 from tui.app import WhistleApp, build_app
 from tui.config import AppConfig
 
@@ -166,12 +166,12 @@ async def settle(app: WhistleApp, pilot: Any) -> None:
     if app.operator is None and name in PINS:
         await sign_in(app, pilot, PINS[name])
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         view = app.screen.query(QueueView)
         if app.service is not None and (not view or view.first().loaded_once):
             break
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

@@ -3,6 +3,7 @@ the operator sees."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +11,19 @@ from textual.app import App
 from textual.message import Message
 from textual.notifications import Notify
 from textual.widgets import ListView
+from textual.worker import WorkerCancelled, WorkerState
 
 from screens.case_detail import CaseDetailScreen, CheckinItem
+
+
+async def workers_done(app: App[Any]) -> None:
+    """Wait for every started worker. One that a newer exclusive worker of its group cancelled
+    (a read replaced by a fresher one) is done too; one that failed raises here."""
+    started = [w for w in app.workers if w.state is not WorkerState.PENDING]
+    results = await asyncio.gather(*(w.wait() for w in started), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, WorkerCancelled):
+            raise result
 
 
 async def until(app: App[Any], pilot: Any, condition: Callable[[], bool], what: str = "") -> None:
@@ -19,7 +31,7 @@ async def until(app: App[Any], pilot: Any, condition: Callable[[], bool], what: 
     for _ in range(200):
         if condition():
             return
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     raise AssertionError(f"never happened: {what or condition}")
 

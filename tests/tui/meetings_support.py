@@ -12,6 +12,7 @@ from models.clock import FrozenClock
 from models.enums import Grade
 from models.lifecycle import Action
 from tests.tui.desk_support import NOW, Station, settle
+from tests.tui.dispatch_support import workers_done
 from tui.app import WhistleApp, build_app
 from tui.config import AppConfig
 
@@ -87,6 +88,6 @@ def app_as(st: Station, operator: str, size: tuple[int, int] = (120, 40)) -> Whi
 async def wait(app: WhistleApp, pilot: Any) -> None:
     """Until no worker runs (reads, commands, polls)."""
     for _ in range(6):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     await settle(app, pilot)

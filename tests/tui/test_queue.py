@@ -10,7 +10,7 @@ from textual.color import Color
 from screens.messages import DataChanged
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import SIZE, app_for, numbers, settle, station
-from tests.tui.dispatch_support import Notices, until
+from tests.tui.dispatch_support import Notices, until, workers_done
 
 
 def _number_of(st, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -201,7 +201,7 @@ async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp
         assert isinstance(app.screen, ModalScreen)
         st.clock.advance(minutes=21)
         app.poll_round()  # the poller's own round, as its timer would run it
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert len(rings) == before + 1
         assert isinstance(app.screen, ModalScreen)

@@ -13,7 +13,7 @@ from screens.queue import QueueScreen
 from screens.signin import SignInScreen
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import PINS, SIZE, app_for, settle, station
-from tests.tui.dispatch_support import until
+from tests.tui.dispatch_support import until, workers_done
 from tests.unit.support import rows
 from tui.app import WhistleApp
 
@@ -25,7 +25,7 @@ def _locked(app: WhistleApp) -> bool:
 
 async def _pass_turns(app: WhistleApp, pilot: Any) -> None:
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
 

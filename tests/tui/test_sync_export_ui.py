@@ -11,6 +11,7 @@ from data.settings import SyncLimits
 from data.sync.bundle import open_archive
 from screens.sync_export import BundleExportScreen, BundlePathDialog
 from tests.tui.desk_support import SIZE, app_for, settle, station
+from tests.tui.dispatch_support import workers_done
 
 
 async def test_the_palette_exports_a_signed_bundle_with_progress(tmp_path: Path) -> None:
@@ -24,7 +25,7 @@ async def test_the_palette_exports_a_signed_bundle_with_progress(tmp_path: Path)
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"导出: 同步包")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
@@ -33,7 +34,7 @@ async def test_the_palette_exports_a_signed_bundle_with_progress(tmp_path: Path)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, BundleExportScreen)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         status = str(app.screen.query_one("#bundle-status").render())
         assert str(out) in status and "已导出" in status
@@ -56,7 +57,7 @@ async def test_an_export_to_an_impossible_place_says_so_and_writes_nothing(tmp_p
         await settle(app, pilot)
         app.push_screen(BundleExportScreen(app, out))
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         status = str(app.screen.query_one("#bundle-status").render())
         assert "导出失败" in status
