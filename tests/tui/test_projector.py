@@ -45,6 +45,8 @@ def _with_meeting(st: Station) -> str:
 
 
 def _desk(st: Station, *, read_only: bool, start_view: str = "queue") -> WhistleApp:
+    if not read_only:
+        st.staff()  # 值班员 with a PIN: the desk in control signs in with it
     return build_app(
         AppConfig(st.path, st.settings, st.clock, "值班员", "zh", read_only=read_only, start_view=start_view)
     )

@@ -75,6 +75,7 @@ def _await_listening(proc: subprocess.Popen[bytes], port: int, deadline: float) 
 @pytest.fixture
 def meeting_db(tmp_path: Path) -> tuple[Path, list[str]]:
     st = meeting_station(tmp_path)
+    st.staff()  # 值班员, the operator the page is opened as, is one of the station's
     st.run(
         mt.create_with_agenda,
         kind=MeetingKind.SPECIAL,

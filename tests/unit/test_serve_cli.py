@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from data.service import SyncService
 from data.settings import Settings
 from models.clock import FrozenClock
 from tests.unit.conftest import NOW
+from tests.unit.support import as_supervisor
 from tui.cli import build_parser, main
 from tui.cli import serve as serve_cli
 
@@ -37,7 +37,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "desk.db"
-    SyncService.open(path, Settings(), FrozenClock(NOW), "值班员").close()
+    as_supervisor(path, Settings(), FrozenClock(NOW), "值班员").close()
     return path
 
 
