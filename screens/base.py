@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -43,6 +44,7 @@ from models.i18n import t
 from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
 from screens.commands import CommandQueue, Job
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.readonly import is_write_action, refuse_write
 from screens.signin import SupervisorDialog
 from screens.widgets.clock_banner import ClockBanner
 from screens.widgets.header import DeskHeader
@@ -61,6 +63,8 @@ class Desk(Protocol):
     role: Role | None
     service: Service | None
     overdue_count: int
+    read_only: bool
+    """The projector without control: :meth:`ViewScreen.run_command` refuses every write."""
 
     @property
     def db_path(self) -> Path: ...
@@ -111,6 +115,15 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
         """Why the key for ``action`` (refused by ``check_action``) does nothing now, in one
         line; None lets the key pass on to the next binding (escape goes back …)."""
         return None
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """On the read-only projector the footer leaves out the keys that write (pressed,
+        they still say why nothing happens)."""
+        found = super().active_bindings
+        if not self.desk.read_only:
+            return found
+        return {key: active for key, active in found.items() if not is_write_action(active.binding.action)}
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
@@ -196,8 +209,12 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
 
         A refusal (DomainError) changes nothing; it goes to ``on_error`` (a dialog puts it at
         its field) or else becomes an error notification. ``proof``: the supervisor's
-        passphrase for a supervisor-only command (use ``run_supervised``).
+        passphrase for a supervisor-only command (use ``run_supervised``). On the read-only
+        projector nothing runs: one line says so.
         """
+        if self.desk.read_only:
+            refuse_write(self.app)
+            return
         service = self.service
         if service is None:
             self.notify(t("app.not_ready"), severity="warning")

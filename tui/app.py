@@ -30,6 +30,7 @@ from screens.case_detail import CaseDetailScreen
 from screens.commands import CommandQueue
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
+from screens.readonly import is_write_action, refuse_write
 from screens.signin import SignInScreen
 from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
@@ -81,7 +82,11 @@ class WhistleApp(App[None]):
         default_namespace: DOMNode | None = None,
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
-        """Run an action; a key a view refuses now says why in one notice instead of nothing."""
+        """Every key and click runs its action here. On the read-only projector a write is
+        refused; a key a view refuses now says why in one notice instead of nothing."""
+        if self.read_only and is_write_action(action):
+            refuse_write(self)
+            return True
         if await super().run_action(action, default_namespace, namespaces):
             return True
         if not isinstance(default_namespace, ViewScreen):
@@ -106,6 +111,7 @@ class WhistleApp(App[None]):
         self.settings: Settings = config.settings
         self.operator: str | None = None
         self.role: Role | None = None
+        self.read_only = config.read_only
         self.service: Service | None = None
         self.commands = CommandQueue(self, self.poll_once)
         """Every write of the console, in order (screens/commands.py)."""
@@ -171,7 +177,7 @@ class WhistleApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
-        self.switch_mode(VIEWS[0].id)
+        self.switch_mode(self.config.start_view)
         self.set_interval(1, self.tick)
         self._open_service()
 
@@ -189,6 +195,12 @@ class WhistleApp(App[None]):
         await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self.poll_round)
+        if self.read_only:
+            # the projector shows and never writes: no one signs in (signing in is a write);
+            # the header names the operator the page was opened as
+            self.operator = self.config.operator
+            self._tell_screen(ServiceReady())
+            return
         await self._sign_in(locked_by=None)
 
     # -- who is at the desk (screens/signin.py) ----------------------------------------------------
@@ -270,7 +282,13 @@ class WhistleApp(App[None]):
         self._check_jump()
         tick = Tick(self.now())
         idle = timedelta(minutes=self.settings.idle_lock_minutes)
-        if idle and self.operator and not self.locked and tick.now - self.last_input >= idle:
+        if (
+            idle
+            and self.operator
+            and not self.read_only
+            and not self.locked
+            and tick.now - self.last_input >= idle
+        ):
             self._lock(idle=True)
         self._tell_screen(tick)
         beneath = self._view_under_dialog()
@@ -360,7 +378,8 @@ class WhistleApp(App[None]):
 
     async def _announce(self, rows: list[queries.OverdueCheckIn]) -> None:
         self.announced.update(row.clock_id for row in rows)
-        await queries.save_announced(self.db_path, [row.clock_id for row in rows])
+        if not self.read_only:
+            await queries.save_announced(self.db_path, [row.clock_id for row in rows])
         self.bell()
         names = "、".join(f"{row.number} {row.department}" for row in rows[:3])
         more = t("app.overdue_more", n=len(rows) - 3) if len(rows) > 3 else ""
@@ -416,7 +435,7 @@ class WhistleApp(App[None]):
             for view in VIEWS
         ]
         commands.append((t("cmd.help"), t("cmd.help_help"), self.action_help))
-        if self.service is not None:
+        if self.service is not None and not self.read_only:
             commands.append((t("cmd.export_bundle"), t("cmd.export_bundle_help"), self._export_bundle))
         return commands
 

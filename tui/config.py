@@ -17,3 +17,6 @@ class AppConfig:
     clock: Clock
     operator: str | None
     language: str
+    read_only: bool = False
+    """The projector (``whistle serve`` without ``--allow-control``): every write is refused."""
+    start_view: str = "queue"

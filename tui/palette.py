@@ -12,16 +12,25 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from screens.base import desk_of
+from screens.readonly import palette_guard
+
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 
 class DeskCommands(Provider):
     def _commands(self) -> list[PaletteCommand]:
         found: list[PaletteCommand] = []
+        read_only = desk_of(self.app).read_only
         for source in (self.screen, self.app):
             offer = getattr(source, "palette_commands", None)
-            if callable(offer):
-                found.extend(offer())
+            if not callable(offer):
+                continue
+            commands: list[PaletteCommand] = offer()
+            if read_only and source is self.screen:
+                # the projector: a screen's command runs only if it is known to read
+                commands = [(name, text, palette_guard(self.app, cb)) for name, text, cb in commands]
+            found.extend(commands)
         return found
 
     async def discover(self) -> Hits:

@@ -14,6 +14,7 @@ from models.strings import (
     dispatch,
     exports,
     meetings,
+    projector,
     record,
     sync,
     working_time,
@@ -31,6 +32,7 @@ _AREAS = (
     exports.STRINGS,
     record.STRINGS,
     working_time.STRINGS,
+    projector.STRINGS,
 )
 
 
