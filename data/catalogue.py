@@ -16,6 +16,30 @@ class DepartmentSpec:
     mode: M
     contact: str = ""
 
+    @property
+    def short_en(self) -> str:
+        """The one English word the queue's check-in marks show (the Chinese ones show two
+        characters): readable where the code (CGZF, STHJ) is not."""
+        return SHORT_EN.get(self.code, self.name_en.split()[0])
+
+
+# The queue's check-in marks in English: one word each, told apart at a glance.
+SHORT_EN = {
+    "CGZF": "Urban",
+    "GA": "Police",
+    "XF": "Fire",
+    "JT": "Traffic",
+    "SCJG": "Market",
+    "SYJ": "Food",
+    "ZJ": "Housing",
+    "GHZY": "Planning",
+    "YLLH": "Parks",
+    "WH": "Culture",
+    "STHJ": "Ecology",
+    "SW": "Water",
+    "HW": "Sanitation",
+}
+
 
 @dataclass(frozen=True)
 class CategorySpec:

@@ -81,7 +81,7 @@ def department_short(code: str) -> str:
     spec = DEPARTMENT_BY_CODE.get(code)
     if spec is None:
         return code
-    return spec.name[:2] if language() == "zh" else code
+    return spec.name[:2] if language() == "zh" else spec.short_en
 
 
 def category_name(code: str) -> str:

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from rich.style import Style
 
+from data.catalogue import DEPARTMENTS
 from data.read.queue import Mark, QueueRow
 from models.calendar import WorkCalendar
-from screens.widgets.queue_row import Columns, row_segments
+from models.i18n import set_language
+from screens.widgets.queue_row import Columns, department_short, mark_view, row_segments
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
@@ -56,3 +58,17 @@ def test_an_overdue_mark_comes_first_and_survives_a_narrow_screen() -> None:
     assert [m.tone for m in marks][:2] == ["overdue", ""]
     text = "".join(s.text for s in segs)
     assert "处置中 生态+1:35:00 市场 20:00…" in text  # at 80 columns the arrivals are cut, not the red
+
+
+def test_check_in_marks_name_departments_in_words_in_english() -> None:
+    """Issue 15, finding 4: English marks showed the departments' pinyin codes (CGZF, STHJ)."""
+    mark = _mark("CGZF", "arrived", 10)
+    tz = ZoneInfo("Asia/Shanghai")
+    try:
+        set_language("en")
+        assert mark_view(mark, NOW, WorkCalendar(), tz).text == "Urban✓"
+        assert department_short("STHJ") == "Ecology"
+        assert all(not spec.short_en.isupper() for spec in DEPARTMENTS)
+    finally:
+        set_language("zh")
+    assert mark_view(mark, NOW, WorkCalendar(), tz).text == "城管✓"
