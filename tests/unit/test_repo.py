@@ -111,7 +111,7 @@ def test_timeline_in_english(sync_service: SyncService) -> None:
     case_id = case_in(run, CaseStatus.TRIAGE)
     set_language("en")
     detail = _read(sync_service, repo.case_detail, case_id)
-    assert detail.timeline[1].text == "triage: Received → Triage; note: 现场核实"
+    assert detail.timeline[1].text == "Triage: Received → Triage; note: 现场核实"
     assert detail.category_name == "Street vending"
 
 
