@@ -90,8 +90,52 @@ class Limit:
         return f"{self.amount}m"
 
 
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SPOKEN_RE = re.compile(
+    r"\s*(半|[0-9]+|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*"
+    r"(分钟|分|小时|钟头|工作小时|工作日|天)\s*"
+)
+_SPOKEN_UNITS = {
+    "分钟": "m",
+    "分": "m",
+    "小时": "h",
+    "钟头": "h",
+    "工作小时": "wh",
+    "工作日": "wd",
+    "天": "wd",  # a day given to a department is a working day
+}
+
+
+def _cn_number(text: str) -> int | None:
+    """1–99 written as an operator types it: 3, 十, 十五, 二十, 两."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        value = (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+        return value if (not tens or tens in _CN_DIGITS) and (not ones or ones in _CN_DIGITS) else None
+    return _CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def _spoken(text: str) -> tuple[int, str] | None:
+    """半小时 → (30, m); 2小时 → (2, h); 1天 and 3个工作日 → working days; 4工作小时 → wh."""
+    match = _SPOKEN_RE.fullmatch(text)
+    if match is None:
+        return None
+    amount_text, unit_text = match.groups()
+    unit = _SPOKEN_UNITS[unit_text]
+    if amount_text == "半":
+        return (30, "m") if unit == "h" else None  # 半小时; half a day is not a limit
+    amount = _cn_number(amount_text)
+    return None if amount is None else (amount, unit)
+
+
 def parse_limit(text: str) -> Limit:
-    """Parse "30m", "24h", "4wh" or "15wd"; the amount must be positive."""
+    """Parse "30m", "24h", "4wh" or "15wd", or as an operator says it: 半小时, 2小时, 90分钟,
+    1天 or 3个工作日 (a day is a working day), 4工作小时; the amount must be positive."""
+    spoken = _spoken(text)
+    if spoken is not None:
+        text = f"{spoken[0]}{spoken[1]}"
     match = _LIMIT_RE.fullmatch(text)
     if match is None:
         raise ValueError(f'{text!r} is not a time limit such as "30m", "24h", "4wh" or "15wd"')

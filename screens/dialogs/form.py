@@ -27,6 +27,7 @@ from models.errors import DomainError, ValidationError
 from models.i18n import t
 from models.personal import is_valid_phone, mask_phone, normalise_phone
 from screens.bindings import CatalogueBindings, bindings_for
+from screens.fmt import limit_text
 
 ResultT = TypeVar("ResultT")
 Kind = Literal["text", "date", "int", "choice", "phone", "limit", "time"]
@@ -101,6 +102,8 @@ class FormDialog(CatalogueBindings[ResultT], ModalScreen[ResultT]):
                     yield Label(spec.label, classes="form-label")
                     yield self._widget(spec)
                 yield Static("", id=f"e-{spec.name}", classes="field-error form-error")
+                if spec.kind == "limit":  # what the typed limit is read as, while typing
+                    yield Static("", id=f"p-{spec.name}", classes="form-preview")
                 yield from self.compose_after(spec.name)
             yield Static("", id="e-form", classes="field-error form-error")
             yield Static(self.hint or t("form.hint"), classes="dialog-hint")
@@ -233,6 +236,18 @@ class FormDialog(CatalogueBindings[ResultT], ModalScreen[ResultT]):
             self.query_one(f"#f-{field_name}").focus()
 
     # -- actions --------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _preview_limit(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("f-")
+        previews = self.query(f"#p-{name}")
+        if not previews:
+            return
+        try:
+            shown = t("form.limit_read_as", limit=limit_text(parse_limit(event.value))) if event.value else ""
+        except ValueError:
+            shown = t("form.limit_unreadable") if event.value.strip() else ""
+        previews.first(Static).update(shown)
 
     @on(Input.Submitted)
     def _next_or_submit(self, event: Input.Submitted) -> None:

@@ -141,7 +141,7 @@ async def test_form_local_checks() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*"0m", "enter", *"等待材料", "enter")
-        assert _error(extend, "by").startswith("时长格式如 30m")
+        assert _error(extend, "by").startswith("时长格式如 半小时")
         assert app.results == []
 
 
@@ -231,3 +231,25 @@ async def test_checkin_refusals_when_another_desk_was_first(tmp_path: Path) -> N
         await pilot.press("v")  # the screen now knows the clock is paused: v resumes it
         await until(app, pilot, lambda: not checkin_items(app)[1].checkin.clock.paused, "resumed")
         assert not any("错误" in n for n in told.seen)
+
+
+async def test_an_extension_is_typed_as_an_operator_says_it_and_shown_as_read() -> None:
+    """Issue 15, finding 8: 延期 took 30m/2h/4wh/1wd only; 半小时, 2小时 and 1天 are read too,
+    and the dialog shows what it read before anything is saved."""
+    from models.deadlines import Limit
+    from models.enums import CheckInStatus
+    from screens.dialogs.checkin import CheckinTarget, extend_prompt
+
+    target = CheckinTarget(
+        "x", "城管执法队", "SJ-2026-000001", CheckInStatus.SUMMONED, NOW, "k", False, False
+    )
+    extend = extend_prompt(target)
+    app = Host(extend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"半小时")
+        await pilot.pause()
+        assert str(extend.query_one("#p-by", Static).render()) == "＝ 30\u00a0分钟"
+        await pilot.press("enter", *"路远", "enter")
+        await pilot.pause()
+    assert app.results == [{"by": Limit.minutes(30), "reason": "路远"}]

@@ -336,3 +336,28 @@ def test_resume_preserves_the_clock(
 )
 def test_format_remaining(td: timedelta, text: str) -> None:
     assert format_remaining(td) == text
+
+
+@pytest.mark.parametrize(
+    ("spoken", "limit"),
+    [
+        ("半小时", Limit.minutes(30)),
+        ("半个钟头", Limit.minutes(30)),
+        ("90分钟", Limit.minutes(90)),
+        ("十五分钟", Limit.minutes(15)),
+        ("2小时", Limit.hours(2)),
+        ("两个小时", Limit.hours(2)),
+        ("1天", Limit.working_days(1)),
+        ("3个工作日", Limit.working_days(3)),
+        ("4工作小时", Limit.working_hours(4)),
+        ("二十分钟", Limit.minutes(20)),
+    ],
+)
+def test_a_limit_is_read_as_an_operator_says_it(spoken: str, limit: Limit) -> None:
+    assert parse_limit(spoken) == limit
+
+
+@pytest.mark.parametrize("bad", ["半天", "0小时", "小时", "三十五十分钟", "2 weeks", "半"])
+def test_a_limit_that_is_not_one_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_limit(bad)
