@@ -55,6 +55,12 @@ class Grade(StrEnum):
     REGULAR = "regular"  # 常规哨
 
 
+def grade_for(priority: Priority) -> Grade:
+    """The whistle grade a case's urgency suggests: 一般 cases get a 常规哨, the rest 紧急哨
+    (the dispatcher can still choose the other)."""
+    return Grade.REGULAR if priority is Priority.NORMAL else Grade.URGENT
+
+
 class Purpose(StrEnum):
     DAILY = "daily"  # 日常哨
     HARD = "hard"  # 攻坚哨

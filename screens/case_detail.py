@@ -17,6 +17,7 @@ from textual.widgets import Label, ListItem, ListView, Static
 from data.read import cases as repo
 from data.read.cases import CaseDetail, CheckInView, ClockView
 from data.write.commands.cases import blow_whistle, transition
+from models.enums import grade_for
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
@@ -324,6 +325,7 @@ class CaseDetailScreen(CheckinActions):
 
         dialog = WhistleDialog(
             case_number=detail.number,
+            grade=grade_for(detail.priority),
             departments=departments,
             proposed=category.departments if category else (),
             engaged=detail.summoned_codes,

@@ -8,8 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App
-from textual.widgets import Input, RadioButton, SelectionList, Static
+from textual.widgets import Input, RadioButton, RadioSet, SelectionList, Static
 
 from data.catalogue import DEPARTMENTS
 from data.read.cases import DepartmentRef
@@ -253,3 +254,22 @@ async def test_an_extension_is_typed_as_an_operator_says_it_and_shown_as_read() 
         await pilot.press("enter", *"路远", "enter")
         await pilot.pause()
     assert app.results == [{"by": Limit.minutes(30), "reason": "路远"}]
+
+
+@pytest.mark.parametrize(("priority", "grade"), [("normal", Grade.REGULAR), ("urgent", Grade.URGENT)])
+async def test_the_whistle_dialog_starts_at_the_grade_the_cases_urgency_suggests(
+    tmp_path: Path, priority: str, grade: Grade
+) -> None:
+    """Issue 15, finding 8: the whistle dialog defaulted to 紧急哨 even for a case of 一般 urgency."""
+    st = station(tmp_path)
+    case_id = st.case("mine", at=NOW, description="楼道堆物", priority=priority)
+    st.run(transition, case_id, Action.TRIAGE)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_detail(app, pilot, case_id)
+        await pilot.press("w")
+        await until(app, pilot, lambda: isinstance(app.screen, WhistleDialog), "whistle dialog")
+        dialog = app.screen
+        assert isinstance(dialog, WhistleDialog) and dialog.grade is grade
+        pressed = dialog.query_one("#whistle-grade", RadioSet).pressed_button
+        assert pressed is not None and pressed.name == grade.value
