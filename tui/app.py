@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.actions import ActionParseResult, parse
 from textual.app import App, ScreenStackError, SystemCommand
+from textual.command import CommandPalette, Provider
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -74,7 +76,8 @@ class WhistleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Whistle Desk"
     BINDINGS = bindings_for(APP_SCOPE)
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DeskCommands}
+    """The desk's palette: its own commands and Textual's (theme, quit), in its language."""
 
     async def run_action(
         self,
@@ -416,6 +419,20 @@ class WhistleApp(App[None]):
             return
         bindings = [*declared_bindings(type(below)), *declared_bindings(type(self))]
         self.push_screen(HelpScreen(help_rows(bindings, self.settings.keymap, self.get_key_display)))
+
+    def action_command_palette(self) -> None:
+        """The palette, its prompt in the desk's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies); say how to quit, in the desk's language."""
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    t("app.how_to_quit", key=self.get_key_display(active.binding)), title=t("app.quit_q")
+                )
+                return
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, in the desk's language (and only those a desk needs)."""

@@ -150,4 +150,12 @@ _REFUSALS: dict[str, tuple[str, str]] = {
     "refuse.already_recorded": ("这一行已经登记了结果。", "This row already has a result."),
 }
 
-STRINGS: dict[str, tuple[str, str]] = {**_SHELL, **_KEYS, **_QUEUE, **_REPORTS, **_REFUSALS}
+_PALETTE: dict[str, tuple[str, str]] = {
+    "palette.placeholder": ("搜索命令…", "Search for commands…"),
+    "palette.no_match": ("没有与“{query}”匹配的命令", "No command matches “{query}”"),
+    "palette.no_match_help": ("换个说法，或按 Esc 返回", "Try other words, or press Esc"),
+    "app.how_to_quit": ("按 {key} 退出调度台", "Press {key} to quit the desk"),
+    "app.quit_q": ("要退出吗？", "Quit?"),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {**_SHELL, **_KEYS, **_QUEUE, **_REPORTS, **_REFUSALS, **_PALETTE}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from data.settings import Settings
 from data.store.db import open_sync
@@ -302,3 +303,37 @@ async def test_a_table_arriving_while_the_desk_runs_recounts_its_clocks_and_an_o
         label = _label(app, "#hdr-calendar")
         assert "2027" not in label
         assert "2026" in label and "覆盖" in label
+
+
+async def test_textuals_own_lines_speak_the_desks_language(tmp_path: Path) -> None:
+    """Issue 15, finding 4: in Chinese the palette said "Search for commands…" and "No
+    matches found", and Ctrl+C "Do you want to quit? / Press ctrl+q to quit the app"."""
+    st = station(tmp_path)
+    app = app_for(st)
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert any("退出调度台" in s for s in told.seen)
+        assert not any("quit the app" in s for s in told.seen)
+        await pilot.press("colon")
+        await until(app, pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        palette = app.screen
+        field = palette.query_one(Input)
+        assert field.placeholder == "搜索命令…"
+        await pilot.press(*"zzqx")
+        await until(app, pilot, lambda: "zzqx" in _palette_text(palette), "the no-match line")
+        text = _palette_text(palette)
+        assert "没有与“zzqx”匹配的命令" in text and "No matches found" not in text
+        await pilot.press("escape")
+        await pilot.press("colon", *"配色")  # Textual's own entries are there, in Chinese
+        await until(app, pilot, lambda: "外观: 配色" in _palette_text(app.screen), "the theme entry")
+
+
+def _palette_text(palette: Any) -> str:
+    lists = palette.query(OptionList)
+    if not lists:
+        return ""
+    options = lists.first(OptionList)
+    return " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
