@@ -197,8 +197,8 @@ _SCREENS: dict[str, tuple[str, str]] = {
     "case.released_at": ("{at} 撤离", "released {at}"),
     "case.paused_because": ("挂起：{reason}", "paused: {reason}"),
     "case.step_confirm": (
-        "确定对 {number} 执行「{action}」？此操作不能撤销。",
-        "{action} {number}? This cannot be undone.",
+        "确定对 {number} 执行「{action}」？",
+        "{action} {number}?",
     ),
     "case.close_title": ("结案", "Close the case"),
     "case.close_confirm": (

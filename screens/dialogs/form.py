@@ -238,8 +238,13 @@ class FormDialog(CatalogueBindings[ResultT], ModalScreen[ResultT]):
     # -- actions --------------------------------------------------------------------------
 
     @on(Input.Changed)
-    def _preview_limit(self, event: Input.Changed) -> None:
+    def _changed(self, event: Input.Changed) -> None:
+        """A field being corrected loses its error line; a limit shows how it is read."""
         name = (event.input.id or "").removeprefix("f-")
+        for error in self.query(f"#e-{name}.-shown"):
+            if isinstance(error, Static):
+                error.update("")
+                error.remove_class("-shown")
         previews = self.query(f"#p-{name}")
         if not previews:
             return

@@ -273,3 +273,33 @@ async def test_the_whistle_dialog_starts_at_the_grade_the_cases_urgency_suggests
         assert isinstance(dialog, WhistleDialog) and dialog.grade is grade
         pressed = dialog.query_one("#whistle-grade", RadioSet).pressed_button
         assert pressed is not None and pressed.name == grade.value
+
+
+async def test_a_step_confirmation_says_it_cannot_be_undone_once(tmp_path: Path) -> None:
+    """Issue 15, finding 6: confirmations said 此操作不能撤销 twice."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_detail(app, pilot, st.ids["waiting"])
+        await pilot.press("d")
+        await until(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirmation")
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert text.count("不能撤销") == 1 and "派遣" in text
+
+
+async def test_an_error_under_a_field_goes_when_the_field_is_corrected() -> None:
+    """Issue 15, finding 6: an error stayed under a field after it was fixed."""
+    from models.enums import CheckInStatus
+    from screens.dialogs.checkin import CheckinTarget, rate_prompt
+
+    target = CheckinTarget("x", "城管执法队", "SJ-2026-000001", CheckInStatus.ACTED, NOW, "k", False, False)
+    rate = rate_prompt(target)
+    app = Host(rate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("6", "enter", *"好", "enter")
+        assert _error(rate, "rating") == "请填写 1 到 5 之间的数。"
+        rate.query_one("#f-rating", Input).focus()
+        await pilot.press("backspace", "4")
+        await pilot.pause()
+        assert _error(rate, "rating") == ""
