@@ -83,6 +83,7 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await pilot.press("down", "a")
         await until(app, pilot, lambda: isinstance(app.screen, ArriveDialog), "arrive dialog")
         await pilot.press(*"张科员", "enter")
+        await until(app, pilot, lambda: not isinstance(app.screen, ArriveDialog), "arrive dialog closed")
         await until(
             app, pilot, lambda: checkin_items(app)[1].checkin.status is CheckInStatus.ARRIVED, "arrived"
         )
