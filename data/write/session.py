@@ -29,7 +29,7 @@ from data.write.commands.operators import (
     sign_in,
 )
 from data.write.commands.reference import register_station, seed_catalogue
-from data.write.commands.sync import ensure_station_key
+from data.write.commands.sync import ensure_station_key, sign_head_when_due
 from data.write.commands.working_time import open_fallback_years, recount_fallback_clocks
 from models.calendar import WorkCalendar, parse_year_table
 from models.clock import Clock
@@ -200,7 +200,14 @@ class Service:
         return role
 
     async def lock(self, *, idle: bool) -> None:
+        """Lock the desk: the shift (or the operator's turn) ends, and its head is signed."""
         await self.run(lock_desk, idle=idle)
+        await self.sign_head_when_due(shift_ended=True)
+
+    async def sign_head_when_due(self, *, shift_ended: bool = False) -> bool:
+        """Sign the chain head at the end of a shift, and once a day (see the command)."""
+        key_path = key_path_for(self.db.path)
+        return bool(await self.run(sign_head_when_due, key_path, shift_ended=shift_ended))
 
     async def close(self) -> None:
         await self.db.close()

@@ -3,16 +3,17 @@ and refusals. Trust is local bookkeeping written beside its event, like ``is_loc
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.sqlite import insert
 
 from data.store.eventlog import head_of
 from data.store.heads import head_message
-from data.store.keys import load_or_create, parse_public, public_text, sign
+from data.store.keys import load_or_create, load_private, parse_public, public_text, sign
 from data.store.tables import EVENT, PENDING, STATION, TRUST
 from data.write.commands.common import Ctx
 from data.write.commands.operators import require_supervisor
@@ -98,6 +99,28 @@ def sign_head(ctx: Ctx, key: Ed25519PrivateKey, *, always: bool = True) -> tuple
     payload = {"station": ctx.w.station_id, "seq": seq, "hash": hash_, "at": at, "signature": signature}
     ctx.w.emit("chain.head_signed", None, payload)
     return seq, hash_
+
+
+def sign_head_when_due(ctx: Ctx, key_path: Path, *, shift_ended: bool) -> bool:
+    """The console's own signatures: at the end of a shift (the desk locked) and once a day
+    (the first look of a new local day signs the head the day before ended on). Nothing new
+    since the last signature, or a head signed already today, leaves it. Returns whether a
+    head was signed."""
+    if not key_path.exists():
+        return False
+    if not shift_ended:
+        tz = ctx.rules.settings.tz
+        midnight = datetime.combine(ctx.now.astimezone(tz).date(), time(0), tz)
+        last = ctx.conn.execute(
+            select(func.max(EVENT.c.at)).where(
+                (EVENT.c.station_id == ctx.w.station_id) & (EVENT.c.type == "chain.head_signed")
+            )
+        ).scalar()
+        if last is not None and last >= midnight:
+            return False
+    before = head_of(ctx.conn, ctx.w.station_id)[0]
+    sign_head(ctx, load_private(key_path), always=False)
+    return head_of(ctx.conn, ctx.w.station_id)[0] != before
 
 
 def record_received_head(ctx: Ctx, head: EventRecord) -> None:
