@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -130,8 +130,6 @@ class WhistleApp(App[None]):
         self.latest: datetime | None = None
         """The latest time this desk has seen, on the clock or in the record: it never goes back."""
         self._last_reading: datetime | None = None
-        self._head_day: date | None = None
-        """The local day whose chain head this desk has seen signed."""
         self.title = t("app.title")
         for view in VIEWS:
             self.add_mode(view.id, _view_factory(view))
@@ -306,23 +304,9 @@ class WhistleApp(App[None]):
         types; only the reload of the view waits until the dialog closes."""
         try:
             await self.poll_once()
-            await self._sign_the_day()
         finally:
             if self.is_running:
                 self.set_timer(POLL_SECONDS, self.poll_round)
-
-    async def _sign_the_day(self) -> None:
-        """Once a local day, the chain head is signed (a head already signed today, or
-        nothing new, writes nothing); the projector never writes."""
-        service = self.service
-        day = self.now().astimezone(self.settings.tz).date()
-        if service is None or self.read_only or self.operator is None or day == self._head_day:
-            return
-        try:
-            await service.sign_head_when_due()
-        except DomainError:
-            return  # e.g. the clock behind the record: the banner says so; tried again next round
-        self._head_day = day
 
     async def poll_once(self) -> None:
         """Read what changed since the last poll; tell the screen and announce new overdues.

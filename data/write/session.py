@@ -5,6 +5,7 @@ Both the console (async) and the command line (blocking) come through here.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from data.write.commands.working_time import open_fallback_years, recount_fallba
 from models.calendar import WorkCalendar, parse_year_table
 from models.clock import Clock
 from models.enums import Role
+from models.errors import DomainError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -197,6 +199,10 @@ class Service:
         previous = self.operator if unlock else None
         role = await self._write(name, None, sign_in, name, secret, unlock_from=previous)
         self.operator, self.role = name, role
+        # a shift starts: the head the day before ended on is signed, once a day (a key file
+        # that cannot be read keeps no one from signing in)
+        with contextlib.suppress(DomainError):
+            await self.sign_head_when_due()
         return role
 
     async def lock(self, *, idle: bool) -> None:
@@ -205,7 +211,8 @@ class Service:
         await self.sign_head_when_due(shift_ended=True)
 
     async def sign_head_when_due(self, *, shift_ended: bool = False) -> bool:
-        """Sign the chain head at the end of a shift, and once a day (see the command)."""
+        """Sign the chain head at the end of a shift (a lock) and once a day (the first
+        sign-in of a local day), see the command."""
         key_path = key_path_for(self.db.path)
         return bool(await self.run(sign_head_when_due, key_path, shift_ended=shift_ended))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.color import Color
-from textual.widgets import Input, Static
+from textual.widgets import Input, RadioButton, Static
 
 from data.store.db import open_sync
 from data.store.verify import verify
@@ -64,8 +64,19 @@ async def test_whole_case_by_keyboard(tmp_path: Path) -> None:
         await until(app, pilot, lambda: detail_screen(app).detail.status is CaseStatus.TRIAGE, "triage")  # type: ignore[union-attr]
         await pilot.press("w")
         await until(app, pilot, lambda: isinstance(app.screen, WhistleDialog), "whistle dialog")
-        preview = str(app.screen.query_one("#whistle-preview", Static).render())
-        assert preview.count("03-10 10:30 前报到") == 3
+        # a case of 一般 urgency starts at 常规哨; a road blocked at rush hour is 紧急
+        assert str(app.screen.query_one("#whistle-preview", Static).render()).count("（24 小时）") == 3
+        urgent = next(b for b in app.screen.query(RadioButton) if b.name == "urgent")
+        urgent.value = True
+        await until(
+            app,
+            pilot,
+            lambda: (
+                str(app.screen.query_one("#whistle-preview", Static).render()).count("03-10 10:30 前报到")
+                == 3
+            ),
+            "the urgent deadlines",
+        )
         await pilot.press("ctrl+s")
         await until(app, pilot, lambda: len(checkin_items(app)) == 3, "three check-ins")
         assert [i.checkin.department_code for i in checkin_items(app)] == ["CGZF", "GA", "SCJG"]

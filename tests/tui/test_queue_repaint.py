@@ -12,6 +12,15 @@ from textual.geometry import Region
 from screens.widgets.queue_row import Columns
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import SIZE, app_for, settle, station
+from tests.tui.dispatch_support import workers_done
+
+
+async def _caught_up(app: Any, pilot: Any) -> None:
+    """The desk has polled past every event written so far (the sign-in's included), so what
+    the spy sees is the tick's own repaint, not a reload a late poll brings."""
+    await app.poll_once()
+    await workers_done(app)
+    await pilot.pause()
 
 
 def _spy(view: QueueView) -> list[tuple[Region, ...]]:
@@ -31,6 +40,7 @@ async def test_a_tick_repaints_the_countdowns_only(tmp_path: Path) -> None:
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await _caught_up(app, pilot)
         view = app.screen.query_one(QueueView)
         width = view.scrollable_content_region.width
         x = Columns.for_width(width).marks_x
@@ -47,6 +57,7 @@ async def test_a_deadline_passing_repaints_that_whole_line(tmp_path: Path) -> No
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await _caught_up(app, pilot)
         view = app.screen.query_one(QueueView)
         app.tick()
         await pilot.pause()
@@ -65,6 +76,7 @@ async def test_moving_the_cursor_repaints_two_lines(tmp_path: Path) -> None:
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await _caught_up(app, pilot)
         view = app.screen.query_one(QueueView)
         width = view.scrollable_content_region.width
         calls = _spy(view)

@@ -1,5 +1,5 @@
 """Issue 13: a station signs its chain head at every export, on demand, and by itself at the
-end of every shift (the desk locked) and once a day (the first look of a new local day)."""
+end of every shift (the desk locked) and once a day (the first sign-in of a new local day)."""
 
 from __future__ import annotations
 
@@ -49,14 +49,18 @@ async def test_the_head_is_signed_once_a_day_and_only_when_something_happened(tm
     clock = FrozenClock(START)
     service = await _desk(path, clock)
     try:
-        assert await service.sign_head_when_due()  # the day's first look
+        assert _types(path)[-2:] == ["operator.signed_in", "chain.head_signed"]  # the day's first
         clock.advance(hours=3)
         await service.run(receive_case, **CASE)
         assert not await service.sign_head_when_due()  # signed today already
         clock.advance(hours=14)  # 03:00 the next day: the day before ended on the case
-        assert await service.sign_head_when_due()
+        await service.sign_in("值班员", SECRET)  # the next shift's first sign-in
         signed = [r[0] for r in rows(path, "SELECT seq FROM event WHERE type = 'chain.head_signed'")]
         assert len(signed) == 2
+        await service.sign_in("值班员", SECRET)  # signed today already: nothing more
+        assert len(rows(path, "SELECT seq FROM event WHERE type = 'chain.head_signed'")) == 2
+        clock.advance(days=1)
+        assert await service.sign_head_when_due()  # the sign-in after the last head is new
         clock.advance(days=1)  # a quiet day: nothing new since the last signature
         assert not await service.sign_head_when_due()
         assert _types(path)[-1] == "chain.head_signed"
