@@ -22,18 +22,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Sparkline, Static
 
-from data.read.assessment import (
-    Figure,
-    Scorecard,
-    Scorecards,
-    StationRates,
-    Summons,
-    Trend,
-    behind_figure,
-    station_rates,
-    trend,
-)
+from data.read.assessment import Figure, Scorecard, Scorecards, Summons, behind_figure
 from data.read.assessment import scorecards as read_scorecards
+from data.read.station_rates import StationRates, station_rates
+from data.read.trends import Trend, trend
 from models.assessment import Ratio, hmm
 from models.charts import spark
 from models.i18n import language, t

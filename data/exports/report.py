@@ -21,8 +21,10 @@ from openpyxl.styles import Font
 
 from data.exports.csv import neutralise
 from data.exports.xlsx import typed_cell
-from data.read.assessment import Scorecards, StationRates, Trend
+from data.read.assessment import Scorecards
 from data.read.periodic import AreaRow, PeriodicFacts
+from data.read.station_rates import StationRates
+from data.read.trends import Trend
 from models.assessment import Ratio, hmm
 from models.charts import svg_line
 from models.i18n import t

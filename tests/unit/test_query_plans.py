@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, event
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
-from data.read.assessment import summonses
 from data.read.board import board
 from data.read.queue import QueueFilter, queue_counts, queue_window
+from data.read.summons import summonses
 from data.service import SyncService
 from data.store.apply.cases import _case_clocks
 from data.store.schema import SCHEMA_VERSION, STEPS, upgrade

@@ -18,9 +18,11 @@ from data.exports.report import (
     trend_table,
     write_xlsx,
 )
-from data.read.assessment import scorecards, station_rates, trend
+from data.read.assessment import scorecards
 from data.read.periodic import periodic_facts
 from data.read.reinspections import category_name
+from data.read.station_rates import station_rates
+from data.read.trends import trend
 from data.service import atomic_write, open_sync, write_text
 from models.errors import DomainError
 from models.i18n import language, t
