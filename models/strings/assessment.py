@@ -200,6 +200,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report_export.failed": ("报表未能导出：{detail}", "The report was not exported: {detail}"),
     "report_export.need_path": ("请填写保存路径", "Type where to save it"),
     "report_export.busy": ("上一份报表还在导出", "The previous report is still being exported"),
+    "cmd.report_export": (
+        "导出: 考核报表（周报/月报/部门考核/本站指标）",
+        "Export: report (weekly/monthly/scorecards/rates)",
+    ),
+    "cmd.report_by": ("考核: 按部门/社区/类别", "Assessment: by department/community/category"),
     "report_kind.scorecard": ("部门考核", "Scorecards"),
     "report_kind.rates": ("本站指标", "Station rates"),
     "report_kind.weekly": ("周报", "Weekly report"),
