@@ -43,11 +43,20 @@ class FigureScreen(ModalScreen[None]):
     CSS_PATH = "dialogs/dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("figure")
 
-    def __init__(self, title: str, rows: list[Summons] | list[CaseLine], tz: Any) -> None:
+    def __init__(
+        self,
+        title: str,
+        rows: list[Summons] | list[CaseLine],
+        tz: Any,
+        departments: dict[str, str] | None = None,
+    ) -> None:
+        """``departments`` (code → name): the summons of a community or a category name their
+        department in a column of its own."""
         super().__init__()
         self.title_text = title
         self.rows = rows
         self.tz = tz
+        self.departments = departments
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog figure-dialog"):
@@ -68,8 +77,12 @@ class FigureScreen(ModalScreen[None]):
                 row.community,
                 label(CaseStatus(row.status)),
             )
+        department = (
+            () if self.departments is None else (self.departments.get(row.department, row.department),)
+        )
         return (
             row.case_number,
+            *department,
             self._when(row.blown_at),
             self._when(row.deadline),
             self._when(row.arrived_at),
@@ -83,7 +96,10 @@ class FigureScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table: DataTable[str] = self.query_one(DataTable)
         cases = bool(self.rows) and isinstance(self.rows[0], CaseLine)
-        for key in CASE_HEADERS if cases else SUMMONS_HEADERS:
+        headers: tuple[str, ...] = CASE_HEADERS if cases else SUMMONS_HEADERS
+        if not cases and self.departments is not None:
+            headers = (headers[0], "assess.department", *headers[1:])
+        for key in headers:
             table.add_column(t(key))
         for row in self.rows:
             table.add_row(*self._cells(row), key=self._key(row))

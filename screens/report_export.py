@@ -30,6 +30,8 @@ class ReportExportDialog(FormDialog[dict[str, Any]]):
     """Which report, which format, and where (left empty: the home folder, named by report and
     period)."""
 
+    CSS_PATH = "dialogs/dialogs.tcss"  # resolved beside this module
+
     def __init__(self, period: Period) -> None:
         fields = [
             FieldSpec(
@@ -60,6 +62,7 @@ def target_path(typed: str, kind: ReportKind, fmt: ReportFormat, period: Period)
     """The file to write: what was typed (its format's suffix added when it has none), or a
     file named by the report and the period in the home folder; a folder gets that name."""
     name = f"{t('report_export.file', kind=t(f'report_kind.{kind.value}'), period=period.key)}.{fmt.value}"
+    name = name.replace(" ", "-")
     if not typed.strip():
         return Path.home() / name
     path = Path(typed.strip()).expanduser()

@@ -77,6 +77,7 @@ def read_report(
 
 class ReportsScreen(ReportExportFlow, ViewScreen):
     VIEW_ID = "reports"
+    CSS_PATH = "reports.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("reports")
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -97,15 +98,16 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
                 id="reports-scores", cursor_type="cell", zebra_stripes=True
             )
             yield table
-            yield ProgressBar(id="reports-export-bar", show_eta=False)
             yield Static("", id="reports-trend-title", classes="dialog-hint")
             yield Sparkline([], id="reports-trend")
             yield Static("", id="reports-formula", classes="dialog-hint")
+        yield ProgressBar(id="reports-export-bar", show_eta=False)  # under the scroll: always seen
 
     def on_mount(self) -> None:
         self.query_one("#reports-export-bar", ProgressBar).display = False
         self._set_columns(GroupBy.DEPARTMENT)
         super().on_mount()
+        self.query_one("#reports-scores", DataTable).focus()  # the arrows walk the figures
 
     def _set_columns(self, by: GroupBy) -> None:
         table: DataTable[str | Text] = self.query_one("#reports-scores", DataTable)
@@ -216,7 +218,9 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         code = self._selected_key()
         sparkline = self.query_one("#reports-trend", Sparkline)
         title = self.query_one("#reports-trend-title", Static)
-        if data is None or code is None or data.areas is not None:
+        shown = data is not None and code is not None and data.areas is None
+        sparkline.display = shown
+        if data is None or code is None or not shown:
             sparkline.data = []
             title.update("")
             return
@@ -286,9 +290,11 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         period, figure, name = data.period, column.figure, self._row_name(key)
         tz = service.settings.tz
 
+        names = None if data.areas is None else {c.department: c.name for c in data.cards.cards}
+
         def opened(rows: Any) -> None:
             title = t("reports.figure_title", name=name, figure=t(column.label), period=period.key)
-            self.app.push_screen(FigureScreen(title, rows, tz))
+            self.app.push_screen(FigureScreen(title, rows, tz, names))
 
         now = self.desk.now()
         if data.areas is None:

@@ -177,8 +177,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "area.longest_wait": ("最长等待", "Longest wait"),
     "area.relapsed": ("反弹", "Relapsed"),
     "reports.by_line": (
-        "g 切换：部门 / 社区 / 类别（当前：{by}）　x 导出本期报表",
-        "g switches: department / community / category (now: {by})   x exports this period's report",
+        "g 切换：部门 / 社区 / 类别（当前：{by}）　e 导出本期报表",
+        "g switches: department / community / category (now: {by})   e exports this period's report",
     ),
     "reports.f.received": ("接收时间", "Received"),
     "reports.f.category": ("类别", "Category"),
@@ -191,8 +191,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report_export.format": ("格式", "Format"),
     "report_export.path": ("保存到", "Save to"),
     "report_export.hint": (
-        "←/→ 选报表与格式（在选项上）；回车 导出，Esc 取消；导出在后台进行，不影响操作",
-        "Choose the report and format; Enter exports, Esc cancels; it runs in the background",
+        "Tab 换项，Ctrl+S 导出，Esc 取消；保存到留空即存入主目录；导出在后台进行，可继续操作",
+        "Tab moves, Ctrl+S exports, Esc cancels; an empty path saves in your home folder; "
+        "the export runs in the background",
     ),
     "report_export.file": ("{kind}-{period}", "{kind}-{period}"),
     "report_export.running": ("正在导出…", "Exporting…"),
