@@ -191,7 +191,7 @@ def behind_area(
     if figure == AreaFigure.RELAPSED:
         lines = _case_lines(conn, _relapsed(conn, start, end, station))
         return [line for line in lines if getattr(line, area.value) == key]
-    mine = [s for s in summonses(conn, period, tz, station) if getattr(s, area.value) == key]
+    mine = summonses(conn, period, tz, station, case_field=(area.value, key))
     if figure == AreaFigure.WHISTLED:
         return _case_lines(conn, {s.case_id for s in mine})
     return [s for s in mine if figure in s.figures(now)]

@@ -268,8 +268,5 @@ def behind_figure(
         rows = [s for s in all_summons_of(conn, cases) if s.department == department]
         owned = of_station(conn, cases, station)
         return [s for s in rows if s.case_id in owned]
-    return [
-        s
-        for s in summonses(conn, period, tz, station)
-        if s.department == department and figure in s.figures(now)
-    ]
+    mine = summonses(conn, period, tz, station, department=department)
+    return [s for s in mine if figure in s.figures(now)]

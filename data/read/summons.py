@@ -123,7 +123,14 @@ SUMMONS_COLUMNS = (
 """What the assessment reads of a check-in, its whistle, its case and its clock."""
 
 
-def _summons_rows(conn: Connection, start: datetime, end: datetime, station: str | None) -> Iterator[Any]:
+def _summons_rows(
+    conn: Connection,
+    start: datetime,
+    end: datetime,
+    station: str | None,
+    department: str | None = None,
+    case_field: tuple[str, str] | None = None,
+) -> Iterator[Any]:
     query = (
         select(*SUMMONS_COLUMNS)
         .select_from(WHISTLE)
@@ -134,6 +141,10 @@ def _summons_rows(conn: Connection, start: datetime, end: datetime, station: str
     )
     if station is not None:
         query = query.where(CASE.c.station_id == station)
+    if department is not None:
+        query = query.where(CHECKIN.c.department_code == department)
+    if case_field is not None:
+        query = query.where(CASE.c[case_field[0]] == case_field[1])
     return iter(conn.execute(query))
 
 
@@ -160,9 +171,19 @@ def _summons(r: Any) -> Summons:
     )
 
 
-def summonses(conn: Connection, period: Period, tz: ZoneInfo, station: str | None = None) -> list[Summons]:
+def summonses(
+    conn: Connection,
+    period: Period,
+    tz: ZoneInfo,
+    station: str | None = None,
+    *,
+    department: str | None = None,
+    case_field: tuple[str, str] | None = None,
+) -> list[Summons]:
+    """The summons of the period; only one department's, or only those of the cases whose
+    ``case_field`` (community, category) has a value, when asked (for the list behind a figure)."""
     start, end = period.bounds(tz)
-    return [_summons(r) for r in _summons_rows(conn, start, end, station)]
+    return [_summons(r) for r in _summons_rows(conn, start, end, station, department, case_field)]
 
 
 def chunks(values: list[str]) -> Iterator[list[str]]:
