@@ -170,9 +170,11 @@ def cards_of(
     weights: Weights,
     station: str | None,
     english: bool,
+    found: list[Summons] | None = None,
 ) -> dict[str, Scorecard]:
+    """Each department's card for the period; ``found``: its summons when read already."""
     departments = _departments(conn)
-    found = summonses(conn, period, tz, station)
+    found = summonses(conn, period, tz, station) if found is None else found
     history = clock_history(conn, (s.case_id for s in found if s.extensions or s.paused_minutes))
     cards: dict[str, Scorecard] = {}
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, func, select
 
 from data.read.reinspections import relapses
-from data.read.summons import Figure, chunks, of_station, summonses
+from data.read.summons import Figure, Summons, chunks, of_station, summonses
 from data.store.tables import CASE, CLOCK, WHISTLE
 from models.assessment import Ratio
 from models.enums import CaseStatus, ClockKind
@@ -58,8 +58,15 @@ def _handling_due(
 
 
 def station_rates(
-    conn: Connection, period: Period, now: datetime, tz: ZoneInfo, *, station: str | None = None
+    conn: Connection,
+    period: Period,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    station: str | None = None,
+    found: list[Summons] | None = None,
 ) -> StationRates:
+    """The period's rates; ``found``: the period's summons when read already (the trend)."""
     start, end = period.bounds(tz)
     in_period = and_(CASE.c.received_at >= start, CASE.c.received_at < end)
     if station is not None:
@@ -86,7 +93,7 @@ def station_rates(
     if station is not None:
         blown_cases = of_station(conn, blown_cases, station)
     done = _done(conn, blown_cases)
-    found = summonses(conn, period, tz, station)
+    found = summonses(conn, period, tz, station) if found is None else found
     outcomes = Counter(s.outcome(now) for s in found)
     decided = outcomes[Figure.ON_TIME] + outcomes[Figure.LATE] + outcomes[Figure.ABSENT]
     waits = [(s.arrived_at - s.blown_at).total_seconds() / 60 for s in found if s.arrived_at is not None]

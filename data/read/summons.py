@@ -186,6 +186,13 @@ def summonses(
     return [_summons(r) for r in _summons_rows(conn, start, end, station, department, case_field)]
 
 
+def summonses_between(
+    conn: Connection, start: datetime, end: datetime, station: str | None = None
+) -> list[Summons]:
+    """The summons of every period in [start, end), in one read (the trend splits them)."""
+    return [_summons(r) for r in _summons_rows(conn, start, end, station)]
+
+
 def chunks(values: list[str]) -> Iterator[list[str]]:
     for at in range(0, len(values), CHUNK):
         yield values[at : at + CHUNK]

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from data.read.assessment import cards_of
 from data.read.station_rates import StationRates, station_rates
+from data.read.summons import summonses_between
 from models.assessment import Weights
 from models.periods import Period
 
@@ -37,9 +38,13 @@ def trend(
 ) -> Trend:
     weights = weights or Weights()
     periods = period.trail(count)
-    rates = [station_rates(conn, p, now, tz, station=station) for p in periods]
+    bounds = [p.bounds(tz) for p in periods]
+    everything = summonses_between(conn, bounds[0][0], bounds[-1][1], station)  # one read, not 2 × count
+    rates: list[StationRates] = []
     scores: dict[str, list[Fraction | None]] = {}
-    for at, p in enumerate(periods):
-        for code, card in cards_of(conn, p, now, tz, weights, station, False).items():
+    for at, (p, (start, end)) in enumerate(zip(periods, bounds, strict=True)):
+        found = [s for s in everything if start <= s.blown_at < end]
+        rates.append(station_rates(conn, p, now, tz, station=station, found=found))
+        for code, card in cards_of(conn, p, now, tz, weights, station, False, found).items():
             scores.setdefault(code, [None] * len(periods))[at] = card.score
     return Trend(periods, rates, scores)

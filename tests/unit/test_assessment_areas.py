@@ -13,7 +13,10 @@ import pytest
 from data.exports.report_build import ReportKind, build
 from data.exports.report_tables import area_table
 from data.read.areas import Area, AreaFigure, CaseLine, area_cards, behind_area
-from data.service import SyncService
+from data.read.assessment import scorecards
+from data.read.station_rates import station_rates
+from data.read.trends import trend
+from data.service import SyncService, open_sync
 from data.write.commands.cases import transition
 from data.write.commands.checkins import act, arrive, release
 from data.write.commands.reinspections import record_result
@@ -22,6 +25,7 @@ from models.clock import FrozenClock
 from models.enums import CheckInStatus, ReinspectionResult
 from models.lifecycle import Action
 from models.periods import month_period
+from tests.unit.conftest import NOW
 from tests.unit.support import ACTION_ARGS, new_case, rows, whistle
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -193,3 +197,22 @@ def test_the_scorecard_document_holds_both_tables_and_an_empty_period_shows_dash
     assert community.rows[0][:4] == ["东四社区", 1, 1, 1]
     assert community.rows[0][6] == Ratio(0, 0)  # the summons is not yet due: in neither part
     assert area_table(empty).rows == []
+
+
+def test_the_trend_read_at_once_is_each_period_read_alone(demo_db: Path) -> None:
+    """The trend reads the summons of its twelve months in one go and splits them by station
+    month: each month's rates and scores are what that month read alone gives."""
+    engine = open_sync(demo_db, writer=False)
+    try:
+        with engine.connect() as conn:
+            period = month_period(NOW.astimezone(TZ).date())
+            history = trend(conn, period, NOW, TZ, count=12)
+            assert [p.key for p in history.periods] == [p.key for p in period.trail(12)]
+            assert any(r.on_time.den for r in history.rates)  # the demo has summons to count
+            for at, p in enumerate(history.periods):
+                assert history.rates[at] == station_rates(conn, p, NOW, TZ), p.key
+                alone = {c.department: c.score for c in scorecards(conn, p, NOW, TZ).cards}
+                together = {code: s[at] for code, s in history.scores.items() if s[at] is not None}
+                assert together == {code: s for code, s in alone.items() if s is not None}, p.key
+    finally:
+        engine.dispose()
