@@ -9,7 +9,9 @@ start-up from the command to the painted queue (warm: the first start is not cou
 CPU time and peak memory, and in one headless desk: CPU per key (move, page, End, Home),
 applying a filter and a search (counts included), search p95 for a frequent character and a
 rare term, idle CPU with the queue showing, and how long another desk's write takes to show
-(p95 of 20; each run adds one received case to the cached database). Medians unless marked
+(p95 of 20; each run adds one received case to the cached database); and view 5's reads on
+the busiest month: its scorecard, rates, communities, the 12-month trend and the lists behind a
+figure (``tests.bench.assessment``, which also runs alone on any database). Medians unless marked
 p95; CPU time beside wall time because the machine may be shared; the last column is the
 largest database over the smallest (CPU where there is CPU).
 
@@ -101,6 +103,24 @@ def desk(path: Path, runs: int, idle: float, seen: int) -> dict[str, Any]:
     return result
 
 
+def assessment(path: Path, runs: int) -> dict[str, Any]:
+    """View 5's reads on the busiest month (``tests.bench.assessment``)."""
+    args = [sys.executable, "-m", "tests.bench.assessment", str(path), "--runs", str(runs)]
+    done = subprocess.run(args, check=True, env=_env(), cwd=ROOT, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+ASSESSMENT_ROWS = (
+    ("month scorecard", "month scorecard ms (≤300 at 1M)"),
+    ("month rates", "month station rates ms"),
+    ("month by community", "month by community ms"),
+    ("12-month trend", "12-month trend ms (≤1000 at 1M)"),
+    ("drill-down", "drill-down (dept absent) ms (≤100 at 1M)"),
+    ("drill-down community", "drill-down (community received) ms"),
+)
+
+
 def _cell(wall: float | None, cpu: float | None) -> str:
     parts = []
     if wall is not None:
@@ -139,6 +159,8 @@ def table(results: dict[int, dict[str, Any]]) -> str:
     add("idle CPU %", [None] * len(r), [x["desk"]["idle cpu %"] for x in r])
     add("another desk sees ms (median)", [x["desk"]["another desk"]["wall"] for x in r], [None] * len(r))
     add("another desk sees ms p95", [x["desk"]["another desk"]["wall_p95"] for x in r], [None] * len(r))
+    for key, name in ASSESSMENT_ROWS:
+        add(name, [x["assessment"][key]["wall"] for x in r], [x["assessment"][key]["cpu"] for x in r])
     head = ["", *(f"{n:,} cases (wall / cpu)" for n in sizes), f"{sizes[-1]:,}/{sizes[0]:,}"]
     widths = [max(len(head[0]), *(len(x[0]) for x in rows))]
     for i in range(len(sizes)):
@@ -169,6 +191,7 @@ def main() -> None:
         results[n] = {
             "start": startup(path, args.starts),
             "desk": desk(path, args.runs, args.idle, args.seen),
+            "assessment": assessment(path, args.runs),
         }
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
