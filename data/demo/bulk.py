@@ -40,9 +40,11 @@ FINISHED = (CaseStatus.CLOSED, CaseStatus.VERIFIED, CaseStatus.REJECTED)
 FLUSH = 5000
 TEMPLATES = 800
 WEEK_S = 7 * 24 * 3600
-# while the copies are written: a bigger page cache, and no fsync per batch (a build that stops
-# half way is built again); both are put back as they were when the copying ends
-BUILD_PRAGMAS = {"synchronous": "OFF", "cache_size": "-131072"}
+# while the copies are written (into a new demo database that nothing else has open): no
+# rollback journal, no fsync and a bigger page cache, so each page is written once; a build that
+# stops half way leaves a file to delete, not to use. All three are put back when copying ends
+# (a journal mode that cannot change while another connection is open stays WAL).
+BUILD_PRAGMAS = {"journal_mode": "OFF", "synchronous": "OFF", "cache_size": "-131072"}
 
 # slot kinds
 ID, ISO, STAMPED, DAYS, NUMBER = range(5)
@@ -82,7 +84,7 @@ class EventText:
 @dataclass
 class Template:
     received_at: datetime
-    slots: list[tuple[Any, ...]] = field(default_factory=list)
+    slots: list[tuple[int, int, str]] = field(default_factory=list)  # (kind, ms or day, rest)
     events: list[EventText] = field(default_factory=list)
     rows: dict[str, list[tuple[tuple[Any, ...], tuple[tuple[int, int], ...]]]] = field(default_factory=dict)
 
@@ -91,32 +93,32 @@ class Compiler:
     """Turns one case's stored events and rows into a ``Template``."""
 
     def __init__(self, received_at: datetime) -> None:
-        self.template = Template(received_at, [(PREV,), (SEQ,)])
+        self.template = Template(received_at, [(PREV, 0, ""), (SEQ, 0, "")])
         self.known: dict[tuple[int, str], int] = {}
 
-    def slot(self, kind: int, text: str, *spec: Any) -> int:
+    def slot(self, kind: int, text: str, number: int, rest: str) -> int:
         key = (kind, text)
         if key not in self.known:
             self.known[key] = len(self.template.slots)
-            self.template.slots.append((kind, *spec))
+            self.template.slots.append((kind, number, rest))
         return self.known[key]
 
     def new_id(self, old: str, at: datetime) -> int:
-        return self.slot(ID, old, int(at.timestamp() * 1000))
+        return self.slot(ID, old, int(at.timestamp() * 1000), "")
 
     def timestamp(self, text: str) -> int:
         day, rest = text.split("T")
-        return self.slot(ISO, text, date.fromisoformat(day).toordinal(), rest)
+        return self.slot(ISO, text, date.fromisoformat(day).toordinal(), "T" + rest)
 
     def stamp(self, text: str) -> int:
         day, rest = text.split(" ")
-        return self.slot(STAMPED, text, date.fromisoformat(day).toordinal(), rest)
+        return self.slot(STAMPED, text, date.fromisoformat(day).toordinal(), " " + rest)
 
     def day(self, text: str) -> int:
-        return self.slot(DAYS, text, date.fromisoformat(text).toordinal())
+        return self.slot(DAYS, text, date.fromisoformat(text).toordinal(), "")
 
     def number(self) -> int:
-        return self.slot(NUMBER, "")
+        return self.slot(NUMBER, "", 0, "")
 
     def value(self, key: str, value: Any, at: datetime) -> Any:
         """A payload's value with a mark where a copy differs (as ``Copier.value`` changes it)."""
@@ -269,31 +271,27 @@ def _uuid7(ms: int, bits: int) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+_DAYS: dict[int, str] = {}  # a day's text by its ordinal
+
+
 def fill(template: Template, weeks: int, number: str, rng: random.Random) -> list[str]:
     """The slot values of one copy moved back ``weeks`` whole weeks."""
     shift_days = 7 * weeks
     shift_ms = WEEK_S * 1000 * weeks
     getrandbits = rng.getrandbits
-    days: dict[int, str] = {}
     vals: list[str] = ["", ""]
-    for spec in template.slots[2:]:
-        kind = spec[0]
+    append = vals.append
+    for kind, number_or_day, rest in template.slots[2:]:
         if kind == ID:
-            vals.append(_uuid7(spec[1] - shift_ms, getrandbits(74)))
-            continue
-        if kind == NUMBER:
-            vals.append(number)
-            continue
-        ordinal = spec[1]
-        day = days.get(ordinal)
-        if day is None:
-            day = days[ordinal] = date.fromordinal(ordinal - shift_days).isoformat()
-        if kind == ISO:
-            vals.append(f"{day}T{spec[2]}")
-        elif kind == STAMPED:
-            vals.append(f"{day} {spec[2]}")
-        else:
-            vals.append(day)
+            append(_uuid7(number_or_day - shift_ms, getrandbits(74)))
+        elif kind == NUMBER:
+            append(number)
+        else:  # a time or a day: the day moves, the time of day stays
+            ordinal = number_or_day - shift_days
+            day = _DAYS.get(ordinal)
+            if day is None:
+                day = _DAYS[ordinal] = date.fromordinal(ordinal).isoformat()
+            append(day + rest)
     return vals
 
 

@@ -68,18 +68,20 @@ def test_the_build_puts_the_connections_pragmas_back(demo_db: Path, tmp_path: Pa
     try:
         with engine.connect() as conn:
             before = [
-                conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("synchronous", "cache_size")
+                conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "cache_size")
             ]
         copy_cases(
             engine, STATION, count=3, rng=random.Random(7), prefix=settings.case_prefix, tz=settings.tz
         )
         with engine.connect() as conn:  # the pool's one connection, used by the build
             after = [
-                conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("synchronous", "cache_size")
+                conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "cache_size")
             ]
     finally:
         engine.dispose()
-    assert before == after == [2, -2000]
+    assert before == after == ["wal", 2, -2000]
 
 
 def test_a_template_that_would_not_seal_as_written_is_refused_before_writing(demo_db: Path) -> None:
