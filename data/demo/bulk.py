@@ -76,9 +76,20 @@ class Text:
 
 @dataclass
 class EventText:
-    hashed: Text  # the canonical text the hash covers
-    row: tuple[Any, ...]  # the stored row, slots for id, seq, at, subject, payload, prev, hash
-    slots: tuple[tuple[int, Any], ...]  # (column, Text or slot number) to fill in ``row``
+    """One event of a template: the canonical text its hash covers, its stored payload, the
+    slots of its id, time and subject (-1: the subject is ``subject``), and what stays."""
+
+    hashed: Text
+    payload: Text
+    id: int
+    at: int
+    subject_slot: int
+    station_id: str
+    operator: str
+    type: str
+    subject: str | None
+    personal: str | None
+    personal_digest: str | None
 
 
 @dataclass
@@ -163,17 +174,22 @@ class Compiler:
             }
         ).decode("utf-8")
         hashed = hashed.replace(f'"{seq}"', seq)  # a number in the canonical text, not a string
-        stored = stored_payload(payload)
-        row_values: list[Any] = [
-            event_id, row.station_id, seq, row.operator, at_stamp, row.type, subject,
-            stored, row.personal, row.personal_digest, _mark(PREV), None,
-        ]  # fmt: skip
-        slots: list[tuple[int, Any]] = []
-        for column, value in enumerate(row_values):
-            if column != 2 and isinstance(value, str) and MARK.search(value):  # seq is set apart
-                whole = MARK.fullmatch(value)
-                slots.append((column, int(whole.group(1)) if whole else Text.of(value)))
-        self.template.events.append(EventText(Text.of(hashed), tuple(row_values), tuple(slots)))
+        marked = MARK.fullmatch(subject) if subject else None
+        self.template.events.append(
+            EventText(
+                hashed=Text.of(hashed),
+                payload=Text.of(stored_payload(payload)),
+                id=_slot_of(event_id),
+                at=_slot_of(at_stamp),
+                subject_slot=int(marked.group(1)) if marked else -1,
+                station_id=row.station_id,
+                operator=row.operator,
+                type=row.type,
+                subject=subject,
+                personal=row.personal,
+                personal_digest=row.personal_digest,
+            )
+        )
 
     def row(self, tbl: Table, columns: list[str], values: tuple[Any, ...]) -> None:
         received = self.template.received_at
@@ -196,6 +212,12 @@ class Compiler:
                 out[i] = None
                 slots.append((i, n))
         self.template.rows.setdefault(tbl.name, []).append((tuple(out), tuple(slots)))
+
+
+def _slot_of(marked: str) -> int:
+    whole = MARK.fullmatch(marked)
+    assert whole is not None
+    return int(whole.group(1))
 
 
 def stored_payload(payload: dict[str, Any]) -> str:
@@ -306,12 +328,23 @@ def render(
         vals[PREV] = prev
         vals[SEQ] = str(seq)
         digest = sha256(event.hashed.fmt.format(*vals).encode("utf-8")).hexdigest()
-        row = list(event.row)
-        for column, slot in event.slots:
-            row[column] = vals[slot] if isinstance(slot, int) else slot.fmt.format(*vals)
-        row[2] = seq
-        row[11] = digest
-        out.append(tuple(row))
+        subject = event.subject if event.subject_slot < 0 else vals[event.subject_slot]
+        out.append(
+            (
+                vals[event.id],
+                event.station_id,
+                seq,
+                event.operator,
+                vals[event.at],
+                event.type,
+                subject,
+                event.payload.fmt.format(*vals),
+                event.personal,
+                event.personal_digest,
+                prev,
+                digest,
+            )
+        )
         prev = digest
     return out, seq, prev
 
