@@ -30,7 +30,7 @@ from data.settings import Settings
 from data.store.db import open_sync
 from data.store.keys import key_path_for, load_private, public_text
 from data.store.schema import upgrade
-from data.store.verify import verify
+from data.store.verify import load_marks, marks_path, save_marks, verify
 from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
 from data.write.commands.sync import trust_station
@@ -126,12 +126,11 @@ def do_verify(source: Path, work: Path, mode: str) -> None:
     engine = open_sync(db, writer=False)
     try:
         started = _start()
-        if mode == "since":
-            report = verify(engine, replay=False, since=True)
-        else:
-            report = verify(engine, replay=mode == "full")
+        since = load_marks(marks_path(db)) if mode == "since" else None
+        report = verify(engine, replay=mode == "full", since=since)
         if not report.ok:
             raise SystemExit(f"verify found: {report.problems}")
+        save_marks(marks_path(db), report.marks)  # as the command does
         _report(f"verify {mode}", started, report.events)
     finally:
         engine.dispose()
