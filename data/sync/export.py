@@ -24,7 +24,7 @@ from data.write.commands.sync import record_export, require_supervisor, sign_hea
 from data.write.session import SyncService
 from models.clock import Clock
 from models.errors import DomainError
-from models.events import GENESIS
+from models.events import GENESIS, canonical
 from models.ids import to_iso
 
 Progress = Callable[[int, int], None]
@@ -81,10 +81,15 @@ def _lines(
         ).all()
         for row in rows:
             record = record_from_row(row)
+            hashed = canonical(record.hashed_part())
             # Never sign a history that does not verify here: the receiver would refuse it.
-            if record.seq != last + 1 or record.prev_hash != link or record.computed_hash() != record.hash:
+            if (
+                record.seq != last + 1
+                or record.prev_hash != link
+                or hashlib.sha256(hashed).hexdigest() != record.hash
+            ):
                 raise DomainError("sync.error.local_chain", station=station, seq=record.seq)
-            line = bundle.event_line(record, include_personal)
+            line = bundle.line_of_hashed(record, hashed, include_personal)
             digest.update(line)
             size += len(line)
             yield line

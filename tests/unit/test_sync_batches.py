@@ -16,11 +16,11 @@ from sqlalchemy import Connection
 
 from data.store.keys import key_path_for, load_private
 from data.sync import importer
-from data.sync.bundle import Archive, BundleRefused
+from data.sync.bundle import Archive, BundleRefused, event_line, line_of_hashed
 from data.sync.export import db_path_of, export_bundle
 from data.sync.importer import Outcome, import_bundle
 from models.clock import FrozenClock
-from models.events import EventRecord
+from models.events import EventRecord, canonical, seal
 from tests.unit.sync_craft import entries, rechained
 from tests.unit.sync_support import events_of, new_case, open_station, table_dump, trust_each_other
 
@@ -83,4 +83,31 @@ def test_an_event_whose_id_the_log_holds_is_refused_by_its_seq_and_changes_nothi
     assert events_of(b, "ST-A") == []  # none of the bundle; the refusal is recorded by one event
     assert {k: v for k, v in after.items() if k != "event"} == {
         k: v for k, v in before.items() if k != "event"
+    }
+
+
+@pytest.mark.parametrize("personal", [None, {"reporter_name": "张三", "reporter_phone": "13812345678"}])
+@pytest.mark.parametrize("include", [False, True])
+def test_an_exported_line_is_the_canonical_line_whichever_way_it_is_made(
+    personal: dict[str, str] | None, include: bool
+) -> None:
+    record = seal(
+        id="019cd578-f500-7037-9c6f-04f599df5021",
+        station_id="ST-A",
+        seq=7,
+        operator='值班员 "甲"',
+        at=NOW,
+        type="case.received",
+        subject="c-1",
+        payload={"id": "c-1", "note": 'a "quoted", \\n line', "at": "2026-03-10T02:00:00Z"},
+        personal=personal,
+        prev_hash="0" * 64,
+    )
+    hashed = canonical(record.hashed_part())
+    line = line_of_hashed(record, hashed, include)
+    assert line == event_line(record, include)
+    assert json.loads(line) == {
+        **json.loads(hashed),
+        "hash": record.hash,
+        **({"personal": personal} if include and personal else {}),
     }
