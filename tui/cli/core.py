@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,8 @@ def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if report.ok:
-        save_marks(marks_path(ctx.db), report.marks)
+        with suppress(DomainError):  # a folder it cannot write to: the next --since checks more
+            save_marks(marks_path(ctx.db), report.marks)
         done = "cli.verify.since_ok" if args.since else "cli.verify.ok"
         print(t(done, events=report.events, stations=report.stations))
         return 0
