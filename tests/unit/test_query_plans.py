@@ -27,11 +27,18 @@ from data.store.apply.cases import _case_clocks
 from data.store.schema import SCHEMA_VERSION, STEPS, upgrade
 from data.store.schema_steps_assess import V16_ASSESSMENT_INDEXES
 from data.store.schema_steps_desk import V14_SCALE_INDEXES
-from data.write.commands.cases import blow_whistle
+from data.store.verify import Report, check_chain
+from data.sync.export import export_bundle
+from data.sync.importer import import_bundle
+from data.write.commands.cases import blow_whistle, transition
+from models.clock import FrozenClock
 from models.enums import CaseStatus as S
 from models.enums import Grade
+from models.lifecycle import Action
 from models.periods import Period, PeriodKind
 from tests.unit.support import case_in
+from tests.unit.sync_support import new_case, open_station, trust_each_other
+from tests.unit.test_sync_roundtrip import NOW, busy_case
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -204,3 +211,39 @@ def test_an_older_file_gets_the_case_status_index_on_upgrade(tmp_path: Path) -> 
     assert upgrade(conn) == SCHEMA_VERSION
     assert conn.execute(index).fetchone()[0] == 1
     conn.close()
+
+
+def test_the_chain_check_pages_each_station_by_its_seq_keyset(sync_service, db_path) -> None:  # type: ignore[no-untyped-def]
+    """Each page of ``verify``'s chain check starts in the (station, seq) index where the last
+    one ended: never an OR that walks from the station's first event on every page."""
+    _cases(sync_service)
+    report = Report()
+    statements = read(sync_service, lambda conn: check_chain(conn, report))
+    assert report.ok and report.events > 0
+    pages = plans(db_path, statements, "FROM event", "seq >")
+    assert all("(station_id=? AND seq>?)" in p for p in pages), pages
+    assert all("TEMP B-TREE" not in p for p in pages), pages
+    found = plans(db_path, statements, "min(event.station_id)")
+    assert all("SEARCH event USING COVERING INDEX" in p for p in found), found
+
+
+def test_every_statement_an_import_runs_searches_by_an_index(tmp_path: Path) -> None:
+    """An import of cases that are triaged, whistled, checked in at and ended: every read and
+    update on the apply path finds its rows by an index, none scans a table."""
+    clock = FrozenClock(NOW)
+    a, b = open_station(tmp_path, "ST-A", clock), open_station(tmp_path, "ST-B", clock)
+    trust_each_other([a, b])
+    busy_case(a, clock)
+    ended = busy_case(a, clock)
+    a.run(transition, ended, Action.PARK, reason="等待天气好转")
+    a.run(transition, ended, Action.UNPARK)
+    a.run(transition, new_case(a), Action.REJECT, reason="重复")
+    export_bundle(a, tmp_path / "a.bundle")
+    with caught(b) as statements:
+        assert import_bundle(b, tmp_path / "a.bundle").applied > 0
+    applying = [(s, p) for s, p in statements if " WHERE " in s and not s.startswith("INSERT")]
+    assert any("UPDATE checkin" in s for s, _ in applying)
+    found = plans(tmp_path / "ST-B.db", [(s, p) for s, p in applying if not isinstance(p, list)], "WHERE")
+    assert all("SCAN " not in p.replace("SCAN CONSTANT ROW", "") for p in found), [
+        (s, p) for (s, _), p in zip(applying, found, strict=False) if "SCAN " in p
+    ]
