@@ -15,7 +15,7 @@ from data.store.db import Database, DatabaseError, open_database, open_sync
 from data.store.files import atomic_write, is_disk_full, write_text
 from data.store.keys import key_path_for, load_private, public_text
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew
-from data.store.verify import Report, verify
+from data.store.verify import Report, load_marks, marks_path, save_marks, verify
 from data.write.session import (
     DEFAULT_OPERATOR,
     Service,
@@ -47,10 +47,13 @@ __all__ = [
     "catch_up",
     "is_disk_full",
     "load_calendar",
+    "load_marks",
     "local_station",
+    "marks_path",
     "open_database",
     "open_sync",
     "refresh_calendar",
+    "save_marks",
     "station_public_key",
     "verify",
     "write_text",

@@ -154,6 +154,8 @@ REPORT_KEYS = [
     KeySpec("reports.next", "right_square_bracket", "step(1)", "key.period_next", key_display="]"),
     KeySpec("reports.kind", "p", "cycle_kind", "key.period_kind"),
     KeySpec("reports.open", "enter", "open_figure", "key.open_figure"),
+    KeySpec("reports.by", "g", "cycle_group", "key.report_by"),
+    KeySpec("reports.export", "e", "export", "key.report_export"),
 ]
 
 FIGURE_KEYS = [

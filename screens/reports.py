@@ -1,8 +1,10 @@
-"""View 5, 考核与报表: the station's rates and every department's scorecard for a period, with
-their trend over the last 12 periods; every figure opens the check-ins behind it.
+"""View 5, 考核与报表: the station's rates and, for a period, every department's scorecard — or
+the same period by community or by category — with their trend over the last 12 periods; every
+figure opens the records behind it.
 
 ``[`` / ``]`` step to the previous / next period, ``p`` changes its kind (day, week, month,
-quarter, year); Enter on a figure lists what makes it up, and Enter there opens the case.
+quarter, year), ``g`` what the rows are (department, community, category), ``e`` exports the
+period's report; Enter on a figure lists what makes it up, and Enter there opens the case.
 The trend under the table is Textual's own Sparkline: a built-in widget, so no plotting
 library is needed for twelve points, and it draws in any terminal.
 """
@@ -13,130 +15,40 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Sparkline, Static
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
-from data.read.assessment import (
-    Figure,
-    Scorecard,
-    Scorecards,
-    StationRates,
-    Summons,
-    Trend,
-    behind_figure,
-    station_rates,
-    trend,
-)
+from data.read.areas import Area, AreaCards, area_cards, behind_area
+from data.read.assessment import Scorecards, behind_figure
 from data.read.assessment import scorecards as read_scorecards
-from models.assessment import Ratio, hmm
+from data.read.station_rates import StationRates, station_rates
+from data.read.trends import Trend, trend
 from models.charts import spark
 from models.i18n import language, t
 from models.periods import Period, PeriodKind, period_of
-from screens.base import ViewScreen
+from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import bindings_for
-from screens.messages import CaseSelected
+from screens.figure import FigureScreen
+from screens.report_columns import (
+    COLUMNS,
+    Column,
+    GroupBy,
+    area_cells,
+    card_cells,
+    columns_of,
+    rates_table,
+)
+from screens.report_export import ReportExportFlow
+
+__all__ = ["COLUMNS", "FigureScreen", "GroupBy", "ReportsScreen"]
 
 KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.DAY)
+GROUPS = tuple(GroupBy)
 TREND_COUNT = 12
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    figure: str | None
-    """The figure Enter opens in this column (None: the column is a name or a rate of rates)."""
-
-
-COLUMNS = (
-    Column("rank", "assess.rank", None),
-    Column("department", "assess.department", Figure.SUMMONED),
-    Column("summoned", "assess.summoned", Figure.SUMMONED),
-    Column("on_time", "assess.on_time", Figure.ON_TIME),
-    Column("late", "assess.late", Figure.LATE),
-    Column("absent", "assess.absent", Figure.ABSENT),
-    Column("withdrawn", "assess.withdrawn", Figure.WITHDRAWN),
-    Column("pending", "assess.pending", Figure.PENDING),
-    Column("on_time_rate", "assess.on_time_rate", Figure.ON_TIME),
-    Column("arrival_rate", "assess.arrival_rate", Figure.ARRIVED),
-    Column("mean", "assess.mean_arrive", Figure.ARRIVED),
-    Column("acted", "assess.acted", Figure.ACTED),
-    Column("rating", "assess.rating", Figure.RATED),
-    Column("rework", "assess.rework", Figure.REWORK),
-    Column("pauses", "assess.pauses", Figure.PAUSED),
-    Column("extensions", "assess.extensions", Figure.EXTENDED),
-    Column("corrections", "assess.corrections", Figure.CORRECTED),
-    Column("entered_late", "assess.entered_late", Figure.ENTERED_LATE),
-    Column("extended_late", "assess.extended_late", Figure.EXTENDED_LATE),
-    Column("score", "assess.score", None),
-    Column("change", "assess.change", None),
-)
-
-
-def _ratio(r: Ratio) -> str:
-    return f"{r.pct()} {r.num}/{r.den}" if r.den else "—"
-
-
-def _cells(c: Scorecard) -> dict[str, str | Text]:
-    score = "—" if c.score is None else f"{float(c.score):.1f}"
-    change = c.change
-    change_text = Text("—") if change is None else Text(f"{float(change):+.1f}")
-    if change is not None and change < 0:
-        change_text.stylize("bold")
-    return {
-        "rank": "—" if c.rank is None else str(c.rank),
-        "department": c.name + ("" if c.active else t("assess.inactive")),
-        "summoned": str(c.summoned),
-        "on_time": str(c.on_time),
-        "late": str(c.late),
-        "absent": str(c.absent),
-        "withdrawn": str(c.withdrawn),
-        "pending": str(c.pending),
-        "on_time_rate": _ratio(c.on_time_rate),
-        "arrival_rate": _ratio(c.arrival_rate),
-        "mean": hmm(c.mean_minutes),
-        "acted": _ratio(c.action_rate),
-        "rating": "—" if c.mean_rating is None else f"{float(c.mean_rating):.2f} ({len(c.ratings)})",
-        "rework": str(c.rework),
-        "pauses": str(c.pauses),
-        "extensions": str(c.extensions),
-        "corrections": str(c.corrections),
-        "entered_late": str(c.entered_late),
-        "extended_late": str(c.extended_late),
-        "score": score,
-        "change": change_text,
-    }
-
-
-RATE_ROWS = (
-    ("assess.closure", "closure"),
-    ("assess.on_time_closure", "on_time_closure"),
-    ("assess.rework_rate", "rework"),
-    ("assess.disposal", "disposal"),
-    ("assess.whistle_rate", "whistle"),
-    ("assess.on_time_rate", "on_time"),
-    ("assess.arrival_rate", "arrival"),
-)
-
-
-def rates_table(rates: StationRates, history: list[StationRates]) -> Table:
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column(t("assess.rate"))
-    table.add_column(t("assess.value"), justify="right")
-    table.add_column(t("assess.num_den"), justify="right")
-    table.add_column(t("reports.trend", n=len(history)))
-    for label_key, name in RATE_ROWS:
-        ratio: Ratio = getattr(rates, name)
-        series = [getattr(h, name).value for h in history]
-        table.add_row(t(label_key), ratio.pct(), f"{ratio.num}/{ratio.den}", spark(series, 0.0, 1.0))
-    table.add_row(t("assess.mean_arrive"), hmm(rates.mean_minutes_to_arrive), "", "")
-    return table
 
 
 @dataclass(frozen=True)
@@ -144,30 +56,44 @@ class ReportData:
     cards: Scorecards
     rates: StationRates
     trend: Trend
+    areas: AreaCards | None
+    """The period by community or by category, when the rows are those."""
+
+    @property
+    def period(self) -> Period:
+        return self.cards.period
 
 
-def read_report(conn: Any, period: Period, now: datetime, tz: Any, weights: Any, english: bool) -> ReportData:
+def read_report(
+    conn: Any, period: Period, now: datetime, tz: Any, weights: Any, english: bool, by: GroupBy
+) -> ReportData:
     return ReportData(
         read_scorecards(conn, period, now, tz, weights, english=english),
         station_rates(conn, period, now, tz),
         trend(conn, period, now, tz, weights, count=TREND_COUNT),
+        None if by is GroupBy.DEPARTMENT else area_cards(conn, period, now, tz, Area(by.value)),
     )
 
 
-class ReportsScreen(ViewScreen):
+class ReportsScreen(ReportExportFlow, ViewScreen):
     VIEW_ID = "reports"
+    CSS_PATH = "reports.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("reports")
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.period: Period | None = None
+        self.by = GroupBy.DEPARTMENT
         self.data: ReportData | None = None
+        self.shown_by: GroupBy | None = None
+        """What the table's columns are now (they change with ``by`` once its data arrives)."""
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="reports-body"):
             yield Static("", id="reports-period", classes="section-title")
             yield Static("", id="reports-rates")
             yield Static("", id="reports-scores-title", classes="section-title")
+            yield Static("", id="reports-by", classes="dialog-hint")
             table: DataTable[str | Text] = DataTable(
                 id="reports-scores", cursor_type="cell", zebra_stripes=True
             )
@@ -175,12 +101,23 @@ class ReportsScreen(ViewScreen):
             yield Static("", id="reports-trend-title", classes="dialog-hint")
             yield Sparkline([], id="reports-trend")
             yield Static("", id="reports-formula", classes="dialog-hint")
+        yield ProgressBar(id="reports-export-bar", show_eta=False)  # under the scroll: always seen
 
     def on_mount(self) -> None:
-        table = self.query_one("#reports-scores", DataTable)
-        for column in COLUMNS:
-            table.add_column(t(column.label), key=column.key)
+        self.query_one("#reports-export-bar", ProgressBar).display = False
+        self._set_columns(GroupBy.DEPARTMENT)
         super().on_mount()
+        self.query_one("#reports-scores", DataTable).focus()  # the arrows walk the figures
+
+    def _set_columns(self, by: GroupBy) -> None:
+        table: DataTable[str | Text] = self.query_one("#reports-scores", DataTable)
+        table.clear(columns=True)
+        for column in columns_of(by):
+            table.add_column(t(column.label), key=column.key)
+        self.shown_by = by
+
+    def period_shown(self) -> Period:
+        return self._current()
 
     def _current(self) -> Period:
         if self.period is None:
@@ -198,6 +135,7 @@ class ReportsScreen(ViewScreen):
         self.query_one("#reports-period", Static).update(
             t("reports.period_line", period=period.key, kind=t(f"reports.kind.{period.kind.value}"))
         )
+        self.query_one("#reports-by", Static).update(t("reports.by_line", by=t(f"area.{self.by.value}")))
         self.read(
             read_report,
             period,
@@ -205,54 +143,70 @@ class ReportsScreen(ViewScreen):
             settings.tz,
             settings.weights,
             language() == "en",
+            self.by,
             on_done=self._show,
         )
 
     def _show(self, data: ReportData) -> None:
-        if data.cards.period != self.period:
-            return  # an older read finished after the period changed
+        wanted_by = GroupBy.DEPARTMENT if data.areas is None else GroupBy(data.areas.area.value)
+        if data.period != self.period or wanted_by is not self.by:
+            return  # an older read finished after the period or the grouping changed
         self.data = data
-        history = data.trend.rates
-        self.query_one("#reports-rates", Static).update(rates_table(data.rates, history))
-        self.query_one("#reports-scores-title", Static).update(
-            t("assess.title_scorecard", period=data.cards.period.key)
-            if data.cards.cards
-            else t("assess.none")
-        )
+        self.query_one("#reports-rates", Static).update(rates_table(data.rates, data.trend.rates))
+        if data.areas is None:
+            empty = not data.cards.cards
+            title = t("assess.title_scorecard", period=data.period.key)
+        else:
+            empty = not data.areas.cards
+            title = t(f"area.title.{data.areas.area.value}", period=data.period.key)
+        self.query_one("#reports-scores-title", Static).update(t("assess.none") if empty else title)
         self.query_one("#reports-formula", Static).update(
             f"{t('assess.weights')}: {data.cards.weights.formula()}"
         )
-        self._fill(data.cards.cards)
+        if self.shown_by is not wanted_by:
+            self._set_columns(wanted_by)
+        self._fill(data)
         self._show_trend()
 
-    def _fill(self, cards: list[Scorecard]) -> None:
-        """Keyed by department: cells change in place, rows come and go, the cursor stays."""
-        table: DataTable[str | Text] = self.query_one("#reports-scores", DataTable)
-        wanted = [c.department for c in cards]
-        for key in [k for k in table.rows if k.value not in wanted]:
-            table.remove_row(key)
-        for card in cards:
-            cells = _cells(card)
-            if card.department in table.rows:
-                for column in COLUMNS:
-                    table.update_cell(card.department, column.key, cells[column.key])
-            else:
-                table.add_row(*(cells[c.key] for c in COLUMNS), key=card.department)
-        if [k.value for k in table.rows] != wanted:
-            self._rebuild(table, cards)
+    def _rows(self, data: ReportData) -> list[tuple[str, dict[str, str | Text]]]:
+        if data.areas is None:
+            return [(c.department, card_cells(c)) for c in data.cards.cards]
+        return [(c.key, area_cells(c)) for c in data.areas.cards]
 
-    def _rebuild(self, table: DataTable[str | Text], cards: list[Scorecard]) -> None:
-        """New order (the ranking moved): refill, keeping the cursor on the same department."""
-        keep = self._selected_department()
+    def _fill(self, data: ReportData) -> None:
+        """Keyed by department (community, category): cells change in place, rows come and go,
+        the cursor stays."""
+        table: DataTable[str | Text] = self.query_one("#reports-scores", DataTable)
+        columns = columns_of(self.by)
+        rows = self._rows(data)
+        wanted = [key for key, _ in rows]
+        for stale in [k for k in table.rows if k.value not in wanted]:
+            table.remove_row(stale)
+        for key, cells in rows:
+            if key in table.rows:
+                for column in columns:
+                    table.update_cell(key, column.key, cells[column.key])
+            else:
+                table.add_row(*(cells[c.key] for c in columns), key=key)
+        if [k.value for k in table.rows] != wanted:
+            self._rebuild(table, rows, columns)
+
+    def _rebuild(
+        self,
+        table: DataTable[str | Text],
+        rows: list[tuple[str, dict[str, str | Text]]],
+        columns: tuple[Column, ...],
+    ) -> None:
+        """New order (the ranking moved): refill, keeping the cursor on the same row."""
+        keep = self._selected_key()
         column = table.cursor_column
         table.clear()
-        for card in cards:
-            cells = _cells(card)
-            table.add_row(*(cells[c.key] for c in COLUMNS), key=card.department)
+        for key, cells in rows:
+            table.add_row(*(cells[c.key] for c in columns), key=key)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), column=column)
 
-    def _selected_department(self) -> str | None:
+    def _selected_key(self) -> str | None:
         table: DataTable[str | Text] = self.query_one("#reports-scores", DataTable)
         if not table.row_count:
             return None
@@ -261,10 +215,12 @@ class ReportsScreen(ViewScreen):
 
     def _show_trend(self) -> None:
         data = self.data
-        code = self._selected_department()
+        code = self._selected_key()
         sparkline = self.query_one("#reports-trend", Sparkline)
         title = self.query_one("#reports-trend-title", Static)
-        if data is None or code is None:
+        shown = data is not None and code is not None and data.areas is None
+        sparkline.display = shown
+        if data is None or code is None or not shown:
             sparkline.data = []
             title.update("")
             return
@@ -302,93 +258,46 @@ class ReportsScreen(ViewScreen):
         self.period = period_of(kind, current.first)
         self.refresh_data()
 
+    def action_cycle_group(self) -> None:
+        self.by = GROUPS[(GROUPS.index(self.by) + 1) % len(GROUPS)]
+        self.refresh_data()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            (t("cmd.report_export"), t("key.report_export"), self.action_export),
+            (t("cmd.report_by"), t("key.report_by"), self.action_cycle_group),
+        ]
+
+    def _row_name(self, key: str) -> str:
+        data = self.data
+        if data is None:
+            return key
+        if data.areas is not None:
+            return next((c.name for c in data.areas.cards if c.key == key), key)
+        return next((c.name for c in data.cards.cards if c.department == key), key)
+
     def action_open_figure(self) -> None:
         table: DataTable[str | Text] = self.query_one("#reports-scores", DataTable)
         service = self.service
-        if service is None or not table.row_count or self.period is None:
+        data = self.data
+        if service is None or not table.row_count or data is None or self.shown_by is None:
             return
-        code = self._selected_department()
-        column = COLUMNS[table.cursor_column]
-        if code is None or column.figure is None:
+        key = self._selected_key()
+        column = columns_of(self.shown_by)[table.cursor_column]
+        if key is None or column.figure is None:
             self.notify(t("reports.no_figure"), severity="warning")
             return
-        period, figure = self.period, column.figure
-        name = (
-            next((c.name for c in self.data.cards.cards if c.department == code), code) if self.data else code
-        )
+        period, figure, name = data.period, column.figure, self._row_name(key)
+        tz = service.settings.tz
 
-        def opened(rows: list[Summons]) -> None:
-            self.app.push_screen(
-                FigureScreen(
-                    t("reports.figure_title", name=name, figure=t(column.label), period=period.key),
-                    rows,
-                    self.desk.settings.tz,
-                )
-            )
+        names = None if data.areas is None else {c.department: c.name for c in data.cards.cards}
 
-        self.read(behind_figure, period, self.desk.now(), service.settings.tz, code, figure, on_done=opened)
+        def opened(rows: Any) -> None:
+            title = t("reports.figure_title", name=name, figure=t(column.label), period=period.key)
+            self.app.push_screen(FigureScreen(title, rows, tz, names))
 
-
-class FigureScreen(ModalScreen[None]):
-    """The check-ins behind one figure; Enter opens the case and its 留痕."""
-
-    CSS_PATH = "dialogs/dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = bindings_for("figure")
-
-    def __init__(self, title: str, rows: list[Summons], tz: Any) -> None:
-        super().__init__()
-        self.title_text = title
-        self.rows = rows
-        self.tz = tz
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog figure-dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            table: DataTable[str] = DataTable(id="figure-rows", cursor_type="row")
-            yield table
-            yield Static(t("reports.figure_hint", n=len(self.rows)), classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
-        for key in (
-            "reports.f.case",
-            "reports.f.blown",
-            "reports.f.deadline",
-            "reports.f.arrived",
-            "reports.f.rating",
-        ):
-            table.add_column(t(key))
-
-        def when(at: datetime | None) -> str:
-            return "—" if at is None else at.astimezone(self.tz).strftime("%m-%d %H:%M")
-
-        for s in self.rows:
-            table.add_row(
-                s.case_number,
-                when(s.blown_at),
-                when(s.deadline),
-                when(s.arrived_at),
-                "—" if s.rating is None else str(s.rating),
-                key=s.checkin_id,
-            )
-        table.focus()
-
-    def action_open_case(self) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
-        if not table.row_count:
-            return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        chosen = next((s for s in self.rows if s.checkin_id == row_key.value), None)
-        if chosen is None:
-            return
-        beneath = self.app.screen_stack[-2]
-        self.dismiss(None)
-        beneath.post_message(CaseSelected(chosen.case_id))
-
-    @on(DataTable.RowSelected, "#figure-rows")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open_case()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        now = self.desk.now()
+        if data.areas is None:
+            self.read(behind_figure, period, now, tz, key, figure, on_done=opened)
+        else:
+            self.read(behind_area, period, now, tz, data.areas.area, key, figure, on_done=opened)

@@ -2,78 +2,237 @@
 further cases are copies of finished ones, moved back in time by whole weeks, with fresh ids
 and numbers. The copies' events are new, hash-chained events and their rows are exactly what
 applying those events gives (``whistle verify`` replays them), written in batches.
+
+Each finished case is read once and compiled into a ``Template``: its events and rows as text
+exactly as stored, with a numbered slot wherever a copy differs (an id, a time, a day, the case
+number, the chain's previous hash and sequence number). A copy then only fills the slots and
+joins strings: the canonical text each event's hash covers is rendered the same way, so the
+hash is that of ``models.events.seal`` (``check_template`` compares the two). The copies are
+written oldest first, so ids, numbers and times arrive in the order of the indexes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import re
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Date, Engine, Table, func, select
 
-from data.store.eventlog import event_row, head_of, record_from_row
+from data.store.eventlog import event_row, head_of
 from data.store.tables import CASE, CHECKIN, CLOCK, EVENT, REINSPECTION, WHISTLE
 from models.enums import CaseStatus
-from models.events import EventRecord, seal
-from models.ids import from_iso, to_iso, uuid7
+from models.events import canonical, seal
+from models.ids import from_iso, to_iso
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}\.\d{6}Z)")
+STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{6})")  # a datetime column's text
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ROW_TABLES: tuple[Table, ...] = (CASE, WHISTLE, CLOCK, CHECKIN, REINSPECTION)
 FINISHED = (CaseStatus.CLOSED, CaseStatus.VERIFIED, CaseStatus.REJECTED)
-FLUSH = 2000
+FLUSH = 5000
 TEMPLATES = 800
+WEEK_S = 7 * 24 * 3600
+# while the copies are written (into a new demo database that nothing else has open): no
+# rollback journal, no fsync and a bigger page cache, so each page is written once; a build that
+# stops half way leaves a file to delete, not to use. All three are put back when copying ends
+# (a journal mode that cannot change while another connection is open stays WAL).
+BUILD_PRAGMAS = {"journal_mode": "OFF", "synchronous": "OFF", "cache_size": "-131072"}
+
+# slot kinds
+ID, ISO, STAMPED, DAYS, NUMBER = range(5)
+PREV, SEQ = 0, 1  # the first two slots of every copy: the chain's previous hash and sequence
+MARK = re.compile("\ue000(\\d+)\ue001")
+
+
+def _mark(n: int) -> str:
+    return f"\ue000{n}\ue001"
+
+
+@dataclass
+class Text:
+    """A string with slots, as a format string: ``"{3}…{0}".format(*vals)``."""
+
+    fmt: str
+
+    @classmethod
+    def of(cls, marked: str) -> Text:
+        parts = MARK.split(marked)
+        out = []
+        for i, part in enumerate(parts):
+            out.append("{" + part + "}" if i % 2 else part.replace("{", "{{").replace("}", "}}"))
+        return cls("".join(out))
+
+    def render(self, vals: list[str]) -> str:
+        return self.fmt.format(*vals)
+
+
+@dataclass
+class EventText:
+    """One event of a template: the canonical text its hash covers, its stored payload, the
+    slots of its id, time and subject (-1: the subject is ``subject``), and what stays."""
+
+    hashed: Text
+    payload: Text
+    id: int
+    at: int
+    subject_slot: int
+    station_id: str
+    operator: str
+    type: str
+    subject: str | None
+    personal: str | None
+    personal_digest: str | None
 
 
 @dataclass
 class Template:
-    events: list[EventRecord]
-    rows: dict[str, list[dict[str, Any]]]
     received_at: datetime
+    slots: list[tuple[int, int, str]] = field(default_factory=list)  # (kind, ms or day, rest)
+    events: list[EventText] = field(default_factory=list)
+    rows: dict[str, list[tuple[tuple[Any, ...], tuple[tuple[int, int], ...]]]] = field(default_factory=dict)
 
 
-class Copier:
-    """One copy: every id gets a new one, every time moves back by ``shift``."""
+class Compiler:
+    """Turns one case's stored events and rows into a ``Template``."""
 
-    def __init__(self, shift: timedelta, number: Callable[[datetime], str]) -> None:
-        self.shift = shift
-        self.ids: dict[str, str] = {}
-        self.number = number
+    def __init__(self, received_at: datetime) -> None:
+        self.template = Template(received_at, [(PREV, 0, ""), (SEQ, 0, "")])
+        self.known: dict[tuple[int, str], int] = {}
 
-    def new_id(self, old: str, at: datetime) -> str:
-        if old not in self.ids:
-            self.ids[old] = uuid7(at)
-        return self.ids[old]
+    def slot(self, kind: int, text: str, number: int, rest: str) -> int:
+        key = (kind, text)
+        if key not in self.known:
+            self.known[key] = len(self.template.slots)
+            self.template.slots.append((kind, number, rest))
+        return self.known[key]
+
+    def new_id(self, old: str, at: datetime) -> int:
+        return self.slot(ID, old, int(at.timestamp() * 1000), "")
+
+    def timestamp(self, text: str) -> int:
+        day, rest = text.split("T")
+        return self.slot(ISO, text, date.fromisoformat(day).toordinal(), "T" + rest)
+
+    def stamp(self, text: str) -> int:
+        day, rest = text.split(" ")
+        return self.slot(STAMPED, text, date.fromisoformat(day).toordinal(), " " + rest)
+
+    def day(self, text: str) -> int:
+        return self.slot(DAYS, text, date.fromisoformat(text).toordinal(), "")
+
+    def number(self) -> int:
+        return self.slot(NUMBER, "", 0, "")
 
     def value(self, key: str, value: Any, at: datetime) -> Any:
+        """A payload's value with a mark where a copy differs (as ``Copier.value`` changes it)."""
         if isinstance(value, str):
             if UUID.fullmatch(value):
-                return self.new_id(value, at)
+                return _mark(self.new_id(value, at))
             if TIMESTAMP.fullmatch(value):
-                return to_iso(from_iso(value) - self.shift)
+                return _mark(self.timestamp(value))
             if DAY.fullmatch(value) and key.endswith("_on"):
-                return (date.fromisoformat(value) - self.shift).isoformat()
+                return _mark(self.day(value))
             return value
-        if isinstance(value, datetime):
-            return value - self.shift
-        if isinstance(value, date):
-            return value - self.shift
         if isinstance(value, dict):
             return {k: self.value(k, v, at) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(key, v, at) for v in value]
         return value
 
+    def event(self, row: Any) -> None:
+        at = row.at.replace(tzinfo=UTC)
+        payload = self.value("", json.loads(row.payload), at)
+        if row.type == "case.received":
+            payload["number"] = _mark(self.number())
+        subject = row.subject
+        if subject and UUID.fullmatch(subject):
+            subject = _mark(self.new_id(subject, at))
+        event_id = _mark(self.new_id(row.id, at))
+        at_iso = _mark(self.timestamp(to_iso(at)))
+        at_stamp = _mark(self.stamp(at.replace(tzinfo=None).isoformat(" ", "microseconds")))
+        seq = _mark(SEQ)
+        hashed = canonical(
+            {
+                "id": event_id,
+                "station": row.station_id,
+                "seq": seq,
+                "operator": row.operator,
+                "at": at_iso,
+                "type": row.type,
+                "subject": subject,
+                "payload": payload,
+                "personal_digest": row.personal_digest,
+                "prev": _mark(PREV),
+            }
+        ).decode("utf-8")
+        hashed = hashed.replace(f'"{seq}"', seq)  # a number in the canonical text, not a string
+        marked = MARK.fullmatch(subject) if subject else None
+        self.template.events.append(
+            EventText(
+                hashed=Text.of(hashed),
+                payload=Text.of(stored_payload(payload)),
+                id=_slot_of(event_id),
+                at=_slot_of(at_stamp),
+                subject_slot=int(marked.group(1)) if marked else -1,
+                station_id=row.station_id,
+                operator=row.operator,
+                type=row.type,
+                subject=subject,
+                personal=row.personal,
+                personal_digest=row.personal_digest,
+            )
+        )
+
+    def row(self, tbl: Table, columns: list[str], values: tuple[Any, ...]) -> None:
+        received = self.template.received_at
+        out = list(values)
+        slots: list[tuple[int, int]] = []
+        for i, (name, value) in enumerate(zip(columns, values, strict=True)):
+            n: int | None = None
+            if tbl is CASE and name == "number":
+                n = self.number()
+            elif isinstance(value, str):
+                if UUID.fullmatch(value):
+                    n = self.new_id(value, received)
+                elif STAMP.fullmatch(value):
+                    n = self.stamp(value)
+                elif TIMESTAMP.fullmatch(value):
+                    n = self.timestamp(value)
+                elif DAY.fullmatch(value) and (isinstance(tbl.c[name].type, Date) or name.endswith("_on")):
+                    n = self.day(value)
+            if n is not None:
+                out[i] = None
+                slots.append((i, n))
+        self.template.rows.setdefault(tbl.name, []).append((tuple(out), tuple(slots)))
+
+
+def _slot_of(marked: str) -> int:
+    whole = MARK.fullmatch(marked)
+    assert whole is not None
+    return int(whole.group(1))
+
+
+def stored_payload(payload: dict[str, Any]) -> str:
+    """The payload as the event table stores it (``event_row``; ``check_template`` compares)."""
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
+def _columns(tbl: Table) -> list[str]:
+    return [c.name for c in tbl.columns]
+
 
 def _templates(conn: Connection, station_id: str, limit: int = TEMPLATES) -> list[Template]:
+    case_columns = _columns(CASE)
     cases = conn.execute(
-        select(CASE)
+        select(CASE.c.id)
         .where(
             (CASE.c.station_id == station_id)
             & CASE.c.status.in_([s.value for s in FINISHED])
@@ -81,21 +240,122 @@ def _templates(conn: Connection, station_id: str, limit: int = TEMPLATES) -> lis
         )
         .order_by(CASE.c.number)
         .limit(limit)
-    ).mappings()
-    by_case = {case["id"]: {CASE.name: [dict(case)]} for case in cases}
-    events: dict[str, list[EventRecord]] = defaultdict(list)
-    for tbl in ROW_TABLES[1:]:
-        for row in conn.execute(select(tbl).where(tbl.c.case_id.in_(list(by_case)))).mappings():
-            by_case[row["case_id"]].setdefault(tbl.name, []).append(dict(row))
-    query = select(EVENT).where(EVENT.c.subject.in_(list(by_case))).order_by(EVENT.c.seq)
-    for event in conn.execute(query):
-        events[event.subject].append(record_from_row(event))
-    return [
-        Template(events[case_id], rows, rows[CASE.name][0]["received_at"])
-        for case_id, rows in by_case.items()
+    ).scalars()
+    ids = list(cases)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    raw: dict[str, dict[str, list[tuple[Any, ...]]]] = {case_id: {} for case_id in ids}
+    for tbl in ROW_TABLES:
+        key = "id" if tbl is CASE else "case_id"
+        columns = ", ".join(f'"{c}"' for c in _columns(tbl))
+        query = f'SELECT {columns} FROM "{tbl.name}" WHERE "{key}" IN ({marks}) ORDER BY rowid'
+        at = _columns(tbl).index(key)
+        for stored in conn.exec_driver_sql(query, tuple(ids)):
+            raw[stored[at]].setdefault(tbl.name, []).append(tuple(stored))
+    events: dict[str, list[Any]] = defaultdict(list)
+    for event in conn.execute(select(EVENT).where(EVENT.c.subject.in_(ids)).order_by(EVENT.c.seq)):
+        events[event.subject].append(event)
+    templates = []
+    for case_id in ids:
+        rows = raw[case_id]
+        reinspections = rows.get(REINSPECTION.name, [])
+        kind = _columns(REINSPECTION).index("kind")
         # a spot-check row is made by a draw event about many cases, so it is not copied
-        if all(r["kind"] == "scheduled" for r in rows.get(REINSPECTION.name, []))
-    ]
+        if any(r[kind] != "scheduled" for r in reinspections):
+            continue
+        case = rows[CASE.name][0]
+        received = STAMP.fullmatch(case[case_columns.index("received_at")])
+        assert received is not None
+        compiler = Compiler(datetime.fromisoformat(received.group(0)).replace(tzinfo=UTC))
+        for event in events[case_id]:
+            compiler.event(event)
+        for tbl in ROW_TABLES:
+            for values in rows.get(tbl.name, []):
+                compiler.row(tbl, _columns(tbl), values)
+        templates.append(compiler.template)
+    return templates
+
+
+@dataclass
+class Copy:
+    """One copy's filled slots, and its events and rows as stored."""
+
+    vals: list[str]
+    events: list[tuple[Any, ...]]
+    rows: dict[str, list[tuple[Any, ...]]]
+
+
+def _uuid7(ms: int, bits: int) -> str:
+    """A UUIDv7 (RFC 9562) for ``ms``, its 74 random bits given."""
+    value = ms << 80 | 0x7 << 76 | (bits >> 62) << 64 | 0b10 << 62 | (bits & ((1 << 62) - 1))
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_DAYS: dict[int, str] = {}  # a day's text by its ordinal
+
+
+def fill(template: Template, weeks: int, number: str, rng: random.Random) -> list[str]:
+    """The slot values of one copy moved back ``weeks`` whole weeks."""
+    shift_days = 7 * weeks
+    shift_ms = WEEK_S * 1000 * weeks
+    getrandbits = rng.getrandbits
+    vals: list[str] = ["", ""]
+    append = vals.append
+    for kind, number_or_day, rest in template.slots[2:]:
+        if kind == ID:
+            append(_uuid7(number_or_day - shift_ms, getrandbits(74)))
+        elif kind == NUMBER:
+            append(number)
+        else:  # a time or a day: the day moves, the time of day stays
+            ordinal = number_or_day - shift_days
+            day = _DAYS.get(ordinal)
+            if day is None:
+                day = _DAYS[ordinal] = date.fromordinal(ordinal).isoformat()
+            append(day + rest)
+    return vals
+
+
+def render(
+    template: Template, vals: list[str], seq: int, prev: str
+) -> tuple[list[tuple[Any, ...]], int, str]:
+    """The copy's events, chained after (``seq``, ``prev``); returns them and the new head."""
+    out = []
+    sha256 = hashlib.sha256
+    for event in template.events:
+        seq += 1
+        vals[PREV] = prev
+        vals[SEQ] = str(seq)
+        digest = sha256(event.hashed.fmt.format(*vals).encode("utf-8")).hexdigest()
+        subject = event.subject if event.subject_slot < 0 else vals[event.subject_slot]
+        out.append(
+            (
+                vals[event.id],
+                event.station_id,
+                seq,
+                event.operator,
+                vals[event.at],
+                event.type,
+                subject,
+                event.payload.fmt.format(*vals),
+                event.personal,
+                event.personal_digest,
+                prev,
+                digest,
+            )
+        )
+        prev = digest
+    return out, seq, prev
+
+
+def rows_of(template: Template, vals: list[str]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    for name, rows in template.rows.items():
+        for values, slots in rows:
+            row = list(values)
+            for i, n in slots:
+                row[i] = vals[n]
+            yield name, tuple(row)
 
 
 class Numbers:
@@ -117,6 +377,52 @@ class Numbers:
         return f"{self.prefix}-{year}-{self.last[year]:06d}"
 
 
+def check_template(template: Template, station_id: str, rng: random.Random) -> None:
+    """A copy's events chain and hash exactly as ``seal`` makes them (a wrong template fails
+    here, before anything is written, not only later in ``whistle verify``)."""
+    vals = fill(template, 1, "X-0000-000001", rng)
+    events, _seq, _prev = render(template, vals, 0, "0" * 64)
+    columns = _columns(EVENT)
+    for values in events:
+        row = dict(zip(columns, values, strict=True))
+        at = datetime.fromisoformat(row["at"]).replace(tzinfo=UTC)
+        record = seal(
+            id=row["id"],
+            station_id=station_id,
+            seq=row["seq"],
+            operator=row["operator"],
+            at=at,
+            type=row["type"],
+            subject=row["subject"],
+            payload=json.loads(row["payload"]),
+            personal=json.loads(row["personal"]) if row["personal"] is not None else None,
+            prev_hash=row["prev_hash"],
+        )
+        expected = event_row(record)
+        if record.hash != row["hash"] or expected["payload"] != row["payload"]:
+            raise AssertionError(f"a copied {row['type']} event does not seal as written")
+        if from_iso(to_iso(at)) != at:
+            raise AssertionError("a copied event's time does not round-trip")
+
+
+def _order(templates: list[Template], count: int, rng: random.Random) -> list[int]:
+    """Which template and how many weeks back, for each copy, oldest copy first."""
+    keys = []
+    for _ in range(count):
+        t = rng.randrange(len(templates))
+        weeks = rng.randint(1, 40)
+        received = int(templates[t].received_at.timestamp()) - weeks * WEEK_S
+        keys.append(received << 20 | t << 6 | weeks)
+    keys.sort()
+    return keys
+
+
+def _insert(tbl: Table) -> str:
+    columns = _columns(tbl)
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{tbl.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+
+
 def copy_cases(
     engine: Engine,
     station_id: str,
@@ -133,56 +439,60 @@ def copy_cases(
         templates = _templates(conn, station_id)
         if not templates:
             return 0
+        for template in templates:
+            check_template(template, station_id, rng)
         numbers = Numbers(conn, station_id, prefix, tz)
-        events: list[dict[str, Any]] = []
-        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for done in range(1, count + 1):
-            if not events:  # each batch is its own write transaction: read the chain's head in it
-                seq, prev = head_of(conn, station_id)
-            template = rng.choice(templates)
-            copier = Copier(timedelta(weeks=rng.randint(1, 40)), numbers)
-            received = template.received_at - copier.shift
-            number = numbers(received)
-            for record in template.events:
-                at = record.at - copier.shift
-                payload = copier.value("", record.payload, at)
-                if record.type == "case.received":
-                    payload["number"] = number
-                seq += 1
-                new = seal(
-                    id=uuid7(at),
-                    station_id=station_id,
-                    seq=seq,
-                    operator=record.operator,
-                    at=at,
-                    type=record.type,
-                    subject=copier.value("", record.subject, at),
-                    payload=payload,
-                    personal=record.personal,
-                    prev_hash=prev,
-                )
-                prev = new.hash
-                events.append(event_row(new))
-            for table_name, table_rows in template.rows.items():
-                for row in table_rows:
-                    copy = {k: copier.value(k, v, received) for k, v in row.items()}
-                    if table_name == CASE.name:
-                        copy["number"] = number
-                    rows[table_name].append(copy)
-            if done % FLUSH == 0 or done == count:
-                written += len(events)
-                _flush(conn, events, rows)
-                conn.commit()  # in batches, so the WAL stays small
-                events, rows = [], defaultdict(list)
-                if progress is not None:
-                    progress.write(f"\r{done}/{count} …")
-                    progress.flush()
+        conn.commit()
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        before = {name: dbapi.execute(f"PRAGMA {name}").fetchone()[0] for name in BUILD_PRAGMAS}
+        for name, value in BUILD_PRAGMAS.items():
+            dbapi.execute(f"PRAGMA {name} = {value}")
+        try:
+            order = _order(templates, count, rng)
+            written = _copy(conn, station_id, templates, order, numbers, rng, progress)
+        finally:
+            conn.rollback()
+            for name, value in before.items():
+                dbapi.execute(f"PRAGMA {name} = {value}")
     return written
 
 
-def _flush(conn: Connection, events: list[dict[str, Any]], rows: dict[str, list[dict[str, Any]]]) -> None:
-    for tbl in ROW_TABLES:
-        if rows.get(tbl.name):
-            conn.execute(insert(tbl), rows[tbl.name])
-    if events:
-        conn.execute(insert(EVENT), events)
+def _copy(
+    conn: Connection,
+    station_id: str,
+    templates: list[Template],
+    order: list[int],
+    numbers: Numbers,
+    rng: random.Random,
+    progress: IO[str] | None,
+) -> int:
+    written = 0
+    count = len(order)
+    inserts = {tbl.name: _insert(tbl) for tbl in (*ROW_TABLES, EVENT)}
+    events: list[tuple[Any, ...]] = []
+    rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    seq, prev = 0, ""
+    for done, key in enumerate(order, 1):
+        if not events:  # each batch is its own write transaction: read the chain's head in it
+            seq, prev = head_of(conn, station_id)
+        template = templates[key >> 6 & 0x3FFF]
+        weeks = key & 0x3F
+        number = numbers(template.received_at - timedelta(weeks=weeks))
+        vals = fill(template, weeks, number, rng)
+        copied, seq, prev = render(template, vals, seq, prev)
+        events.extend(copied)
+        for name, row in rows_of(template, vals):
+            rows[name].append(row)
+        if done % FLUSH == 0 or done == count:
+            written += len(events)
+            for tbl in ROW_TABLES:
+                if rows.get(tbl.name):
+                    conn.exec_driver_sql(inserts[tbl.name], rows[tbl.name])
+            conn.exec_driver_sql(inserts[EVENT.name], events)
+            conn.commit()  # in batches, so the WAL stays small
+            events, rows = [], defaultdict(list)
+            if progress is not None:
+                progress.write(f"\r{done}/{count} …")
+                progress.flush()
+    return written

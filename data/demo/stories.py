@@ -49,7 +49,7 @@ from models.lifecycle import Action
 
 Step = Callable[[Ctx], object]
 Story = Iterator[tuple[datetime, Step]]
-SIMULATED_MAX = 3000  # cases beyond this are copies (data/demo_bulk.py)
+SIMULATED_MAX = 3000  # cases beyond this are copies (data/demo/bulk.py)
 SOURCE_WEIGHTS = {"patrol": 30, "hotline": 30, "photo": 15, "grid": 15, "iot": 5, "district": 5}
 
 

@@ -64,3 +64,8 @@ def set_rows(conn: Connection, tbl: Table, key: Any, column: str = "id", **value
 
 def add_row(conn: Connection, tbl: Table, **values: Any) -> None:
     conn.execute(_insert(tbl), values)
+
+
+def add_rows(conn: Connection, tbl: Table, rows: list[dict[str, Any]]) -> None:
+    """Several rows of the same columns in one go (the driver's executemany)."""
+    conn.execute(_insert(tbl), rows)

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V11_OPERATOR_AUTH, V12_WORKING_TIME
+from data.store.schema_steps_assess import V16_ASSESSMENT_INDEXES
 from data.store.schema_steps_desk import (
     V4_DESK,
     V5_DESK_INDEXES,
@@ -35,6 +36,7 @@ STEPS: tuple[str, ...] = (
     V12_WORKING_TIME,  # after V13: files at version 11 were released before it
     V14_SCALE_INDEXES,
     V15_SEARCH_MORE,
+    V16_ASSESSMENT_INDEXES,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, select, text
 from sqlalchemy.pool import StaticPool
 
 from data.store.apply import apply_event
 from data.store.eventlog import record_from_row
+from data.store.files import write_text
 from data.store.heads import first_contradiction
 from data.store.schema import upgrade
 from data.store.tables import (
@@ -63,6 +66,7 @@ REPLAYED = (
     SIGNED_HEAD,
 )
 BATCH = 5000
+SCRATCH_CACHE_KB = 32 * 1024
 
 
 @dataclass
@@ -70,48 +74,81 @@ class Report:
     events: int = 0
     stations: int = 0
     problems: list[str] = field(default_factory=list)
+    marks: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _events(conn: Connection, order: Any) -> Iterator[Any]:
-    last = None
+def _log(conn: Connection) -> Iterator[Any]:
+    """Every event in the order it was written here, in pages by rowid."""
+    last = 0
     while True:
-        query = select(EVENT, text("rowid AS rid")).order_by(*order).limit(BATCH)
-        if last is not None:
-            query = query.where(last)
-        rows = conn.execute(query).all()
+        rows = conn.execute(
+            select(EVENT, text("rowid AS rid")).where(text("rowid > :r").bindparams(r=last))
+            .order_by(text("rowid")).limit(BATCH)
+        ).all()  # fmt: skip
         if not rows:
             return
         yield from rows
-        tail = rows[-1]
-        last = (
-            text("rowid > :r").bindparams(r=tail.rid)
-            if order == ROWID_ORDER
-            else (
-                (EVENT.c.station_id > tail.station_id)
-                | ((EVENT.c.station_id == tail.station_id) & (EVENT.c.seq > tail.seq))
-            )
-        )
+        last = rows[-1].rid
 
 
-ROWID_ORDER = (text("rowid"),)
-CHAIN_ORDER = (EVENT.c.station_id, EVENT.c.seq)
+def _chain(conn: Connection, station: str, after: int = 0) -> Iterator[Any]:
+    """One station's events after ``after``, in keyset pages by (station, seq): each page
+    starts where the index holds the last one's successor, however long the chain."""
+    while True:
+        rows = conn.execute(
+            select(EVENT)
+            .where((EVENT.c.station_id == station) & (EVENT.c.seq > after))
+            .order_by(EVENT.c.seq)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
 
 
-def check_chain(conn: Connection, report: Report) -> None:
-    station, expected, prev = None, 1, GENESIS
-    for row in _events(conn, CHAIN_ORDER):
-        if row.station_id != station:
-            station, expected, prev = row.station_id, 1, GENESIS
-            report.stations += 1
+def _stations(conn: Connection) -> list[str]:
+    """The stations with events here, found by skipping through the (station, seq) index."""
+    found: list[str] = []
+    while True:
+        query = select(func.min(EVENT.c.station_id))
+        if found:
+            query = query.where(EVENT.c.station_id > found[-1])
+        station = conn.execute(query).scalar()
+        if station is None:
+            return found
+        found.append(station)
+
+
+def check_chain(conn: Connection, report: Report, since: dict[str, tuple[int, str]] | None = None) -> None:
+    """Every station's chain, from its first event or, for the stations in ``since``, from the
+    (seq, hash) given there (a head checked before): that event must still carry that hash."""
+    for station in _stations(conn):
+        report.stations += 1
+        start, prev = (since or {}).get(station, (0, GENESIS))
+        if start:
+            held = conn.execute(
+                select(EVENT.c.hash).where((EVENT.c.station_id == station) & (EVENT.c.seq == start))
+            ).scalar()
+            if held != prev:
+                report.problems.append(t("verify.mark_rewritten", station=station, seq=start))
+                return
+        if not _check_station(conn, station, start, prev, report):
+            return
+
+
+def _check_station(conn: Connection, station: str, start: int, prev: str, report: Report) -> bool:
+    expected = start + 1
+    for row in _chain(conn, station, start):
         report.events += 1
         where = {"station": row.station_id, "seq": row.seq, "id": row.id}
         record = _record(row, report)
         if record is None:
-            return
+            return False
         if row.seq != expected:
             report.problems.append(
                 t(
@@ -121,16 +158,17 @@ def check_chain(conn: Connection, report: Report) -> None:
                     **{k: v for k, v in where.items() if k != "seq"},
                 )
             )
-            return
+            return False
         if record.prev_hash != prev:
             report.problems.append(t("verify.prev_mismatch", **where))
-            return
+            return False
         if record.computed_hash() != record.hash or (
             record.personal is not None and digest_of(record.personal) != record.personal_digest
         ):
             report.problems.append(t("verify.hash_mismatch", **where))
-            return
+            return False
         expected, prev = row.seq + 1, row.hash
+    return True
 
 
 def _record(row: Any, report: Report) -> EventRecord | None:
@@ -216,10 +254,17 @@ def check_integrity(conn: Connection, report: Report) -> None:
         report.problems.append(t("verify.integrity", detail=result))
 
 
-def _memory_engine() -> Engine:
+def _scratch_engine(folder: Path) -> Engine:
+    """The replay's tables in a scratch file (not in memory): a station of any size replays
+    in bounded memory. It is thrown away after, so it is written without a journal."""
+
     def connect() -> sqlite3.Connection:
-        raw = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        raw = sqlite3.connect(folder / "replay.db", isolation_level=None, check_same_thread=False)
+        raw.execute("PRAGMA journal_mode=OFF")
+        raw.execute("PRAGMA synchronous=OFF")
+        raw.execute(f"PRAGMA cache_size=-{SCRATCH_CACHE_KB}")  # bounded: 32 MB of pages at most
         upgrade(raw)
+        raw.isolation_level = "DEFERRED"  # the replay is one transaction, not one per write
         return raw
 
     return create_engine("sqlite://", creator=connect, poolclass=StaticPool)
@@ -244,11 +289,16 @@ def _viewpoint(conn: Connection, replay: Connection) -> None:
 
 
 def check_replay(conn: Connection, report: Report) -> None:
-    memory = _memory_engine()
+    with tempfile.TemporaryDirectory(prefix="whistle-verify-") as folder:
+        _check_replay(conn, report, Path(folder))
+
+
+def _check_replay(conn: Connection, report: Report, folder: Path) -> None:
+    scratch = _scratch_engine(folder)
     try:
-        with memory.begin() as replay:
+        with scratch.begin() as replay:
             _viewpoint(conn, replay)
-            for row in _events(conn, ROWID_ORDER):
+            for row in _log(conn):
                 try:
                     apply_event(replay, record_from_row(row))
                 except DomainError as exc:
@@ -268,7 +318,7 @@ def check_replay(conn: Connection, report: Report) -> None:
                     report.problems.append(_differs(conn, tbl.name, key))
                     return
     finally:
-        memory.dispose()
+        scratch.dispose()
 
 
 def _first_difference(actual: Iterator[Any], wanted: Iterator[Any]) -> tuple[Any, ...] | None:
@@ -322,18 +372,84 @@ def check_trust(conn: Connection, report: Report) -> None:
             return
 
 
-def verify(engine: Engine, *, replay: bool = True) -> Report:
+Marks = dict[str, tuple[int, str]]
+"""Per station, the (seq, hash) of the last signed head a verify found sound."""
+
+
+def signed_marks(conn: Connection) -> Marks:
+    """Per station, its latest head signed by itself that lies on the chain held here (heads
+    whose signatures the check of heads has just found sound)."""
+    marks: Marks = {}
+    rows = conn.execute(
+        select(SIGNED_HEAD.c.station_id, SIGNED_HEAD.c.seq, SIGNED_HEAD.c.hash)
+        .join(
+            EVENT,
+            (EVENT.c.station_id == SIGNED_HEAD.c.station_id)
+            & (EVENT.c.seq == SIGNED_HEAD.c.seq)
+            & (EVENT.c.hash == SIGNED_HEAD.c.hash),
+        )
+        .where(SIGNED_HEAD.c.via_station == SIGNED_HEAD.c.station_id)
+        .order_by(SIGNED_HEAD.c.station_id, SIGNED_HEAD.c.seq)
+    )
+    for station, seq, hash_ in rows:
+        marks[station] = (seq, hash_)
+    return marks
+
+
+def marks_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".verified")
+
+
+def load_marks(path: Path) -> Marks:
+    """The marks a verify left beside the file; none (a check from the start) when there are
+    none or they do not read as marks."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    marks: Marks = {}
+    for station, mark in raw.items():
+        if (
+            isinstance(mark, list)
+            and len(mark) == 2
+            and isinstance(mark[0], int)
+            and not isinstance(mark[0], bool)
+            and mark[0] > 0
+            and isinstance(mark[1], str)
+        ):
+            marks[str(station)] = (mark[0], mark[1])
+    return marks
+
+
+def save_marks(path: Path, marks: Marks) -> None:
+    write_text(path, json.dumps({k: list(v) for k, v in sorted(marks.items())}))
+
+
+def verify(engine: Engine, *, replay: bool = True, since: Marks | None = None) -> Report:
+    """The whole check; with ``since`` (marks a sound verify left), only what came after them:
+    each station's chain from its mark on (the marked event must still carry the signed hash)
+    and every signed head and the trust, without the full-file scans (integrity, replay,
+    derived tables) that the nightly full check makes."""
     report = Report()
     with engine.connect() as conn:
-        check_integrity(conn, report)
+        if since is None:
+            check_integrity(conn, report)
         if report.ok:
-            check_chain(conn, report)
+            check_chain(conn, report, since)
         if report.ok:
             check_heads(conn, report)
         if report.ok:
             check_trust(conn, report)
+        if since is not None:
+            if report.ok:
+                report.marks = signed_marks(conn)
+            return report
         if report.ok and replay:
             check_replay(conn, report)
         if report.ok:
             check_derived(conn, report)
+        if report.ok:
+            report.marks = signed_marks(conn)
     return report

@@ -91,6 +91,16 @@ def event_line(record: EventRecord, include_personal: bool) -> bytes:
     return canonical(body) + b"\n"
 
 
+def line_of_hashed(record: EventRecord, hashed: bytes, include_personal: bool) -> bytes:
+    """``event_line`` from the canonical bytes the record's hash was computed over, without
+    encoding it again: the keys are sorted, so ``hash`` goes right after ``at`` (the first
+    key, a timestamp without quotes in it). A line with personal data is encoded in full."""
+    if include_personal and record.personal is not None:
+        return event_line(record, include_personal)
+    cut = hashed.index(b'",', 7) + 2  # past '{"at":"…",'
+    return b"".join((hashed[:cut], b'"hash":"', record.hash.encode("ascii"), b'",', hashed[cut:], b"\n"))
+
+
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     """The exact bytes stored, and signed."""
     return canonical(manifest)
@@ -106,8 +116,15 @@ def write_streamed(
     digest and size) and its signature follow them. Readers find entries by name."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open(EVENTS, "w", force_zip64=True) as stream:
+            pending: list[bytes] = []
+            size = 0
             for line in events:
-                stream.write(line)
+                pending.append(line)
+                size += len(line)
+                if size >= CHUNK:  # one write (and one deflate call) per chunk, not per line
+                    stream.write(b"".join(pending))
+                    pending, size = [], 0
+            stream.write(b"".join(pending))
         data = manifest_bytes(manifest())
         archive.writestr(MANIFEST, data)
         archive.writestr(SIGNATURE, sign(key, data).hex())

@@ -24,7 +24,7 @@ from data.write.commands.sync import record_export, require_supervisor, sign_hea
 from data.write.session import SyncService
 from models.clock import Clock
 from models.errors import DomainError
-from models.events import GENESIS
+from models.events import GENESIS, canonical
 from models.ids import to_iso
 
 Progress = Callable[[int, int], None]
@@ -81,10 +81,15 @@ def _lines(
         ).all()
         for row in rows:
             record = record_from_row(row)
+            hashed = canonical(record.hashed_part())
             # Never sign a history that does not verify here: the receiver would refuse it.
-            if record.seq != last + 1 or record.prev_hash != link or record.computed_hash() != record.hash:
+            if (
+                record.seq != last + 1
+                or record.prev_hash != link
+                or hashlib.sha256(hashed).hexdigest() != record.hash
+            ):
                 raise DomainError("sync.error.local_chain", station=station, seq=record.seq)
-            line = bundle.event_line(record, include_personal)
+            line = bundle.line_of_hashed(record, hashed, include_personal)
             digest.update(line)
             size += len(line)
             yield line
@@ -96,7 +101,7 @@ def _lines(
 
 
 def _check_written(out: Path, expected_sha: str, public: str, count: int, limits_: SyncLimits) -> None:
-    """Read the file back as a receiver would, streaming."""
+    """Read the file back as a receiver would, streaming, one chunk at a time."""
     try:
         digest = hashlib.sha256()
         with out.open("rb") as stream:
@@ -109,7 +114,10 @@ def _check_written(out: Path, expected_sha: str, public: str, count: int, limits
                 public, archive.manifest_bytes, archive.signature
             ):
                 raise bundle.BundleRefused("sync.refuse.bad_signature", station=archive.station)
-            seen = sum(1 for _record in archive.events())
+            # The lines are the very bytes hashed as each checked record was written: their
+            # size and digest against the signed manifest (checked as they stream) and their
+            # number are what a reader would find; parsing each again proves nothing more.
+            seen = sum(1 for _line in archive.lines())
         if seen != count:
             raise bundle.BundleRefused("sync.refuse.count", count=count, first=0, last=0)
     except bundle.BundleRefused as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data.settings import SyncLimits
 from data.store.apply import EventInvalid, UnknownEventType, apply_event
-from data.store.eventlog import head_of, store
+from data.store.eventlog import head_of, store, store_many
 from data.store.keys import signature_ok
 from data.store.ownership import MissingRow, NotOwner
 from data.store.schema import SCHEMA_VERSION
@@ -121,10 +121,28 @@ def _fork_check(conn: Connection, station: str, batch: list[EventRecord]) -> Non
             raise BundleRefused("sync.refuse.fork", station=station, seq=record.seq)
 
 
-def _apply_one(conn: Connection, record: EventRecord) -> None:
+def _store_batch(conn: Connection, batch: list[EventRecord]) -> None:
+    """The batch's event rows in one prepared statement (the handlers never read the log);
+    a row the log refuses is then found, and named, one by one."""
+    savepoint = conn.begin_nested()
     try:
-        store(conn, record)
-        apply_event(conn, record)
+        store_many(conn, batch)
+    except IntegrityError:
+        savepoint.rollback()
+        for record in batch:
+            _refusing(conn, record, store)
+        return
+    savepoint.commit()
+
+
+def _apply_one(conn: Connection, record: EventRecord) -> None:
+    _refusing(conn, record, apply_event)
+
+
+def _refusing(conn: Connection, record: EventRecord, step: Callable[[Connection, EventRecord], None]) -> None:
+    """One step of taking in ``record``, its failures turned into the refusal that names it."""
+    try:
+        step(conn, record)
     except NotOwner as exc:
         raise BundleRefused("sync.refuse.not_owner", detail=str(exc)) from exc
     except UnknownEventType as exc:
@@ -179,13 +197,15 @@ def _stream_apply(ctx: Ctx, archive: Archive) -> Placed:
             if old:
                 _fork_check(conn, station, old)
                 placed.skipped += len(old)
-            for record in batch:
-                if record.seq <= held_seq:
-                    continue
-                if station == ctx.w.station_id:
-                    raise BundleRefused("sync.refuse.own_station", station=station)
-                if record.seq == held_seq + 1 and record.prev_hash != link:
-                    raise BundleRefused("sync.refuse.fork", station=station, seq=record.seq)
+            new = [r for r in batch if r.seq > held_seq]
+            if not new:
+                continue
+            if station == ctx.w.station_id:
+                raise BundleRefused("sync.refuse.own_station", station=station)
+            if new[0].seq == held_seq + 1 and new[0].prev_hash != link:
+                raise BundleRefused("sync.refuse.fork", station=station, seq=new[0].seq)
+            _store_batch(conn, new)
+            for record in new:
                 _apply_one(conn, record)
                 placed.applied += 1
                 if record.type == "chain.head_signed":

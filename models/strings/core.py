@@ -279,6 +279,15 @@ _CLI: dict[str, tuple[str, str]] = {
     "cli.help.seed": ("随机种子", "random seed"),
     "cli.help.verify": ("校验留痕链和数据库完整性", "check the event chain and the database"),
     "cli.help.quick": ("只校验哈希链，不重放", "check the hash chain only, do not replay"),
+    "cli.help.verify_since": (
+        "只校验上次校验通过的签名链头之后的留痕（每晚用；全面校验仍须定期进行）",
+        "check only the events after the last signed head a verify found sound (nightly; "
+        "still run the full check now and then)",
+    ),
+    "cli.verify.since_ok": (
+        "校验通过：自上次校验的签名链头起 {events} 条新留痕，{stations} 个站点。",
+        "OK: {events} event(s) since the last verified signed heads, {stations} station(s).",
+    ),
     "cli.help.calendar": ("导入一年的法定节假日表（JSON）", "load a year's holiday table (JSON)"),
     "cli.help.calendar_file": ("节假日表文件", "holiday table file"),
     "cli.help.operator_cmd": (
@@ -357,6 +366,11 @@ _CLI: dict[str, tuple[str, str]] = {
         "尾部被截断：站点 {station} 的链头已签名到第 {seq} 条（{at}，经 {via}），本库只到第 {end} 条",
         "truncated tail: station {station} has a signed head at event {seq} ({at}, via {via}) "
         "but this file ends at {end}",
+    ),
+    "verify.mark_rewritten": (
+        "历史被改写：站点 {station} 第 {seq} 条留痕与上次校验通过的签名链头不符",
+        "rewritten history: station {station} event {seq} no longer matches the signed head "
+        "the last verify found sound",
     ),
     "verify.head_rewritten": (
         "历史被改写：站点 {station} 第 {seq} 条留痕与其签名链头（{at}，经 {via}）不符",

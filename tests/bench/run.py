@@ -9,11 +9,16 @@ start-up from the command to the painted queue (warm: the first start is not cou
 CPU time and peak memory, and in one headless desk: CPU per key (move, page, End, Home),
 applying a filter and a search (counts included), search p95 for a frequent character and a
 rare term, idle CPU with the queue showing, and how long another desk's write takes to show
-(p95 of 20; each run adds one received case to the cached database). Medians unless marked
+(p95 of 20; each run adds one received case to the cached database); and view 5's reads on
+the busiest month: its scorecard, rates, communities, the 12-month trend and the lists behind a
+figure (``tests.bench.assessment``, which also runs alone on any database); then the sync rows
+(``--parts sync``, tests/bench/sync.py): export, import beside a raw ``sqlite3`` upsert of
+the same event rows into the same schema, verify --quick, --since and the full replay, each
+with its events per second of CPU and its peak memory. Medians unless marked
 p95; CPU time beside wall time because the machine may be shared; the last column is the
 largest database over the smallest (CPU where there is CPU).
 
-A 1,000,000-case build takes a long while (``whistle demo`` at a few hundred cases a second);
+A 1,000,000-case build takes a while (``whistle demo`` copies cases at ~1,600 a second of CPU);
 build it once beforehand if you like, then point ``--cache`` at its folder.
 """
 
@@ -101,6 +106,60 @@ def desk(path: Path, runs: int, idle: float, seen: int) -> dict[str, Any]:
     return result
 
 
+def assessment(path: Path, runs: int) -> dict[str, Any]:
+    """View 5's reads on the busiest month (``tests.bench.assessment``)."""
+    args = [sys.executable, "-m", "tests.bench.assessment", str(path), "--runs", str(runs)]
+    done = subprocess.run(args, check=True, env=_env(), cwd=ROOT, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+ASSESSMENT_ROWS = (
+    ("month scorecard", "month scorecard ms (≤300 at 1M)"),
+    ("month rates", "month station rates ms"),
+    ("month by community", "month by community ms"),
+    ("12-month trend", "12-month trend ms (≤1000 at 1M)"),
+    ("drill-down", "drill-down (dept absent) ms (≤100 at 1M)"),
+    ("drill-down community", "drill-down (community received) ms"),
+)
+
+
+SYNC_STEPS = (
+    ("export", []),
+    ("import", []),
+    ("raw", []),
+    ("verify", ["--mode", "quick"]),
+    ("verify", ["--mode", "since"]),  # after the quick one, which left its marks
+    ("verify", ["--mode", "full"]),
+)
+
+
+def sync(path: Path, runs: int) -> dict[str, Any]:
+    """Export, import beside the raw ``sqlite3`` upsert of the same rows, and verify (quick,
+    since the marks the quick one left, full replay), each in its own child (its own peak
+    memory); medians of ``runs``. The scratch files are under the cache, beside the database."""
+    work = path.with_name(path.stem + "-sync")
+    out: dict[str, Any] = {}
+    samples: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(runs):
+        for step, extra in SYNC_STEPS:
+            args = [sys.executable, "-m", "tests.bench.sync", step, str(path), str(work), *extra]
+            done = subprocess.run(args, check=True, env=_env(), cwd=ROOT, capture_output=True, text=True)
+            got = json.loads(done.stdout.strip().splitlines()[-1])
+            samples.setdefault(got["step"], []).append(got)
+    for step, got in samples.items():
+        events = got[0]["events"]
+        cpu = median([g["cpu"] for g in got])
+        out[step] = {
+            "wall": median([g["wall"] for g in got]),
+            "cpu": cpu,
+            "rss_mb": max(g["rss_mb"] for g in got),
+            "events": events,
+            "per_s": events / cpu * 1000 if cpu else float("nan"),
+        }
+    return out
+
+
 def _cell(wall: float | None, cpu: float | None) -> str:
     parts = []
     if wall is not None:
@@ -125,6 +184,19 @@ def table(results: dict[int, dict[str, Any]]) -> str:
         rows.append((name, cells, ratio(cpu if any(c is not None for c in cpu) else wall)))
 
     r = [results[n] for n in sizes]
+    if all("sync" in x for x in r):
+        for step in r[0]["sync"]:
+            add(f"{step} events", [x["sync"][step]["events"] for x in r], [None] * len(r))
+            add(f"{step} ms", [x["sync"][step]["wall"] for x in r], [x["sync"][step]["cpu"] for x in r])
+            add(f"{step} events/s of CPU", [x["sync"][step]["per_s"] for x in r], [None] * len(r))
+            add(f"{step} peak RSS MB", [x["sync"][step]["rss_mb"] for x in r], [None] * len(r))
+        add(
+            "import as % of raw sqlite3 upsert (events/s of CPU)",
+            [100 * x["sync"]["import"]["per_s"] / x["sync"]["raw"]["per_s"] for x in r],
+            [None] * len(r),
+        )
+    if not all("desk" in x for x in r):
+        return _format(sizes, rows)
     add("queue rows", [x["desk"]["queue_rows"] for x in r], [None] * len(r))
     add("start-up ms (warm)", [x["start"]["wall"] for x in r], [x["start"]["cpu"] for x in r])
     add("memory at start-up MB", [x["start"]["rss_mb"] for x in r], [None] * len(r))
@@ -139,6 +211,13 @@ def table(results: dict[int, dict[str, Any]]) -> str:
     add("idle CPU %", [None] * len(r), [x["desk"]["idle cpu %"] for x in r])
     add("another desk sees ms (median)", [x["desk"]["another desk"]["wall"] for x in r], [None] * len(r))
     add("another desk sees ms p95", [x["desk"]["another desk"]["wall_p95"] for x in r], [None] * len(r))
+    if all("assessment" in x for x in r):
+        for key, name in ASSESSMENT_ROWS:
+            add(name, [x["assessment"][key]["wall"] for x in r], [x["assessment"][key]["cpu"] for x in r])
+    return _format(sizes, rows)
+
+
+def _format(sizes: list[int], rows: list[tuple[str, list[str], str]]) -> str:
     head = ["", *(f"{n:,} cases (wall / cpu)" for n in sizes), f"{sizes[-1]:,}/{sizes[0]:,}"]
     widths = [max(len(head[0]), *(len(x[0]) for x in rows))]
     for i in range(len(sizes)):
@@ -161,15 +240,26 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle measured")
     parser.add_argument("--seen", type=int, default=20, help="writes by another desk")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=["desk", "sync"],
+        default=["desk", "sync"],
+        help="desk: start-up, keys, idle, another desk; sync: export, import, raw upsert, verify",
+    )
+    parser.add_argument("--sync-runs", type=int, default=1, help="samples of each sync step")
     args = parser.parse_args()
     paths = {n: ensure_db(args.cache, n) for n in args.cases}
     results: dict[int, dict[str, Any]] = {}
     for n, path in paths.items():
         print(f"measuring {path} …", file=sys.stderr, flush=True)
-        results[n] = {
-            "start": startup(path, args.starts),
-            "desk": desk(path, args.runs, args.idle, args.seen),
-        }
+        results[n] = {}
+        if "desk" in args.parts:
+            results[n]["start"] = startup(path, args.starts)
+            results[n]["desk"] = desk(path, args.runs, args.idle, args.seen)
+            results[n]["assessment"] = assessment(path, args.runs)
+        if "sync" in args.parts:
+            results[n]["sync"] = sync(path, args.sync_runs)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(table(results))

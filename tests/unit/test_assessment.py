@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from data.read.assessment import Figure, behind_figure, scorecards, station_rates
+from data.read.assessment import Figure, behind_figure, scorecards
+from data.read.station_rates import station_rates
 from data.service import SyncService
 from data.write.commands.cases import transition
 from data.write.commands.checkins import act, arrive, extend_clock, pause, rate, release

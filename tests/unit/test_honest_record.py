@@ -207,6 +207,8 @@ LATER_STEPS_UNDONE = (
     "ALTER TABLE calendar_year DROP COLUMN origin",
     "ALTER TABLE calendar_year DROP COLUMN override_reason",
     "DROP INDEX ix_checkin_case_status",  # V14_SCALE_INDEXES
+    "DROP INDEX ix_clock_kind_deadline",  # V16_ASSESSMENT_INDEXES
+    "DROP INDEX ix_case_feedback",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

@@ -15,18 +15,30 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, event
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
-from data.read.assessment import summonses
+from data.read.areas import Area, AreaFigure, area_cards, behind_area
+from data.read.assessment import Figure, behind_figure, clock_history, scorecards
 from data.read.board import board
 from data.read.queue import QueueFilter, queue_counts, queue_window
+from data.read.station_rates import station_rates
+from data.read.summons import summonses
+from data.read.trends import trend
 from data.service import SyncService
 from data.store.apply.cases import _case_clocks
 from data.store.schema import SCHEMA_VERSION, STEPS, upgrade
+from data.store.schema_steps_assess import V16_ASSESSMENT_INDEXES
 from data.store.schema_steps_desk import V14_SCALE_INDEXES
-from data.write.commands.cases import blow_whistle
+from data.store.verify import Report, check_chain
+from data.sync.export import export_bundle
+from data.sync.importer import import_bundle
+from data.write.commands.cases import blow_whistle, transition
+from models.clock import FrozenClock
 from models.enums import CaseStatus as S
 from models.enums import Grade
+from models.lifecycle import Action
 from models.periods import Period, PeriodKind
 from tests.unit.support import case_in
+from tests.unit.sync_support import new_case, open_station, trust_each_other
+from tests.unit.test_sync_roundtrip import NOW, busy_case
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -132,6 +144,64 @@ def test_the_assessment_reads_summonses_by_whistle_time_then_by_case(sync_servic
     assert "SEARCH checkin USING INDEX ix_checkin_case" in plan, plan
 
 
+BIG_TABLES = ("case_file", "checkin", "clock", "whistle", "event", "reinspection")
+
+
+def _report(sync_service: SyncService, clock: Any) -> list[tuple[str, Any]]:
+    """Every statement of view 5 and the reports: scorecards, the station's rates, the trend,
+    communities and categories, and the lists behind their figures."""
+    case_id = _cases(sync_service)
+    clock.advance(hours=2)
+    now = clock.now()
+    today = now.astimezone(SH).date()
+    period = Period(PeriodKind.MONTH, today.replace(day=1), today + timedelta(days=1))
+
+    def everything(conn: Connection) -> None:
+        scorecards(conn, period, now, SH)
+        station_rates(conn, period, now, SH)
+        trend(conn, period, now, SH, count=2)
+        for area in Area:
+            area_cards(conn, period, now, SH, area)
+        for figure in (Figure.ABSENT, Figure.REWORK, Figure.CORRECTED):
+            behind_figure(conn, period, now, SH, "XF", figure)
+        for area_figure in (AreaFigure.RECEIVED, AreaFigure.WHISTLED, AreaFigure.RELAPSED, AreaFigure.ABSENT):
+            behind_area(conn, period, now, SH, Area.COMMUNITY, "东四社区", area_figure)
+        clock_history(conn, [case_id])
+
+    return read(sync_service, everything)
+
+
+def test_no_report_figure_walks_a_whole_table(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """An index lost (or a new figure written without one) shows up as a SCAN of a table that
+    grows with the cases; only the departments (reference data) may be read whole."""
+    statements = _report(sync_service, clock)
+    for plan in plans(db_path, statements, "SELECT"):
+        for table in BIG_TABLES:
+            assert f"SCAN {table}" not in plan, plan
+
+
+def test_the_report_figures_read_by_the_indexes_they_were_written_for(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    statements = _report(sync_service, clock)
+    (due,) = set(plans(db_path, statements, "FROM clock JOIN case_file", "clock.deadline >="))
+    assert "SEARCH clock USING INDEX ix_clock_kind_deadline (kind=? AND deadline>? AND deadline<?)" in due
+    (disposed,) = set(plans(db_path, statements, "case_file.feedback_at >="))
+    assert "ix_case_feedback (feedback_at>? AND feedback_at<?)" in disposed
+    received = plans(db_path, statements, "case_file.received_at >=", "GROUP BY")
+    assert all("ix_case_received (received_at>? AND received_at<?)" in p for p in received), received
+    history = plans(db_path, statements, "FROM event", "event.subject IN")
+    assert all("ix_event_subject" in p for p in history), history
+
+
+def test_an_older_file_gets_the_assessment_indexes_on_upgrade(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    upgrade(conn, target=STEPS.index(V16_ASSESSMENT_INDEXES))
+    names = "SELECT count(*) FROM sqlite_master WHERE name IN ('ix_clock_kind_deadline', 'ix_case_feedback')"
+    assert conn.execute(names).fetchone()[0] == 0
+    assert upgrade(conn) == SCHEMA_VERSION
+    assert conn.execute(names).fetchone()[0] == 2
+    conn.close()
+
+
 def test_an_older_file_gets_the_case_status_index_on_upgrade(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
     before = STEPS.index(V14_SCALE_INDEXES)
@@ -141,3 +211,39 @@ def test_an_older_file_gets_the_case_status_index_on_upgrade(tmp_path: Path) -> 
     assert upgrade(conn) == SCHEMA_VERSION
     assert conn.execute(index).fetchone()[0] == 1
     conn.close()
+
+
+def test_the_chain_check_pages_each_station_by_its_seq_keyset(sync_service, db_path) -> None:  # type: ignore[no-untyped-def]
+    """Each page of ``verify``'s chain check starts in the (station, seq) index where the last
+    one ended: never an OR that walks from the station's first event on every page."""
+    _cases(sync_service)
+    report = Report()
+    statements = read(sync_service, lambda conn: check_chain(conn, report))
+    assert report.ok and report.events > 0
+    pages = plans(db_path, statements, "FROM event", "seq >")
+    assert all("(station_id=? AND seq>?)" in p for p in pages), pages
+    assert all("TEMP B-TREE" not in p for p in pages), pages
+    found = plans(db_path, statements, "min(event.station_id)")
+    assert all("SEARCH event USING COVERING INDEX" in p for p in found), found
+
+
+def test_every_statement_an_import_runs_searches_by_an_index(tmp_path: Path) -> None:
+    """An import of cases that are triaged, whistled, checked in at and ended: every read and
+    update on the apply path finds its rows by an index, none scans a table."""
+    clock = FrozenClock(NOW)
+    a, b = open_station(tmp_path, "ST-A", clock), open_station(tmp_path, "ST-B", clock)
+    trust_each_other([a, b])
+    busy_case(a, clock)
+    ended = busy_case(a, clock)
+    a.run(transition, ended, Action.PARK, reason="等待天气好转")
+    a.run(transition, ended, Action.UNPARK)
+    a.run(transition, new_case(a), Action.REJECT, reason="重复")
+    export_bundle(a, tmp_path / "a.bundle")
+    with caught(b) as statements:
+        assert import_bundle(b, tmp_path / "a.bundle").applied > 0
+    applying = [(s, p) for s, p in statements if " WHERE " in s and not s.startswith("INSERT")]
+    assert any("UPDATE checkin" in s for s, _ in applying)
+    found = plans(tmp_path / "ST-B.db", [(s, p) for s, p in applying if not isinstance(p, list)], "WHERE")
+    assert all("SCAN " not in p.replace("SCAN CONSTANT ROW", "") for p in found), [
+        (s, p) for (s, _), p in zip(applying, found, strict=False) if "SCAN " in p
+    ]

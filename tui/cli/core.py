@@ -5,11 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from data.demo import DemoOptions, demo_staff, generate
-from data.service import SyncService, local_station, open_sync, verify
+from data.service import (
+    SyncService,
+    load_marks,
+    local_station,
+    marks_path,
+    open_sync,
+    save_marks,
+    verify,
+)
 from data.write.commands.operators import (
     has_credentials,
     manage_operator,
@@ -50,6 +59,7 @@ def register(commands: Any) -> None:
 
     p = command("verify", "cli.help.verify")
     p.add_argument("--quick", action="store_true", help=t("cli.help.quick"))
+    p.add_argument("--since", action="store_true", help=t("cli.help.verify_since"))
     p.set_defaults(handler=verify_cmd)
 
     p = command("calendar", "cli.help.calendar")
@@ -123,11 +133,15 @@ def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:
         raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
     engine = open_sync(ctx.db, writer=False)
     try:
-        report = verify(engine, replay=not args.quick)
+        since = load_marks(marks_path(ctx.db)) if args.since else None
+        report = verify(engine, replay=not args.quick, since=since)
     finally:
         engine.dispose()
     if report.ok:
-        print(t("cli.verify.ok", events=report.events, stations=report.stations))
+        with suppress(DomainError):  # a folder it cannot write to: the next --since checks more
+            save_marks(marks_path(ctx.db), report.marks)
+        done = "cli.verify.since_ok" if args.since else "cli.verify.ok"
+        print(t(done, events=report.events, stations=report.stations))
         return 0
     for problem in report.problems:
         print(t("cli.verify.bad", detail=problem), file=sys.stderr)

@@ -1,0 +1,113 @@
+"""An import reads the bundle as a stream and applies it a batch at a time: the reader is
+never more than one batch ahead of the apply, the event rows of a batch go in through one
+prepared statement, and a row the log refuses is still named by its sequence number, with
+nothing changed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection
+
+from data.store.keys import key_path_for, load_private
+from data.sync import importer
+from data.sync.bundle import Archive, BundleRefused, event_line, line_of_hashed
+from data.sync.export import db_path_of, export_bundle
+from data.sync.importer import Outcome, import_bundle
+from models.clock import FrozenClock
+from models.events import EventRecord, canonical, seal
+from tests.unit.sync_craft import entries, rechained
+from tests.unit.sync_support import events_of, new_case, open_station, table_dump, trust_each_other
+
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+def _stations(tmp_path: Path, cases: int) -> tuple[Any, Any, Path]:
+    clock = FrozenClock(NOW)
+    a, b = open_station(tmp_path, "ST-A", clock), open_station(tmp_path, "ST-B", clock)
+    trust_each_other([a, b])
+    for n in range(cases):
+        new_case(a, phone=f"138123456{n:02d}")
+    export_bundle(a, tmp_path / "a.bundle")
+    return a, b, tmp_path / "a.bundle"
+
+
+def test_the_reader_is_never_more_than_one_batch_ahead_of_the_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b, path = _stations(tmp_path, 6)
+    monkeypatch.setattr(importer, "BATCH", 4)
+    read, applied, lead = [0], [0], []
+    events = Archive.events
+
+    def counted(self: Archive) -> Iterator[EventRecord]:
+        for record in events(self):
+            read[0] += 1
+            yield record
+
+    def apply(conn: Connection, record: EventRecord) -> None:
+        applied[0] += 1
+        lead.append(read[0] - applied[0])
+        real_apply(conn, record)
+
+    real_apply = importer.apply_event
+    monkeypatch.setattr(Archive, "events", counted)
+    monkeypatch.setattr(importer, "apply_event", apply)
+    result = import_bundle(b, path)
+    assert result.outcome is Outcome.APPLIED and result.applied == applied[0] > 3 * 4
+    assert max(lead) < 4  # at most the rest of the batch being applied was read ahead
+    got = events_of(b, "ST-A")
+    assert got == events_of(a, "ST-A")[: len(got)] and len(got) == result.applied
+
+
+def test_an_event_whose_id_the_log_holds_is_refused_by_its_seq_and_changes_nothing(tmp_path: Path) -> None:
+    a, b, path = _stations(tmp_path, 3)
+    key = load_private(key_path_for(db_path_of(a)))
+    taken = events_of(b, "ST-B")[0][1]  # an id the receiver's own log holds
+
+    def reuse(events: list[dict[str, Any]]) -> None:
+        events[-2]["id"] = taken
+
+    path.write_bytes(rechained(path.read_bytes(), key, reuse))
+    seq = json.loads(entries(path.read_bytes())["manifest.json"])["last_seq"] - 1
+    before = table_dump(db_path_of(b))
+    with pytest.raises(BundleRefused) as refused:
+        import_bundle(b, path)
+    assert refused.value.key == "sync.refuse.conflict" and refused.value.params["seq"] == seq
+    after = table_dump(db_path_of(b))
+    assert events_of(b, "ST-A") == []  # none of the bundle; the refusal is recorded by one event
+    assert {k: v for k, v in after.items() if k != "event"} == {
+        k: v for k, v in before.items() if k != "event"
+    }
+
+
+@pytest.mark.parametrize("personal", [None, {"reporter_name": "张三", "reporter_phone": "13812345678"}])
+@pytest.mark.parametrize("include", [False, True])
+def test_an_exported_line_is_the_canonical_line_whichever_way_it_is_made(
+    personal: dict[str, str] | None, include: bool
+) -> None:
+    record = seal(
+        id="019cd578-f500-7037-9c6f-04f599df5021",
+        station_id="ST-A",
+        seq=7,
+        operator='值班员 "甲"',
+        at=NOW,
+        type="case.received",
+        subject="c-1",
+        payload={"id": "c-1", "note": 'a "quoted", \\n line', "at": "2026-03-10T02:00:00Z"},
+        personal=personal,
+        prev_hash="0" * 64,
+    )
+    hashed = canonical(record.hashed_part())
+    line = line_of_hashed(record, hashed, include)
+    assert line == event_line(record, include)
+    assert json.loads(line) == {
+        **json.loads(hashed),
+        "hash": record.hash,
+        **({"personal": personal} if include and personal else {}),
+    }
