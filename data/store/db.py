@@ -19,7 +19,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew, upgrade, version_of
+from data.store.server import (
+    check_server,
+    is_server,
+    prepare_server,
+    server_async_engine,
+    server_engine,
+)
 from models.errors import DomainError
+
+Location = Path | str
+"""A SQLite file, or a server URL (``postgresql+psycopg://user@host:port/dbname``)."""
 
 BUSY_TIMEOUT_MS = 30_000
 FILE_MODE = 0o600
@@ -107,9 +117,9 @@ def check_readable(path: Path) -> None:
 
 @dataclass
 class Database:
-    """A prepared database file with a read engine and a write engine."""
+    """A prepared database (a file, or a server's) with a read engine and a write engine."""
 
-    path: Path
+    path: Location
     read: AsyncEngine
     write: AsyncEngine
 
@@ -131,7 +141,22 @@ def _url(path: Path, driver: str) -> str:
     return f"sqlite+{driver}:///{path}"
 
 
-async def open_database(path: Path) -> Database:
+def location_of(engine: Engine) -> Location:
+    """Where an engine's database is: its file, or its server URL (password kept)."""
+    if engine.dialect.name == "sqlite":
+        return Path(str(engine.url.database))
+    return engine.url.render_as_string(hide_password=False)
+
+
+async def open_database(path: Location) -> Database:
+    if is_server(path):
+        url = str(path)
+        await asyncio.to_thread(prepare_server, url)
+        return Database(
+            path=url,
+            read=server_async_engine(url, writer=False),
+            write=server_async_engine(url, writer=True),
+        )
     path = Path(path)
     await asyncio.to_thread(prepare, path)
     read = create_async_engine(_url(path, "aiosqlite"))
@@ -141,8 +166,15 @@ async def open_database(path: Path) -> Database:
     return Database(path=path, read=read, write=write)
 
 
-def open_sync(path: Path, *, writer: bool = True) -> Engine:
+def open_sync(path: Location, *, writer: bool = True) -> Engine:
     """A blocking engine for command-line work. A reader leaves the file exactly as it is."""
+    if is_server(path):
+        url = str(path)
+        if writer:
+            prepare_server(url)
+        else:
+            check_server(url)
+        return server_engine(url, writer=writer)
     path = Path(path)
     if writer:
         prepare(path)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from data.store.tables import OPERATOR, STATION
 from models.events import EventRecord
@@ -64,3 +65,11 @@ def set_rows(conn: Connection, tbl: Table, key: Any, column: str = "id", **value
 
 def add_row(conn: Connection, tbl: Table, **values: Any) -> None:
     conn.execute(_insert(tbl), values)
+
+
+def upsert(conn: Connection, tbl: Table) -> Any:
+    """An INSERT with ``on_conflict_do_update`` / ``on_conflict_do_nothing`` in the dialect of
+    ``conn`` (SQLite's or PostgreSQL's: the two speak the same ON CONFLICT clause)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(tbl)
+    return sqlite.insert(tbl)

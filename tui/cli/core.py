@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from data.demo import DemoOptions, demo_staff, generate
-from data.service import SyncService, local_station, open_sync, verify
+from data.service import SyncService, database_exists, local_station, open_sync, shown, verify
 from data.write.commands.operators import (
     has_credentials,
     manage_operator,
@@ -69,7 +69,7 @@ def _open(ctx: Context) -> SyncService:
 
 
 def init(ctx: Context, args: argparse.Namespace) -> int:
-    existed = ctx.db.exists()
+    existed = database_exists(ctx.db)
     if args.station_id:
         ctx.settings.station_id = args.station_id
     if args.station_name:
@@ -81,7 +81,7 @@ def init(ctx: Context, args: argparse.Namespace) -> int:
             set_up = station is not None and has_credentials(conn, station)
         engine.dispose()
         if set_up:
-            print(t("cli.init.exists", path=ctx.db, station=station))
+            print(t("cli.init.exists", path=shown(ctx.db), station=station))
             return 0
     if not ctx.operator:
         raise DomainError("auth.init_needs_name")
@@ -89,7 +89,7 @@ def init(ctx: Context, args: argparse.Namespace) -> int:
     service = SyncService.open(ctx.db, ctx.settings, ctx.clock)
     try:
         service.set_up(ctx.operator, secret)
-        print(t("cli.init.done", path=ctx.db, station=service.station_id))
+        print(t("cli.init.done", path=shown(ctx.db), station=service.station_id))
         print(t("cli.init.supervisor", name=ctx.operator, role=label(Role.SUPERVISOR)))
     finally:
         service.close()
@@ -108,7 +108,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> int:
     print(
         t(
             "cli.demo.done",
-            path=ctx.db,
+            path=shown(ctx.db),
             cases=summary.cases,
             events=summary.events,
             seconds=time.perf_counter() - started,
@@ -119,8 +119,8 @@ def demo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:
-    if not ctx.db.exists():
-        raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
+    if not database_exists(ctx.db):
+        raise DomainError("error.not_a_database", path=shown(ctx.db), detail="—")
     engine = open_sync(ctx.db, writer=False)
     try:
         report = verify(engine, replay=not args.quick)

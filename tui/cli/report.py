@@ -21,7 +21,7 @@ from data.exports.report import (
 from data.read.assessment import scorecards, station_rates, trend
 from data.read.periodic import periodic_facts
 from data.read.reinspections import category_name
-from data.service import atomic_write, open_sync, write_text
+from data.service import atomic_write, database_exists, open_sync, shown, write_text
 from models.errors import DomainError
 from models.i18n import language, t
 from models.periods import Period, parse_period
@@ -82,8 +82,8 @@ def _emit(ctx: Context, args: argparse.Namespace, doc: Document, charts: list[st
 
 
 def _reader(ctx: Context) -> Any:
-    if not ctx.db.exists():
-        raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
+    if not database_exists(ctx.db):
+        raise DomainError("error.not_a_database", path=shown(ctx.db), detail="—")
     return open_sync(ctx.db, writer=False)
 
 
