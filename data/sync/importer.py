@@ -226,6 +226,8 @@ def _hold(ctx: Ctx, archive: Archive, content: bytes, digest: str, reason: str) 
             content=content,
         )
         .on_conflict_do_nothing()
+        # an INSERT's row count is kept for it only when asked (psycopg's cursor is closed)
+        .execution_options(preserve_rowcount=True)
     ).rowcount
     if inserted:
         payload = {"station": station, "first_seq": m["first_seq"], "last_seq": m["last_seq"]}
