@@ -68,7 +68,9 @@ class Cluster:
 
     def stop(self) -> None:
         subprocess.run(
-            _as_owner([str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop"]),
+            _as_owner(
+                [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop"]
+            ),
             check=False,
             capture_output=True,
         )
@@ -89,14 +91,38 @@ def start_cluster() -> Cluster:
     run = {"check": True, "capture_output": True, "text": True}
     subprocess.run(
         _as_owner(
-            [str(programs / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-             "--locale", "C.UTF-8", "--no-sync"]
+            [
+                str(programs / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale",
+                "C.UTF-8",
+                "--no-sync",
+            ]
         ),
         **run,  # type: ignore[call-overload]
     )
     options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} -c fsync=off"
     subprocess.run(
-        _as_owner([str(programs / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]),
+        _as_owner(
+            [
+                str(programs / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "start",
+            ]
+        ),
         **run,  # type: ignore[call-overload]
     )
     cluster = Cluster(folder, programs, port)

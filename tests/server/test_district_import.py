@@ -4,8 +4,6 @@ held and released when the gap fills, a refused bundle changes nothing, and veri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,6 @@ from typing import Any
 import psycopg
 import pytest
 
-from data.demo import DemoOptions, generate
 from data.service import SyncService
 from data.settings import Settings
 from data.store.verify import verify
@@ -22,34 +19,13 @@ from data.sync.export import export_bundle
 from data.sync.importer import Outcome, import_bundle
 from data.write.commands.sync import trust_station
 from models.clock import FrozenClock
+from tests.server.conftest import STATIONS, Street
 from tests.unit.support import as_supervisor
 from tests.unit.sync_support import new_case, public_key, replicated_dump
 
 pytestmark = pytest.mark.server
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
-STATIONS = ("ST-DS", "ST-CY", "ST-JG")
 DISTRICT = Settings(station_id="QU-DC", station_name="东城区", case_prefix="Q")
-
-
-@dataclass
-class Street:
-    service: SyncService
-    bundle: Path
-
-
-@pytest.fixture(scope="module")
-def streets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Street]]:
-    """Three demo stations, each with one bundle of everything it has."""
-    folder = tmp_path_factory.mktemp("streets")
-    made = []
-    for n, station in enumerate(STATIONS):
-        settings = Settings(station_id=station, station_name=f"{station} 街道", case_prefix=station[-2:])
-        service = SyncService.open(folder / f"{station}.db", settings, FrozenClock(NOW), "值班员")
-        generate(service, DemoOptions(cases=25, seed=2026 + n, days=40))
-        made.append(Street(service, export_bundle(service, folder / f"{station}.bundle").path))
-    yield made
-    for street in made:
-        street.service.close()
 
 
 def _district(where: Path | str) -> SyncService:
@@ -148,4 +124,3 @@ def test_a_bundle_from_a_station_not_trusted_is_refused_and_changes_nothing_but_
             assert after[table] == before[table], table
     assert verify(hub.engine).ok
     hub.close()
-

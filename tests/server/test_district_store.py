@@ -32,7 +32,9 @@ def _plain(url: str) -> str:
 
 
 def _hub(url: str) -> SyncService:
-    return SyncService.open(url, Settings(station_id="QU-DC", station_name="东城区"), FrozenClock(NOW), "区值班")
+    return SyncService.open(
+        url, Settings(station_id="QU-DC", station_name="东城区"), FrozenClock(NOW), "区值班"
+    )
 
 
 def _case(
