@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from data.demo import DemoOptions, demo_staff, generate
-from data.service import SyncService, database_exists, local_station, open_sync, shown, verify
+from data.service import SyncService, database_exists, is_server, local_station, open_sync, shown, verify
 from data.write.commands.operators import (
     has_credentials,
     manage_operator,
@@ -127,7 +127,8 @@ def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if report.ok:
-        print(t("cli.verify.ok", events=report.events, stations=report.stations))
+        ok = "cli.verify.ok_server" if is_server(ctx.db) else "cli.verify.ok"
+        print(t(ok, events=report.events, stations=report.stations))
         return 0
     for problem in report.problems:
         print(t("cli.verify.bad", detail=problem), file=sys.stderr)
