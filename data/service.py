@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data.store.db import Database, DatabaseError, open_database, open_sync
+from data.store.db import Database, DatabaseError, Location, location_of, open_database, open_sync
 from data.store.files import atomic_write, is_disk_full, write_text
 from data.store.keys import key_path_for, load_private, public_text
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew
+from data.store.server import is_server, shown
 from data.store.verify import Report, load_marks, marks_path, save_marks, verify
 from data.write.session import (
     DEFAULT_OPERATOR,
@@ -28,7 +29,17 @@ from data.write.session import (
 )
 
 
-def station_public_key(db_path: Path) -> str:
+def location(value: str) -> Location:
+    """What ``--db`` / ``WHISTLE_DB`` name: a server URL as it is, else a file path."""
+    return value if is_server(value) else Path(value)
+
+
+def database_exists(where: Location) -> bool:
+    """A file that exists; a server database always may (opening it says if it cannot be)."""
+    return is_server(where) or Path(where).exists()
+
+
+def station_public_key(db_path: Location) -> str:
     """The public half of the station key kept beside the database at ``db_path``."""
     return public_text(load_private(key_path_for(db_path)))
 
@@ -38,6 +49,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Database",
     "DatabaseError",
+    "Location",
     "Report",
     "SchemaTooNew",
     "Service",
@@ -45,15 +57,20 @@ __all__ = [
     "atomic_write",
     "bootstrap",
     "catch_up",
+    "database_exists",
     "is_disk_full",
+    "is_server",
     "load_calendar",
     "load_marks",
     "local_station",
+    "location",
+    "location_of",
     "marks_path",
     "open_database",
     "open_sync",
     "refresh_calendar",
     "save_marks",
+    "shown",
     "station_public_key",
     "verify",
     "write_text",

@@ -33,10 +33,11 @@ class SettingsError(DomainError):
     pass
 
 
-def default_db_path() -> Path:
+def default_db_path() -> Path | str:
+    """``WHISTLE_DB`` (a file path, or a server URL kept as it is), else the embedded file."""
     env = os.environ.get("WHISTLE_DB")
     if env:
-        return Path(env)
+        return env if env.startswith(("postgresql://", "postgresql+psycopg://")) else Path(env)
     return Path(platformdirs.user_data_dir(APP_NAME)) / "whistle.db"
 
 

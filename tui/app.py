@@ -135,7 +135,7 @@ class WhistleApp(App[None]):
             self.add_mode(view.id, _view_factory(view))
 
     @property
-    def db_path(self) -> Path:
+    def db_path(self) -> Path | str:
         return self.config.db_path
 
     def now(self) -> datetime:

@@ -12,7 +12,7 @@ from models.clock import Clock
 
 @dataclass
 class AppConfig:
-    db_path: Path
+    db_path: Path | str
     settings: Settings
     clock: Clock
     operator: str | None

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
 from data.catalogue import CATEGORY_BY_CODE, SOURCE_BY_CODE
-from data.store.db import open_sync
+from data.store.db import location_of, open_sync
 from data.store.tables import DEPARTMENT
 from data.write.session import SyncService
 from models.i18n import language
@@ -53,7 +52,7 @@ def local_text(value: datetime | None, tz: ZoneInfo) -> str:
 def read_connection(service: SyncService) -> Iterator[Connection]:
     """A read-only connection on the service's file, so a long export never holds the
     write lock the desks need."""
-    engine = open_sync(Path(str(service.engine.url.database)), writer=False)
+    engine = open_sync(location_of(service.engine), writer=False)
     try:
         with engine.connect() as conn:
             yield conn

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select
 
+from data.store.dialect import json_field
 from data.store.tables import EVENT
 
 CORRECTION = "case.corrected"
@@ -15,7 +16,7 @@ CORRECTION = "case.corrected"
 def corrections_by_department(conn: Connection, start: datetime, end: datetime) -> dict[str | None, int]:
     """Corrections made in [start, end), by the department whose check-in they correct; case
     details and re-inspection results, which belong to no department, under None."""
-    department = func.json_extract(EVENT.c.payload, "$.department")
+    department = json_field(conn, EVENT.c.payload, "department")
     rows = conn.execute(
         select(department, func.count())
         .where((EVENT.c.type == CORRECTION) & (EVENT.c.at >= start) & (EVENT.c.at < end))
@@ -26,13 +27,13 @@ def corrections_by_department(conn: Connection, start: datetime, end: datetime) 
 
 def corrected_checkins(conn: Connection, start: datetime, end: datetime, department: str) -> set[str]:
     """The check-ins of ``department`` corrected in [start, end)."""
-    target = func.json_extract(EVENT.c.payload, "$.target")
+    target = json_field(conn, EVENT.c.payload, "target")
     rows = conn.execute(
         select(target).where(
             (EVENT.c.type == CORRECTION)
             & (EVENT.c.at >= start)
             & (EVENT.c.at < end)
-            & (func.json_extract(EVENT.c.payload, "$.department") == department)
+            & (json_field(conn, EVENT.c.payload, "department") == department)
         )
     ).scalars()
     return {str(r) for r in rows if r}

@@ -249,7 +249,7 @@ def _followups(conn: Connection, where: Any) -> list[FollowUpRow]:
             )
         )
         .where(AGENDA.c.followup.isnot(None) & AGENDA.c.removed.is_(False) & where)
-        .order_by(MEETING.c.scheduled_at, AGENDA.c.position)
+        .order_by(MEETING.c.scheduled_at, AGENDA.c.position, AGENDA.c.id)
     )
     return [
         FollowUpRow(

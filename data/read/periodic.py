@@ -126,7 +126,7 @@ def periodic_facts(conn: Connection, period: Period, now: datetime, tz: ZoneInfo
         OverdueCase(
             r.id, r.number, r.category, r.community, r.deadline, (now - r.deadline).total_seconds() / 60
         )
-        for r in conn.execute(overdue_query.order_by(CLOCK.c.deadline).limit(OVERDUE_MOST))
+        for r in conn.execute(overdue_query.order_by(CLOCK.c.deadline, CLOCK.c.id).limit(OVERDUE_MOST))
     ]
     names = department_names(conn)
     relapse_rows = []
@@ -179,7 +179,7 @@ def periodic_facts(conn: Connection, period: Period, now: datetime, tz: ZoneInfo
             .join(MEETING, MEETING.c.id == AGENDA.c.meeting_id)
             .outerjoin(CASE, CASE.c.id == AGENDA.c.case_id)
             .where(held, AGENDA.c.decision.is_not(None), AGENDA.c.removed.is_(False))
-            .order_by(MEETING.c.ended_at, AGENDA.c.position)
+            .order_by(MEETING.c.ended_at, AGENDA.c.position, AGENDA.c.id)
         )
     ]
     results: dict[str, int] = dict(

@@ -15,9 +15,11 @@ from sqlalchemy import (
     and_,
     func,
     select,
-    text,
 )
 
+from data.store.dialect import last_event
+from data.store.keys import key_path_for
+from data.store.server import is_server
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, EVENT, OPERATOR, STATION
 from models.enums import ClockKind
 
@@ -76,7 +78,7 @@ def poll(conn: Connection, now: datetime, since: datetime | None, announced: fro
     check-ins are overdue, and those not yet ``announced`` whose deadline passed after
     ``since`` (all of them when ``since`` is None). Announcements are keyed by the check-in's
     clock, read from an index; only the new ones are joined to their case and department."""
-    last = conn.execute(text("SELECT coalesce(max(rowid), 0) FROM event")).scalar() or 0
+    last = last_event(conn)
     overdue = conn.execute(select(func.count()).select_from(CLOCK).where(_running_checkins(now))).scalar()
     ids = select(CLOCK.c.id).where(_running_checkins(now))
     if since is not None:
@@ -96,9 +98,12 @@ def poll(conn: Connection, now: datetime, since: datetime | None, announced: fro
     return PollResult(int(last), int(overdue or 0), rows, record_time(conn))
 
 
-def announced_path(db_path: Path) -> Path:
-    """Which overdue check-ins this desk already rang for. A local file next to the database,
-    never synced and never an event: it records what a screen did, not what happened."""
+def announced_path(db_path: Path | str) -> Path:
+    """Which overdue check-ins this desk already rang for. A local file next to the database
+    (beside the station key for a server's), never synced and never an event: it records what
+    a screen did, not what happened."""
+    if is_server(db_path):
+        return key_path_for(db_path).with_suffix(".announced")
     return Path(f"{db_path}.announced")
 
 
@@ -117,9 +122,9 @@ def _append_announced(path: Path, ids: list[str]) -> None:
         out.writelines(f"{checkin_id}\n" for checkin_id in ids)
 
 
-async def load_announced(db_path: Path) -> set[str]:
+async def load_announced(db_path: Path | str) -> set[str]:
     return await asyncio.to_thread(_read_announced, announced_path(db_path))
 
 
-async def save_announced(db_path: Path, ids: list[str]) -> None:
+async def save_announced(db_path: Path | str, ids: list[str]) -> None:
     await asyncio.to_thread(_append_announced, announced_path(db_path), ids)

@@ -15,11 +15,11 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    text,
     tuple_,
 )
 
-from data.read.search import match_expression, matching_ids
+from data.read.search import matching_ids_in
+from data.store.dialect import last_event
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, QUEUE_KEY, WHISTLE
 from models.enums import OPEN_STATUSES, CaseStatus, Grade
 from models.tables import UTCDateTime
@@ -90,7 +90,7 @@ def _shows_closed(flt: QueueFilter) -> bool:
     return flt.closed or (flt.status is not None and CaseStatus(flt.status) not in OPEN_STATUSES)
 
 
-def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
+def _filtered(query: Select[Any], flt: QueueFilter, dialect: str = "sqlite") -> Select[Any]:
     if flt.status:  # a status is open or closed: the index's first column says which
         query = query.where(QUEUE_KEY.c.open == int(CaseStatus(flt.status) in OPEN_STATUSES))
     elif not flt.closed:
@@ -117,11 +117,8 @@ def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
             exists().where(WHISTLE.c.case_id == QUEUE_KEY.c.case_id, WHISTLE.c.grade == flt.grade)
         )
     if flt.search:
-        expression = match_expression(flt.search)
-        if expression is None:
-            query = query.where(false())
-        else:
-            query = query.where(QUEUE_KEY.c.case_id.in_(matching_ids(expression)))
+        ids = matching_ids_in(dialect, flt.search)
+        query = query.where(false()) if ids is None else query.where(QUEUE_KEY.c.case_id.in_(ids))
     return query
 
 
@@ -185,12 +182,14 @@ def _found(conn: Connection, flt: QueueFilter) -> _Found | None:
     indexes answer directly."""
     if not flt.search:
         return None
-    head = int(conn.execute(text("SELECT coalesce(max(rowid), 0) FROM event")).scalar() or 0)
+    head = last_event(conn)
     key = (str(conn.engine.url), flt)
     held = _HELD.get(key)
     if held is not None and held[0] == head:
         return held[1]
-    query = _filtered(select(*REST_ORDER[:3], QUEUE_KEY.c.case_id).select_from(QUEUE_KEY), flt)
+    query = _filtered(
+        select(*REST_ORDER[:3], QUEUE_KEY.c.case_id).select_from(QUEUE_KEY), flt, conn.dialect.name
+    )
     found = _Found([tuple(r) for r in conn.execute(query.order_by(*REST_ORDER))])
     while len(_HELD) >= HELD_SEARCHES:
         _HELD.pop(next(iter(_HELD)))

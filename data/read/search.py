@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select, text
-from sqlalchemy.sql import Select
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, and_, or_, select, text
+from sqlalchemy.sql import ColumnElement, Select
 
 from data.catalogue import CATEGORIES
 from models.search_terms import SHORT_FORMS, pieces
@@ -25,6 +25,14 @@ _LATIN = re.compile(r"[a-z0-9]+")
 _meta = MetaData()
 SEARCH_KEY = Table(
     "case_search_key", _meta, Column("n", Integer, primary_key=True), Column("case_id", String)
+)
+# The server's search table (data/store/schema_pg.py): each case's text and category code.
+SERVER_SEARCH = Table(
+    "case_search",
+    MetaData(),
+    Column("case_id", String, primary_key=True),
+    Column("body", String),
+    Column("tags", String),
 )
 
 
@@ -88,8 +96,35 @@ def matching_ids(expression: str) -> Select[tuple[str]]:
     )
 
 
-def search_case_ids(conn: Connection, query: str, limit: int = 1000) -> list[str]:
+def server_matching_ids(query: str) -> Select[tuple[str]] | None:
+    """The same matches on the server: each word (or one of its short form's words, or a
+    category it names) found anywhere inside the case's text, any case; several words must all
+    match. Words hold no ``%`` or ``_`` (see ``words``); the trigram index serves the longer ones."""
+    parts = []
+    for word in words(query):
+        options = [word]
+        full = SHORT_FORMS.get(word)
+        if full is not None and word not in full:
+            options += words(full)
+        found: list[ColumnElement[bool]] = [SERVER_SEARCH.c.body.ilike(f"%{w}%") for w in options]
+        found += [SERVER_SEARCH.c.tags == code for code in categories_named(word)]
+        parts.append(or_(*found))
+    if not parts:
+        return None
+    return select(SERVER_SEARCH.c.case_id).where(and_(*parts))
+
+
+def matching_ids_in(dialect: str, query: str) -> Select[tuple[str]] | None:
+    """A sub-query of the ids of the cases matching ``query`` in ``dialect``'s index; None
+    when the query holds no searchable word."""
+    if dialect == "postgresql":
+        return server_matching_ids(query)
     expression = match_expression(query)
-    if expression is None:
+    return None if expression is None else matching_ids(expression)
+
+
+def search_case_ids(conn: Connection, query: str, limit: int = 1000) -> list[str]:
+    ids = matching_ids_in(conn.dialect.name, query)
+    if ids is None:
         return []
-    return [str(i) for i in conn.execute(matching_ids(expression).limit(limit)).scalars()]
+    return [str(i) for i in conn.execute(ids.limit(limit)).scalars()]

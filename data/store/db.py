@@ -20,7 +20,17 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew, upgrade, version_of
+from data.store.server import (
+    check_server,
+    is_server,
+    prepare_server,
+    server_async_engine,
+    server_engine,
+)
 from models.errors import DomainError
+
+Location = Path | str
+"""A SQLite file, or a server URL (``postgresql+psycopg://user@host:port/dbname``)."""
 
 BUSY_TIMEOUT_MS = 30_000
 FILE_MODE = 0o600
@@ -136,9 +146,9 @@ def write_lock_held(path: Path) -> bool:
 
 @dataclass
 class Database:
-    """A prepared database file with a read engine and a write engine."""
+    """A prepared database (a file, or a server's) with a read engine and a write engine."""
 
-    path: Path
+    path: Location
     read: AsyncEngine
     write: AsyncEngine
 
@@ -148,8 +158,9 @@ class Database:
         """Run ``fn(connection, *args)`` in one ``BEGIN IMMEDIATE`` transaction. ``on_wait`` is
         called first when another connection holds the write lock (another desk is writing):
         the transaction then waits for it, up to the busy timeout."""
-        if on_wait is not None and await asyncio.to_thread(write_lock_held, self.path):
-            on_wait()
+        path = self.path
+        if on_wait is not None and isinstance(path, Path) and await asyncio.to_thread(write_lock_held, path):
+            on_wait()  # (a server queues writers by its own lock: nothing to look at here)
         try:
             async with self.write.begin() as conn:
                 return await conn.run_sync(fn, *args)
@@ -169,7 +180,22 @@ def _url(path: Path, driver: str) -> str:
     return f"sqlite+{driver}:///{path}"
 
 
-async def open_database(path: Path) -> Database:
+def location_of(engine: Engine) -> Location:
+    """Where an engine's database is: its file, or its server URL (password kept)."""
+    if engine.dialect.name == "sqlite":
+        return Path(str(engine.url.database))
+    return engine.url.render_as_string(hide_password=False)
+
+
+async def open_database(path: Location) -> Database:
+    if is_server(path):
+        url = str(path)
+        await asyncio.to_thread(prepare_server, url)
+        return Database(
+            path=url,
+            read=server_async_engine(url, writer=False),
+            write=server_async_engine(url, writer=True),
+        )
     path = Path(path)
     await asyncio.to_thread(prepare, path)
     read = create_async_engine(_url(path, "aiosqlite"))
@@ -179,8 +205,15 @@ async def open_database(path: Path) -> Database:
     return Database(path=path, read=read, write=write)
 
 
-def open_sync(path: Path, *, writer: bool = True) -> Engine:
+def open_sync(path: Location, *, writer: bool = True) -> Engine:
     """A blocking engine for command-line work. A reader leaves the file exactly as it is."""
+    if is_server(path):
+        url = str(path)
+        if writer:
+            prepare_server(url)
+        else:
+            check_server(url)
+        return server_engine(url, writer=writer)
     path = Path(path)
     if writer:
         prepare(path)

@@ -10,6 +10,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from data.store.server import is_server, key_path
 from models.errors import DomainError
 
 FILE_MODE = 0o600
@@ -20,7 +21,10 @@ class KeyFileError(DomainError):
     pass
 
 
-def key_path_for(db_path: Path) -> Path:
+def key_path_for(db_path: Path | str) -> Path:
+    """The station key: beside a database file, or in the key folder for a server's."""
+    if is_server(db_path):
+        return key_path(str(db_path))
     return Path(f"{db_path}.key")
 
 

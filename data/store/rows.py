@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from data.store.tables import OPERATOR, STATION
 from models.events import EventRecord
@@ -69,3 +70,11 @@ def add_row(conn: Connection, tbl: Table, **values: Any) -> None:
 def add_rows(conn: Connection, tbl: Table, rows: list[dict[str, Any]]) -> None:
     """Several rows of the same columns in one go (the driver's executemany)."""
     conn.execute(_insert(tbl), rows)
+
+
+def upsert(conn: Connection, tbl: Table) -> Any:
+    """An INSERT with ``on_conflict_do_update`` / ``on_conflict_do_nothing`` in the dialect of
+    ``conn`` (SQLite's or PostgreSQL's: the two speak the same ON CONFLICT clause)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(tbl)
+    return sqlite.insert(tbl)

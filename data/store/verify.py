@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, func, select, text
+from sqlalchemy import Connection, Engine, String, create_engine, func, select, text
 from sqlalchemy.pool import StaticPool
 
 from data.store.apply import apply_event
+from data.store.dialect import by_insertion, insertion, on_server
 from data.store.eventlog import record_from_row
 from data.store.files import write_text
 from data.store.heads import first_contradiction
@@ -82,12 +83,14 @@ class Report:
 
 
 def _log(conn: Connection) -> Iterator[Any]:
-    """Every event in the order it was written here, in pages by rowid."""
+    """Every event in the order it was written here, in pages by SQLite's rowid (the
+    server's ``event.n``)."""
     last = 0
+    written = insertion(conn)
     while True:
         rows = conn.execute(
-            select(EVENT, text("rowid AS rid")).where(text("rowid > :r").bindparams(r=last))
-            .order_by(text("rowid")).limit(BATCH)
+            select(EVENT, text(f"{written} AS rid")).where(text(f"{written} > :r").bindparams(r=last))
+            .order_by(text(written)).limit(BATCH)
         ).all()  # fmt: skip
         if not rows:
             return
@@ -109,6 +112,14 @@ def _chain(conn: Connection, station: str, after: int = 0) -> Iterator[Any]:
             return
         yield from rows
         after = rows[-1].seq
+
+
+def _ordered(conn: Connection, column: Any) -> Any:
+    """A column to sort by as Python compares: the server's text columns by code point (its
+    default collation may follow a language), SQLite's as they are."""
+    if on_server(conn) and isinstance(column.type, String):
+        return column.collate("C")
+    return column
 
 
 def _stations(conn: Connection) -> list[str]:
@@ -239,9 +250,40 @@ ORDER BY 1 LIMIT 1
 """
 
 
+SERVER_FAR = "TIMESTAMP '9999-12-31 00:00:00'"
+SERVER_QUEUE_KEY_WRONG = f"""
+SELECT c.id FROM case_file c LEFT JOIN queue_key q ON q.case_id = c.id
+WHERE q.case_id IS NULL
+   OR q.open IS DISTINCT FROM (CASE WHEN c.status IN {OPEN_STATUSES} THEN 1 ELSE 0 END)
+   OR q.next_checkin IS DISTINCT FROM coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
+        AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), {SERVER_FAR})
+   OR q.next_deadline IS DISTINCT FROM coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
+        AND stopped_at IS NULL AND paused_at IS NULL), {SERVER_FAR})
+   OR q.received_at IS DISTINCT FROM c.received_at
+UNION ALL
+SELECT q.case_id FROM queue_key q LEFT JOIN case_file c ON c.id = q.case_id WHERE c.id IS NULL
+ORDER BY 1 LIMIT 1
+"""
+# The server's search table (data/store/schema_pg.py) as its trigger writes it.
+SERVER_SEARCH_WRONG = f"""
+SELECT c.id FROM case_file c LEFT JOIN case_search s ON s.case_id = c.id
+WHERE s.case_id IS NULL
+   OR s.body IS DISTINCT FROM ({_BODY})
+   OR s.tags IS DISTINCT FROM c.category
+UNION ALL
+SELECT s.case_id FROM case_search s LEFT JOIN case_file c ON c.id = s.case_id WHERE c.id IS NULL
+ORDER BY 1 LIMIT 1
+"""
+
+
 def check_derived(conn: Connection, report: Report) -> None:
     """The tables kept from the cases by triggers: the queue's order and the search index."""
-    for table, sql in (("queue_key", QUEUE_KEY_WRONG), ("case_search", SEARCH_WRONG)):
+    checks = (
+        (("queue_key", SERVER_QUEUE_KEY_WRONG), ("case_search", SERVER_SEARCH_WRONG))
+        if on_server(conn)
+        else (("queue_key", QUEUE_KEY_WRONG), ("case_search", SEARCH_WRONG))
+    )
+    for table, sql in checks:
         wrong = conn.exec_driver_sql(sql).scalar()
         if wrong is not None:
             report.problems.append(t("verify.derived_differs", table=table, row=wrong))
@@ -249,6 +291,9 @@ def check_derived(conn: Connection, report: Report) -> None:
 
 
 def check_integrity(conn: Connection, report: Report) -> None:
+    """SQLite's integrity check; a server checks its own pages (checksums, WAL) as it reads."""
+    if on_server(conn):
+        return
     result = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
     if result != "ok":
         report.problems.append(t("verify.integrity", detail=result))
@@ -273,7 +318,7 @@ def _scratch_engine(folder: Path) -> Engine:
 def _rows(conn: Connection, tbl: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
     skip = LOCAL_COLUMNS.get(tbl.name, set())
     keys = list(tbl.primary_key.columns)
-    for row in conn.execute(select(tbl).order_by(*keys)).mappings():
+    for row in conn.execute(select(tbl).order_by(*(_ordered(conn, k) for k in keys))).mappings():
         key = tuple(row[k.name] for k in keys)
         yield key, {k: v for k, v in row.items() if k not in skip}
 
@@ -341,7 +386,7 @@ def _differs(conn: Connection, table: str, key: tuple[Any, ...] | None) -> str:
     last = conn.execute(
         select(EVENT.c.station_id, EVENT.c.seq, EVENT.c.id)
         .where(EVENT.c.subject == str(key[0]) if key else text("0"))
-        .order_by(text("rowid DESC"))
+        .order_by(by_insertion(conn, descending=True))
         .limit(1)
     ).first()
     event = f"{last.station_id}#{last.seq} {last.id}" if last else "—"

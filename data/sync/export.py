@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
+from data.store.db import Location, location_of
 from data.store.eventlog import record_from_row
 from data.store.files import atomic_write, prepare_folder
 from data.store.keys import key_path_for, load_private, public_text, signature_ok
@@ -42,8 +43,8 @@ class ExportResult:
     include_personal: bool
 
 
-def db_path_of(service: SyncService) -> Path:
-    return Path(str(service.engine.url.database))
+def db_path_of(service: SyncService) -> Location:
+    return location_of(service.engine)
 
 
 def last_exported(conn: Connection, station: str) -> int:
@@ -215,7 +216,7 @@ def sign_station_head(service: SyncService) -> tuple[int, str]:
 
 
 def export_file(
-    db_path: Path,
+    db_path: Location,
     settings: Settings,
     clock: Clock,
     operator: str,

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
-from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
 from data.settings import SyncLimits
@@ -29,6 +28,7 @@ from data.store.apply import EventInvalid, UnknownEventType, apply_event
 from data.store.eventlog import head_of, store, store_many
 from data.store.keys import signature_ok
 from data.store.ownership import MissingRow, NotOwner
+from data.store.rows import upsert
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT, PENDING, STATION, TRUST
 from data.sync import bundle
@@ -235,7 +235,7 @@ def _hold(ctx: Ctx, archive: Archive, content: bytes, digest: str, reason: str) 
             "sync.refuse.held_full", station=station, count=limits_.held_bundles, bytes=limits_.held_bytes
         )
     inserted = ctx.conn.execute(
-        insert(PENDING)
+        upsert(ctx.conn, PENDING)
         .values(
             digest=digest,
             station_id=station,
@@ -246,6 +246,8 @@ def _hold(ctx: Ctx, archive: Archive, content: bytes, digest: str, reason: str) 
             content=content,
         )
         .on_conflict_do_nothing()
+        # an INSERT's row count is kept for it only when asked (psycopg's cursor is closed)
+        .execution_options(preserve_rowcount=True)
     ).rowcount
     if inserted:
         payload = {"station": station, "first_seq": m["first_seq"], "last_seq": m["last_seq"]}

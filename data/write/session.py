@@ -16,7 +16,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, Engine, func, select
 
 from data.settings import Settings
-from data.store.db import Database, open_database, open_sync
+from data.store.db import Database, Location, open_database, open_sync
 from data.store.eventlog import ClockBehind
 from data.store.keys import key_path_for
 from data.store.tables import CALENDAR_YEAR, local_station
@@ -145,7 +145,7 @@ class Service:
     """Told when a write must wait for another desk's write lock (the console shows it)."""
 
     @classmethod
-    async def open(cls, path: Path, settings: Settings, clock: Clock) -> Service:
+    async def open(cls, path: Location, settings: Settings, clock: Clock) -> Service:
         db = await open_database(path)
         rules = Rules(settings)
         async with db.write.begin() as conn:
@@ -236,7 +236,7 @@ class SyncService:
     """False only to build a made-up history out of time order (the demo, test fixtures)."""
 
     @classmethod
-    def open(cls, path: Path, settings: Settings, clock: Clock, operator: str = UNNAMED) -> SyncService:
+    def open(cls, path: Location, settings: Settings, clock: Clock, operator: str = UNNAMED) -> SyncService:
         """``operator`` names who writes without a sign-in: for the library's own callers (the
         demo, tests) only; the command line and the console always sign in."""
         engine = open_sync(path)

@@ -311,6 +311,10 @@ _CLI: dict[str, tuple[str, str]] = {
         "校验通过：{events} 条留痕，{stations} 个站点，完整性正常。",
         "OK: {events} events from {stations} station(s); integrity check passed.",
     ),
+    "cli.verify.ok_server": (
+        "校验通过：{events} 条留痕，{stations} 个站点（服务器数据库，数据页由服务器自行校验）。",
+        "OK: {events} events from {stations} station(s) (a server database: the server checks its own pages).",
+    ),
     "cli.verify.bad": ("校验失败：{detail}", "Verification failed: {detail}"),
     "cli.calendar.done": ("已导入 {year} 年节假日表。", "Loaded the holiday table for {year}."),
     "cli.operator.done": ("操作员 {name}：{role}", "Operator {name}: {role}"),

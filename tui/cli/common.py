@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.service import SyncService
+from data.service import Location, SyncService, location
 from data.settings import Settings, default_config_path, default_db_path, load_settings
 from models.clock import Clock, SystemClock
 from models.enums import Role
@@ -18,7 +18,7 @@ from models.i18n import LANGUAGES, label, t
 def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     """Options every command takes, before or after the command name."""
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", type=Path, default=default, help=t("cli.help.db"))
+    parser.add_argument("--db", type=location, default=default, help=t("cli.help.db"))
     parser.add_argument("--config", type=Path, default=default, help=t("cli.help.config"))
     parser.add_argument("--operator", default=default, help=t("cli.help.operator"))
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang"))
@@ -36,7 +36,7 @@ def early_language(argv: list[str]) -> str | None:
 
 @dataclass
 class Context:
-    db: Path
+    db: Location
     settings: Settings
     operator: str | None
     clock: Clock

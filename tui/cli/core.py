@@ -12,11 +12,14 @@ from typing import Any
 from data.demo import DemoOptions, demo_staff, generate
 from data.service import (
     SyncService,
+    database_exists,
+    is_server,
     load_marks,
     local_station,
     marks_path,
     open_sync,
     save_marks,
+    shown,
     verify,
 )
 from data.write.commands.operators import (
@@ -79,7 +82,7 @@ def _open(ctx: Context) -> SyncService:
 
 
 def init(ctx: Context, args: argparse.Namespace) -> int:
-    existed = ctx.db.exists()
+    existed = database_exists(ctx.db)
     if args.station_id:
         ctx.settings.station_id = args.station_id
     if args.station_name:
@@ -91,7 +94,7 @@ def init(ctx: Context, args: argparse.Namespace) -> int:
             set_up = station is not None and has_credentials(conn, station)
         engine.dispose()
         if set_up:
-            print(t("cli.init.exists", path=ctx.db, station=station))
+            print(t("cli.init.exists", path=shown(ctx.db), station=station))
             return 0
     if not ctx.operator:
         raise DomainError("auth.init_needs_name")
@@ -99,7 +102,7 @@ def init(ctx: Context, args: argparse.Namespace) -> int:
     service = SyncService.open(ctx.db, ctx.settings, ctx.clock)
     try:
         service.set_up(ctx.operator, secret)
-        print(t("cli.init.done", path=ctx.db, station=service.station_id))
+        print(t("cli.init.done", path=shown(ctx.db), station=service.station_id))
         print(t("cli.init.supervisor", name=ctx.operator, role=label(Role.SUPERVISOR)))
     finally:
         service.close()
@@ -118,7 +121,7 @@ def demo(ctx: Context, args: argparse.Namespace) -> int:
     print(
         t(
             "cli.demo.done",
-            path=ctx.db,
+            path=shown(ctx.db),
             cases=summary.cases,
             events=summary.events,
             seconds=time.perf_counter() - started,
@@ -129,18 +132,23 @@ def demo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:
-    if not ctx.db.exists():
-        raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
+    if not database_exists(ctx.db):
+        raise DomainError("error.not_a_database", path=shown(ctx.db), detail="—")
     engine = open_sync(ctx.db, writer=False)
     try:
-        since = load_marks(marks_path(ctx.db)) if args.since else None
+        local = None if isinstance(ctx.db, str) else ctx.db  # marks are kept beside a file only
+        since = load_marks(marks_path(local)) if args.since and local is not None else None
         report = verify(engine, replay=not args.quick, since=since)
     finally:
         engine.dispose()
     if report.ok:
-        with suppress(DomainError):  # a folder it cannot write to: the next --since checks more
-            save_marks(marks_path(ctx.db), report.marks)
-        done = "cli.verify.since_ok" if args.since else "cli.verify.ok"
+        if local is not None:  # a folder it cannot write to: the next --since checks more
+            with suppress(DomainError):
+                save_marks(marks_path(local), report.marks)
+        if args.since:
+            done = "cli.verify.since_ok"
+        else:
+            done = "cli.verify.ok_server" if is_server(ctx.db) else "cli.verify.ok"
         print(t(done, events=report.events, stations=report.stations))
         return 0
     for problem in report.problems:

@@ -10,7 +10,7 @@ from typing import Any
 from data.exports.minutes import Format, Stage, render, write
 from data.read.meetings import list_meetings, meeting_view
 from data.read.reinspections import case_numbers
-from data.service import open_sync
+from data.service import database_exists, open_sync, shown
 from data.write.commands.reinspections import supervised_draw
 from models.errors import DomainError
 from models.i18n import label, t
@@ -47,8 +47,8 @@ def register(commands: Any) -> None:
 
 
 def _reader(ctx: Context) -> Any:
-    if not ctx.db.exists():
-        raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
+    if not database_exists(ctx.db):
+        raise DomainError("error.not_a_database", path=shown(ctx.db), detail="—")
     return open_sync(ctx.db, writer=False)
 
 

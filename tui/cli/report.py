@@ -9,7 +9,7 @@ from typing import Any
 
 from data.exports.report import ReportFormat, render
 from data.exports.report_build import Built, ReportKind, build, write_report
-from data.service import open_sync
+from data.service import database_exists, open_sync, shown
 from models.errors import DomainError
 from models.i18n import language, t
 from models.periods import Period, parse_period
@@ -60,8 +60,8 @@ def report_cmd(ctx: Context, args: argparse.Namespace) -> int:
     with their trend, the ranking, where problems come from, what is overdue, rework, the
     meetings' decisions and 回头看 — one document."""
     period = _period(ctx, args)
-    if not ctx.db.exists():
-        raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
+    if not database_exists(ctx.db):
+        raise DomainError("error.not_a_database", path=shown(ctx.db), detail="—")
     engine = open_sync(ctx.db, writer=False)
     try:
         with engine.connect() as conn:

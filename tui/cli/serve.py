@@ -19,7 +19,7 @@ from aiohttp import web
 from textual_serve.server import Server
 
 from data.read.poll import operator_names
-from data.service import open_sync
+from data.service import database_exists, open_sync, shown
 from models.errors import DomainError
 from models.i18n import set_language, t
 from tui.app import build_app
@@ -60,8 +60,8 @@ def check_operator(ctx: Context) -> str:
     and one of this station's, so that opening the page never adds an operator."""
     if not ctx.operator:
         raise DomainError("projector.needs_operator")
-    if not ctx.db.exists():
-        raise DomainError("error.not_a_database", path=str(ctx.db), detail="—")
+    if not database_exists(ctx.db):
+        raise DomainError("error.not_a_database", path=shown(ctx.db), detail="—")
     engine = open_sync(ctx.db, writer=False)
     try:
         with engine.connect() as conn:

@@ -20,9 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
-from sqlalchemy.dialects.sqlite import insert
 
-from data.store.rows import Registry
+from data.store.rows import Registry, upsert
 from data.store.tables import CALENDAR_YEAR, DEPARTMENT, OPERATOR, STATION, TRUST
 from models.calendar import DISTRICT, LOCAL
 from models.events import EventRecord
@@ -34,7 +33,7 @@ HANDLERS = on.handlers
 def _write(conn: Connection, tbl: Table, key: dict[str, Any], values: dict[str, Any], rank: str) -> None:
     values = {**values, "event_id": rank}
     conn.execute(
-        insert(tbl)
+        upsert(conn, tbl)
         .values(**key, **values)
         .on_conflict_do_update(index_elements=list(key), set_=values, where=tbl.c.event_id < rank)
     )

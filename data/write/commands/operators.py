@@ -12,8 +12,8 @@ import math
 from datetime import datetime
 
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects.sqlite import insert
 
+from data.store.rows import upsert
 from data.store.tables import CREDENTIAL, EVENT, OPERATOR
 from data.write.commands.common import Ctx, required
 from models.credentials import acceptable, check_secret, hash_secret, wait_after
@@ -128,7 +128,7 @@ def _set_secret(ctx: Ctx, name: str, secret: str) -> None:
         "event_id": record.id,
     }
     ctx.conn.execute(
-        insert(CREDENTIAL)
+        upsert(ctx.conn, CREDENTIAL)
         .values(station_id=ctx.w.station_id, name=name, **values)
         .on_conflict_do_update(index_elements=["station_id", "name"], set_=values)
     )

@@ -9,11 +9,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.sqlite import insert
 
 from data.store.eventlog import head_of
 from data.store.heads import head_message
 from data.store.keys import load_or_create, load_private, parse_public, public_text, sign
+from data.store.rows import upsert
 from data.store.tables import EVENT, PENDING, STATION, TRUST
 from data.write.commands.common import Ctx
 from data.write.commands.operators import require_supervisor
@@ -46,7 +46,7 @@ def trust_station(ctx: Ctx, station: str, public_key: str, district: bool = Fals
     ctx.w.emit("sync.trusted", None, payload)
     values = {"public_key": public_key, "added_at": ctx.now, "added_by": ctx.w.operator, "district": district}
     ctx.conn.execute(
-        insert(TRUST)
+        upsert(ctx.conn, TRUST)
         .values(station_id=station, **values)
         .on_conflict_do_update(index_elements=["station_id"], set_=values)
     )
