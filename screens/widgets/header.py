@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
@@ -45,9 +46,15 @@ class DeskHeader(Horizontal):
         yield Label("", id="hdr-calendar")
         yield Label("", id="hdr-clock")
 
+    NARROW = 100
+    """Below this many columns the console's own name is left out (the station's stays)."""
+
     def on_mount(self) -> None:
         self._ready = True
         self._show()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     def _show(self) -> None:
         if not self._ready:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from textual.command import CommandPalette
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, Label, OptionList
 
 from data.settings import Settings
 from data.store.db import open_sync
@@ -337,3 +338,17 @@ def _palette_text(palette: Any) -> str:
         return ""
     options = lists.first(OptionList)
     return " ".join(str(options.get_option_at_index(i).prompt) for i in range(options.option_count))
+
+
+async def test_at_80_columns_the_header_keeps_the_station_name_whole(tmp_path: Path) -> None:
+    """Issue 15, finding 5: at 80×24 the header cut the station name; the console's own
+    name gives way first (it is the same on every screen), and comes back when wide."""
+    st = station(tmp_path)
+    for size, title_shown in (((80, 24), False), ((120, 40), True)):
+        app = app_for(st)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            header = app.screen.query_one(DeskHeader)
+            station_label = header.query_one("#hdr-station", Label)
+            assert station_label.region.width >= cell_len("东四街道综合执法中心") + 2
+            assert header.query_one("#hdr-title", Label).display is title_shown
