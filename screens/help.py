@@ -13,19 +13,27 @@ from textual.widgets import Static
 
 from models.i18n import t
 
+LEGENDS = {"queue": "help.legend.queue", "board": "help.legend.board"}
+"""The views whose rows abbreviate: their legend's catalogue key."""
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", show=False)]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], view_id: str = "") -> None:
         super().__init__()
         self.rows = rows
         """(keys, description) of each binding, in the order shown."""
+        self.legend = t(LEGENDS[view_id]) if view_id in LEGENDS else ""
+        """How to read the screen's abbreviations and marks, for the views that have them."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(t("help.title"), classes="dialog-title")
             yield Static(self._table(), id="help-keys")
+            if self.legend:
+                yield Static(t("help.legend_title"), classes="dialog-title", id="help-legend-title")
+                yield Static(self.legend, id="help-legend")
             yield Static(t("help.close"), classes="dialog-hint")
 
     def _table(self) -> str:

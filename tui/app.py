@@ -418,7 +418,8 @@ class WhistleApp(App[None]):
         if isinstance(below, HelpScreen):
             return
         bindings = [*declared_bindings(type(below)), *declared_bindings(type(self))]
-        self.push_screen(HelpScreen(help_rows(bindings, self.settings.keymap, self.get_key_display)))
+        rows = help_rows(bindings, self.settings.keymap, self.get_key_display)
+        self.push_screen(HelpScreen(rows, getattr(below, "VIEW_ID", "")))
 
     def action_command_palette(self) -> None:
         """The palette, its prompt in the desk's language."""

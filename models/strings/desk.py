@@ -151,6 +151,24 @@ _REFUSALS: dict[str, tuple[str, str]] = {
 }
 
 _PALETTE: dict[str, tuple[str, str]] = {
+    "help.legend_title": ("读法", "How to read it"),
+    "help.legend.queue": (
+        "报到列：部门简称后跟剩余时间（城管 12:30 还剩 12 分 30 秒，1:05:00 还剩 1 小时 5 分；"
+        "红色 + 表示已超时：+16:23 超时 16 分 23 秒，+8d 09:55 超时 8 天 9 小时 55 分）；✓ 已到场、✗ 缺席、– 已撤回；… 表示还有未显示的部门。\n"
+        "已过 = 接收至今。绿色充裕、黄色已用 80%、红色已超时。",
+        "Check-ins: a department's short name and the time left (Urban 12:30 = 12 min 30 s left, "
+        "1:05:00 = 1 h 5 min left; red + is overdue: +16:23 = 16 min 23 s, +8d 09:55 = 8 days "
+        "9 h 55 min); ✓ arrived, ✗ absent, – withdrawn; "
+        "… more departments than fit.\nAge = since it was received. Green: time to spare; "
+        "yellow: 80% used; red: overdue.",
+    ),
+    "help.legend.board": (
+        "每个部门一行：来 到场次数/召集次数，迟 迟到，缺 缺席（时限已过未到），超 当前超时未到，"
+        "干 有处置记录的次数，评 平均评分（评分次数）。",
+        "One line per department: came = arrivals/summons, late, absent (deadline passed, never "
+        "came), overdue (summoned now and past the deadline), acted = arrivals with a recorded "
+        "action, rated = mean rating (how many ratings).",
+    ),
     "palette.placeholder": ("搜索命令…", "Search for commands…"),
     "palette.no_match": ("没有与“{query}”匹配的命令", "No command matches “{query}”"),
     "palette.no_match_help": ("换个说法，或按 Esc 返回", "Try other words, or press Esc"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from textual.command import CommandPalette
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList, Static
 
 from data.settings import Settings
 from data.store.db import open_sync
@@ -352,3 +352,18 @@ async def test_at_80_columns_the_header_keeps_the_station_name_whole(tmp_path: P
             station_label = header.query_one("#hdr-station", Label)
             assert station_label.region.width >= cell_len("东四街道综合执法中心") + 2
             assert header.query_one("#hdr-title", Label).display is title_shown
+
+
+async def test_help_on_the_board_says_how_to_read_its_tallies(tmp_path: Path) -> None:
+    """Issue 15, finding 8: the board's 来 2/6 迟 0 缺 0 超 1 干 2 评 4.0（1） had no legend and
+    ? listed keys only."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await until(app, pilot, lambda: app.current_mode == "board", "the board")
+        await pilot.press("question_mark")
+        await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        legend = str(app.screen.query_one("#help-legend", Static).render())
+        assert "迟 迟到" in legend and "缺 缺席" in legend and "评 平均评分" in legend
