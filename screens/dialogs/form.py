@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Literal, TypeVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -48,6 +49,12 @@ class FieldSpec:
     suggestions: tuple[str, ...] = field(default_factory=tuple)
     low: int | None = None
     high: int | None = None
+    read_back: bool = False
+    """A long text (a complaint): shown whole, wrapped, under its one-line input as it is typed."""
+
+
+READ_BACK_FROM = 20
+"""Characters after which a long text is shown whole under its input (it no longer fits)."""
 
 
 class PhoneInput(Input):
@@ -102,7 +109,7 @@ class FormDialog(CatalogueBindings[ResultT], ModalScreen[ResultT]):
                     yield Label(spec.label, classes="form-label")
                     yield self._widget(spec)
                 yield Static("", id=f"e-{spec.name}", classes="field-error form-error")
-                if spec.kind == "limit":  # what the typed limit is read as, while typing
+                if spec.kind == "limit" or spec.read_back:  # how the typed text is read, while typing
                     yield Static("", id=f"p-{spec.name}", classes="form-preview")
                 yield from self.compose_after(spec.name)
             yield Static("", id="e-form", classes="field-error form-error")
@@ -247,6 +254,11 @@ class FormDialog(CatalogueBindings[ResultT], ModalScreen[ResultT]):
                 error.remove_class("-shown")
         previews = self.query(f"#p-{name}")
         if not previews:
+            return
+        spec = next((f for f in self.fields if f.name == name), None)
+        if spec is not None and spec.read_back:
+            whole = Text(event.value) if len(event.value) > READ_BACK_FROM else Text()  # never markup
+            previews.first(Static).update(whole)
             return
         try:
             shown = t("form.limit_read_as", limit=limit_text(parse_limit(event.value))) if event.value else ""

@@ -45,7 +45,7 @@ class IntakeDialog(FormDialog[str | None]):
             ),
             FieldSpec("community", t("field.community"), suggestions=communities),
             FieldSpec("address", t("field.address")),
-            FieldSpec("description", t("field.description")),
+            FieldSpec("description", t("field.description"), read_back=True),
             FieldSpec("reporter_name", t("field.reporter_name"), required=False),
             FieldSpec("reporter_phone", t("field.reporter_phone"), kind="phone", required=False),
             FieldSpec(

@@ -303,3 +303,20 @@ async def test_an_error_under_a_field_goes_when_the_field_is_corrected() -> None
         await pilot.press("backspace", "4")
         await pilot.pause()
         assert _error(rate, "rating") == ""
+
+
+async def test_a_long_complaint_is_read_back_whole_before_it_is_saved(tmp_path: Path) -> None:
+    """Issue 15, finding 8: the description is a one-line input, so a long complaint could
+    not be read back before saving; it is now shown whole under the field as it is typed
+    (as text: a [bracket] in a complaint is not markup)."""
+    st = Station(tmp_path / "desk.db", FrozenClock(NOW))
+    app = app_for(st)
+    long = "居民反映[夜间]施工噪音扰民，" * 12
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        await until(app, pilot, lambda: isinstance(app.screen, IntakeDialog), "intake form")
+        dialog = app.screen
+        dialog.query_one("#f-description", Input).value = long
+        await pilot.pause()
+        assert str(dialog.query_one("#p-description", Static).render()).replace("\n", "") == long
