@@ -133,7 +133,8 @@ def build_document(view: MeetingView, tz: ZoneInfo, stage: Stage | None = None) 
         )
         header.insert(4, Line(t("minutes.recorder"), view.recorder or "—"))
         if m.ended_at is not None:
-            header.append(Line(t("minutes.status_note"), t("minutes.status_at_end", at=local(m.ended_at, tz))))
+            frozen = t("minutes.status_at_end", at=local(m.ended_at, tz))
+            header.append(Line(t("minutes.status_note"), frozen))
         sections.append(Section(t("minutes.attendance"), attendance_lines(view)))
     for index, item in enumerate(view.items, start=1):
         sections.append(Section(item_heading(index, item), item_lines(item, stage)))

@@ -11,8 +11,8 @@ from data.exports.minutes import Format, Stage, format_for, md_escape, render, w
 from data.read.meetings import meeting_view, statuses_at
 from data.service import SyncService
 from data.write.commands import meetings as mt
-from models.clock import FrozenClock
 from data.write.commands.cases import transition
+from models.clock import FrozenClock
 from models.enums import AgendaReason, CaseStatus, MeetingKind
 from models.errors import DomainError
 from models.i18n import set_language
