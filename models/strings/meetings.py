@@ -171,6 +171,12 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "meetings.run.timeline": ("【留痕（最近）】", "[Timeline (latest)]"),
     "meetings.run.followup_closed": ("上次决定已标记为落实。", "The earlier decision is marked done."),
     "meetings.run.end_title": ("散会？", "End the meeting?"),
+    "meetings.run.end_title_undecided": ("还有 {n} 项未决，仍要散会？", "{n} items undecided: end anyway?"),
+    "meetings.run.end_message_undecided": (
+        "共 {total} 项议题，{n} 项未形成结论，将作为「上次未决」带到下次会议。散会后议程与结论不能再修改。",
+        "{n} of {total} items have no decision; they go to the next meeting as undecided last time. "
+        "After the end, the agenda and decisions are final.",
+    ),
     "meetings.run.end_message": (
         "散会后议程与结论不能再修改。",
         "After the end, the agenda and decisions are final.",
