@@ -439,9 +439,17 @@ class MeetingRef(Payload):
     id: Id
 
 
-@schema("meeting.started", "meeting.ended")
+@schema("meeting.started")
 class MeetingChanged(MeetingRef):
     pass
+
+
+@schema("meeting.ended")
+class MeetingEnded(MeetingRef):
+    """``case_status``: each agenda case's status when the meeting ended (case id → status),
+    so the minutes print what the meeting saw; events written before it carry none."""
+
+    case_status: Annotated[dict[Id, Code], Field(max_length=1000)] = {}
 
 
 @schema("meeting.attendance")

@@ -282,9 +282,15 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
                 self._leave_item()
                 self.run_command(mt.end, self.meeting_id, on_done=lambda _: self._ended())
 
-        self.app.push_screen(
-            ConfirmDialog(t("meetings.run.end_title"), t("meetings.run.end_message")), confirmed
-        )
+        view = self.view
+        undecided = view.undecided if view is not None else 0
+        if undecided:  # say how much is left open before the room disperses
+            total = len(view.items) if view is not None else undecided
+            title = t("meetings.run.end_title_undecided", n=undecided)
+            message = t("meetings.run.end_message_undecided", n=undecided, total=total)
+        else:
+            title, message = t("meetings.run.end_title"), t("meetings.run.end_message")
+        self.app.push_screen(ConfirmDialog(title, message), confirmed)
 
     def _ended(self) -> None:
         self.notify(t("meetings.run.ended"))

@@ -74,6 +74,11 @@ def item_lines(item: AgendaRow, stage: Stage) -> tuple[Line, ...]:
     ]
     if item.case_status is not None:
         lines.insert(1, Line(t("minutes.case_status"), label(item.case_status)))
+    if stage is Stage.MINUTES:  # what the problem is, for the room and on paper
+        about = [Line(t("minutes.category"), item.category_name)] if item.category_name else []
+        if item.summary:
+            about.append(Line(t("minutes.problem"), item.summary))
+        lines[0:0] = about
     if stage is Stage.MINUTES:
         lines.append(Line(t("minutes.decision"), item.decision or t("minutes.no_decision")))
         if item.decision:
@@ -97,6 +102,18 @@ def attendance_lines(view: MeetingView) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+SIGNATURE_BLANK = "_" * 16
+
+
+def signature_lines(view: MeetingView) -> tuple[Line, ...]:
+    """Where the facilitator and the note-taker sign the printed minutes."""
+    return (
+        Line(t("minutes.sign_facilitator", name=view.meeting.facilitator), SIGNATURE_BLANK),
+        Line(t("minutes.sign_recorder", name=view.recorder or "—"), SIGNATURE_BLANK),
+        Line(t("minutes.sign_date"), SIGNATURE_BLANK),
+    )
+
+
 def build_document(view: MeetingView, tz: ZoneInfo, stage: Stage | None = None) -> Document:
     stage = stage or stage_of(view)
     m = view.meeting
@@ -114,11 +131,17 @@ def build_document(view: MeetingView, tz: ZoneInfo, stage: Stage | None = None) 
         header.insert(
             2, Line(t("minutes.held"), f"{local(m.started_at, tz)} – {local(m.ended_at, tz, '%H:%M')}")
         )
+        header.insert(4, Line(t("minutes.recorder"), view.recorder or "—"))
+        if m.ended_at is not None:
+            frozen = t("minutes.status_at_end", at=local(m.ended_at, tz))
+            header.append(Line(t("minutes.status_note"), frozen))
         sections.append(Section(t("minutes.attendance"), attendance_lines(view)))
     for index, item in enumerate(view.items, start=1):
         sections.append(Section(item_heading(index, item), item_lines(item, stage)))
     if not view.items:
         sections.append(Section(t("minutes.empty"), ()))
+    if stage is Stage.MINUTES:
+        sections.append(Section(t("minutes.signatures"), signature_lines(view)))
     return Document(title, tuple(header), tuple(sections))
 
 

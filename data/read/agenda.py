@@ -4,6 +4,7 @@ with their check-ins, relapses since the last meeting, open follow-ups of earlie
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,8 @@ from data.read.meetings import department_names, followups_open_before
 from data.settings import Settings
 from data.store.tables import AGENDA, CASE, CHECKIN, MEETING, REINSPECTION, WHISTLE
 from models.agenda import (
+    DETAIL_SEPARATOR,
+    REASON_ORDER,
     REPEAT_WINDOW_DAYS,
     AgendaInputs,
     CaseFacts,
@@ -23,9 +26,9 @@ from models.agenda import (
     WhistleFacts,
     build_agenda,
 )
-from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus
+from models.enums import OPEN_STATUSES, AgendaReason, CaseStatus, CheckInStatus, MeetingKind, MeetingStatus
 from models.errors import NotFound
-from models.i18n import t
+from models.i18n import label, t
 
 
 def _case_facts(r: Any) -> CaseFacts:
@@ -176,6 +179,71 @@ def agenda_inputs(
     )
 
 
+def undecided_before(conn: Connection, settings: Settings, meeting: Any) -> list[Proposal]:
+    """上次未决: the items the last meeting of this station (ended, held before this one) left
+    without a decision, free topics too, each carried as it was; a case that has ended since
+    is not carried (its outcome answers it)."""
+    last = conn.execute(
+        select(MEETING.c.id, MEETING.c.kind, MEETING.c.scheduled_at)
+        .where(
+            (MEETING.c.station_id == meeting.station_id)
+            & (MEETING.c.id != meeting.id)
+            & (MEETING.c.status == MeetingStatus.DONE.value)
+            & (MEETING.c.scheduled_at <= meeting.scheduled_at)
+        )
+        .order_by(MEETING.c.scheduled_at.desc(), MEETING.c.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return []
+    rows = conn.execute(
+        select(AGENDA.c.id, AGENDA.c.case_id, AGENDA.c.topic, CASE.c.number, CASE.c.status)
+        .select_from(AGENDA.outerjoin(CASE, CASE.c.id == AGENDA.c.case_id))
+        .where((AGENDA.c.meeting_id == last.id) & AGENDA.c.removed.is_(False) & AGENDA.c.decision.is_(None))
+        .order_by(AGENDA.c.position, AGENDA.c.id)
+    ).all()
+    detail = t(
+        "agenda.detail.undecided",
+        day=last.scheduled_at.astimezone(settings.tz).date().isoformat(),
+        kind=label(MeetingKind(last.kind)),
+    )
+    return [
+        Proposal(
+            AgendaReason.CARRIED_OVER,
+            detail,
+            case_id=r.case_id,
+            case_number=r.number,
+            topic="" if r.case_id else r.topic,
+            carried_from=r.id,
+            reasons=(AgendaReason.CARRIED_OVER,),
+        )
+        for r in rows
+        if r.case_id is None or CaseStatus(r.status) in OPEN_STATUSES
+    ]
+
+
+def with_undecided(undecided: list[Proposal], proposals: list[Proposal]) -> list[Proposal]:
+    """The rules' proposals with the last meeting's undecided items: an item about a case the
+    rules also propose becomes one, 上次未决 leading and every other reason kept."""
+    by_case = {p.case_id: p for p in undecided if p.case_id is not None}
+    out = [p for p in undecided if p.case_id is None]
+    for p in proposals:
+        carried = by_case.pop(p.case_id, None) if p.case_id is not None else None
+        if carried is None:
+            out.append(p)
+            continue
+        out.append(
+            replace(
+                carried,
+                detail=DETAIL_SEPARATOR.join((carried.detail, p.detail)),
+                reasons=tuple(dict.fromkeys((AgendaReason.CARRIED_OVER, *(p.reasons or (p.reason,))))),
+            )
+        )
+    out.extend(by_case.values())
+    out.sort(key=lambda p: REASON_ORDER.index(p.reason))
+    return out
+
+
 def proposed_agenda(conn: Connection, settings: Settings, meeting_id: str, now: datetime) -> list[Proposal]:
     """What the rules propose for a meeting, without what is already on its agenda."""
     meeting = conn.execute(select(MEETING).where(MEETING.c.id == meeting_id)).first()
@@ -188,5 +256,7 @@ def proposed_agenda(conn: Connection, settings: Settings, meeting_id: str, now: 
         )
     ).all()
     carried = {r.carried_from for r in present if r.carried_from}
-    proposals = build_agenda(inputs, exclude_cases={r.case_id for r in present if r.case_id})
+    skip = {r.case_id for r in present if r.case_id}
+    undecided = [p for p in undecided_before(conn, settings, meeting) if p.case_id not in skip]
+    proposals = with_undecided(undecided, build_agenda(inputs, exclude_cases=skip))
     return [p for p in proposals if p.carried_from is None or p.carried_from not in carried]

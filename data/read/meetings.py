@@ -7,16 +7,17 @@ Every function takes a blocking ``Connection``: the console calls them through
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
-from data.read.cases import CaseDetail, case_detail
-from data.store.tables import AGENDA, ATTENDANCE, CASE, DEPARTMENT, MEETING
+from data.read.cases import CaseDetail, case_detail, category_name
+from data.store.tables import AGENDA, ATTENDANCE, CASE, DEPARTMENT, EVENT, MEETING
 from models.enums import (
     OPEN_STATUSES,
     AgendaReason,
@@ -62,6 +63,9 @@ class AttendanceRow:
     present: bool | None
 
 
+SUMMARY_CHARS = 60
+
+
 @dataclass(frozen=True)
 class AgendaRow:
     id: str
@@ -84,6 +88,19 @@ class AgendaRow:
     followup_done_at: datetime | None
     carried_from: str | None
     discussed_at: datetime | None
+    description: str | None = None
+
+    @property
+    def category_name(self) -> str | None:
+        return category_name(self.category) if self.category else None
+
+    @property
+    def summary(self) -> str | None:
+        """The problem in one line: the description's first line, at most ``SUMMARY_CHARS``."""
+        text = " ".join((self.description or "").split())
+        if not text:
+            return None
+        return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
 
     @property
     def subject(self) -> str:
@@ -98,7 +115,14 @@ class MeetingView:
     meeting: MeetingRow
     attendance: tuple[AttendanceRow, ...]
     items: tuple[AgendaRow, ...]
-    """Items still on the agenda, in their order."""
+    """Items still on the agenda, in their order; once the meeting has ended, each case's
+    status is the one the meeting saw when it ended (``ended_statuses``)."""
+    recorder: str | None = None
+    """Who kept the record: the operator who ended the meeting."""
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for i in self.items if not i.decision)
 
     def item(self, item_id: str) -> AgendaRow:
         return next(i for i in self.items if i.id == item_id)
@@ -158,6 +182,7 @@ def _agenda_rows(conn: Connection, where: Any, names: dict[str, str]) -> list[Ag
             CASE.c.category,
             CASE.c.community,
             CASE.c.address,
+            CASE.c.description,
         )
         .select_from(AGENDA.outerjoin(CASE, CASE.c.id == AGENDA.c.case_id))
         .where(where)
@@ -185,9 +210,61 @@ def _agenda_rows(conn: Connection, where: Any, names: dict[str, str]) -> list[Ag
             followup_done_at=r.followup_done_at,
             carried_from=r.carried_from,
             discussed_at=r.discussed_at,
+            description=r.description,
         )
         for r in conn.execute(query)
     ]
+
+
+def _ended_event(conn: Connection, meeting_id: str) -> Any:
+    return conn.execute(
+        select(EVENT.c.operator, EVENT.c.payload).where(
+            (EVENT.c.type == "meeting.ended") & (EVENT.c.subject == meeting_id)
+        )
+    ).first()
+
+
+_STATUS_VALUES = frozenset(s.value for s in CaseStatus)
+
+
+def statuses_at(conn: Connection, case_ids: set[str], at: datetime) -> dict[str, CaseStatus]:
+    """Each case's status as it was at ``at``, from the event log: the last status change
+    (an event whose payload names the status it went ``to``) recorded by then."""
+    found: dict[str, CaseStatus] = {}
+    ids = sorted(case_ids)
+    for chunk in range(0, len(ids), 500):
+        rows = conn.execute(
+            select(EVENT.c.subject, EVENT.c.type, EVENT.c.payload)
+            .where(EVENT.c.subject.in_(ids[chunk : chunk + 500]) & (EVENT.c.at <= at))
+            .order_by(EVENT.c.at, EVENT.c.station_id, EVENT.c.seq)
+        )
+        for r in rows:
+            payload = json.loads(r.payload)
+            if r.type == "case.received":
+                found[r.subject] = CaseStatus.RECEIVED
+            to = payload.get("to") if isinstance(payload, dict) else None
+            if isinstance(to, str) and to in _STATUS_VALUES:
+                found[r.subject] = CaseStatus(to)
+    return found
+
+
+def ended_statuses(conn: Connection, meeting: MeetingRow) -> tuple[str | None, dict[str, CaseStatus]]:
+    """Who ended the meeting, and the status of its cases when it ended: the snapshot the
+    ``meeting.ended`` event carries, or (for a meeting ended before events carried one) the
+    status the event log gives for that moment."""
+    event = _ended_event(conn, meeting.id)
+    if event is None or meeting.ended_at is None:
+        return None, {}
+    payload = json.loads(event.payload)
+    snapshot = payload.get("case_status") if isinstance(payload, dict) else None
+    if isinstance(snapshot, dict) and snapshot:
+        return event.operator, {k: CaseStatus(v) for k, v in snapshot.items()}
+    ids = set(
+        conn.execute(
+            select(AGENDA.c.case_id).where((AGENDA.c.meeting_id == meeting.id) & AGENDA.c.case_id.isnot(None))
+        ).scalars()
+    )
+    return event.operator, statuses_at(conn, ids, meeting.ended_at)
 
 
 def meeting_view(conn: Connection, meeting_id: str) -> MeetingView:
@@ -201,13 +278,20 @@ def meeting_view(conn: Connection, meeting_id: str) -> MeetingView:
         key=lambda a: (sort.get(a.department_code, 0), a.department_code),
     )
     items = _agenda_rows(conn, (AGENDA.c.meeting_id == meeting_id) & AGENDA.c.removed.is_(False), names)
+    meeting = _meeting_row(row)
+    recorder, frozen = ended_statuses(conn, meeting) if meeting.status is MeetingStatus.DONE else (None, {})
+    items = [
+        replace(i, case_status=frozen[i.case_id]) if i.case_id is not None and i.case_id in frozen else i
+        for i in items
+    ]
     return MeetingView(
-        meeting=_meeting_row(row),
+        meeting=meeting,
         attendance=tuple(
             AttendanceRow(a.department_code, names.get(a.department_code, a.department_code), a.present)
             for a in attendance
         ),
         items=tuple(items),
+        recorder=recorder,
     )
 
 

@@ -16,6 +16,7 @@ _AGENDA: dict[str, tuple[str, str]] = {
         "{day} 会议决定「{decision}」，牵头 {lead}，期限 {due}，{late}",
         "meeting of {day} decided “{decision}”, lead {lead}, due {due}, {late}",
     ),
+    "agenda.detail.undecided": ("上次未决：{day} {kind}未形成结论", "undecided at the {kind} of {day}"),
     "agenda.detail.due_today": ("今日到期未落实", "due today and not done"),
     "agenda.detail.days_late": ("逾期 {days} 天未落实", "{days} days late and not done"),
     "agenda.detail.repeat_address": (
@@ -38,6 +39,10 @@ _ERRORS: dict[str, tuple[str, str]] = {
     "error.item_removed": ("该议题已移出议程。", "This item is no longer on the agenda."),
     "error.due_in_past": ("完成期限不能早于今天。", "The deadline cannot be before today."),
     "thing.department": ("部门", "department"),
+    "error.weekly_same_day": (
+        "{day} 已有一次周例会（{at}），同一天不能再开一次；请改期或改为日常会商。",
+        "There is already a weekly meeting on {day} ({at}); choose another day or a daily consultation.",
+    ),
 }
 
 _MINUTES: dict[str, tuple[str, str]] = {
@@ -66,6 +71,15 @@ _MINUTES: dict[str, tuple[str, str]] = {
     "minutes.due": ("完成期限", "Due"),
     "minutes.followup": ("跟踪", "Follow-up"),
     "minutes.empty": ("（议程为空）", "(the agenda is empty)"),
+    "minutes.status_note": ("案件状态", "Case status"),
+    "minutes.status_at_end": ("均为散会时（{at}）的状态", "as it was when the meeting ended ({at})"),
+    "minutes.category": ("问题类别", "Category"),
+    "minutes.problem": ("问题描述", "Problem"),
+    "minutes.recorder": ("记录人", "Note-taker"),
+    "minutes.signatures": ("签字", "Signatures"),
+    "minutes.sign_facilitator": ("主持人（{name}）签字", "Facilitator ({name})"),
+    "minutes.sign_recorder": ("记录人（{name}）签字", "Note-taker ({name})"),
+    "minutes.sign_date": ("日期", "Date"),
     "error.export_no_folder": ("文件夹不存在：{path}", "No such folder: {path}"),
     "error.export_exists": ("文件已存在：{path}", "The file already exists: {path}"),
     "error.export_failed": ("无法写入 {path}：{detail}", "Cannot write {path}: {detail}"),
@@ -157,6 +171,12 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "meetings.run.timeline": ("【留痕（最近）】", "[Timeline (latest)]"),
     "meetings.run.followup_closed": ("上次决定已标记为落实。", "The earlier decision is marked done."),
     "meetings.run.end_title": ("散会？", "End the meeting?"),
+    "meetings.run.end_title_undecided": ("还有 {n} 项未决，仍要散会？", "{n} items undecided: end anyway?"),
+    "meetings.run.end_message_undecided": (
+        "共 {total} 项议题，{n} 项未形成结论，将作为「上次未决」带到下次会议。散会后议程与结论不能再修改。",
+        "{n} of {total} items have no decision; they go to the next meeting as undecided last time. "
+        "After the end, the agenda and decisions are final.",
+    ),
     "meetings.run.end_message": (
         "散会后议程与结论不能再修改。",
         "After the end, the agenda and decisions are final.",

@@ -64,6 +64,8 @@ class MeetingCreateDialog(FormDialog[Any]):
         self.tz = tz
 
     def compose_after(self, name: str) -> ComposeResult:
+        if name == "at":  # a refusal of the day and time as a whole (one 周例会 a day)
+            yield Static("", id="e-scheduled_at", classes="field-error form-error")
         if name == "title":
             yield Static(t("meetings.form.invited"), classes="form-note")
             yield SelectionList[str](

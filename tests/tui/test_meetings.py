@@ -159,7 +159,9 @@ async def test_facilitator_path_from_creation_to_exported_minutes(tmp_path: Path
     assert lines[0] == "# 3月10日周例会 会议纪要"
     assert "- **出席**：城管执法队" in lines
     headings = [
-        line.removeprefix("## ") for line in lines if line.startswith("## ") and line != "## 出席情况"
+        line.removeprefix("## ")
+        for line in lines
+        if line.startswith("## ") and line not in ("## 出席情况", "## 签字")
     ]
     assert headings == on_screen
     assert headings[0].startswith(f"1. {flagged}") and headings[1].startswith(f"2. {stale}")
@@ -171,6 +173,8 @@ async def test_facilitator_path_from_creation_to_exported_minutes(tmp_path: Path
         return [line for line in lines[start + 1 : end] if line]
 
     assert block(flagged) == [
+        "- **问题类别**：违法建设",
+        "- **问题描述**：违建加层，需多部门会商",
         "- **上会事由**：提请会商 — 2026-03-09 提请会商",
         "- **案件状态**：会商",
         "- **时长**：10 分钟",
@@ -179,7 +183,7 @@ async def test_facilitator_path_from_creation_to_exported_minutes(tmp_path: Path
         "- **完成期限**：2026-03-17",
         "- **跟踪**：跟踪中",
     ]
-    assert block(stale)[2:] == [
+    assert block(stale)[4:] == [
         "- **时长**：5 分钟",
         "- **结论**：车主已联系，本周拖移",
         "- **牵头部门**：—",
@@ -275,3 +279,74 @@ async def test_add_a_case_by_number_and_a_free_topic(tmp_path: Path) -> None:
             (absent, "", AgendaReason.MANUAL, 10),
             (None, "背街小巷环境整治方案", AgendaReason.MANUAL, 20),
         ]
+
+
+async def test_ending_with_undecided_items_names_how_many_and_can_be_declined(tmp_path: Path) -> None:
+    from data.write.commands import meetings as mt
+    from models.enums import MeetingKind
+    from screens.dialogs.confirm import ConfirmDialog
+
+    st = meeting_station(tmp_path)
+    meeting = st.run(
+        mt.create_with_agenda,
+        kind=MeetingKind.WEEKLY,
+        scheduled_at=st.clock.now(),
+        facilitator="赵主任",
+        invited=["CGZF"],
+    )
+    item = st.run(mt.add_item, meeting, reason=AgendaReason.MANUAL, topic="背街小巷环境整治方案")
+    st.run(mt.start, meeting)
+    st.run(mt.decide, item, decision="下周拿出方案", tracked=False)
+    app = app_as(st, "赵主任")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait(app, pilot)
+        await pilot.press("3")
+        await wait(app, pilot)
+        await pilot.press("r")
+        await wait(app, pilot)
+        run = app.screen
+        assert isinstance(run, MeetingRunScreen) and run.view is not None
+        assert len(run.view.items) == 4
+        await pilot.press("E")
+        await wait(app, pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmDialog)
+        shown = _text(confirm, "#confirm-message") + str(confirm.query_one(".dialog-title", Static).render())
+        assert "还有 3 项未决" in shown and "共 4 项议题，3 项未形成结论" in shown
+        assert "上次未决" in shown
+        await pilot.press("n")
+        await wait(app, pilot)
+        assert app.screen is run and run.view.meeting.status is MeetingStatus.RUNNING
+
+
+async def test_a_second_weekly_meeting_the_same_day_is_refused_in_one_line(tmp_path: Path) -> None:
+    from data.write.commands import meetings as mt
+    from models.enums import MeetingKind
+
+    st = meeting_station(tmp_path)
+    st.run(
+        mt.create_meeting,
+        kind=MeetingKind.WEEKLY,
+        scheduled_at=st.clock.now(),
+        facilitator="赵主任",
+        invited=["CGZF"],
+    )
+    app = app_as(st, "赵主任")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait(app, pilot)
+        await pilot.press("3")
+        await wait(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MeetingsScreen)
+        await pilot.press("n")
+        await wait(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MeetingCreateDialog)
+        dialog.query_one("#f-at", Input).value = "16:00"
+        await pilot.press("ctrl+s")
+        await wait(app, pilot)
+        assert app.screen is dialog  # refused: the form stays, with one line saying why
+        error = _text(dialog, "#e-scheduled_at")
+        assert "已有一次周例会" in error and "\n" not in error
+    with sqlite3.connect(st.path) as conn:
+        assert conn.execute("SELECT count(*) FROM meeting").fetchone()[0] == 1

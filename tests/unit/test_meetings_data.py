@@ -166,3 +166,51 @@ def test_a_tracked_decision_needs_lead_and_deadline_and_changes_nothing_when_ref
     assert event_count(db_path) == before
     sync_service.run(mt.decide, item, decision="通报即可", tracked=False)
     assert _view(sync_service, meeting).items[0].followup is FollowUp.DONE
+
+
+def test_undecided_items_and_free_topics_carry_to_the_next_meeting_as_undecided_last_time(
+    sync_service: SyncService, clock: FrozenClock
+) -> None:
+    sync_service.rules.settings.consult_open_days = 60  # no other rule brings the case back
+    case_id = open_case(sync_service)
+    first = _meeting(sync_service, clock.now())
+    sync_service.run(mt.start, first)
+    on_case = sync_service.run(mt.add_item, first, reason=AgendaReason.MANUAL, case_id=case_id)
+    topic = sync_service.run(mt.add_item, first, reason=AgendaReason.MANUAL, topic="背街小巷停车整治")
+    decided = sync_service.run(mt.add_item, first, reason=AgendaReason.MANUAL, topic="已议定的事")
+    sync_service.run(mt.decide, decided, decision="照办", tracked=False)
+    sync_service.run(mt.end, first)
+
+    clock.advance(days=7)
+    second = _meeting(sync_service, clock.now())
+    sync_service.run(mt.propose, second)
+    items = _view(sync_service, second).items
+    carried = {i.carried_from: i for i in items if i.carried_from}
+    assert set(carried) == {on_case, topic}  # the decided one stays behind
+    assert carried[on_case].case_id == case_id and carried[topic].topic == "背街小巷停车整治"
+    for item in carried.values():
+        assert item.reason is AgendaReason.CARRIED_OVER
+        assert item.reason_detail.startswith("上次未决：")
+    # proposing again adds nothing twice
+    sync_service.run(mt.propose, second)
+    assert len(_view(sync_service, second).items) == len(items)
+
+
+def test_a_second_weekly_meeting_on_the_same_day_is_refused(
+    sync_service: SyncService, db_path: Path, clock: FrozenClock
+) -> None:
+    _meeting(sync_service, clock.now())
+    before = event_count(db_path)
+    with pytest.raises(ValidationError) as refused:
+        _meeting(sync_service, clock.now() + timedelta(hours=3))
+    assert refused.value.key == "error.weekly_same_day"
+    assert event_count(db_path) == before
+    # another kind of meeting that day, and a weekly one the next day, are fine
+    sync_service.run(
+        mt.create_meeting,
+        kind=MeetingKind.DAILY,
+        scheduled_at=clock.now() + timedelta(hours=3),
+        facilitator="赵主任",
+        invited=["CGZF"],
+    )
+    _meeting(sync_service, clock.now() + timedelta(days=1))

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from data.exports.minutes import Format, Stage, format_for, md_escape, render, write
-from data.read.meetings import meeting_view
+from data.read.meetings import meeting_view, statuses_at
 from data.service import SyncService
 from data.write.commands import meetings as mt
+from data.write.commands.cases import transition
 from models.clock import FrozenClock
-from models.enums import AgendaReason, MeetingKind
+from models.enums import AgendaReason, CaseStatus, MeetingKind
 from models.errors import DomainError
 from models.i18n import set_language
+from models.lifecycle import Action
 from tests.unit.meetings_support import open_case
 from tests.unit.support import one
 
@@ -100,7 +102,7 @@ def test_minutes_markdown_carries_attendance_and_decisions(
         "- **未登记**：市场监管所",
     ]
     first = lines.index(f"## 1. {number} 东四社区东四北大街 12 号")
-    assert lines[first + 5 : first + 9] == [
+    assert lines[first + 7 : first + 11] == [
         "- **结论**：城管牵头，一周内拆除",
         "- **牵头部门**：城管执法队",
         f"- **完成期限**：{due.isoformat()}",
@@ -148,3 +150,65 @@ def test_write_refuses_a_missing_folder_and_an_existing_file_when_asked(tmp_path
     with pytest.raises(DomainError):
         write(tmp_path / "无此目录" / "a.md", "三")
     assert [p.name for p in tmp_path.iterdir()] == ["议程.md"]
+
+
+def test_minutes_freeze_case_status_at_the_end_and_say_what_the_problem_is(
+    sync_service: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    """The minutes of a meeting print each case as the meeting saw it when it ended, not as it
+    is on the day of export; each item names its category and the problem in one line; the
+    note-taker is named and the paper ends with a signature line."""
+    meeting, number = _meeting(sync_service, clock, db_path)
+    case_id = one(db_path, "SELECT id FROM case_file WHERE number = ?", number)["id"]
+    sync_service.run(mt.start, meeting)
+    clock.advance(minutes=30)
+    sync_service.run(mt.end, meeting)
+    clock.advance(days=1)  # the next day the case is handled further and closed
+    sync_service.run(transition, case_id, Action.FEEDBACK, result="已整改")
+    sync_service.run(transition, case_id, Action.CLOSE, reason="已处置完毕")
+    assert one(db_path, "SELECT status FROM case_file WHERE id = ?", case_id)["status"] == "closed"
+    lines = render(_view(sync_service, meeting), Format.MD, sync_service.rules.settings.tz).splitlines()
+    first = lines.index(f"## 1. {number} 东四社区东四北大街 12 号")
+    assert "- **案件状态**：处置中" in lines[first:]
+    assert "- **案件状态**：已结案" not in lines
+    assert lines[first + 2].startswith("- **问题类别**：")
+    assert lines[first + 3].startswith("- **问题描述**：")
+    assert "- **案件状态**：均为散会时（2026-03-10 10:30）的状态" in lines
+    operator = one(db_path, "SELECT operator FROM event WHERE type = 'meeting.ended'")["operator"]
+    assert f"- **记录人**：{operator}" in lines
+    signatures = lines.index("## 签字")
+    assert lines[signatures + 2 :] == [
+        "- **主持人（赵主任）签字**：" + "\\_" * 16,
+        f"- **记录人（{operator}）签字**：" + "\\_" * 16,
+        "- **日期**：" + "\\_" * 16,
+    ]
+
+
+def test_minutes_of_a_meeting_ended_before_the_snapshot_read_the_status_from_the_log(
+    sync_service: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    """Minutes of a meeting whose end event carries no snapshot (written before it did) still
+    print the status of its cases at the end, from the event log."""
+    meeting, number = _meeting(sync_service, clock, db_path)
+    case_id = one(db_path, "SELECT id FROM case_file WHERE number = ?", number)["id"]
+    sync_service.run(mt.start, meeting)
+    sync_service.run(mt.end, meeting)
+    clock.advance(days=1)
+    sync_service.run(transition, case_id, Action.FEEDBACK, result="已整改")
+    sync_service.run(transition, case_id, Action.CLOSE, reason="已处置完毕")
+    with sync_service.engine.connect() as conn:
+        row = meeting_view(conn, meeting).meeting
+        assert statuses_at(conn, {case_id}, row.ended_at) == {case_id: CaseStatus.DISPOSING}
+        assert statuses_at(conn, {case_id}, clock.now()) == {case_id: CaseStatus.CLOSED}
+
+
+def test_english_minutes_name_category_note_taker_and_signatures(
+    sync_service: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    meeting, _number = _meeting(sync_service, clock, db_path)
+    sync_service.run(mt.start, meeting)
+    sync_service.run(mt.end, meeting)
+    set_language("en")
+    text = render(_view(sync_service, meeting), Format.MD, sync_service.rules.settings.tz)
+    assert "- **Category**: " in text and "- **Problem**: " in text
+    assert "- **Note-taker**: " in text and "## Signatures" in text

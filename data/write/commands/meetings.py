@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Row, func, select
@@ -10,7 +10,7 @@ from sqlalchemy import Row, func, select
 from data.read.agenda import proposed_agenda
 from data.store.tables import AGENDA, ATTENDANCE, CASE, DEPARTMENT, MEETING
 from data.write.commands.common import Ctx, fetch, required
-from models.enums import AgendaReason, FollowUp, MeetingKind, MeetingStatus
+from models.enums import AgendaReason, CaseStatus, FollowUp, MeetingKind, MeetingStatus
 from models.errors import DomainError, ValidationError
 from models.ids import to_iso
 
@@ -43,6 +43,8 @@ def create_meeting(
     for code in codes:
         if code not in known:
             raise ValidationError("error.unknown_department", field="invited", code=code)
+    if MeetingKind(kind) is MeetingKind.WEEKLY:
+        _one_weekly_a_day(ctx, scheduled_at)
     meeting_id = ctx.new_id()
     payload = {
         "id": meeting_id,
@@ -54,6 +56,29 @@ def create_meeting(
     }
     ctx.w.emit("meeting.created", meeting_id, payload)
     return meeting_id
+
+
+def _one_weekly_a_day(ctx: Ctx, scheduled_at: datetime) -> None:
+    """One 周例会 a day per station: a second would propose the same agenda again and split
+    the decisions between two records. Another kind of meeting (会商, 会诊) is not limited."""
+    tz = ctx.rules.settings.tz
+    day = scheduled_at.astimezone(tz).date()
+    start = datetime.combine(day, time(), tz)
+    found = ctx.conn.execute(
+        select(MEETING.c.scheduled_at).where(
+            (MEETING.c.station_id == ctx.w.station_id)
+            & (MEETING.c.kind == MeetingKind.WEEKLY.value)
+            & (MEETING.c.scheduled_at >= start)
+            & (MEETING.c.scheduled_at < start + timedelta(days=1))
+        )
+    ).first()
+    if found is not None:
+        raise ValidationError(
+            "error.weekly_same_day",
+            field="scheduled_at",
+            day=day.isoformat(),
+            at=found.scheduled_at.astimezone(tz).strftime("%H:%M"),
+        )
 
 
 def create_with_agenda(ctx: Ctx, **fields: Any) -> str:
@@ -246,4 +271,11 @@ def end(ctx: Ctx, meeting_id: str) -> None:
     meeting = _open_meeting(ctx, meeting_id)
     if meeting.status != MeetingStatus.RUNNING:  # type: ignore[attr-defined]
         raise DomainError("error.meeting_not_running")
-    ctx.w.emit("meeting.ended", meeting_id, {"id": meeting_id})
+    cases = ctx.conn.execute(
+        select(CASE.c.id, CASE.c.status)
+        .select_from(AGENDA.join(CASE, CASE.c.id == AGENDA.c.case_id))
+        .where((AGENDA.c.meeting_id == meeting_id) & AGENDA.c.removed.is_(False))
+        .order_by(AGENDA.c.position, AGENDA.c.id)
+    ).all()
+    snapshot = {r.id: CaseStatus(r.status).value for r in cases}
+    ctx.w.emit("meeting.ended", meeting_id, {"id": meeting_id, "case_status": snapshot})
