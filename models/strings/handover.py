@@ -1,0 +1,49 @@
+"""Strings of the shift handover (交接班): its view, its print, its timeline lines and refusals."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "thing.handover": ("交接班记录", "handover"),
+    "error.handover_needs_operator": (
+        "交班须由已登录的本站操作员发起",
+        "A handover is opened by a signed-in operator of this station",
+    ),
+    "error.handover_needs_incoming": (
+        "接班须由已登录的本站操作员签收",
+        "A handover is acknowledged by a signed-in operator of this station",
+    ),
+    "error.handover_pending": (
+        "{by} 于 {at} 发起的交接班尚未签收，先签收再交班",
+        "The handover {by} opened at {at} is not acknowledged yet: acknowledge it first",
+    ),
+    "error.handover_note_too_long": (
+        "交班备注最多 {limit} 字",
+        "The handover note has at most {limit} characters",
+    ),
+    "error.handover_bad_shift_end": (
+        "班次结束时间 {at} 离现在超过 12 小时",
+        "The shift end {at} is more than 12 hours from now",
+    ),
+    "error.handover_not_ours": (
+        "该交接班属于站点 {station}，不能在此签收",
+        "This handover belongs to station {station}",
+    ),
+    "error.handover_acknowledged": (
+        "该交接班已由 {by} 于 {at} 签收",
+        "This handover was acknowledged by {by} at {at}",
+    ),
+    "error.handover_same_operator": (
+        "{name} 是交班人，须由另一位操作员登录后签收",
+        "{name} opened this handover: another operator signs in to acknowledge it",
+    ),
+    "handover.why.clock": ("办理时限在走", "Handling clock running"),
+    "handover.why.overdue": ("报到已超时", "Check-ins overdue"),
+    "handover.why.summons": ("召集待报到", "Summons awaited"),
+    "handover.why.parked": ("挂账到期复查", "Parked, review due"),
+    "handover.why.followup": ("会商督办到期", "Meeting follow-ups due"),
+    "timeline.handover_opened": (
+        "交接班：{operator} 交班（{whys}）",
+        "Handover: {operator} handed over ({whys})",
+    ),
+    "timeline.handover_acknowledged": ("交接班：{by} 已签收", "Handover: acknowledged by {by}"),
+}
