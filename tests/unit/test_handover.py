@@ -22,6 +22,7 @@ from models.errors import DomainError
 from models.lifecycle import Action
 from tests.unit.conftest import NOW, snapshot_of
 from tests.unit.support import case_in, whistle
+from tui.cli import main
 
 
 @pytest.fixture
@@ -133,3 +134,40 @@ def test_the_timeline_of_a_named_case_shows_the_handover(svc: SyncService, clock
     assert "交接班：值班员 交班（挂账到期复查）" in texts
     assert "交接班：王丽 已签收" in texts
     assert not any(e.text.startswith("交接班") for e in other)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_handover_print_writes_the_latest_or_the_one_named(
+    svc: SyncService, db_path: Path, clock: FrozenClock, tmp_path: Path, fmt: str
+) -> None:
+    ids = _cases(svc, clock)
+    first = svc.run(open_handover, note="东四路口<明早>复查")
+    svc.operator = "王丽"
+    svc.run(acknowledge_handover, first)
+    clock.advance(hours=8)
+    second = svc.run(open_handover, note="夜班无事")
+    out = tmp_path / f"handover.{fmt}"
+    assert main(["handover", "print", "--format", fmt, "--out", str(out), "--db", str(db_path)]) == 0
+    latest_text = out.read_text(encoding="utf-8")
+    assert "夜班无事" in latest_text and "尚未签收" in latest_text and second
+    assert (
+        main(["handover", "print", "--id", first, "--format", fmt, "--out", str(out), "--db", str(db_path)])
+        == 0
+    )
+    text = out.read_text(encoding="utf-8")
+    with svc.engine.connect() as conn:
+        soon = handover(conn, first).of("parked")[0].number
+    assert "挂账到期复查（1）" in text and soon in text and "王丽" in text
+    assert text.startswith("<!DOCTYPE html>") == (fmt == "html")
+    assert ("&lt;明早&gt;" in text) == (fmt == "html")
+    assert ids
+
+
+def test_handover_print_of_nothing_or_an_unknown_id_says_so_in_one_line(
+    svc: SyncService, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["handover", "print", "--db", str(db_path)]) == 2
+    assert "还没有交接班记录" in capsys.readouterr().err
+    assert main(["handover", "print", "--id", "nope", "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert "nope" in err and err.count("\n") == 1
