@@ -13,11 +13,12 @@ from data.read.handover import awaiting, gather, handover, handovers
 from data.read.timeline import fetch_timeline_rows, render_timeline
 from data.service import SyncService, verify
 from data.settings import Settings
+from data.write.commands import meetings as mt
 from data.write.commands.cases import transition
 from data.write.commands.handover import acknowledge_handover, open_handover
 from data.write.commands.reference import add_operator
 from models.clock import FrozenClock
-from models.enums import CaseStatus, Role
+from models.enums import AgendaReason, CaseStatus, MeetingKind, Role
 from models.errors import DomainError
 from models.lifecycle import Action
 from tests.unit.conftest import NOW, snapshot_of
@@ -171,3 +172,27 @@ def test_handover_print_of_nothing_or_an_unknown_id_says_so_in_one_line(
     assert main(["handover", "print", "--id", "nope", "--db", str(db_path)]) == 2
     err = capsys.readouterr().err
     assert "nope" in err and err.count("\n") == 1
+
+
+def test_meeting_follow_ups_due_by_the_end_of_the_next_shift_are_handed_over(
+    svc: SyncService, clock: FrozenClock, settings: Settings
+) -> None:
+    today = clock.now().astimezone(settings.tz).date()
+    meeting = svc.run(
+        mt.create_meeting,
+        kind=MeetingKind.WEEKLY,
+        scheduled_at=clock.now(),
+        facilitator="赵主任",
+        invited=["CGZF"],
+    )
+    svc.run(mt.start, meeting)
+    soon = svc.run(mt.add_item, meeting, reason=AgendaReason.MANUAL, topic="东四路口占道")
+    later = svc.run(mt.add_item, meeting, reason=AgendaReason.MANUAL, topic="南门违建")
+    svc.run(mt.decide, soon, decision="明早联合清理", lead_department="CGZF", due_on=today)
+    svc.run(mt.decide, later, decision="限期拆除", lead_department="CGZF", due_on=today + timedelta(days=9))
+    svc.run(mt.end, meeting)
+    clock.advance(hours=1)
+    with svc.engine.connect() as conn:
+        followups = gather(conn, clock.now(), settings.tz).of("followup")
+    assert [(f.number, f.case_id) for f in followups] == [("东四路口占道", None)]
+    assert "明早联合清理" in followups[0].detail
