@@ -517,6 +517,32 @@ class ReinspectionDrawn(Payload):
     items: list[Drawn]
 
 
+# ---- the shift handover (交接班) ----------------------------------------------------------
+
+
+class HandoverNamed(Payload):
+    """A case a handover names (or a meeting follow-up without a case), and why."""
+
+    case_id: Id | None = None
+    number: Name
+    why: Literal["clock", "overdue", "summons", "parked", "followup"]
+    detail: Name = ""
+
+
+@schema("handover.opened")
+class HandoverOpened(Payload):
+    id: Id
+    shift_ends: Moment
+    items: Annotated[list[HandoverNamed], Field(max_length=5000)]
+    note: Note = ""
+
+
+@schema("handover.acknowledged")
+class HandoverAcknowledged(Payload):
+    id: Id
+    by: Name
+
+
 @schema("reinspection.recorded")
 class ReinspectionRecorded(Payload):
     id: Id

@@ -235,6 +235,32 @@ class Reinspection(SQLModel, table=True):
     relapse_case_id: str | None = None
 
 
+class Handover(SQLModel, table=True):
+    """交接班: the outgoing operator's handover of a shift, acknowledged by the incoming one."""
+
+    __tablename__ = "handover"
+    id: str = Field(primary_key=True)
+    station_id: str = Field(foreign_key="station.id")
+    opened_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    opened_by: str
+    shift_ends: datetime = Field(sa_type=UTCDateTime)
+    note: str = ""
+    acknowledged_at: datetime | None = _ts()
+    acknowledged_by: str | None = None
+
+
+class HandoverItem(SQLModel, table=True):
+    """What a handover names: a case (or a follow-up without one) and why."""
+
+    __tablename__ = "handover_item"
+    handover_id: str = Field(foreign_key="handover.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    case_id: str | None = Field(default=None, index=True)
+    number: str
+    why: str
+    detail: str = ""
+
+
 class CalendarYear(SQLModel, table=True):
     """A statutory holiday table loaded by a supervisor (JSON text of models.calendar)."""
 

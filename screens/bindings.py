@@ -57,6 +57,7 @@ APP_KEYS = [
     KeySpec("view.meetings", "3", "view('meetings')", "key.view_meetings"),
     KeySpec("view.reinspections", "4", "view('reinspections')", "key.view_reinspections"),
     KeySpec("view.reports", "5", "view('reports')", "key.view_reports"),
+    KeySpec("view.handover", "6", "view('handover')", "key.view_handover", show=False),
     KeySpec("help", "question_mark", "help", "key.help", key_display="?"),
     KeySpec("palette", "colon", "command_palette", "key.palette", key_display=":"),
     # ctrl+p too (Textual adds its own only when no binding opens the palette); one footer key
@@ -148,6 +149,13 @@ SCHEDULE_KEYS = [
     KeySpec("reinspect.draw", "D", "draw", "key.reinspect_draw", key_display="D"),
 ]
 
+HANDOVER_KEYS = [
+    KeySpec("handover.open", "o", "open_handover", "key.handover_open"),
+    KeySpec("handover.acknowledge", "a", "acknowledge", "key.handover_acknowledge"),
+    KeySpec("handover.note", "n", "edit_note", "key.handover_note"),
+    KeySpec("handover.current", "g", "show_current", "key.handover_current"),
+]
+
 REPORT_KEYS = [
     KeySpec("reports.refresh", "r", "refresh", "key.refresh"),
     KeySpec("reports.previous", "left_square_bracket", "step(-1)", "key.period_previous", key_display="["),
@@ -201,6 +209,7 @@ REGISTRY: dict[str, list[KeySpec]] = {
     "meeting.run": RUN_KEYS,
     "reinspections": SCHEDULE_KEYS,
     "reports": REPORT_KEYS,
+    "handover": HANDOVER_KEYS,
     "figure": FIGURE_KEYS,
     "dialog": DIALOG_KEYS,
     "confirm": CONFIRM_KEYS,

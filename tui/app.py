@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from data.read import poll as queries
+from data.read.handover import HandoverRow, awaiting
 from data.read.staff import demo_staff
 from data.service import Service, catch_up, refresh_calendar
 from data.settings import Settings
@@ -58,6 +59,7 @@ VIEWS: tuple[View, ...] = (
     View("meetings", "3", "screens.meetings:MeetingsScreen", "view.meetings"),
     View("reinspections", "4", "screens.reinspections:ReinspectionsScreen", "view.reinspections"),
     View("reports", "5", "screens.reports:ReportsScreen", "view.reports"),
+    View("handover", "6", "screens.handover:HandoverScreen", "view.handover"),
 )
 
 
@@ -231,6 +233,20 @@ class WhistleApp(App[None]):
         self.operator, self.role = name, service.role
         self.last_input = self.now()
         self._tell_screen(ServiceReady())
+        self._handover_waiting(name)
+
+    @work(group="handover", exit_on_error=False)
+    async def _handover_waiting(self, name: str) -> None:
+        """After a sign-in: a handover another operator opened and nobody acknowledged yet is
+        put before the one who signed in (the handover view, where ``a`` acknowledges it)."""
+        service = self.service
+        if service is None:
+            return
+        pending: HandoverRow | None = await service.db.run_read(awaiting)
+        if pending is None or pending.opened_by == name or self.locked:
+            return
+        self.action_view("handover")
+        self.notify(t("handover.view.signed_in_pending", by=pending.opened_by), severity="warning")
 
     def action_lock(self) -> None:
         self._lock(idle=False)

@@ -6,13 +6,14 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
 from data.catalogue import CATEGORY_BY_CODE, SOURCE_BY_CODE
-from data.store.tables import CHECKIN, EVENT
+from data.store.tables import CHECKIN, EVENT, HANDOVER_ITEM
 from models.corrections import CHECKIN_KINDS, CorrectionKind
 from models.deadlines import DEFAULT_TZ
 from models.enums import (
@@ -63,10 +64,18 @@ def fetch_timeline_rows(conn: Connection, case_id: str) -> tuple[Sequence[Any], 
             EVENT.c.station_id,
             EVENT.c.seq,
         )
-        .where(EVENT.c.subject == case_id)
+        .where(
+            (EVENT.c.subject == case_id)
+            | (
+                EVENT.c.type.in_(HANDOVER_EVENTS)
+                & EVENT.c.subject.in_(
+                    select(HANDOVER_ITEM.c.handover_id).where(HANDOVER_ITEM.c.case_id == case_id)
+                )
+            )
+        )
         .order_by(EVENT.c.at, EVENT.c.station_id, EVENT.c.seq)
     )
-    rows = conn.execute(query).all()
+    rows = [_only_this_case(row, case_id) for row in conn.execute(query)]
     checkin_ids = {
         row.id: row.department_code
         for row in conn.execute(
@@ -74,6 +83,19 @@ def fetch_timeline_rows(conn: Connection, case_id: str) -> tuple[Sequence[Any], 
         )
     }
     return rows, checkin_ids
+
+
+HANDOVER_EVENTS = ("handover.opened", "handover.acknowledged")
+
+
+def _only_this_case(row: Any, case_id: str) -> Any:
+    """A handover's event as this case's timeline reads it: with only what it says of the case."""
+    if row.type != "handover.opened":
+        return row
+    payload = json.loads(row.payload)
+    payload["items"] = [i for i in payload["items"] if i.get("case_id") == case_id]
+    payload["opened_by"] = row.operator
+    return SimpleNamespace(**{**row._asdict(), "payload": json.dumps(payload, ensure_ascii=False)})
 
 
 class _Renderer:
@@ -291,6 +313,15 @@ class _Renderer:
             )
         if type_ == "clock.recomputed":
             return self._recomputed(p)
+        if type_ == "handover.opened":
+            whys = dict.fromkeys(t(f"handover.why.{i['why']}") for i in p["items"])
+            return t(
+                "timeline.handover_opened",
+                operator=p.get("opened_by", ""),
+                whys=t("timeline.list_sep").join(whys),
+            )
+        if type_ == "handover.acknowledged":
+            return t("timeline.handover_acknowledged", by=p["by"])
         if type_ == "reinspection.scheduled":
             return t(
                 "timeline.reinspection_scheduled", kind=label(ReinspectionKind(p["kind"])), day=p["due_on"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, select
 
-from data.store.tables import AGENDA, CASE, CHECKIN, CLOCK, MEETING, REINSPECTION, WHISTLE
+from data.store.tables import AGENDA, CASE, CHECKIN, CLOCK, HANDOVER, MEETING, REINSPECTION, WHISTLE
 from models.errors import DomainError
 from models.events import EventRecord
 
@@ -112,6 +112,9 @@ TOUCHES: dict[str, tuple[Touch, ...]] = {
     "agenda.timebox_set": (Touch("agenda", "id"),),
     "agenda.decided": (Touch("agenda", "id"), Touch("agenda", "supersedes[]")),
     "agenda.followup_done": (Touch("agenda", "id"),),
+    # the shift handover: the station's own record; the cases it names are not changed
+    "handover.opened": (Touch("handover", "id", True),),
+    "handover.acknowledged": (Touch("handover", "id"),),
     # re-inspections
     "reinspection.scheduled": (Touch("reinspection", "id", True), case("case_id")),
     "reinspection.drawn": (Touch("reinspection", "items[].id", True), case("items[].case_id")),
@@ -136,6 +139,8 @@ def _owner_query(kind: str) -> Select[Any]:
         return select(CASE.c.station_id).where(CASE.c.id == key)
     if kind == "meeting":
         return select(MEETING.c.station_id).where(MEETING.c.id == key)
+    if kind == "handover":
+        return select(HANDOVER.c.station_id).where(HANDOVER.c.id == key)
     if kind == "agenda":
         return (
             select(MEETING.c.station_id)
@@ -156,6 +161,7 @@ def _exists_query(kind: str) -> Select[Any]:
         "clock": CLOCK,
         "whistle": WHISTLE,
         "reinspection": REINSPECTION,
+        "handover": HANDOVER,
     }[kind]
     return select(tbl.c.id).where(tbl.c.id == bindparam("key"))
 

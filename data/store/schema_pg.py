@@ -345,5 +345,30 @@ CREATE TRIGGER queue_key_clock_change AFTER INSERT OR UPDATE ON clock
     FOR EACH ROW EXECUTE FUNCTION queue_key_clock();
 """
 
-PG_STEPS: tuple[str, ...] = (PG1_DISTRICT,)
+# The shift handover (交接班): data/store/schema_steps_handover.py's V17_HANDOVER.
+PG2_HANDOVER = """
+CREATE TABLE handover (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    station_id VARCHAR NOT NULL REFERENCES station (id),
+    opened_at TIMESTAMP NOT NULL,
+    opened_by VARCHAR NOT NULL,
+    shift_ends TIMESTAMP NOT NULL,
+    note VARCHAR NOT NULL,
+    acknowledged_at TIMESTAMP,
+    acknowledged_by VARCHAR
+);
+CREATE INDEX ix_handover_opened_at ON handover (opened_at);
+CREATE TABLE handover_item (
+    handover_id VARCHAR NOT NULL REFERENCES handover (id),
+    position INTEGER NOT NULL,
+    case_id VARCHAR,
+    number VARCHAR NOT NULL,
+    why VARCHAR NOT NULL,
+    detail VARCHAR NOT NULL,
+    PRIMARY KEY (handover_id, position)
+);
+CREATE INDEX ix_handover_item_case_id ON handover_item (case_id);
+"""
+
+PG_STEPS: tuple[str, ...] = (PG1_DISTRICT, PG2_HANDOVER)
 PG_SCHEMA_VERSION = len(PG_STEPS)

@@ -94,6 +94,8 @@ def prepare_server(location: str) -> int:
                 raise SchemaTooNew(found)
             for version in range(found + 1, PG_SCHEMA_VERSION + 1):
                 cur.execute(PG_STEPS[version - 1].encode())
+                # the version stays one row (a second step would otherwise add a second)
+                cur.execute("DELETE FROM schema_version")
                 cur.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
             # the role the app connects as may add events, never change or remove them
             cur.execute("REVOKE UPDATE, DELETE, TRUNCATE ON event FROM CURRENT_USER")

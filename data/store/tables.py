@@ -26,6 +26,8 @@ from models.tables import (
     Clock,
     Department,
     Event,
+    Handover,
+    HandoverItem,
     Meeting,
     MeetingAttendance,
     Operator,
@@ -59,6 +61,8 @@ ATTENDANCE = table(MeetingAttendance)
 AGENDA = table(AgendaItem)
 REINSPECTION = table(Reinspection)
 CALENDAR_YEAR = table(CalendarYear)
+HANDOVER = table(Handover)
+HANDOVER_ITEM = table(HandoverItem)
 
 
 EVENT = table(Event)

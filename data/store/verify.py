@@ -31,6 +31,8 @@ from data.store.tables import (
     CLOCK,
     DEPARTMENT,
     EVENT,
+    HANDOVER,
+    HANDOVER_ITEM,
     MEETING,
     OPERATOR,
     REINSPECTION,
@@ -64,6 +66,8 @@ REPLAYED = (
     ATTENDANCE,
     AGENDA,
     REINSPECTION,
+    HANDOVER,
+    HANDOVER_ITEM,
     SIGNED_HEAD,
 )
 BATCH = 5000

@@ -13,6 +13,7 @@ from models.strings import (
     desk,
     dispatch,
     exports,
+    handover,
     meetings,
     projector,
     record,
@@ -33,6 +34,7 @@ _AREAS = (
     record.STRINGS,
     working_time.STRINGS,
     projector.STRINGS,
+    handover.STRINGS,
 )
 
 

@@ -209,6 +209,8 @@ LATER_STEPS_UNDONE = (
     "DROP INDEX ix_checkin_case_status",  # V14_SCALE_INDEXES
     "DROP INDEX ix_clock_kind_deadline",  # V16_ASSESSMENT_INDEXES
     "DROP INDEX ix_case_feedback",
+    "DROP TABLE handover_item",  # V17_HANDOVER
+    "DROP TABLE handover",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

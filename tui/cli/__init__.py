@@ -21,6 +21,7 @@ REGISTRARS = (
     "tui.cli.correct",
     "tui.cli.report",
     "tui.cli.serve",
+    "tui.cli.handover",
 )
 """Modules whose ``register`` adds their sub-commands: imported only when a command (or the
 help) is asked for, so the console starts without the demo, the exports or sync."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from data.store.apply import cases, heads, meetings, reference, sync
+from data.store.apply import cases, handover, heads, meetings, reference, sync
 from data.store.ownership import check_owner
 from data.store.rows import Handler
 from models.errors import DomainError
@@ -18,6 +18,7 @@ HANDLERS: dict[str, Handler] = {
     **reference.HANDLERS,
     **cases.HANDLERS,
     **meetings.HANDLERS,
+    **handover.HANDLERS,
     **sync.HANDLERS,
     **heads.HANDLERS,
 }
