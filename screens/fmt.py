@@ -83,23 +83,23 @@ class Flex:
 def share(width: int, columns: Sequence[Flex], gap: int = 1) -> list[int]:
     """Widths of ``columns`` sharing ``width`` cells (``gap`` cells between two): each gets
     its minimum first, then the room left goes to the columns still cut, in equal shares, the
-    least short satisfied first (when even the minimums do not fit, the columns with a floor
-    give way down to it, then the widest column that is cut anyway, down to four cells); what
-    is left after every column shows all it holds goes to the growing columns (to the last
-    column when none grows)."""
+    least short satisfied first (when even the minimums do not fit, the widest columns that
+    are cut anyway give way down to six cells if that is enough, else the columns with a
+    floor down to it, then the cut ones down to four); what is left after every column shows all it holds
+    goes to the growing columns (to the last column when none grows)."""
     widths = [min(c.least, c.want) if not c.grows else c.least for c in columns]
     room = width - gap * max(len(columns) - 1, 0) - sum(widths)
-    for i, c in enumerate(columns):  # the minimums do not fit: those with a floor give way first
+    cuttable = sum(
+        max(w - 6, 0) for w, c in zip(widths, columns, strict=True) if not c.grows and c.least < c.want
+    )
+    if 0 < -room <= cuttable:  # the minimums do not fit: cut columns give a little when that is enough
+        room = _give_way(widths, columns, room, down_to=6)
+    for i, c in enumerate(columns):  # else those with a floor give way down to it
         if room < 0 and c.floor is not None and widths[i] > c.floor:
             give = min(widths[i] - c.floor, -room)
             widths[i] -= give
             room += give
-    while room < 0:  # then the widest column that may be cut gives a cell at a time
-        cut = [i for i, c in enumerate(columns) if not c.grows and c.least < c.want and widths[i] > 4]
-        if not cut:
-            break
-        widths[max(cut, key=lambda i: widths[i])] -= 1
-        room += 1
+    room = _give_way(widths, columns, room, down_to=4)
     short = sorted(
         (i for i, c in enumerate(columns) if c.want > widths[i]), key=lambda i: columns[i].want - widths[i]
     )
@@ -124,3 +124,15 @@ def share(width: int, columns: Sequence[Flex], gap: int = 1) -> list[int]:
         for n, i in enumerate(growing):
             widths[i] += room // len(growing) + (1 if n < room % len(growing) else 0)
     return widths
+
+
+def _give_way(widths: list[int], columns: Sequence[Flex], room: int, down_to: int) -> int:
+    """Cells taken one at a time from the widest column that is cut anyway (not a growing
+    one) while ``room`` is short, none below ``down_to``; the room left."""
+    while room < 0:
+        cut = [i for i, c in enumerate(columns) if not c.grows and c.least < c.want and widths[i] > down_to]
+        if not cut:
+            break
+        widths[max(cut, key=lambda i: widths[i])] -= 1
+        room += 1
+    return room
