@@ -23,6 +23,13 @@ def pad(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` within ``width`` cells, cut with "…" when it does not fit (no padding)."""
+    if cell_len(text) <= width:
+        return text
+    return _cut(text, width - 1) + "…" if width > 0 else ""
+
+
 def _cut(text: str, cells: int) -> str:
     """The longest start of ``text`` within ``cells``, never half a CJK character."""
     used = 0
