@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from data.read.reinspections import Draw, ReinspectionRow, draws, operator_role, schedule
@@ -49,12 +50,12 @@ def column_widths(
 ) -> list[int]:
     """The widths of a table ``width`` cells wide (a cell's padding and the scrollbar counted
     by the caller) whose columns hold ``cells`` under ``header``: all shown when there is
-    room, shared with minimums when not, the last column taking what is left."""
+    room, shared with minimums when not, the last column taking what is left once the others
+    show all they hold."""
     wants = [max([cell_len(h), *(cell_len(r[i]) for r in cells)]) for i, h in enumerate(header)]
-    flex = [
-        Flex(want, want if least is None else least, grows=i == len(wants) - 1)
-        for i, (want, least) in enumerate(zip(wants, leasts, strict=True))
-    ]
+    flex = [Flex(want, want if least is None else least) for want, least in zip(wants, leasts, strict=True)]
+    last = flex[-1]  # it takes what the others leave, only after they show all they hold
+    flex[-1] = Flex(max(last.least, cell_len(header[-1])), last.least, grows=True)
     return share(width, flex, gap=0)
 
 
@@ -90,6 +91,12 @@ class ScheduleTable(DataTable[Any]):
         "schedule--done",
         "schedule--group",
     }
+
+    class Resized(Message):
+        """The table's width changed: its columns share the new width."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
 
 
 class ReinspectionsScreen(ViewScreen):
@@ -194,7 +201,7 @@ class ReinspectionsScreen(ViewScreen):
         self._show_detail()
         self.refresh_bindings()
 
-    def on_resize(self) -> None:
+    def on_schedule_table_resized(self) -> None:
         if self.loaded_day is not None:  # the columns share the new width
             self._fill()
 
