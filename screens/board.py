@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -128,12 +129,18 @@ class BoardScreen(CheckinActions):
         if service is None:
             return
         now, cal, tz = self.desk.now(), service.rules.calendar, service.settings.tz
-        for item in self.query(SummonsItem):
+        items = list(self.query(SummonsItem))
+        # the columns as wide as what the board holds (a community up to 20 cells, then cut
+        # with …), one blank cell after each
+        community = min(max((cell_len(i.summons.community) for i in items), default=0), 20) + 1
+        grade = max((cell_len(label(i.summons.grade)) for i in items), default=0) + 1
+        status = max((cell_len(label(i.summons.status)) for i in items), default=0) + 1
+        for item in items:
             s = item.summons
             state = s.clock.state(now, cal, tz)
             where = (
-                f"  {pad(s.case_number, 15)} {pad(s.community, 12)} "
-                f"{pad(label(s.grade), 7)}{pad(label(s.status), 7)}"
+                f"  {pad(s.case_number, 15)} {pad(s.community, community)}"
+                f"{pad(label(s.grade), grade)}{pad(label(s.status), status)}"
             )
             if s.status is C.SUMMONED:
                 tail = clock_text(state)

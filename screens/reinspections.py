@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from data.read.reinspections import Draw, ReinspectionRow, draws, operator_role, schedule
@@ -24,25 +26,37 @@ from models.reinspection import BUCKET_ORDER, ReinspectionBucket
 from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import action_description, bindings_for
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
-from screens.fmt import pad
+from screens.fmt import Flex, clip, share
 from screens.messages import Tick
 from screens.widgets.keyed import cursor_key, sync_table
 
 GROUPS = ("none", "community", "category")
-GROUP_CELLS = 14
-BUCKET_CELLS = 9
-CATEGORY_CELLS = 8
-COMMUNITY_CELLS = 11
-# (column, width in terminal cells); the result column takes what it needs
+GROUP_LEAST = 10
+# (column, least width in terminal cells, or None to keep it whole): the columns share the
+# table's width by what they hold, the result column taking what is left
 COLUMNS: tuple[tuple[str, int | None], ...] = (
-    ("bucket", BUCKET_CELLS),
-    ("due", 5),
-    ("number", 14),
-    ("category", CATEGORY_CELLS),
-    ("community", COMMUNITY_CELLS),
-    ("kind", None),
-    ("result", None),
+    ("bucket", 6),
+    ("due", None),
+    ("number", None),
+    ("category", 8),
+    ("community", 8),
+    ("kind", 6),
+    ("result", 6),
 )
+
+
+def column_widths(
+    width: int, header: list[str], cells: list[list[str]], leasts: list[int | None]
+) -> list[int]:
+    """The widths of a table ``width`` cells wide (a cell's padding and the scrollbar counted
+    by the caller) whose columns hold ``cells`` under ``header``: all shown when there is
+    room, shared with minimums when not, the last column taking what is left once the others
+    show all they hold."""
+    wants = [max([cell_len(h), *(cell_len(r[i]) for r in cells)]) for i, h in enumerate(header)]
+    flex = [Flex(want, want if least is None else least) for want, least in zip(wants, leasts, strict=True)]
+    last = flex[-1]  # it takes what the others leave, only after they show all they hold
+    flex[-1] = Flex(max(last.least, cell_len(header[-1])), last.least, grows=True)
+    return share(width, flex, gap=0)
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,12 @@ class ScheduleTable(DataTable[Any]):
         "schedule--group",
     }
 
+    class Resized(Message):
+        """The table's width changed: its columns share the new width."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
 
 class ReinspectionsScreen(ViewScreen):
     VIEW_ID = "reinspections"
@@ -94,6 +114,8 @@ class ReinspectionsScreen(ViewScreen):
         self.loaded_day: date | None = None
         self.columns_for: str | None = None
         """The grouping the table's columns were made for."""
+        self.column_widths: list[int] = []
+        """The widths they were made with."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="schedule-head")
@@ -134,31 +156,42 @@ class ReinspectionsScreen(ViewScreen):
         table = self.query_one("#schedule", DataTable)
         current = self.keys[table.cursor_row] if self.keys and table.cursor_row < len(self.keys) else None
         grouped = self.grouping != "none"
-        if self.columns_for != self.grouping:  # the grouping column comes or goes: new columns
-            self.columns_for = self.grouping
+        today = self.today
+        arranged: list[tuple[str, list[tuple[ReinspectionRow, list[str]]]]] = []
+        for name, rows in arrange(self.rows, self.grouping):
+            late = sum(r.bucket is ReinspectionBucket.OVERDUE for r in rows)
+            caption = t("reinspect.group", name=name, n=len(rows), overdue=late)
+            arranged.append((caption, [(row, list(self._cells(row, today))) for row in rows]))
+        header = [t(f"reinspect.col.{name}") for name, _least in COLUMNS]
+        leasts = [least for _name, least in COLUMNS]
+        cells = [c for _caption, group in arranged for _row, c in group]
+        if grouped:
+            header.insert(0, t(f"reinspect.group_by.{self.grouping}"))
+            leasts.insert(0, GROUP_LEAST)
+            cells = [[caption, *c] for caption, group in arranged for _row, c in group]
+        padding = 2 * table.cell_padding * len(header) + table.styles.scrollbar_size_vertical
+        widths = column_widths(table.size.width - padding, header, cells, leasts)
+        if (self.columns_for, self.column_widths) != (self.grouping, widths):  # new columns
+            self.columns_for, self.column_widths = self.grouping, widths
             table.clear(columns=True)
-            if grouped:
-                table.add_column(t(f"reinspect.group_by.{self.grouping}"), width=GROUP_CELLS)
-            for name, width in COLUMNS:
-                table.add_column(t(f"reinspect.col.{name}"), width=width)
+            for name, width in zip(header, widths, strict=True):
+                table.add_column(clip(name, width), width=width)
         self.keys = []
         shown: list[tuple[str, list[Text]]] = []
         overdue = self._style("schedule--overdue")
         muted = self._style("schedule--done")
         heading = self._style("schedule--group")
-        today = self.today
-        for name, rows in arrange(self.rows, self.grouping):
-            late = sum(r.bucket is ReinspectionBucket.OVERDUE for r in rows)
-            caption = t("reinspect.group", name=name, n=len(rows), overdue=late)
-            first = Text(pad(caption, GROUP_CELLS), style=heading)
-            for index, row in enumerate(rows):
+        own = widths[1:] if grouped else widths
+        for caption, held in arranged:
+            first = Text(clip(caption, widths[0]), style=heading)
+            for index, (row, texts) in enumerate(held):
                 style = overdue if row.bucket is ReinspectionBucket.OVERDUE else None
                 if row.bucket is ReinspectionBucket.DONE:
                     style = muted
-                cells = [Text(c, style=style or "") for c in self._cells(row, today)]
+                line = [Text(clip(c, w), style=style or "") for c, w in zip(texts, own, strict=True)]
                 if grouped:
-                    cells.insert(0, first if index == 0 else Text(""))
-                shown.append((row.id, cells))
+                    line.insert(0, first if index == 0 else Text(""))
+                shown.append((row.id, line))
                 self.keys.append(row.id)
         # keyed and changed in place: the cursor stays on its row, the scroll where it was
         sync_table(table, shown)
@@ -167,6 +200,10 @@ class ReinspectionsScreen(ViewScreen):
         self._show_head()
         self._show_detail()
         self.refresh_bindings()
+
+    def on_schedule_table_resized(self) -> None:
+        if self.loaded_day is not None:  # the columns share the new width
+            self._fill()
 
     def _style(self, name: str) -> Style:
         return self.query_one(ScheduleTable).get_component_rich_style(name, partial=True)
@@ -185,11 +222,11 @@ class ReinspectionsScreen(ViewScreen):
         elif row.inspector:
             result = f"{result} {row.inspector}"
         return (
-            pad(bucket, BUCKET_CELLS),
+            bucket,
             row.due_on.strftime("%m-%d"),
             row.case_number,
-            pad(row.category_name, CATEGORY_CELLS),
-            pad(row.community, COMMUNITY_CELLS),
+            row.category_name,
+            row.community,
             kind,
             result,
         )

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from data.read.search import matching_ids_in
 from data.store.dialect import last_event
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, QUEUE_KEY, WHISTLE
-from models.enums import OPEN_STATUSES, CaseStatus, Grade
+from models.enums import OPEN_STATUSES, CaseStatus, ClockKind, Grade
 from models.tables import UTCDateTime
 
 NO_DEADLINE_YEAR = 9999
@@ -63,6 +63,19 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Handling:
+    """A case's running handling clock: the deadline the queue orders a case by when no
+    department's check-in is running."""
+
+    started_at: datetime
+    deadline: datetime
+    unit: str
+    paused_at: datetime | None
+    paused_minutes: float
+    work_hours: str | None = None
+
+
+@dataclass(frozen=True)
 class QueueRow:
     case_id: str
     number: str
@@ -73,6 +86,7 @@ class QueueRow:
     source: str
     received_at: datetime
     marks: tuple[Mark, ...]
+    handling: Handling | None = None
 
 
 @dataclass(frozen=True)
@@ -275,6 +289,24 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
                 work_hours=row.work_hours,
             )
         )
+    handling: dict[str, Handling] = {}
+    for row in conn.execute(
+        select(CLOCK)
+        .where(
+            CLOCK.c.case_id.in_(ids),
+            CLOCK.c.kind == ClockKind.HANDLING.value,
+            CLOCK.c.stopped_at.is_(None),
+        )
+        .order_by(CLOCK.c.started_at, CLOCK.c.id)
+    ):
+        handling[row.case_id] = Handling(
+            started_at=row.started_at,
+            deadline=row.deadline,
+            unit=row.limit_unit,
+            paused_at=row.paused_at,
+            paused_minutes=row.paused_minutes or 0.0,
+            work_hours=row.work_hours,
+        )
     return [
         QueueRow(
             case_id=c.id,
@@ -286,6 +318,7 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
             source=c.source,
             received_at=c.received_at,
             marks=tuple(marks.get(c.id, ())),
+            handling=handling.get(c.id),
         )
         for c in (cases.get(i) for i in ids)
         if c is not None

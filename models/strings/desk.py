@@ -64,6 +64,7 @@ _QUEUE: dict[str, tuple[str, str]] = {
     "queue.col.status": ("状态", "Status"),
     "queue.col.marks": ("报到", "Check-ins"),
     "queue.col.age": ("已过", "Age"),
+    "queue.handling": ("时限", "Due"),
     "queue.grade.urgent": ("紧急", "Urgent"),
     "queue.grade.regular": ("常规", "Regular"),
     "queue.counts": (

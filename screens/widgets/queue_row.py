@@ -3,6 +3,7 @@ and per-department marks with their live countdown. Pure functions of (row, now)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,12 +13,13 @@ from rich.segment import Segment
 from rich.style import Style
 
 from data.catalogue import CATEGORY_BY_CODE, DEPARTMENT_BY_CODE
-from data.read.queue import Mark, QueueRow
+from data.read.queue import Handling, Mark, QueueRow
 from models.calendar import WorkCalendar
 from models.deadlines import Light, Unit, clock_state, format_remaining
 from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus, Grade
 from models.i18n import label, language, t
 from models.working_hours import hours_from_json
+from screens.fmt import Flex, share
 
 ELLIPSIS = "…"
 
@@ -39,6 +41,14 @@ def fit(text: str, width: int) -> str:
 
 
 @dataclass(frozen=True)
+class MarksWidth:
+    """The cells the marks of some rows take: all of them, and their red (overdue) head."""
+
+    all: int
+    red: int
+
+
+@dataclass(frozen=True)
 class Columns:
     number: int
     grade: int
@@ -49,15 +59,34 @@ class Columns:
     age: int
 
     @classmethod
-    def for_width(cls, width: int) -> Columns:
-        wide = width >= 110
-        fixed = dict(
-            number=14, grade=4 if language() == "zh" else 7, status=6 if language() == "zh" else 10, age=6
+    def for_width(cls, width: int, rows: Sequence[QueueRow] = (), marks: MarksWidth | None = None) -> Columns:
+        """The columns of a table ``width`` cells wide showing ``rows`` (those held around the
+        screen): the number, grade, status and age whole; the category, community and marks
+        as wide as their longest text when there is room, sharing it when there is not, with
+        minimums (the marks keep every red mark whole, up to 30 cells, as long as the category
+        and community keep eight; never fewer than 18) and the marks taking what is left."""
+        marks = marks or MarksWidth(0, 0)
+        grade = max(cell_len(t(f"queue.grade.{g.value}")) for g in Grade)
+        status = max((cell_len(label(CaseStatus(r.status))) for r in rows), default=0)
+        category = max((cell_len(category_name(r.category)) for r in rows), default=0)
+        community = max((cell_len(r.community) for r in rows), default=0)
+
+        def head(key: str, held: int) -> int:
+            return max(cell_len(t(f"queue.col.{key}")), held)
+
+        widths = share(
+            width,
+            [
+                Flex(14, 14),
+                Flex(head("grade", grade), head("grade", grade)),
+                Flex(head("category", category), 8),
+                Flex(head("community", community), 8),
+                Flex(head("status", status), head("status", status)),
+                Flex(head("marks", marks.all), max(18, min(marks.red, 30)), grows=True, floor=18),
+                Flex(head("age", 6), 6),
+            ],
         )
-        category = 12 if wide else 10
-        community = 12 if wide else 10
-        used = sum(fixed.values()) + category + community + 6
-        return cls(category=category, community=community, marks=max(width - used, 8), **fixed)
+        return cls(*widths)
 
     @property
     def marks_x(self) -> int:
@@ -149,11 +178,53 @@ def mark_view(mark: Mark, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> Mar
     return MarkView(text, tone)
 
 
+def handling_view(clock: Handling, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> MarkView:
+    """The case's handling countdown, named 时限 like a department in the marks."""
+    name = t("queue.handling")
+    state = clock_state(
+        started_at=clock.started_at,
+        deadline=clock.deadline,
+        now=now,
+        unit=Unit(clock.unit),
+        cal=cal,
+        tz=tz,
+        paused_minutes=clock.paused_minutes,
+        paused_at=clock.paused_at,
+        stopped_at=None,
+        hours=hours_from_json(clock.work_hours),
+    )
+    if state.paused:
+        return MarkView(f"{name}‖", "muted")
+    remaining = format_remaining(state.remaining)
+    text = f"{name}{remaining}" if state.overdue else f"{name} {remaining}"
+    return MarkView(text, {Light.RED: "overdue", Light.YELLOW: "warning", Light.GREEN: ""}[state.light])
+
+
+def row_clocks(row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> list[MarkView]:
+    """What the marks column draws: the check-in marks, led by the handling countdown when
+    no department's check-in is awaited (the deadline the queue then orders the case by)."""
+    marks = row_marks(row, now, cal, tz)
+    awaited = any(CheckInStatus(m.status) is CheckInStatus.SUMMONED for m in row.marks)
+    if row.handling is None or awaited:
+        return marks
+    return [handling_view(row.handling, now, cal, tz), *marks]
+
+
 def row_marks(row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> list[MarkView]:
     """A row's marks as of ``now``, in the order they are drawn: what needs the desk first
     (overdue, then still awaited, then those already there)."""
     urgency = {"overdue": 0, "warning": 1, "": 2}
     return sorted((mark_view(m, now, cal, tz) for m in row.marks), key=lambda m: urgency.get(m.tone, 3))
+
+
+def marks_width(rows: Sequence[QueueRow], now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> MarksWidth:
+    every, red = 0, 0
+    for row in rows:
+        views = row_clocks(row, now, cal, tz)
+        every = max(every, cell_len(" ".join(v.text for v in views)))
+        head = [v.text for v in views if v.tone == "overdue"]
+        red = max(red, cell_len(" ".join(head)))
+    return MarksWidth(every, red)
 
 
 def row_segments(
@@ -171,7 +242,8 @@ def row_segments(
     marks = row_marks(row, now, cal, tz)
     if CaseStatus(row.status) not in OPEN_STATUSES:  # a closed case, shown on request: greyed
         base = base + styles["muted"]
-    overdue = any(m.tone == "overdue" for m in marks)
+    overdue = any(m.tone == "overdue" for m in marks)  # a check-in's: the handling clock is not
+    # what puts a case in the overdue head of the queue
     number_style = base + styles["overdue"] if overdue else base
     segs = [
         Segment(fit(row.number, cols.number), number_style),
@@ -189,11 +261,13 @@ def row_segments(
         Segment(" ", base),
     ]
     used = 0
-    for view in marks:
+    for view in row_clocks(row, now, cal, tz):
         piece = view.text if used == 0 else " " + view.text
         if used + cell_len(piece) > cols.marks:
-            more = fit("…", cols.marks - used)
-            segs.append(Segment(more, base))
+            if used == 0:  # the most urgent is cut at its end, never dropped
+                segs.append(Segment(fit(piece, cols.marks), base + styles[view.tone] if view.tone else base))
+            else:
+                segs.append(Segment(fit("…", cols.marks - used), base))
             used = cols.marks
             break
         segs.append(Segment(piece, base + styles[view.tone] if view.tone else base))

@@ -23,7 +23,7 @@ from data.read.queue import QueueCounts, QueueFilter, QueueRow, QueueWindow
 from models.calendar import WorkCalendar
 from screens.bindings import bindings_for
 from screens.messages import CaseSelected
-from screens.widgets.queue_row import Columns, MarkView, row_marks, row_segments
+from screens.widgets.queue_row import Columns, MarkView, marks_width, row_marks, row_segments
 
 TONES = ("overdue", "warning", "ok", "muted")
 
@@ -78,6 +78,9 @@ class QueueView(ScrollView, can_focus=True):
         self.calendar = WorkCalendar()
         self._offset = 0
         self._rows: list[QueueRow] = []
+        self.columns = Columns.for_width(0)
+        self._columns_width = 0
+        """The columns as drawn: shared by the width and what the rows held hold."""
         self.loading = False
         """A window is being read."""
         self._window_wanted = False
@@ -148,6 +151,7 @@ class QueueView(ScrollView, can_focus=True):
             self.now = loaded.now
         self._offset = loaded.window.offset
         self._rows = loaded.window.rows
+        self._fit_columns()
         self.virtual_size = Size(self.scrollable_content_region.width, self.counts.total + 1)
         self.set_reactive(QueueView.cursor, loaded.cursor)
         if int(self.scroll_y) != loaded.scroll:
@@ -183,7 +187,7 @@ class QueueView(ScrollView, can_focus=True):
             self.refresh()
             return
         width = self.scrollable_content_region.width
-        x = Columns.for_width(width).marks_x
+        x = self.columns.marks_x
         top = int(self.scroll_y)
         lines = min(self.rows_on_screen, max(self.counts.total - top, 0))
         regions = [Region(x, 1, max(width - x, 0), lines)] if lines else []
@@ -210,7 +214,9 @@ class QueueView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        cols = Columns.for_width(width)
+        if width != self._columns_width:
+            self._fit_columns()
+        cols = self.columns
         if y == 0:
             style = self.get_component_rich_style("queue--header")
             return Strip([Segment(cols.header(), style)]).crop_extend(0, width, style)
@@ -269,6 +275,12 @@ class QueueView(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(CaseSelected(row.case_id))
 
+    def _fit_columns(self) -> None:
+        self._columns_width = self.scrollable_content_region.width
+        marks = marks_width(self._rows, self.now, self.calendar, self.tz) if self.now else None
+        self.columns = Columns.for_width(self._columns_width, self._rows, marks)
+
     def on_resize(self) -> None:
+        self._fit_columns()
         self.virtual_size = Size(self.scrollable_content_region.width, self.counts.total + 1)
         self._ensure_window()

@@ -1,4 +1,4 @@
-"""SVG snapshots of the live queue with Chinese data at a frozen time.
+"""SVG snapshots of the live queue with Chinese data at a frozen time (in both languages).
 
 Review a changed snapshot before accepting it: ``pytest tests/snapshots --snapshot-update``.
 """
@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from models.i18n import set_language
 from tests.tui.desk_support import app_for, settle, station
 
 
@@ -24,6 +25,17 @@ async def _ready(pilot: Any) -> None:
 def test_queue(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     app = app_for(station(tmp_path))
     assert snap_compare(app, terminal_size=size, run_before=_ready)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_queue_in_english(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    """English labels are longer: the columns share the width by what they hold all the same."""
+    app = app_for(station(tmp_path))
+    set_language("en")
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=_ready)
+    finally:
+        set_language("zh")
 
 
 @pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])

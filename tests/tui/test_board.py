@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Label, ListView
 
-from models.enums import CheckInStatus
+from models.enums import CheckInStatus, Grade
 from screens.board import BoardScreen, DeptItem, SummonsItem
 from screens.case_detail import CaseDetailScreen
 from screens.dialogs.checkin import ArriveDialog
-from tests.tui.desk_support import SIZE, app_for, settle, station
+from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
 from tests.tui.dispatch_support import Notices, until
 
 
@@ -90,3 +91,25 @@ async def test_board_ticks_without_reading(tmp_path: Path) -> None:
         (cgzf,) = _items_of(_board(app), "CGZF")
         assert "超时 +01:00" in str(cgzf.query_one(Label).render())
         assert cgzf.has_class("-overdue")
+
+
+async def test_board_lines_show_a_long_community_whole(tmp_path: Path) -> None:
+    """Issue 15, finding 5: the board cut community names (东四八条…) at a fixed 12 cells."""
+    st = station(tmp_path)
+    st.case(
+        "long", at=NOW - timedelta(minutes=5), description="胡同口堆放渣土无人清运", community="东四八条社区"
+    )
+    st.whistle("long", at=NOW - timedelta(minutes=5), grade=Grade.URGENT, departments=["HW"])
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await until(app, pilot, lambda: isinstance(app.screen, BoardScreen) and _board(app).board is not None)
+        board = _board(app)
+        await until(app, pilot, lambda: bool(_items_of(board, "HW")))
+        app.tick()
+        await pilot.pause()
+        line = str(_items_of(board, "HW")[0].query_one(Label).render())
+        assert "东四八条社区 紧急哨 待报到 剩余 25:00" in line
+        others = [str(i.query_one(Label).render()) for i in board.query(SummonsItem)]
+        assert all("…" not in text for text in others)

@@ -9,7 +9,6 @@ from typing import Any
 
 from textual.geometry import Region
 
-from screens.widgets.queue_row import Columns
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import SIZE, app_for, settle, station
 from tests.tui.dispatch_support import workers_done
@@ -43,7 +42,7 @@ async def test_a_tick_repaints_the_countdowns_only(tmp_path: Path) -> None:
         await _caught_up(app, pilot)
         view = app.screen.query_one(QueueView)
         width = view.scrollable_content_region.width
-        x = Columns.for_width(width).marks_x
+        x = view.columns.marks_x
         calls = _spy(view)
         st.clock.advance(seconds=1)
         app.tick()
@@ -61,8 +60,7 @@ async def test_a_deadline_passing_repaints_that_whole_line(tmp_path: Path) -> No
         view = app.screen.query_one(QueueView)
         app.tick()
         await pilot.pause()
-        width = view.scrollable_content_region.width
-        x = Columns.for_width(width).marks_x
+        x = view.columns.marks_x
         calls = _spy(view)
         st.clock.advance(minutes=21)  # "soon" (line 2) passes its 20-minute deadline
         app.tick()

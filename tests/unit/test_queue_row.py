@@ -3,16 +3,18 @@ a red mark behind the ellipsis."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.style import Style
 
 from data.catalogue import DEPARTMENTS
-from data.read.queue import Mark, QueueRow
+from data.read.queue import Handling, Mark, QueueRow
 from models.calendar import WorkCalendar
 from models.i18n import set_language
-from screens.widgets.queue_row import Columns, department_short, mark_view, row_segments
+from screens.widgets.queue_row import Columns, department_short, mark_view, marks_width, row_segments
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
@@ -53,7 +55,7 @@ def test_an_overdue_mark_comes_first_and_survives_a_narrow_screen() -> None:
     )
     styles = {name: Style() for name in ("overdue", "warning", "ok", "muted", "")}
     segs, marks = row_segments(
-        row, Columns.for_width(80), NOW, WorkCalendar(), ZoneInfo("Asia/Shanghai"), styles, Style()
+        row, Columns.for_width(80, [row]), NOW, WorkCalendar(), ZoneInfo("Asia/Shanghai"), styles, Style()
     )
     assert [m.tone for m in marks][:2] == ["overdue", ""]
     text = "".join(s.text for s in segs)
@@ -72,3 +74,96 @@ def test_check_in_marks_name_departments_in_words_in_english() -> None:
     finally:
         set_language("zh")
     assert mark_view(mark, NOW, WorkCalendar(), tz).text == "城管✓"
+
+
+def _row(number: str, category: str, community: str, status: str, marks: tuple[Mark, ...]) -> QueueRow:
+    return QueueRow(
+        case_id=number,
+        number=number,
+        grade="urgent",
+        category=category,
+        community=community,
+        status=status,
+        source="hotline",
+        received_at=NOW - timedelta(hours=2),
+        marks=marks,
+    )
+
+
+ROWS = [
+    _row("SJ-2026-000323", "street_vending", "新中街社区", "dispatched", (_mark("GA", "summoned", -64),)),
+    _row(
+        "SJ-2026-000324",
+        "fire_hazard",
+        "东四八条社区",
+        "dispatched",
+        (_mark("GA", "summoned", -20), _mark("ZJ", "summoned", -20), _mark("XF", "arrived", 10)),
+    ),
+    _row("SJ-2026-000291", "sanitation", "朝阳门社区", "disposing", (_mark("HW", "arrived", 10),)),
+    _row("SJ-2026-000275", "construction_dust", "西罗圈社区", "feedback", ()),
+]
+
+
+def _lines(width: int) -> list[str]:
+    """The rows as drawn ``width`` cells wide, the columns shared by what the rows hold."""
+    tz, cal = ZoneInfo("Asia/Shanghai"), WorkCalendar()
+    cols = Columns.for_width(width, ROWS, marks_width(ROWS, NOW, cal, tz))
+    styles = {name: Style() for name in ("overdue", "warning", "ok", "muted", "")}
+    out = [cols.header()]
+    for row in ROWS:
+        segs, _marks = row_segments(row, cols, NOW, cal, tz, styles, Style())
+        out.append("".join(s.text for s in segs))
+    assert all(cell_len(line) == width for line in out)
+    return out
+
+
+def test_at_120_columns_category_and_community_are_whole_and_the_marks_take_the_rest() -> None:
+    """Issue 15, finding 5: the 报到 column took ~60 columns while 占道经营/流… was cut."""
+    lines = _lines(120)
+    assert "占道经营/流动摊贩 新中街社区" in lines[1]
+    assert "渣土/工地扬尘" in lines[4] and "东四八条社区" in lines[2]
+    assert "…" not in "".join(lines)
+
+
+def test_at_80_columns_the_red_marks_stay_whole_and_the_cuts_show_an_ellipsis() -> None:
+    lines = _lines(80)
+    assert "公安+20:00 房管+20:00" in lines[2]  # both red marks of a row whole
+    assert "公安+1:04:00" in lines[1]
+    assert "东四八条社…" in lines[2]  # the other columns share what is left, marked as cut
+    assert "占道经营/…" in lines[1]  # the longest category gives way, marked as cut
+
+
+def test_english_columns_share_the_width_too() -> None:
+    try:
+        set_language("en")
+        wide, narrow = _lines(120), _lines(80)
+    finally:
+        set_language("zh")
+    assert "Environmental sanitation" in wide[3] and "Construction dust" in wide[4]
+    assert "Dispatched Police+20:00 Housing+20:00" in wide[2]
+    assert "Police+20:00…" in narrow[2]  # the first red mark whole
+    assert "Environ…" in narrow[3]  # cut, and it says so
+    assert narrow[0].startswith("Case           Grade   Category")
+
+
+def test_a_case_without_a_whistle_shows_its_handling_countdown() -> None:
+    """Issue 15, finding 5: a case with no whistle showed no clock although the queue is
+    ordered by its handling deadline."""
+    row = ROWS[3]
+    tz, cal = ZoneInfo("Asia/Shanghai"), WorkCalendar()
+    handling = Handling(
+        started_at=NOW - timedelta(hours=2),
+        deadline=NOW + timedelta(hours=3, minutes=5),
+        unit="minutes",
+        paused_at=None,
+        paused_minutes=0.0,
+    )
+    overdue = Handling(NOW - timedelta(days=2), NOW - timedelta(minutes=90), "minutes", None, 0.0)
+    styles = {name: Style(bold=name == "overdue") for name in ("overdue", "warning", "ok", "muted", "")}
+    shown = ((handling, "已反馈 时限 3:05:00", False), (overdue, "已反馈 时限+1:30:00", True))
+    for clock, text, bold in shown:
+        segs, _marks = row_segments(
+            replace(row, handling=clock), Columns.for_width(120, ROWS), NOW, cal, tz, styles, Style()
+        )
+        assert text in "".join(s.text for s in segs)
+        assert any(s.text.startswith("时限") and bool(s.style and s.style.bold) == bold for s in segs)
