@@ -156,11 +156,12 @@ _PALETTE: dict[str, tuple[str, str]] = {
     "help.legend.queue": (
         "报到列：部门简称后跟剩余时间（城管 12:30 还剩 12 分 30 秒，1:05:00 还剩 1 小时 5 分；"
         "红色 + 表示已超时：+16:23 超时 16 分 23 秒，+8d 09:55 超时 8 天 9 小时 55 分）；✓ 已到场、✗ 缺席、– 已撤回；… 表示还有未显示的部门。\n"
-        "已过 = 接收至今。绿色充裕、黄色已用 80%、红色已超时。",
+        "没有部门待报到的案件显示处置时限（时限 5d 23:00）。已过 = 接收至今。绿色充裕、黄色已用 80%、红色已超时。",
         "Check-ins: a department's short name and the time left (Urban 12:30 = 12 min 30 s left, "
         "1:05:00 = 1 h 5 min left; red + is overdue: +16:23 = 16 min 23 s, +8d 09:55 = 8 days "
         "9 h 55 min); ✓ arrived, ✗ absent, – withdrawn; "
-        "… more departments than fit.\nAge = since it was received. Green: time to spare; "
+        "… more departments than fit.\nA case no department is awaited for shows its handling "
+        "deadline (Due 5d 23:00). Age = since it was received. Green: time to spare; "
         "yellow: 80% used; red: overdue.",
     ),
     "help.legend.board": (
