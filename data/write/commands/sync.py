@@ -14,7 +14,7 @@ from data.store.eventlog import head_of
 from data.store.heads import head_message
 from data.store.keys import load_or_create, load_private, parse_public, public_text, sign
 from data.store.rows import upsert
-from data.store.tables import EVENT, PENDING, STATION, TRUST
+from data.store.tables import EVENT, PENDING, SIGNED_HEAD, STATION, TRUST
 from data.write.commands.common import Ctx
 from data.write.commands.operators import require_supervisor
 from models.errors import DomainError, ValidationError
@@ -84,15 +84,20 @@ def ensure_station_key(ctx: Ctx, path: Path) -> Ed25519PrivateKey:
 UNSIGNED_TAIL = ("chain.head_signed", "sync.exported")
 
 
+def _signed_already(ctx: Ctx, seq: int) -> bool:
+    """Nothing has happened since the head was last signed (but the export's trace)."""
+    last = ctx.conn.execute(
+        select(EVENT.c.type).where((EVENT.c.station_id == ctx.w.station_id) & (EVENT.c.seq == seq))
+    ).scalar()
+    return last in UNSIGNED_TAIL
+
+
 def sign_head(ctx: Ctx, key: Ed25519PrivateKey, *, always: bool = True) -> tuple[int, str]:
     """Sign this station's chain head (station, seq, hash, time) with its key, as an event,
     so the head travels with the next bundle and peers and the district keep it. Unless
     ``always``, a head already signed (nothing since but the export's trace) is left as is."""
     seq, hash_ = head_of(ctx.conn, ctx.w.station_id)
-    last = ctx.conn.execute(
-        select(EVENT.c.type).where((EVENT.c.station_id == ctx.w.station_id) & (EVENT.c.seq == seq))
-    ).scalar()
-    if not always and last in UNSIGNED_TAIL:
+    if not always and _signed_already(ctx, seq):
         return seq, hash_
     at = to_iso(ctx.now)
     signature = sign(key, head_message(ctx.w.station_id, seq, hash_, at)).hex()
@@ -103,24 +108,21 @@ def sign_head(ctx: Ctx, key: Ed25519PrivateKey, *, always: bool = True) -> tuple
 
 def sign_head_when_due(ctx: Ctx, key_path: Path, *, shift_ended: bool) -> bool:
     """The console's own signatures: at the end of a shift (the desk locked) and once a day
-    (the first look of a new local day signs the head the day before ended on). Nothing new
-    since the last signature, or a head signed already today, leaves it. Returns whether a
-    head was signed."""
-    if not key_path.exists():
+    (the first sign-in of a new local day signs the head the day before ended on). Nothing
+    new since the last signature, or a head signed already today, leaves it (and the key
+    file unread). Returns whether a head was signed."""
+    if not key_path.exists() or _signed_already(ctx, head_of(ctx.conn, ctx.w.station_id)[0]):
         return False
     if not shift_ended:
         tz = ctx.rules.settings.tz
         midnight = datetime.combine(ctx.now.astimezone(tz).date(), time(0), tz)
-        last = ctx.conn.execute(
-            select(func.max(EVENT.c.at)).where(
-                (EVENT.c.station_id == ctx.w.station_id) & (EVENT.c.type == "chain.head_signed")
-            )
+        last = ctx.conn.execute(  # the heads kept for this station, by their index
+            select(func.max(SIGNED_HEAD.c.signed_at)).where(SIGNED_HEAD.c.station_id == ctx.w.station_id)
         ).scalar()
         if last is not None and last >= midnight:
             return False
-    before = head_of(ctx.conn, ctx.w.station_id)[0]
-    sign_head(ctx, load_private(key_path), always=False)
-    return head_of(ctx.conn, ctx.w.station_id)[0] != before
+    sign_head(ctx, load_private(key_path))
+    return True
 
 
 def record_received_head(ctx: Ctx, head: EventRecord) -> None:
