@@ -130,6 +130,11 @@ def _spoken(text: str) -> tuple[int, str] | None:
     return None if amount is None else (amount, unit)
 
 
+MOST_AMOUNT = 100_000
+"""The largest amount of any unit a limit takes: more is a typing slip, and counting that many
+working days ahead would hold the desk up (or run past the calendar's last year)."""
+
+
 def parse_limit(text: str) -> Limit:
     """Parse "30m", "24h", "4wh" or "15wd", or as an operator says it: 半小时, 2小时, 90分钟,
     1天 or 3个工作日 (a day is a working day), 4工作小时; the amount must be positive."""
@@ -142,6 +147,8 @@ def parse_limit(text: str) -> Limit:
     amount, suffix = int(match.group(1)), match.group(2).lower()
     if amount == 0:
         raise ValueError(f"{text!r}: a time limit must be longer than zero")
+    if amount > MOST_AMOUNT:
+        raise ValueError(f"{text!r}: a time limit is at most {MOST_AMOUNT} of its unit")
     if suffix == "m":
         return Limit.minutes(amount)
     if suffix == "h":
