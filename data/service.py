@@ -14,9 +14,10 @@ from pathlib import Path
 from data.store.db import Database, DatabaseError, Location, location_of, open_database, open_sync
 from data.store.files import atomic_write, is_disk_full, write_text
 from data.store.keys import key_path_for, load_private, public_text
+from data.store.marks import load_marks, marks_path, save_marks
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew
 from data.store.server import is_server, shown
-from data.store.verify import Report, load_marks, marks_path, save_marks, verify
+from data.store.verify import Report, verify
 from data.write.session import (
     DEFAULT_OPERATOR,
     Service,

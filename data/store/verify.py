@@ -17,10 +17,11 @@ from sqlalchemy import Connection, Engine, String, create_engine, func, select, 
 from sqlalchemy.pool import StaticPool
 
 from data.store.apply import apply_event
+from data.store.derived import derived_problem
 from data.store.dialect import by_insertion, insertion, on_server
 from data.store.eventlog import record_from_row
-from data.store.files import write_text
 from data.store.heads import first_contradiction
+from data.store.marks import Marks, signed_marks
 from data.store.schema import upgrade
 from data.store.tables import (
     AGENDA,
@@ -209,89 +210,11 @@ def check_heads(conn: Connection, report: Report) -> None:
         report.problems.append(str(found))
 
 
-OPEN_STATUSES = "('received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked')"
-FAR = "'9999-12-31 00:00:00.000000'"
-# What the queue's order table must hold for each case (as its triggers keep it).
-QUEUE_KEY_WRONG = f"""
-SELECT c.id FROM case_file c LEFT JOIN queue_key q ON q.case_id = c.id
-WHERE q.case_id IS NULL
-   OR q.open IS NOT (c.status IN {OPEN_STATUSES})
-   OR q.next_checkin IS NOT coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
-        AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
-   OR q.next_deadline IS NOT coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
-        AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
-   OR q.received_at IS NOT c.received_at
-UNION ALL
-SELECT q.case_id FROM queue_key q LEFT JOIN case_file c ON c.id = q.case_id WHERE c.id IS NULL
-ORDER BY 1 LIMIT 1
-"""
-
-
-def _grams(column: str, width: int) -> str:
-    test = "<" if width == 2 else "<="
-    return f"""coalesce((SELECT group_concat(g, ' ') FROM (
-        SELECT substr({column}, n, {width}) AS g FROM search_seq
-        WHERE n {test} length({column}) ORDER BY n)), '')"""
-
-
-# What the search index must hold for each case, as its triggers write it (V15_SEARCH_MORE):
-# the grams of one text (number split at its dashes, community, address, description) and
-# the category code.
-_BODY = "replace(c.number, '-', ' ') || ' ' || c.community || ' ' || c.address || ' ' || c.description"
-SEARCH_WRONG = f"""
-SELECT c.id FROM case_file c
-LEFT JOIN case_search_key k ON k.case_id = c.id
-LEFT JOIN case_search s ON s.rowid = k.n
-WHERE s.rowid IS NULL
-   OR s.pairs IS NOT (SELECT {_grams("b", 2)} FROM (SELECT {_BODY} AS b))
-   OR s.singles IS NOT (SELECT {_grams("b", 1)} FROM (SELECT {_BODY} AS b))
-   OR s.tags IS NOT c.category
-UNION ALL
-SELECT k.case_id FROM case_search_key k LEFT JOIN case_file c ON c.id = k.case_id WHERE c.id IS NULL
-UNION ALL
-SELECT CAST(s.rowid AS TEXT) FROM case_search s LEFT JOIN case_search_key k ON k.n = s.rowid WHERE k.n IS NULL
-ORDER BY 1 LIMIT 1
-"""
-
-
-SERVER_FAR = "TIMESTAMP '9999-12-31 00:00:00'"
-SERVER_QUEUE_KEY_WRONG = f"""
-SELECT c.id FROM case_file c LEFT JOIN queue_key q ON q.case_id = c.id
-WHERE q.case_id IS NULL
-   OR q.open IS DISTINCT FROM (CASE WHEN c.status IN {OPEN_STATUSES} THEN 1 ELSE 0 END)
-   OR q.next_checkin IS DISTINCT FROM coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
-        AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), {SERVER_FAR})
-   OR q.next_deadline IS DISTINCT FROM coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
-        AND stopped_at IS NULL AND paused_at IS NULL), {SERVER_FAR})
-   OR q.received_at IS DISTINCT FROM c.received_at
-UNION ALL
-SELECT q.case_id FROM queue_key q LEFT JOIN case_file c ON c.id = q.case_id WHERE c.id IS NULL
-ORDER BY 1 LIMIT 1
-"""
-# The server's search table (data/store/schema_pg.py) as its trigger writes it.
-SERVER_SEARCH_WRONG = f"""
-SELECT c.id FROM case_file c LEFT JOIN case_search s ON s.case_id = c.id
-WHERE s.case_id IS NULL
-   OR s.body IS DISTINCT FROM ({_BODY})
-   OR s.tags IS DISTINCT FROM c.category
-UNION ALL
-SELECT s.case_id FROM case_search s LEFT JOIN case_file c ON c.id = s.case_id WHERE c.id IS NULL
-ORDER BY 1 LIMIT 1
-"""
-
-
 def check_derived(conn: Connection, report: Report) -> None:
     """The tables kept from the cases by triggers: the queue's order and the search index."""
-    checks = (
-        (("queue_key", SERVER_QUEUE_KEY_WRONG), ("case_search", SERVER_SEARCH_WRONG))
-        if on_server(conn)
-        else (("queue_key", QUEUE_KEY_WRONG), ("case_search", SEARCH_WRONG))
-    )
-    for table, sql in checks:
-        wrong = conn.exec_driver_sql(sql).scalar()
-        if wrong is not None:
-            report.problems.append(t("verify.derived_differs", table=table, row=wrong))
-            return
+    problem = derived_problem(conn)
+    if problem is not None:
+        report.problems.append(problem)
 
 
 def check_integrity(conn: Connection, report: Report) -> None:
@@ -419,61 +342,6 @@ def check_trust(conn: Connection, report: Report) -> None:
         if said.get(station) != held.get(station):
             report.problems.append(t("verify.trust_differs", station=station))
             return
-
-
-Marks = dict[str, tuple[int, str]]
-"""Per station, the (seq, hash) of the last signed head a verify found sound."""
-
-
-def signed_marks(conn: Connection) -> Marks:
-    """Per station, its latest head signed by itself that lies on the chain held here (heads
-    whose signatures the check of heads has just found sound)."""
-    marks: Marks = {}
-    rows = conn.execute(
-        select(SIGNED_HEAD.c.station_id, SIGNED_HEAD.c.seq, SIGNED_HEAD.c.hash)
-        .join(
-            EVENT,
-            (EVENT.c.station_id == SIGNED_HEAD.c.station_id)
-            & (EVENT.c.seq == SIGNED_HEAD.c.seq)
-            & (EVENT.c.hash == SIGNED_HEAD.c.hash),
-        )
-        .where(SIGNED_HEAD.c.via_station == SIGNED_HEAD.c.station_id)
-        .order_by(SIGNED_HEAD.c.station_id, SIGNED_HEAD.c.seq)
-    )
-    for station, seq, hash_ in rows:
-        marks[station] = (seq, hash_)
-    return marks
-
-
-def marks_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".verified")
-
-
-def load_marks(path: Path) -> Marks:
-    """The marks a verify left beside the file; none (a check from the start) when there are
-    none or they do not read as marks."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(raw, dict):
-        return {}
-    marks: Marks = {}
-    for station, mark in raw.items():
-        if (
-            isinstance(mark, list)
-            and len(mark) == 2
-            and isinstance(mark[0], int)
-            and not isinstance(mark[0], bool)
-            and mark[0] > 0
-            and isinstance(mark[1], str)
-        ):
-            marks[str(station)] = (mark[0], mark[1])
-    return marks
-
-
-def save_marks(path: Path, marks: Marks) -> None:
-    write_text(path, json.dumps({k: list(v) for k, v in sorted(marks.items())}))
 
 
 def verify(engine: Engine, *, replay: bool = True, since: Marks | None = None) -> Report:

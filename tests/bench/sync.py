@@ -29,8 +29,9 @@ from data.service import SyncService
 from data.settings import Settings
 from data.store.db import open_sync
 from data.store.keys import key_path_for, load_private, public_text
+from data.store.marks import load_marks, marks_path, save_marks
 from data.store.schema import upgrade
-from data.store.verify import load_marks, marks_path, save_marks, verify
+from data.store.verify import verify
 from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
 from data.write.commands.sync import trust_station
