@@ -119,8 +119,8 @@ _SCREENS: dict[str, tuple[str, str]] = {
     "form.bad_date": ("日期格式应为 YYYY-MM-DD：{value}", "A date looks like YYYY-MM-DD: {value}"),
     "form.bad_number": ("请填写整数：{value}", "Enter a whole number: {value}"),
     "form.bad_limit": (
-        "时长格式如 半小时、2小时、1天、30m、2h、4wh、1wd（必须大于 0）：{value}",
-        "A duration looks like 30m, 2h, 4wh or 1wd, or 半小时, 2小时, 1天 (more than zero): {value}",
+        "时长格式如 半小时、2小时、1天、30m、2h、4wh、1wd（大于 0，至多 100000）：{value}",
+        "A duration looks like 30m, 2h, 4wh or 1wd, or 半小时, 2小时, 1天 (more than zero, at most 100000): {value}",
     ),
     "form.limit_read_as": ("＝ {limit}", "= {limit}"),
     "form.limit_unreadable": ("（看不懂这个时长）", "(not a duration this desk reads)"),
