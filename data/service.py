@@ -15,6 +15,7 @@ from data.store.db import Database, DatabaseError, Location, location_of, open_d
 from data.store.files import atomic_write, is_disk_full, write_text
 from data.store.keys import key_path_for, load_private, public_text
 from data.store.marks import load_marks, marks_path, save_marks
+from data.store.migrate import Migrated, MigrateRefused, migrate
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew
 from data.store.server import is_server, shown
 from data.store.verify import Report, verify
@@ -51,6 +52,8 @@ __all__ = [
     "Database",
     "DatabaseError",
     "Location",
+    "MigrateRefused",
+    "Migrated",
     "Report",
     "SchemaTooNew",
     "Service",
@@ -67,6 +70,7 @@ __all__ = [
     "location",
     "location_of",
     "marks_path",
+    "migrate",
     "open_database",
     "open_sync",
     "refresh_calendar",

@@ -349,24 +349,29 @@ def verify(engine: Engine, *, replay: bool = True, since: Marks | None = None) -
     each station's chain from its mark on (the marked event must still carry the signed hash)
     and every signed head and the trust, without the full-file scans (integrity, replay,
     derived tables) that the nightly full check makes."""
-    report = Report()
     with engine.connect() as conn:
-        if since is None:
-            check_integrity(conn, report)
-        if report.ok:
-            check_chain(conn, report, since)
-        if report.ok:
-            check_heads(conn, report)
-        if report.ok:
-            check_trust(conn, report)
-        if since is not None:
-            if report.ok:
-                report.marks = signed_marks(conn)
-            return report
-        if report.ok and replay:
-            check_replay(conn, report)
-        if report.ok:
-            check_derived(conn, report)
+        return verify_connection(conn, replay=replay, since=since)
+
+
+def verify_connection(conn: Connection, *, replay: bool = True, since: Marks | None = None) -> Report:
+    """:func:`verify` on an open connection (a migration checks its target before it commits)."""
+    report = Report()
+    if since is None:
+        check_integrity(conn, report)
+    if report.ok:
+        check_chain(conn, report, since)
+    if report.ok:
+        check_heads(conn, report)
+    if report.ok:
+        check_trust(conn, report)
+    if since is not None:
         if report.ok:
             report.marks = signed_marks(conn)
+        return report
+    if report.ok and replay:
+        check_replay(conn, report)
+    if report.ok:
+        check_derived(conn, report)
+    if report.ok:
+        report.marks = signed_marks(conn)
     return report

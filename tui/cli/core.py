@@ -16,7 +16,9 @@ from data.service import (
     is_server,
     load_marks,
     local_station,
+    location,
     marks_path,
+    migrate,
     open_sync,
     save_marks,
     shown,
@@ -64,6 +66,11 @@ def register(commands: Any) -> None:
     p.add_argument("--quick", action="store_true", help=t("cli.help.quick"))
     p.add_argument("--since", action="store_true", help=t("cli.help.verify_since"))
     p.set_defaults(handler=verify_cmd)
+
+    p = command("migrate", "cli.help.migrate")
+    p.add_argument("--from", dest="source", type=location, required=True, help=t("cli.help.migrate_from"))
+    p.add_argument("--to", dest="target", type=location, required=True, help=t("cli.help.migrate_to"))
+    p.set_defaults(handler=migrate_cmd)
 
     p = command("calendar", "cli.help.calendar")
     p.add_argument("file", type=Path, help=t("cli.help.calendar_file"))
@@ -154,6 +161,20 @@ def verify_cmd(ctx: Context, args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(t("cli.verify.bad", detail=problem), file=sys.stderr)
     return 1
+
+
+def migrate_cmd(ctx: Context, args: argparse.Namespace) -> int:
+    moved = migrate(args.source, args.target)
+    print(
+        t(
+            "cli.migrate.done",
+            source=shown(args.source),
+            target=shown(args.target),
+            events=moved.events,
+            stations=moved.stations,
+        )
+    )
+    return 0
 
 
 def calendar(ctx: Context, args: argparse.Namespace) -> int:
