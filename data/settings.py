@@ -86,6 +86,23 @@ class Settings:
     sync: SyncLimits = field(default_factory=SyncLimits)
     hours: HoursSchedule = field(default_factory=HoursSchedule)
     """Working hours (作息): the station default, per-weekday periods, seasonal schedules."""
+    district: bool = False
+    """A new database is made a district's (``whistle init --district``)."""
+    own_limits: set[str] = field(default_factory=set)
+    """The time limits the settings file sets to other than the shipped defaults (``urgent``,
+    ``regular``, ``handling.CODE``): the station's own overrides, which its district's
+    published limits do not replace (a file that repeats a default leaves it to the district)."""
+
+    def take_district_limits(self, published: dict[str, Any]) -> None:
+        """The district's published limits (a ``reference.published`` payload), wherever the
+        station's settings file does not set its own."""
+        if "urgent" not in self.own_limits:
+            self.urgent_limit = parse_limit(published["urgent"])
+        if "regular" not in self.own_limits:
+            self.regular_limit = parse_limit(published["regular"])
+        for category, text in published["handling"].items():
+            if f"handling.{category}" not in self.own_limits:
+                self.handling_limits[category] = parse_limit(text)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -167,12 +184,19 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.timezone = station.get("timezone", settings.timezone)
     settings.language = raw.get("language", settings.language)
     deadlines = raw.get("deadlines", {})
+    shipped = Settings()
     if "urgent" in deadlines:
         settings.urgent_limit = _limit(deadlines["urgent"], "deadlines.urgent")
+        if settings.urgent_limit != shipped.urgent_limit:
+            settings.own_limits.add("urgent")
     if "regular" in deadlines:
         settings.regular_limit = _limit(deadlines["regular"], "deadlines.regular")
+        if settings.regular_limit != shipped.regular_limit:
+            settings.own_limits.add("regular")
     for category, value in deadlines.get("handling", {}).items():
         settings.handling_limits[category] = _limit(value, f"deadlines.handling.{category}")
+        if settings.handling_limits[category] != shipped.handling_limits.get(category):
+            settings.own_limits.add(f"handling.{category}")
     reinspection = raw.get("reinspection", {})
     settings.random_sample_rate = float(reinspection.get("random_sample_rate", settings.random_sample_rate))
     for category, days in reinspection.get("days", {}).items():

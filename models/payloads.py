@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticError
 
 from models import limits
+from models.deadlines import parse_limit
 from models.ids import from_iso
 
 # Sequence numbers, counts, amounts: within what SQLite stores and JSON carries exactly.
@@ -111,6 +112,29 @@ class StationRegistered(Payload):
     id: Id
     name: Name
     case_prefix: Code
+    district: StrictBool = False
+    """The database is a district's (``whistle init --district``): the authority for the shared
+    reference data of the stations that trust it as their district."""
+
+
+def _limit_text(value: str) -> str:
+    parse_limit(value)
+    return value
+
+
+LimitText = Annotated[StrictStr, Field(max_length=16), AfterValidator(_limit_text)]
+
+
+@schema("reference.published")
+class ReferencePublished(Payload):
+    """The district's time limits, published in its district bundle (``whistle district
+    publish``); a station that trusts it as its district counts by them where its own
+    settings file does not say otherwise. Its catalogue and holiday tables travel in the same
+    bundle as its own department.upserted and calendar.loaded events."""
+
+    urgent: LimitText
+    regular: LimitText
+    handling: dict[Code, LimitText]
 
 
 @schema("station.key")

@@ -54,6 +54,7 @@ CLOCK_UPDATES = (Touch("clock", "id"), case("case_id"))
 TOUCHES: dict[str, tuple[Touch, ...]] = {
     # reference data: see reference.py and _reference() below
     "station.registered": (),
+    "reference.published": (),
     "station.key": (),
     "operator.added": (),
     "operator.changed": (),

@@ -21,6 +21,7 @@ from data.store.eventlog import ClockBehind
 from data.store.keys import key_path_for
 from data.store.tables import CALENDAR_YEAR, local_station
 from data.write.commands.common import Ctx, Rules, writer
+from data.write.commands.district import take_district_limits
 from data.write.commands.operators import (
     UNNAMED,
     WrongSecret,
@@ -59,7 +60,9 @@ def bootstrap(conn: Connection, settings: Settings, clock: Clock, key_path: Path
     if station_id is None:
         station_id = settings.station_id or new_station_id()
         ctx = Ctx(writer(conn, station_id, UNNAMED, clock, settings), rules)
-        register_station(ctx, name=settings.station_name, case_prefix=settings.case_prefix)
+        register_station(
+            ctx, name=settings.station_name, case_prefix=settings.case_prefix, district=settings.district
+        )
         seed_catalogue(ctx)
     if key_path is not None:
         ensure_station_key(Ctx(writer(conn, station_id, UNNAMED, clock, settings), rules), key_path)
@@ -107,9 +110,10 @@ def catch_up(ctx: Ctx) -> None:
 def open_station(
     conn: Connection, settings: Settings, clock: Clock, key_path: Path | None, rules: Rules
 ) -> str:
-    """``bootstrap``, then the holiday tables as they stand, and the clocks a table that arrived
-    while this station was closed counts again."""
+    """``bootstrap``, then the time limits its district published, the holiday tables as they
+    stand, and the clocks a table that arrived while this station was closed counts again."""
     station_id = bootstrap(conn, settings, clock, key_path)
+    take_district_limits(conn, settings)  # where the settings file does not set its own
     refresh_calendar(conn, rules)
     try:
         catch_up(Ctx(writer(conn, station_id, UNNAMED, clock, settings), rules))

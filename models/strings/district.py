@@ -35,3 +35,38 @@ STRINGS: dict[str, tuple[str, str]] = {
         "another station key is already at {path}; nothing changed",
     ),
 }
+STRINGS.update(
+    {
+        "district.not_ours": (
+            "站点 {station} 不是本库的区级中心，其发布的基础数据（第 {seq} 条）不予接受",
+            "station {station} is not this database's district: its reference data (event {seq}) is "
+            "not accepted",
+        ),
+        "district.only": (
+            "只有区级数据库（whistle init --district）才能发布基础数据",
+            "only a district's database (whistle init --district) publishes reference data",
+        ),
+        "cli.help.init_district": (
+            "建立区级数据库：其站点是各街道共享基础数据（目录、时限、节假日表）的发布方",
+            "make the database a district's: the authority for the shared reference data (catalogue, "
+            "time limits, holiday tables) of the stations that trust it",
+        ),
+        "cli.help.district": ("区级中心：发布基础数据", "the district: publish reference data"),
+        "cli.help.district_publish": (
+            "发布区级基础数据包（目录、时限、节假日表，已签名），供各街道导入",
+            "write the signed district bundle (catalogue, time limits, holiday tables) for the stations "
+            "to import",
+        ),
+        "cli.district.published": (
+            "已发布区级基础数据包 {path}：时限 紧急 {urgent}、常规 {regular}、{handling} 类处置时限，"
+            "{departments} 个部门，{years} 年节假日表（{count} 条留痕）。",
+            "Published the district bundle {path}: limits urgent {urgent}, regular {regular}, {handling} "
+            "handling limits, {departments} departments, holiday tables for {years} ({count} events).",
+        ),
+        "cli.init.district": (
+            "此数据库是区级中心 {station}：各街道以 trust add --district 信任它后接受其基础数据。",
+            "This database is the district {station}: stations that trust it with trust add --district "
+            "accept its reference data.",
+        ),
+    }
+)

@@ -20,6 +20,7 @@ from data.store.verify import verify
 from data.write.commands.cases import blow_whistle, receive_case, transition
 from data.write.commands.checkins import arrive
 from data.write.commands.operators import manage_operator
+from data.write.commands.sync import trust_station
 from data.write.commands.working_time import load_calendar_year
 from models.calendar import YearTable, official_table, parse_year_table, year_table_to_json
 from models.clock import FrozenClock
@@ -202,13 +203,15 @@ def test_a_fallback_deadline_is_recomputed_when_the_table_arrives(db_path: Path)
 
 
 def test_a_table_loaded_while_a_station_was_closed_is_caught_up_on_opening(tmp_path: Path) -> None:
-    """Another desk (or a sync bundle) brings the table; this station recounts its clocks
-    the next time it opens or writes."""
+    """Another desk (or a sync bundle from the district) brings the table; this station
+    recounts its clocks the next time it opens or writes."""
     path = tmp_path / "desk.db"
     clock = FrozenClock(sh(2026, 12, 28, 10))
     service = _open(path, clock)
     try:
         case_id = service.run(receive_case, **CASE)
+        # a table counts here only from this station or its district (issue 11)
+        service.run(trust_station, "ST-DISTRICT", "ab" * 32, district=True)
     finally:
         service.close()
     # the table arrives as an event alone (as a bundle from elsewhere brings it)

@@ -55,6 +55,7 @@ def register(commands: Any) -> None:
     p = command("init", "cli.help.init")
     p.add_argument("--station-id", help=t("cli.help.station_id"))
     p.add_argument("--station-name", help=t("cli.help.station_name"))
+    p.add_argument("--district", action="store_true", help=t("cli.help.init_district"))
     p.set_defaults(handler=init)
 
     p = command("demo", "cli.help.demo")
@@ -94,6 +95,7 @@ def init(ctx: Context, args: argparse.Namespace) -> int:
         ctx.settings.station_id = args.station_id
     if args.station_name:
         ctx.settings.station_name = args.station_name
+    ctx.settings.district = args.district
     if existed:
         engine = open_sync(ctx.db)
         with engine.connect() as conn:
@@ -111,6 +113,8 @@ def init(ctx: Context, args: argparse.Namespace) -> int:
         service.set_up(ctx.operator, secret)
         print(t("cli.init.done", path=shown(ctx.db), station=service.station_id))
         print(t("cli.init.supervisor", name=ctx.operator, role=label(Role.SUPERVISOR)))
+        if args.district:
+            print(t("cli.init.district", station=service.station_id))
     finally:
         service.close()
     return 0

@@ -13,7 +13,9 @@ number (never by ids a sender chooses):
          fills a row none of them has written, so a code its cases use exists here)
 
 so another station's bundle never changes a row an authority wrote, whatever order the
-events arrive in. ``event_id`` holds the rank."""
+events arrive in. ``event_id`` holds the rank. A holiday table and the time limits are taken
+from this station and its district alone: another station's table stays in its history and
+counts nowhere here, and its published limits are refused (``reference.published``)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from data.store.ownership import NotOwner
 from data.store.rows import Registry, upsert
 from data.store.tables import CALENDAR_YEAR, DEPARTMENT, OPERATOR, STATION, TRUST
 from models.calendar import DISTRICT, LOCAL
@@ -87,6 +90,8 @@ def _calendar(conn: Connection, e: EventRecord) -> None:
     its rank moves above every local one, and the row says it came from the district."""
     p = e.payload
     rank = authority_rank(conn, e)
+    if rank[0] == "0":
+        return  # another station's own calendar: not this station's to count by
     district = rank[0] in "13"
     values = {
         "table_json": p["table"],
@@ -95,6 +100,15 @@ def _calendar(conn: Connection, e: EventRecord) -> None:
         "override_reason": p.get("override_reason"),
     }
     _write(conn, CALENDAR_YEAR, {"year": p["year"]}, values, "5" + rank[1:] if district else rank)
+
+
+@on("reference.published")
+def _published(conn: Connection, e: EventRecord) -> None:
+    """The district's time limits: kept as the event itself (data/write/session reads the
+    newest one of the district this file trusts). Only this station or its district may
+    publish them here: from any other station the bundle is refused."""
+    if authority_rank(conn, e)[0] == "0":
+        raise NotOwner("district.not_ours", station=e.station_id, seq=e.seq)
 
 
 # The trace of who sat at the desk. A PIN's hash is kept beside its event, in this file only

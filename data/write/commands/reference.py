@@ -10,12 +10,16 @@ from data.write.commands.common import Ctx, required
 from models.enums import Role, StationingMode
 
 
-def register_station(ctx: Ctx, *, name: str, case_prefix: str, local: bool = True) -> None:
-    payload = {
+def register_station(
+    ctx: Ctx, *, name: str, case_prefix: str, local: bool = True, district: bool = False
+) -> None:
+    payload: dict[str, object] = {
         "id": ctx.w.station_id,
         "name": required(name, "station_name"),
         "case_prefix": required(case_prefix, "case_prefix"),
     }
+    if district:
+        payload["district"] = True
     ctx.w.emit("station.registered", ctx.w.station_id, payload)
     if local:
         # Which station a file belongs to is a fact about the file, not about the history.
