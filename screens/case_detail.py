@@ -78,6 +78,11 @@ class CaseDetailScreen(CheckinActions):
     def view_title(self) -> str:
         return self.detail.number if self.detail else t("thing.case")
 
+    @property
+    def case_station(self) -> str | None:
+        """The station that owns the case shown (only it may change the case)."""
+        return self.detail.station_id if self.detail else None
+
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="case-body"):
             yield Static(t("case.loading"), id="case-title")

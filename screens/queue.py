@@ -48,6 +48,7 @@ class QueueScreen(ViewScreen):
     def __init__(self) -> None:
         super().__init__()
         self.communities: list[str] = []
+        self.stations: list[str] = []
         self._bindings_for: tuple[bool, bool, bool] | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -79,6 +80,11 @@ class QueueScreen(ViewScreen):
 
     def _got_choices(self, choices: dict[str, list[str]]) -> None:
         self.communities = choices["community"]
+        self.stations = choices["station"]
+        several = len(self.stations) > 1 or self.view.filter.station is not None
+        if several != self.view.stations:
+            self.view.stations = several
+            self.view.reload()
 
     def on_tick(self, message: Tick) -> None:
         self.view.tick(message.now)
@@ -164,7 +170,8 @@ class QueueScreen(ViewScreen):
         self._close_search()
 
     def action_filter(self) -> None:
-        self.app.push_screen(FilterDialog(self.view.filter, self.communities), self._filtered)
+        dialog = FilterDialog(self.view.filter, self.communities, self.stations)
+        self.app.push_screen(dialog, self._filtered)
 
     def _filtered(self, flt: QueueFilter | None) -> None:
         if flt is not None:

@@ -1,4 +1,5 @@
-"""The queue's filter dialog (``f``): status, category, community, department, source, grade."""
+"""The queue's filter dialog (``f``): status, category, community, department, source, grade,
+and at a district hub (more than one station's cases) the station."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from data.read.queue import QueueFilter
 from models.enums import OPEN_STATUSES, CaseStatus, Grade
 from models.i18n import label, language, t
 
-FIELDS = ("status", "category", "community", "department", "source", "grade")
+FIELDS = ("status", "category", "community", "department", "source", "grade", "station")
 ALL_STATUSES = "all"
 """The status choice that shows every case, closed ones too."""
 # Closed states follow the open ones in the status list, in the order a case reaches them.
@@ -27,7 +28,7 @@ def _name(spec: Any) -> str:
     return str(spec.name if language() == "zh" else spec.name_en)
 
 
-def options(field: str, communities: list[str]) -> list[tuple[str, str]]:
+def options(field: str, communities: list[str], stations: list[str] | None = None) -> list[tuple[str, str]]:
     if field == "status":
         shown = [(label(s), s.value) for s in CaseStatus if s in OPEN_STATUSES]
         shown += [(label(s), s.value) for s in CLOSED_CHOICES]
@@ -36,6 +37,8 @@ def options(field: str, communities: list[str]) -> list[tuple[str, str]]:
         return [(_name(c), c.code) for c in CATEGORIES]
     if field == "community":
         return [(c, c) for c in communities]
+    if field == "station":
+        return [(s, s) for s in stations or []]
     if field == "department":
         return [(_name(d), d.code) for d in DEPARTMENTS]
     if field == "source":
@@ -49,7 +52,7 @@ def describe(flt: QueueFilter, communities: list[str] | None = None) -> str:
     for field in FIELDS:
         value = getattr(flt, field)
         if value:
-            shown = dict((v, k) for k, v in options(field, communities or [value]))
+            shown = dict((v, k) for k, v in options(field, communities or [value], [value]))
             parts.append(f"{t(f'queue.filter.{field}')}={shown.get(value, value)}")
     if flt.closed:
         parts.append(t("queue.filter.with_closed"))
@@ -64,22 +67,27 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
         Binding("ctrl+s", "apply", show=False),
     ]
 
-    def __init__(self, current: QueueFilter, communities: list[str]) -> None:
+    def __init__(
+        self, current: QueueFilter, communities: list[str], stations: list[str] | None = None
+    ) -> None:
         super().__init__()
         self.current = current
         self.communities = communities
+        self.stations = stations or []
+        several = len(self.stations) > 1 or current.station is not None
+        self.fields = FIELDS if several else tuple(f for f in FIELDS if f != "station")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Static(t("queue.filter.title"), classes="dialog-title")
-            for field in FIELDS:
+            for field in self.fields:
                 with Horizontal(classes="filter-row"):
                     yield Label(t(f"queue.filter.{field}"), classes="filter-label")
                     value = getattr(self.current, field)
                     if field == "status" and self.current.closed and not value:
                         value = ALL_STATUSES
                     yield Select(
-                        options(field, self.communities),
+                        options(field, self.communities, self.stations),
                         value=value if value else Select.NULL,
                         prompt=t("queue.filter.any"),
                         id=f"filter-{field}",
@@ -92,7 +100,7 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
 
     def chosen(self) -> QueueFilter:
         values: dict[str, str | None] = {}
-        for field in FIELDS:
+        for field in self.fields:
             value = self.query_one(f"#filter-{field}", Select).value
             values[field] = None if value is Select.NULL else str(value)
         closed = self.query_one("#filter-closed", Checkbox).value

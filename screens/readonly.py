@@ -89,6 +89,31 @@ def is_write_action(action: str | Any) -> bool:
         return False
 
 
+CASE_WRITE_ACTIONS = frozenset(
+    _name(SPECS[key].action)
+    for key in WRITE_KEYS
+    if key.split(".")[0] in ("case", "checkin", "record") and key != "case.intake"
+)
+"""The actions that change the case on screen (its steps, its check-ins, a correction)."""
+
+
+def foreign_case_write(action: str | Any, owner: str | None, local: str | None) -> str | None:
+    """At a district hub, a case another station owns is read-only here (only its own station
+    changes it, and sends the change in its bundle): the one line that says why, for a key
+    that would change it; None when the key may run."""
+    if owner is None or local is None or owner == local:
+        return None
+    name = action[1] if isinstance(action, tuple) and len(action) == 3 else None
+    if isinstance(action, str):
+        try:
+            name = _name(action)
+        except ActionError:
+            return None
+    if name not in CASE_WRITE_ACTIONS:
+        return None
+    return t("district.read_only_case", station=owner)
+
+
 def refuse_write(app: App[Any]) -> None:
     """The one line the projector shows for a write."""
     app.notify(t("projector.read_only"), severity="warning", timeout=4)

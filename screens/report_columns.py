@@ -11,6 +11,7 @@ from rich.text import Text
 
 from data.read.areas import AreaCard, AreaFigure
 from data.read.assessment import Figure, Scorecard
+from data.read.district import StationRank
 from data.read.station_rates import StationRates
 from models.assessment import Ratio, hmm
 from models.charts import spark
@@ -143,6 +144,14 @@ RATE_ROWS = (
 )
 
 
+# the rates stations are ranked by, in that order (data/read/district.ranked_stations)
+RANKED_RATES = (
+    ("assess.on_time_closure", "on_time_closure"),
+    ("assess.on_time_rate", "on_time"),
+    ("assess.closure", "closure"),
+)
+
+
 def rates_table(rates: StationRates, history: list[StationRates]) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column(t("assess.rate"))
@@ -154,4 +163,18 @@ def rates_table(rates: StationRates, history: list[StationRates]) -> Table:
         series = [getattr(h, name).value for h in history]
         table.add_row(t(label_key), ratio.pct(), f"{ratio.num}/{ratio.den}", spark(series, 0.0, 1.0))
     table.add_row(t("assess.mean_arrive"), hmm(rates.mean_minutes_to_arrive), "", "")
+    return table
+
+
+def station_ranking_table(ranking: tuple[StationRank, ...]) -> Table:
+    """The stations ranked by their rates (a district hub): each rate as value and num/den."""
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column(t("district.rank"), justify="right")
+    table.add_column(t("district.station"))
+    for label_key, _name in RANKED_RATES:
+        table.add_column(t(label_key), justify="right")
+    table.add_column(t("district.received"), justify="right")
+    for r in ranking:
+        cells = [str(getattr(r.rates, name)) for _label, name in RANKED_RATES]
+        table.add_row(str(r.rank), f"{r.station.id} {r.station.name}", *cells, str(r.rates.received))
     return table

@@ -5,6 +5,9 @@ figure opens the records behind it.
 ``[`` / ``]`` step to the previous / next period, ``p`` changes its kind (day, week, month,
 quarter, year), ``g`` what the rows are (department, community, category), ``e`` exports the
 period's report; Enter on a figure lists what makes it up, and Enter there opens the case.
+With more than one station's cases here (a district hub), ``s`` steps through all stations and
+each one (the scorecards, rates and trend of that station alone), and the stations are ranked
+by their rates under the table.
 The trend under the table is Textual's own Sparkline: a built-in widget, so no plotting
 library is needed for twelve points, and it draws in any terminal.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -25,6 +29,7 @@ from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 from data.read.areas import Area, AreaCards, area_cards, behind_area
 from data.read.assessment import Scorecards, behind_figure
 from data.read.assessment import scorecards as read_scorecards
+from data.read.district import StationName, StationRank, ranked_stations, stations_with_cases
 from data.read.station_rates import StationRates, station_rates
 from data.read.trends import Trend, trend
 from models.charts import spark
@@ -41,6 +46,7 @@ from screens.report_columns import (
     card_cells,
     columns_of,
     rates_table,
+    station_ranking_table,
 )
 from screens.report_export import ReportExportFlow
 
@@ -58,6 +64,12 @@ class ReportData:
     trend: Trend
     areas: AreaCards | None
     """The period by community or by category, when the rows are those."""
+    station: str | None = None
+    """The one station the figures are of (None: every station here)."""
+    stations: tuple[StationName, ...] = ()
+    """The stations with cases here."""
+    ranking: tuple[StationRank, ...] = ()
+    """The stations ranked by their rates (when there is more than one)."""
 
     @property
     def period(self) -> Period:
@@ -65,13 +77,26 @@ class ReportData:
 
 
 def read_report(
-    conn: Any, period: Period, now: datetime, tz: Any, weights: Any, english: bool, by: GroupBy
+    conn: Any,
+    period: Period,
+    now: datetime,
+    tz: Any,
+    weights: Any,
+    english: bool,
+    by: GroupBy,
+    station: str | None = None,
 ) -> ReportData:
+    stations = tuple(stations_with_cases(conn))
     return ReportData(
-        read_scorecards(conn, period, now, tz, weights, english=english),
-        station_rates(conn, period, now, tz),
-        trend(conn, period, now, tz, weights, count=TREND_COUNT),
-        None if by is GroupBy.DEPARTMENT else area_cards(conn, period, now, tz, Area(by.value)),
+        read_scorecards(conn, period, now, tz, weights, station=station, english=english),
+        station_rates(conn, period, now, tz, station=station),
+        trend(conn, period, now, tz, weights, count=TREND_COUNT, station=station),
+        None
+        if by is GroupBy.DEPARTMENT
+        else area_cards(conn, period, now, tz, Area(by.value), station=station),
+        station,
+        stations,
+        tuple(ranked_stations(conn, period, now, tz)) if len(stations) > 1 else (),
     )
 
 
@@ -84,6 +109,8 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         super().__init__(name=name, id=id, classes=classes)
         self.period: Period | None = None
         self.by = GroupBy.DEPARTMENT
+        self.station: str | None = None
+        """The one station shown (None: all); ``s`` steps through them at a district hub."""
         self.data: ReportData | None = None
         self.shown_by: GroupBy | None = None
         """What the table's columns are now (they change with ``by`` once its data arrives)."""
@@ -101,6 +128,8 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
             yield Static("", id="reports-trend-title", classes="dialog-hint")
             yield Sparkline([], id="reports-trend")
             yield Static("", id="reports-formula", classes="dialog-hint")
+            yield Static("", id="reports-stations-title", classes="section-title")
+            yield Static("", id="reports-stations")
         yield ProgressBar(id="reports-export-bar", show_eta=False)  # under the scroll: always seen
 
     def on_mount(self) -> None:
@@ -144,14 +173,16 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
             settings.weights,
             language() == "en",
             self.by,
+            self.station,
             on_done=self._show,
         )
 
     def _show(self, data: ReportData) -> None:
         wanted_by = GroupBy.DEPARTMENT if data.areas is None else GroupBy(data.areas.area.value)
-        if data.period != self.period or wanted_by is not self.by:
-            return  # an older read finished after the period or the grouping changed
+        if data.period != self.period or wanted_by is not self.by or data.station != self.station:
+            return  # an older read finished after the period, the grouping or the station changed
         self.data = data
+        self._show_stations(data)
         self.query_one("#reports-rates", Static).update(rates_table(data.rates, data.trend.rates))
         if data.areas is None:
             empty = not data.cards.cards
@@ -258,6 +289,28 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         self.period = period_of(kind, current.first)
         self.refresh_data()
 
+    def _show_stations(self, data: ReportData) -> None:
+        title = self.query_one("#reports-stations-title", Static)
+        body = self.query_one("#reports-stations", Static)
+        if len(data.stations) < 2:
+            title.update("")
+            body.update("")
+            return
+        shown = next((s for s in data.stations if s.id == data.station), None)
+        which = t("district.all_stations") if shown is None else f"{shown.id} {shown.name}"
+        title.update(t("district.ranking_title", period=data.period.key, station=which))
+        body.update(station_ranking_table(data.ranking))
+
+    def action_cycle_station(self) -> None:
+        """All stations, then each station with cases here, in turn (a district hub)."""
+        stations: list[str | None] = [None, *(s.id for s in self.data.stations)] if self.data else [None]
+        if len(stations) <= 2:
+            self.notify(t("district.one_station"), severity="warning")
+            return
+        at = stations.index(self.station) if self.station in stations else 0
+        self.station = stations[(at + 1) % len(stations)]
+        self.refresh_data()
+
     def action_cycle_group(self) -> None:
         self.by = GROUPS[(GROUPS.index(self.by) + 1) % len(GROUPS)]
         self.refresh_data()
@@ -297,7 +350,11 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
             self.app.push_screen(FigureScreen(title, rows, tz, names))
 
         now = self.desk.now()
+        station = data.station
         if data.areas is None:
-            self.read(behind_figure, period, now, tz, key, figure, on_done=opened)
+            self.read(partial(behind_figure, station=station), period, now, tz, key, figure, on_done=opened)
         else:
-            self.read(behind_area, period, now, tz, data.areas.area, key, figure, on_done=opened)
+            area = data.areas.area
+            self.read(
+                partial(behind_area, station=station), period, now, tz, area, key, figure, on_done=opened
+            )

@@ -33,7 +33,7 @@ from screens.case_detail import CaseDetailScreen
 from screens.commands import CommandQueue
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
-from screens.readonly import is_write_action, refuse_write
+from screens.readonly import foreign_case_write, is_write_action, refuse_write
 from screens.signin import SignInScreen
 from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
@@ -91,6 +91,12 @@ class WhistleApp(App[None]):
         refused; a key a view refuses now says why in one notice instead of nothing."""
         if self.read_only and is_write_action(action):
             refuse_write(self)
+            return True
+        owner = getattr(self.screen, "case_station", None)
+        local = self.service.station_id if self.service is not None else None
+        foreign = foreign_case_write(action, owner, local)
+        if foreign is not None:
+            self.notify(foreign, severity="warning")
             return True
         if await super().run_action(action, default_namespace, namespaces):
             return True

@@ -36,6 +36,8 @@ class QueueFilter:
     source: str | None = None
     grade: str | None = None
     search: str = ""
+    station: str | None = None
+    """One station's cases (a district hub holds every station's)."""
     closed: bool = False
     """Closed, rejected and verified cases are shown too (with no status chosen)."""
 
@@ -87,6 +89,8 @@ class QueueRow:
     received_at: datetime
     marks: tuple[Mark, ...]
     handling: Handling | None = None
+    station_id: str = ""
+    """The station that owns the case (the only one that may change it)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def _filtered(query: Select[Any], flt: QueueFilter, dialect: str = "sqlite") -> 
         query = query.where(QUEUE_KEY.c.open == int(CaseStatus(flt.status) in OPEN_STATUSES))
     elif not flt.closed:
         query = query.where(QUEUE_KEY.c.open == 1)
-    needs_case = any((flt.status, flt.category, flt.community, flt.source))
+    needs_case = any((flt.status, flt.category, flt.community, flt.source, flt.station))
     if needs_case:
         query = query.join(CASE, CASE.c.id == QUEUE_KEY.c.case_id)
         for column, value in (
@@ -117,6 +121,7 @@ def _filtered(query: Select[Any], flt: QueueFilter, dialect: str = "sqlite") -> 
             (CASE.c.category, flt.category),
             (CASE.c.community, flt.community),
             (CASE.c.source, flt.source),
+            (CASE.c.station_id, flt.station),
         ):
             if value:
                 query = query.where(column == value)
@@ -319,6 +324,7 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
             received_at=c.received_at,
             marks=tuple(marks.get(c.id, ())),
             handling=handling.get(c.id),
+            station_id=c.station_id,
         )
         for c in (cases.get(i) for i in ids)
         if c is not None
@@ -378,7 +384,8 @@ def position_of(
 
 
 def filter_choices(conn: Connection) -> dict[str, list[str]]:
-    """Values offered in the filter dialog that only the data knows (communities)."""
+    """Values offered in the filter dialog that only the data knows (communities; the stations
+    with open cases, more than one at a district hub)."""
     communities = conn.execute(
         select(CASE.c.community)
         .join(QUEUE_KEY, QUEUE_KEY.c.case_id == CASE.c.id)
@@ -386,4 +393,11 @@ def filter_choices(conn: Connection) -> dict[str, list[str]]:
         .distinct()
         .order_by(CASE.c.community)
     ).scalars()
-    return {"community": [str(c) for c in communities]}
+    stations = conn.execute(
+        select(CASE.c.station_id)
+        .join(QUEUE_KEY, QUEUE_KEY.c.case_id == CASE.c.id)
+        .where(QUEUE_KEY.c.open == 1)
+        .distinct()
+        .order_by(CASE.c.station_id)
+    ).scalars()
+    return {"community": [str(c) for c in communities], "station": [str(s) for s in stations]}

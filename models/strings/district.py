@@ -70,3 +70,36 @@ STRINGS.update(
         ),
     }
 )
+STRINGS.update(
+    {
+        "key.report_station": ("切换站点", "station"),
+        "district.all_stations": ("全部站点", "all stations"),
+        "district.one_station": (
+            "本库只有一个站点的案件，无需切换站点",
+            "this database holds one station's cases: there is no other station to show",
+        ),
+        "district.ranking_title": (
+            "站点排名 {period}（按 按期结案率、报到及时率、结案率；s 切换站点，当前：{station}）",
+            "Stations ranked, {period} (by on-time closure, on-time check-in, closure; s switches "
+            "station, now: {station})",
+        ),
+        "district.rank": ("名次", "Rank"),
+        "district.station": ("站点", "Station"),
+        "district.received": ("受理", "Received"),
+    }
+)
+STRINGS.update(
+    {
+        "queue.col.station": ("站点", "Station"),
+        "queue.filter.station": ("站点", "Station"),
+    }
+)
+STRINGS.update(
+    {
+        "district.read_only_case": (
+            "这件案件属于站点 {station}，在此只读：只有该站点能改动它（改动随其同步包送来）",
+            "This case belongs to station {station} and is read-only here: only that station changes "
+            "it (its changes come in its bundles)",
+        ),
+    }
+)

@@ -57,9 +57,18 @@ class Columns:
     status: int
     marks: int
     age: int
+    station: int = 0
+    """The station column (0: not shown; a district hub shows whose case each row is)."""
 
     @classmethod
-    def for_width(cls, width: int, rows: Sequence[QueueRow] = (), marks: MarksWidth | None = None) -> Columns:
+    def for_width(
+        cls,
+        width: int,
+        rows: Sequence[QueueRow] = (),
+        marks: MarksWidth | None = None,
+        *,
+        stations: bool = False,
+    ) -> Columns:
         """The columns of a table ``width`` cells wide showing ``rows`` (those held around the
         screen): the number, grade, status and age whole; the category, community and marks
         as wide as their longest text when there is room, sharing it when there is not, with
@@ -74,6 +83,9 @@ class Columns:
         def head(key: str, held: int) -> int:
             return max(cell_len(t(f"queue.col.{key}")), held)
 
+        station = head("station", max((cell_len(r.station_id) for r in rows), default=0)) if stations else 0
+        width = max(width - station - 1, 0) if station else width
+
         widths = share(
             width,
             [
@@ -86,16 +98,19 @@ class Columns:
                 Flex(head("age", 6), 6),
             ],
         )
-        return cls(*widths)
+        number, grade_w, category_w, community_w, status_w, marks_w, age = widths
+        return cls(number, grade_w, category_w, community_w, status_w, marks_w, age, station)
 
     @property
     def marks_x(self) -> int:
         """Where the marks start: the countdowns and the age, the cells a tick changes."""
-        return self.number + self.grade + self.category + self.community + self.status + 5
+        shown = self.station + 1 if self.station else 0
+        return shown + self.number + self.grade + self.category + self.community + self.status + 5
 
     def header(self) -> str:
         cells = [
             fit(t("queue.col.number"), self.number),
+            *([fit(t("queue.col.station"), self.station)] if self.station else []),
             fit(t("queue.col.grade"), self.grade),
             fit(t("queue.col.category"), self.category),
             fit(t("queue.col.community"), self.community),
@@ -248,6 +263,7 @@ def row_segments(
     segs = [
         Segment(fit(row.number, cols.number), number_style),
         Segment(" ", base),
+        *([Segment(fit(row.station_id, cols.station), base), Segment(" ", base)] if cols.station else []),
         Segment(
             fit(grade_name(row.grade), cols.grade),
             base + styles["warning"] if row.grade == "urgent" else base,

@@ -76,6 +76,8 @@ class QueueView(ScrollView, can_focus=True):
         self.counts = QueueCounts(0, 0)
         self.now: datetime | None = None
         self.calendar = WorkCalendar()
+        self.stations = False
+        """More than one station's cases are listed (a district hub): a station column."""
         self._offset = 0
         self._rows: list[QueueRow] = []
         self.columns = Columns.for_width(0)
@@ -278,7 +280,7 @@ class QueueView(ScrollView, can_focus=True):
     def _fit_columns(self) -> None:
         self._columns_width = self.scrollable_content_region.width
         marks = marks_width(self._rows, self.now, self.calendar, self.tz) if self.now else None
-        self.columns = Columns.for_width(self._columns_width, self._rows, marks)
+        self.columns = Columns.for_width(self._columns_width, self._rows, marks, stations=self.stations)
 
     def on_resize(self) -> None:
         self._fit_columns()
