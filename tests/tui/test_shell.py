@@ -15,6 +15,7 @@ from data.settings import Settings
 from data.store.db import open_sync
 from data.store.eventlog import EventWriter
 from data.write.commands.cases import receive_case
+from data.write.commands.sync import trust_station
 from models.calendar import official_table, year_table_to_json
 from models.i18n import set_language
 from screens.help import HelpScreen
@@ -23,10 +24,10 @@ from screens.queue_filter import FilterDialog
 from screens.signin import SignInScreen
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
-from tests.tui.desk_support import NOW, PINS, SIZE, app_for, settle, station
+from tests.tui.desk_support import NOW, PINS, SIZE, SUPERVISOR, app_for, settle, station
 from tests.tui.dispatch_support import Notices, until, workers_done
 from tests.unit.calendar_support import TABLE_2027_TEXT
-from tests.unit.support import one
+from tests.unit.support import as_supervisor, one
 from tui.app import VIEWS, build_app
 from tui.config import AppConfig
 
@@ -270,6 +271,10 @@ async def test_a_table_arriving_while_the_desk_runs_recounts_its_clocks_and_an_o
     st = station(tmp_path)
     st.clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))  # 10:00: 15 working days run into 2027
     app = app_for(st)
+    # a table counts here only from this station or its district (issue 11)
+    supervisor = as_supervisor(st.path, st.settings, st.clock, SUPERVISOR, secret=PINS[SUPERVISOR])
+    supervisor.run(trust_station, "ST-DISTRICT", "ab" * 32, district=True)
+    supervisor.close()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.service is not None
