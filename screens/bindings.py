@@ -163,7 +163,7 @@ REPORT_KEYS = [
     KeySpec("reports.kind", "p", "cycle_kind", "key.period_kind"),
     KeySpec("reports.open", "enter", "open_figure", "key.open_figure"),
     KeySpec("reports.by", "g", "cycle_group", "key.report_by"),
-    KeySpec("reports.station", "s", "cycle_station", "key.report_station"),
+    KeySpec("reports.station", "s", "cycle_station", "key.report_station", show=False),
     KeySpec("reports.export", "e", "export", "key.report_export"),
 ]
 

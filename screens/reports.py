@@ -134,6 +134,8 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#reports-export-bar", ProgressBar).display = False
+        self.query_one("#reports-stations-title", Static).display = False
+        self.query_one("#reports-stations", Static).display = False
         self._set_columns(GroupBy.DEPARTMENT)
         super().on_mount()
         self.query_one("#reports-scores", DataTable).focus()  # the arrows walk the figures
@@ -292,9 +294,9 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
     def _show_stations(self, data: ReportData) -> None:
         title = self.query_one("#reports-stations-title", Static)
         body = self.query_one("#reports-stations", Static)
-        if len(data.stations) < 2:
-            title.update("")
-            body.update("")
+        several = len(data.stations) > 1
+        title.display = body.display = several  # a station's own desk: no such section
+        if not several:
             return
         shown = next((s for s in data.stations if s.id == data.station), None)
         which = t("district.all_stations") if shown is None else f"{shown.id} {shown.name}"
