@@ -103,3 +103,37 @@ STRINGS.update(
         ),
     }
 )
+STRINGS.update(
+    {
+        "cli.help.hub": ("区级中心试用", "a district hub to try"),
+        "cli.help.hub_try": (
+            "在一个文件夹里启动本地 PostgreSQL、建立区级数据库、导入三个演示街道的同步包，然后打开区级调度台",
+            "start a local PostgreSQL cluster in a folder, create the district, import three demo "
+            "stations' bundles, then open the district console",
+        ),
+        "cli.help.hub_dir": (
+            "放集群和演示街道的文件夹（默认 ./hub）",
+            "the folder for the cluster and the demo stations (default ./hub)",
+        ),
+        "cli.help.hub_no_console": ("只准备好，不打开调度台", "set it up only, without opening the console"),
+        "cli.hub.step": ("准备中：{step} …", "Setting up: {step} …"),
+        "cli.hub.made": ("已在 {folder} 建好区级中心。", "Made the district hub in {folder}."),
+        "cli.hub.started": (
+            "{folder} 里的区级中心已启动（原有数据未改动）。",
+            "Started the district hub in {folder} (its data as it was).",
+        ),
+        "cli.hub.ready": (
+            "数据库 {url}；值班员 {operator}，口令 {passphrase}（演示用）",
+            "Database {url}; operator {operator}, passphrase {passphrase} (a demo's)",
+        ),
+        "cli.hub.stop": ("停止集群：{command}", "To stop the cluster: {command}"),
+        "hub.no_postgres": (
+            "找不到 PostgreSQL 的 initdb：请先安装（Debian：apt-get install postgresql）",
+            "PostgreSQL's initdb is not found: install it first (Debian: apt-get install postgresql)",
+        ),
+        "hub.cluster_failed": (
+            "启动本地集群失败（{step}）：{detail}",
+            "The local cluster did not start ({step}): {detail}",
+        ),
+    }
+)

@@ -23,6 +23,7 @@ REGISTRARS = (
     "tui.cli.serve",
     "tui.cli.handover",
     "tui.cli.district",
+    "tui.cli.hub",
 )
 """Modules whose ``register`` adds their sub-commands: imported only when a command (or the
 help) is asked for, so the console starts without the demo, the exports or sync."""
