@@ -12,6 +12,7 @@ from models.strings import (
     corrections,
     desk,
     dispatch,
+    escalation,
     exports,
     handover,
     meetings,
@@ -35,6 +36,7 @@ _AREAS = (
     working_time.STRINGS,
     projector.STRINGS,
     handover.STRINGS,
+    escalation.STRINGS,
 )
 
 
