@@ -7,7 +7,7 @@ Every function takes a blocking ``Connection`` so the same code serves the conso
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -214,6 +214,8 @@ class CheckInView:
     """升级: when its second alarm (二次报警) fell due."""
     absent_at: datetime | None = None
     """升级: when it was marked 缺席; kept when the department came afterwards."""
+    rewhistle_of: str | None = None
+    """再吹哨: the department whose 缺席 the whistle of this summons follows."""
 
     @property
     def waiting(self) -> bool:
@@ -342,7 +344,7 @@ def case_detail(conn: Connection, case_id: str, tz: ZoneInfo = DEFAULT_TZ) -> Ca
             blown_at=w.blown_at,
             blown_by=w.blown_by,
             note=w.note,
-            checkins=tuple(by_whistle[w.id]),
+            checkins=tuple(_following(by_whistle[w.id], absent_departments.get(w.follows or ""))),
             follows=absent_departments.get(w.follows) if w.follows else None,
         )
         for w in conn.execute(
@@ -403,6 +405,11 @@ def case_detail(conn: Connection, case_id: str, tz: ZoneInfo = DEFAULT_TZ) -> Ca
         reopened_from_number=numbers.get(row.reopened_from) if row.reopened_from else None,
         relapsed_into=relapsed_into,
     )
+
+
+def _following(checkins: list[CheckInView], absent: str | None) -> list[CheckInView]:
+    """The summons of a re-whistle, each naming the absence it follows."""
+    return [replace(c, rewhistle_of=absent) for c in checkins] if absent else checkins
 
 
 def _checkin(row: Any, names: dict[str, str], clock: ClockView) -> CheckInView:
