@@ -127,8 +127,9 @@ def reached_steps(conn: Connection, since: datetime | None) -> list[Reached]:
         )
         if since is not None:
             query = query.where(column > since)
-        if step is Step.ALARM:  # an alarm still worth a notice: the summons is still awaited
-            query = query.where(CHECKIN.c.status == CheckInStatus.SUMMONED.value)
+        # still worth a notice: an alarm while awaited, an absence while nobody came since
+        status = CheckInStatus.SUMMONED if step is Step.ALARM else CheckInStatus.NO_SHOW
+        query = query.where(CHECKIN.c.status == status.value)
         for r in conn.execute(query):
             out.append(Reached(f"{step.value}:{r.id}", step, r.case_id, r.number, r.name, r.at))
     out.sort(key=lambda r: (r.at, r.key))

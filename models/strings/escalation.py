@@ -32,7 +32,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mark.absent": ("缺席", "absent"),
     "mark.after_absence": ("缺席后到", "came after absence"),
     "case.rewhistle_of": ("再吹哨，接续 {department} 缺席", "Re-whistle after {department} was absent"),
-    "case.absent_hint": ("缺席 {at}：按 {key} 再吹哨", "absent since {at}: {key} to whistle again"),
+    "case.absent_hint": ("{at} 标记，按 {key} 再吹哨", "marked {at}; {key} to whistle again"),
     "key.case_rewhistle": ("再吹哨", "Re-whistle"),
     "refuse.rewhistle_needs_absent": (
         "再吹哨用于已标记缺席的报到：先选中一行“缺席”的报到。",
