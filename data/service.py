@@ -19,6 +19,7 @@ from data.store.migrate import Migrated, MigrateRefused, migrate
 from data.store.schema import SCHEMA_VERSION, SchemaTooNew
 from data.store.server import is_server, shown
 from data.store.verify import Report, verify
+from data.write.commands.escalation import escalate
 from data.write.session import (
     DEFAULT_OPERATOR,
     Service,
@@ -62,6 +63,7 @@ __all__ = [
     "bootstrap",
     "catch_up",
     "database_exists",
+    "escalate",
     "is_disk_full",
     "is_server",
     "load_calendar",

@@ -16,6 +16,7 @@ from data.catalogue import CATEGORIES, CATEGORY_BY_CODE
 from models.assessment import Weights
 from models.deadlines import Limit, parse_limit
 from models.errors import DomainError
+from models.escalation import Ladder, default_ladders
 from models.i18n import LANGUAGES
 from models.working_hours import (
     WEEKDAY_NAMES,
@@ -92,6 +93,8 @@ class Settings:
     """The time limits the settings file sets to other than the shipped defaults (``urgent``,
     ``regular``, ``handling.CODE``): the station's own overrides, which its district's
     published limits do not replace (a file that repeats a default leaves it to the district)."""
+    ladders: dict[str, Ladder] = field(default_factory=default_ladders)
+    """The escalation ladder (升级) of each whistle grade: steps after the check-in deadline."""
 
     def take_district_limits(self, published: dict[str, Any]) -> None:
         """The district's published limits (a ``reference.published`` payload), wherever the
@@ -221,8 +224,41 @@ def load_settings(path: Path | None = None) -> Settings:
             setattr(settings.sync, name, value)
     if "hours" in raw:
         settings.hours = _hours(raw["hours"])
+    if "escalation" in raw:
+        settings.ladders = _ladders(raw["escalation"], settings.ladders)
     _check(settings, path)
     return settings
+
+
+LADDER_STEPS = ("alarm", "absent")
+
+
+def _ladders(raw: Any, default: dict[str, Ladder]) -> dict[str, Ladder]:
+    """``[escalation.urgent]`` / ``[escalation.regular]``: ``alarm`` and ``absent``, each a
+    limit after the deadline ("15m", "2wh", "1wd") or "off"; the alarm before the absence."""
+    if not isinstance(raw, dict):
+        raise SettingsError("error.settings_value", where="escalation", value=raw)
+    ladders = dict(default)
+    for grade, steps in raw.items():
+        where = f"escalation.{grade}"
+        if grade not in default or not isinstance(steps, dict):
+            raise SettingsError("error.settings_value", where=where, value=steps)
+        unknown = sorted(set(steps) - set(LADDER_STEPS))
+        if unknown:
+            first = unknown[0]
+            raise SettingsError("error.settings_value", where=f"{where}.{first}", value=steps[first])
+        values = {"alarm": ladders[grade].alarm, "absent": ladders[grade].absent}
+        for name in LADDER_STEPS:
+            if name in steps:
+                value = steps[name]
+                off = isinstance(value, str) and value.strip().lower() == "off"
+                values[name] = None if off else _limit(value, f"{where}.{name}")
+        ladder = Ladder(values["alarm"], values["absent"])
+        problem = ladder.problem()
+        if problem is not None:
+            raise SettingsError("error.settings_ladder", where=where, detail=problem)
+        ladders[grade] = ladder
+    return ladders
 
 
 def _weights(raw: dict[str, Any], default: Weights) -> Weights:
@@ -318,6 +354,12 @@ bundle_events = 5000000    # most events one bundle may hold
 bundle_bytes = 2147483648  # most bytes of events one bundle may hold, uncompressed
 held_bundles = 32          # bundles kept waiting (a gap, a record not yet received) per station
 held_bytes = 67108864      # bytes of them per station
+[escalation.urgent]        # 升级: steps after the check-in deadline of an urgent whistle
+alarm = "15m"              # second alarm on every desk, notice to the supervisor ("off": none)
+absent = "60m"             # the summons is marked 缺席 (absent): re-whistle, weekly meeting
+[escalation.regular]       # the same for a regular whistle, in working time
+alarm = "2wh"
+absent = "1wd"
 [hours]                    # 作息: working hours, by which working-hour and working-day limits count
 default = ["09:00-12:00", "13:30-17:30"]
 # friday = ["09:00-12:00", "13:30-16:30"]   # a weekday of its own (monday … sunday)

@@ -26,6 +26,7 @@ DETAIL_SEPARATOR = "；"
 REASON_ORDER: tuple[AgendaReason, ...] = (
     AgendaReason.CARRIED_OVER,
     AgendaReason.RELAPSE,
+    AgendaReason.ABSENT,
     AgendaReason.NO_SHOW,
     AgendaReason.FLAGGED,
     AgendaReason.REPEAT_ADDRESS,
@@ -52,6 +53,8 @@ class CheckInFacts:
     department_name: str
     status: CheckInStatus
     deadline: datetime
+    absent_at: datetime | None = None
+    """缺席: when the escalation ladder marked it absent (it keeps the mark if it came later)."""
 
 
 @dataclass(frozen=True)
@@ -154,11 +157,34 @@ def long_open(cases: Iterable[CaseFacts], at: datetime, days: int, most: int | N
 
 
 def _missing(whistle: WhistleFacts, at: datetime) -> list[CheckInFacts]:
+    """Departments that did not report in, but not those marked 缺席 (``absent`` proposes them)."""
     return [
         c
         for c in whistle.checkins
-        if c.status is CheckInStatus.NO_SHOW or (c.status is CheckInStatus.SUMMONED and c.deadline < at)
+        if c.absent_at is None
+        and (c.status is CheckInStatus.NO_SHOW or (c.status is CheckInStatus.SUMMONED and c.deadline < at))
     ]
+
+
+def absent(
+    whistles: Iterable[WhistleFacts], at: datetime, since: datetime | None, tz: ZoneInfo
+) -> list[Proposal]:
+    """缺席: whistles with a department the escalation ladder marked absent, proposed for the
+    next meeting while the case is open (a finished case once, at the first meeting after)."""
+    by_case: dict[str, list[tuple[WhistleFacts, list[CheckInFacts]]]] = defaultdict(list)
+    for w in sorted(whistles, key=lambda w: (w.blown_at, w.id)):
+        marked = [c for c in w.checkins if c.absent_at is not None and c.absent_at <= at]
+        recent = since is None or any(c.absent_at is not None and c.absent_at >= since for c in marked)
+        if marked and (w.case.status in OPEN_STATUSES or recent):
+            by_case[w.case.id].append((w, marked))
+    out = []
+    for found in by_case.values():
+        parts = [
+            t("agenda.detail.absent", day=_day(w.blown_at, tz), names="、".join(c.department_name for c in m))
+            for w, m in found
+        ]
+        out.append(_about(found[0][0].case, AgendaReason.ABSENT, DETAIL_SEPARATOR.join(parts)))
+    return out
 
 
 def no_show(
@@ -301,6 +327,7 @@ def build_agenda(inputs: AgendaInputs, exclude_cases: Iterable[str] = ()) -> lis
     found = [
         *carried_over(inputs.followups, inputs.day, inputs.tz),
         *relapses(inputs.relapses, inputs.since, inputs.tz),
+        *absent(inputs.whistles, inputs.at, inputs.since, inputs.tz),
         *no_show(inputs.whistles, inputs.at, inputs.since, inputs.tz),
         *flagged(inputs.cases, inputs.tz),
         *repeat_address(inputs.whistles, inputs.at),

@@ -97,6 +97,7 @@ class AgendaReason(StrEnum):
     FLAGGED = "flagged"
     LONG_OPEN = "long_open"
     NO_SHOW = "no_show"
+    ABSENT = "absent"  # 缺席: a summons the escalation ladder marked absent
     RELAPSE = "relapse"
     CARRIED_OVER = "carried_over"
     REPEAT_ADDRESS = "repeat_address"

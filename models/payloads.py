@@ -318,6 +318,8 @@ class WhistleBlown(Payload):
     departments: Annotated[list[Summoned], Field(max_length=200)]
     from_: Code = Field(alias="from")
     to: Code
+    follows: Id | None = None
+    """再吹哨: the absent check-in (缺席) this whistle follows."""
 
 
 class CheckinRef(Payload):
@@ -340,6 +342,8 @@ class CheckinArrived(CheckinRef):
     late_minutes: Count
     late_since: Moment | None = None
     late_entry: LateEntry | None = None
+    after_absence: Moment | None = None
+    """Came after the summons was marked 缺席 at this time (the mark stays)."""
 
 
 @schema("checkin.acted")
@@ -371,6 +375,18 @@ class CheckinWithdrawn(CheckinRef):
     deadline: Moment
     overdue: StrictBool
     reason: Note
+
+
+@schema("checkin.escalated")
+class CheckinEscalated(CheckinRef):
+    """升级: a step of the escalation ladder reached by a summons not reported in (二次报警,
+    缺席), when it fell due and after how long past the deadline."""
+
+    clock_id: Id
+    step: Literal["alarm", "absent"]
+    due_at: Moment
+    after: Code
+    grade: Code
 
 
 @schema("checkin.noted")

@@ -120,6 +120,8 @@ class Whistle(SQLModel, table=True):
     blown_at: datetime = Field(sa_type=UTCDateTime)
     blown_by: str
     note: str = ""
+    follows: str | None = None
+    """再吹哨: the absent check-in (缺席) this whistle summons again or replaces."""
 
 
 class CheckIn(SQLModel, table=True):
@@ -150,6 +152,9 @@ class CheckIn(SQLModel, table=True):
     withdrawn_at: datetime | None = _ts()
     withdrawn_by: str | None = None
     withdraw_reason: str | None = None
+    # 升级: the steps reached past the deadline (when each fell due)
+    alarmed_at: datetime | None = _ts()
+    absent_at: datetime | None = _ts()
 
 
 class Clock(SQLModel, table=True):

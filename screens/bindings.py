@@ -103,6 +103,7 @@ CASE_KEYS = [
     KeySpec("case.park", "z", "park", "key.case_park"),
     KeySpec("case.unpark", "u", "case('unpark')", "key.case_unpark"),
     KeySpec("case.linked", "g", "open_linked", "key.case_linked"),
+    KeySpec("case.rewhistle", "W", "rewhistle", "key.case_rewhistle", key_display="W"),
 ]
 
 CHECKIN_KEYS = [

@@ -71,6 +71,11 @@ def tally_line(dept: BoardDepartment) -> str:
     return line
 
 
+def status_text(s: Summons) -> str:
+    """The status column: 缺席 for a summons the escalation ladder marked absent."""
+    return t("mark.absent") if s.absent else label(s.status)
+
+
 def _item_for(record: BoardDepartment | Summons) -> ListItem:
     return DeptItem(record) if isinstance(record, BoardDepartment) else SummonsItem(record)
 
@@ -134,26 +139,32 @@ class BoardScreen(CheckinActions):
         # with …), one blank cell after each
         community = min(max((cell_len(i.summons.community) for i in items), default=0), 20) + 1
         grade = max((cell_len(label(i.summons.grade)) for i in items), default=0) + 1
-        status = max((cell_len(label(i.summons.status)) for i in items), default=0) + 1
+        status = max((cell_len(status_text(i.summons)) for i in items), default=0) + 1
         for item in items:
             s = item.summons
             state = s.clock.state(now, cal, tz)
             where = (
                 f"  {pad(s.case_number, 15)} {pad(s.community, community)}"
-                f"{pad(label(s.grade), grade)}{pad(label(s.status), status)}"
+                f"{pad(label(s.grade), grade)}{pad(status_text(s), status)}"
             )
             if s.status is C.SUMMONED:
                 tail = clock_text(state)
+                if s.alarmed_at is not None:  # 升级: the second alarm has rung
+                    tail += " " + t("mark.alarm")
+            elif s.absent:
+                tail = local(s.absent_at, tz)
             elif s.status is C.RELEASED:
                 tail = local(s.released_at, tz, "%H:%M")
             else:
                 late = t("case.late", late=s.late_minutes) if s.late_minutes else t("case.on_time")
                 tail = f"{s.arrived_person or ''} {late}"
+            if s.after_absence:
+                tail += " " + t("mark.after_absence")
             if s.entered_late:
                 tail += " " + t("mark.late_entry")
             item.query_one(Label).update(where + tail)
             item.remove_class(*ALL_LIGHT_CLASSES)
-            item.add_class(light_class(state))
+            item.add_class("-overdue" if s.absent else light_class(state))
 
     # -- selection and actions ------------------------------------------------------------
 
@@ -176,6 +187,7 @@ class BoardScreen(CheckinActions):
             clock_id=s.clock.id,
             clock_paused=s.clock.paused,
             clock_stopped=s.clock.stopped,
+            absent=s.absent,
         )
 
     def can_write(self) -> bool:

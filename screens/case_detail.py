@@ -17,7 +17,7 @@ from textual.widgets import Label, ListItem, ListView, Static
 from data.read import cases as repo
 from data.read.cases import CaseDetail, CheckInView, ClockView
 from data.write.commands.cases import blow_whistle, transition
-from models.enums import grade_for
+from models.enums import Grade, grade_for
 from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
@@ -35,6 +35,7 @@ from screens.widgets.keyed import Keyed, sync_children
 # Which lifecycle action each binding needs to be allowed.
 _NEEDS = {
     "whistle": Action.WHISTLE,
+    "rewhistle": Action.WHISTLE,
     "feedback": Action.FEEDBACK,
     "close_case": Action.CLOSE,
     "reject": Action.REJECT,
@@ -138,10 +139,15 @@ class CaseDetailScreen(CheckinActions):
 
     def _link_key(self) -> str:
         """The key that opens a linked case, as the keymap has it (for the hint beside it)."""
-        spec, service = spec_by_id("case.linked"), self.service
+        return self._key_of("case.linked", "g")
+
+    def _key_of(self, binding_id: str, default: str) -> str:
+        """A binding's key as the keymap has it (for a hint that names it)."""
+        spec, service = spec_by_id(binding_id), self.service
         if spec is None or service is None:
-            return "g"
-        return effective_keys(spec, service.settings.keymap).split(",")[0].strip()
+            return default
+        key = effective_keys(spec, service.settings.keymap).split(",")[0].strip()
+        return (spec.key_display or key) if key == spec.keys else key
 
     def on_tick(self, message: Tick) -> None:
         super().on_tick(message)
@@ -160,11 +166,12 @@ class CaseDetailScreen(CheckinActions):
             line.update(text)
             line.remove_class(*ALL_LIGHT_CLASSES)
             line.add_class(light_class(state))
+        rewhistle = self._key_of("case.rewhistle", "W")
         for item in self.query(CheckinItem):
             state = item.checkin.clock.state(now, cal, tz)
-            item.query_one(Label).update(checkin_line(item.checkin, state, tz))
+            item.query_one(Label).update(checkin_line(item.checkin, state, tz, rewhistle))
             item.remove_class(*ALL_LIGHT_CLASSES)
-            item.add_class(light_class(state))
+            item.add_class("-overdue" if item.checkin.absent else light_class(state))
 
     # -- selection ------------------------------------------------------------------------
 
@@ -185,6 +192,7 @@ class CaseDetailScreen(CheckinActions):
             clock_id=c.clock.id,
             clock_paused=c.clock.paused,
             clock_stopped=c.clock.stopped,
+            absent=c.absent,
         )
 
     @on(ListView.Highlighted, "#case-checkins")
@@ -214,6 +222,11 @@ class CaseDetailScreen(CheckinActions):
             return None
         if action == "open_linked":
             return t("case.no_links")
+        if action == "rewhistle":
+            if not self.can_write():
+                return t("refuse.read_only", number=detail.number)
+            if self._absent_selected() is None:
+                return t("refuse.rewhistle_needs_absent")
         step = self._needed_action(action, parameters)
         if (step is not None or action in CHECKIN_ACTIONS or action == "correct") and not self.can_write():
             return t("refuse.read_only", number=detail.number)
@@ -236,6 +249,8 @@ class CaseDetailScreen(CheckinActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "case" and parameters:
             return self._allows(Action(str(parameters[0])))
+        if action == "rewhistle":
+            return self._absent_selected() is not None and self._allows(Action.WHISTLE)
         if action in _NEEDS:
             return self._allows(_NEEDS[action])
         if action in CHECKIN_ACTIONS:
@@ -319,26 +334,58 @@ class CaseDetailScreen(CheckinActions):
     def action_whistle(self) -> None:
         self.read(repo.departments, on_done=self._whistle_with, group="whistle-departments")
 
-    def _whistle_with(self, departments: tuple[repo.DepartmentRef, ...]) -> None:
+    def _absent_selected(self) -> CheckInView | None:
+        """The selected check-in when it is marked 缺席 (what a re-whistle follows)."""
+        target = self.selected_checkin()
+        if target is None or not target.absent or self.detail is None:
+            return None
+        return next((c for c in self.detail.checkins if c.id == target.id), None)
+
+    def action_rewhistle(self) -> None:
+        """再吹哨 after a department was marked 缺席: the whistle dialog with that department
+        proposed (another unit can be chosen instead), the new summons linked to the absent one."""
+        absent = self._absent_selected()
+        if absent is None:
+            return
+        self.read(
+            repo.departments,
+            on_done=partial(self._whistle_with, follows=absent),
+            group="whistle-departments",
+        )
+
+    def _whistle_with(
+        self, departments: tuple[repo.DepartmentRef, ...], follows: CheckInView | None = None
+    ) -> None:
         service, detail = self.service, self.detail
         if service is None or detail is None:
             return
         category = next((c for c in repo.categories(service.settings) if c.code == detail.category), None)
+        extra = {"follows": follows.id} if follows is not None else {}
 
         def submit(values: dict[str, Any], done: Any, fail: Any) -> None:
-            self.run_command(blow_whistle, self.case_id, **values, on_done=done, on_error=fail)
+            self.run_command(blow_whistle, self.case_id, **values, **extra, on_done=done, on_error=fail)
 
+        proposed = category.departments if category else ()
+        if follows is not None:
+            proposed = (follows.department_code,)
         dialog = WhistleDialog(
             case_number=detail.number,
-            grade=grade_for(detail.priority),
+            grade=self._grade_of(follows) if follows is not None else grade_for(detail.priority),
             departments=departments,
-            proposed=category.departments if category else (),
+            proposed=proposed,
             engaged=detail.summoned_codes,
             rules=service.rules,
             now=self.desk.now,
             submit=submit,
+            title=t("dialog.rewhistle", department=follows.department) if follows is not None else None,
         )
         self.app.push_screen(dialog)
+
+    def _grade_of(self, checkin: CheckInView) -> Grade:
+        """A re-whistle is blown at the grade of the whistle it follows."""
+        detail = self.detail
+        whistles = detail.whistles if detail is not None else ()
+        return next((w.grade for w in whistles if w.id == checkin.whistle_id), Grade.URGENT)
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands: list[PaletteCommand] = []

@@ -64,18 +64,27 @@ def stages_line(d: CaseDetail, tz: ZoneInfo) -> str:
     return _row("case.f.stages", stages or "—")
 
 
-def checkin_line(c: CheckInView, state: ClockState, tz: ZoneInfo) -> str:
-    head = f"{pad(c.department, 14)}{pad(label(c.status), 8)}"
+def checkin_line(c: CheckInView, state: ClockState, tz: ZoneInfo, rewhistle_key: str = "W") -> str:
+    status = t("mark.absent") if c.absent else label(c.status)
+    head = f"{pad(c.department, 14)}{pad(status, 8)}"
     if c.status is C.SUMMONED:
         head += f"{pad(local(c.deadline, tz, '%H:%M'), 7)}{clock_text(state)}"
+        if c.alarmed_at is not None:  # 升级: the second alarm has rung
+            head += " " + t("mark.alarm")
+    elif c.absent:
+        head += t("case.absent_hint", at=local(c.absent_at, tz), key=rewhistle_key)
     elif c.arrived_at is not None:
         late = t("case.late", late=c.late_minutes) if c.late_minutes else t("case.on_time")
         head += f"{c.arrived_person or ''} {local(c.arrived_at, tz, '%H:%M')} {late}"
         if c.clock.late_since is not None:
             head += t("timeline.sep") + t("mark.extended_late")
+        if c.after_absence:
+            head += t("timeline.sep") + t("mark.after_absence")
     if c.entered_late:
         head += " " + t("mark.late_entry")
     details = []
+    if c.rewhistle_of:
+        details.append(t("case.rewhistle_of", department=c.rewhistle_of))
     if c.action_taken:
         details.append(t("case.acted", action=c.action_taken, result=c.result or ""))
     if c.rating is not None:

@@ -62,6 +62,8 @@ class CheckinActions(ViewScreen):
         target = self.selected_checkin()
         if target is None or not self.can_write():
             return False
+        if action == "arrive" and target.absent:  # 缺席后到: recorded, the mark kept
+            return True
         if action in _NEEDS_STATUS:
             return target.status in _NEEDS_STATUS[action]
         return not target.clock_stopped

@@ -13,8 +13,11 @@ from textual.widgets import Static
 
 from models.i18n import t
 
-LEGENDS = {"queue": "help.legend.queue", "board": "help.legend.board"}
-"""The views whose rows abbreviate: their legend's catalogue key."""
+LEGENDS = {
+    "queue": ("help.legend.queue",),
+    "board": ("help.legend.board", "help.legend.board_ladder"),
+}
+"""The views whose rows abbreviate: their legend's catalogue keys, one paragraph each."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -24,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.rows = rows
         """(keys, description) of each binding, in the order shown."""
-        self.legend = t(LEGENDS[view_id]) if view_id in LEGENDS else ""
+        self.legend = "\n".join(t(key) for key in LEGENDS.get(view_id, ()))
         """How to read the screen's abbreviations and marks, for the views that have them."""
 
     def compose(self) -> ComposeResult:

@@ -18,14 +18,16 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
+from data.read import escalation as ladder
 from data.read import poll as queries
 from data.read.handover import HandoverRow, awaiting
 from data.read.staff import demo_staff
-from data.service import Service, catch_up, refresh_calendar
+from data.service import Service, catch_up, escalate, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
 from models.enums import Role
 from models.errors import DomainError
+from models.escalation import Step
 from models.i18n import set_language, t
 from screens.base import Desk, ViewScreen
 from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
@@ -133,6 +135,9 @@ class WhistleApp(App[None]):
         self.announced: set[str] = set()
         self.calendar_warned: set[int] = set()
         self._announce_since: datetime | None = None
+        self._ladder_next: datetime | None = None
+        """When the next step of the escalation ladder falls (the poller looks again then)."""
+        self._ladder_overdue = -1
         self._polling = False
         self._poll_again = False
         self.latest: datetime | None = None
@@ -240,6 +245,7 @@ class WhistleApp(App[None]):
         self.last_input = self.now()
         self._tell_screen(ServiceReady())
         self._handover_waiting(name)
+        self._supervisor_notice()
 
     @work(group="handover", exit_on_error=False)
     async def _handover_waiting(self, name: str) -> None:
@@ -377,6 +383,12 @@ class WhistleApp(App[None]):
         fresh = [row for row in result.newly_overdue if row.clock_id not in self.announced]
         if fresh:
             await self._announce(fresh)
+        if await self._escalate(service, now, full or changed or bool(fresh), result.overdue):
+            changed = True
+            result = await service.db.run_read(queries.poll, now, None, frozenset(self.announced))
+            self.overdue_count = result.overdue
+        if changed:
+            await self._announce_steps(service)
         if changed or fresh:
             first = self.last_event < 0
             self.last_event = result.last_event
@@ -384,6 +396,89 @@ class WhistleApp(App[None]):
             # under a dialog reloads when it comes back on top (ViewScreen.on_screen_resume)
             if not first and not isinstance(self._active_screen(), ModalScreen):
                 self._tell_screen(DataChanged())
+
+    async def _escalate(self, service: Service, now: datetime, look: bool, overdue: int) -> bool:
+        """升级: write the steps of the escalation ladder now due (through the command, like
+        every write); looked for when something changed, an overdue count moved or the next
+        step's time came. Whether a step was written."""
+        due = self._ladder_next is not None and now >= self._ladder_next
+        if not (look or due or overdue != self._ladder_overdue):
+            return False
+        self._ladder_overdue = overdue
+        settings = service.settings
+        found = await service.db.run_read(
+            ladder.scan, now, settings.ladders, service.rules.calendar, settings.tz
+        )
+        self._ladder_next = found.next_due
+        if not found.pending or self.read_only:
+            return False
+        try:
+            written = await service.run(escalate)
+        except DomainError:  # e.g. the clock reads behind: the next poll tries again
+            return False
+        return bool(written)
+
+    async def _announce_steps(self, service: Service) -> None:
+        """Tell of every step another desk (or this one) reached since: a second alarm rings
+        on every desk, with a notice to the supervisor when one is signed in; 缺席 is told too."""
+        reached = await service.db.run_read(ladder.reached_steps, None)
+        fresh = [r for r in reached if r.key not in self.announced]
+        if not fresh:
+            return
+        self.announced.update(r.key for r in fresh)
+        if not self.read_only:
+            await queries.save_announced(self.db_path, [r.key for r in fresh])
+        alarms = [r for r in fresh if r.step is Step.ALARM]
+        absent = [r for r in fresh if r.step is Step.ABSENT]
+        if alarms:
+            self.bell()
+            names, more = self._names(alarms)
+            self.notify(
+                t("app.alarm_notice", names=names, more=more),
+                title=t("app.alarm_title"),
+                severity="error",
+                timeout=20,
+            )
+            if self.role is Role.SUPERVISOR:
+                self.notify(
+                    t("app.supervisor_notice", names=names, more=more),
+                    title=t("app.supervisor_title"),
+                    severity="warning",
+                    timeout=30,
+                )
+        if absent:
+            names, more = self._names(absent)
+            self.notify(
+                t("app.absent_notice", names=names, more=more, key="W"),
+                title=t("app.absent_title"),
+                severity="warning",
+                timeout=20,
+            )
+
+    @staticmethod
+    def _names(rows: list[ladder.Reached]) -> tuple[str, str]:
+        names = "、".join(f"{r.case_number} {r.department}" for r in rows[:3])
+        return names, t("app.overdue_more", n=len(rows) - 3) if len(rows) > 3 else ""
+
+    @work(group="supervisor", exit_on_error=False)
+    async def _supervisor_notice(self) -> None:
+        """A supervisor signing in hears of the summons at the second alarm or marked 缺席 on
+        open cases (the notice the ladder sent while no supervisor was at the desk)."""
+        service = self.service
+        if service is None or self.role is not Role.SUPERVISOR:
+            return
+        reached = await service.db.run_read(ladder.reached_steps, None)
+        if not reached:
+            return
+        alarms = [r for r in reached if r.step is Step.ALARM]
+        absent = [r for r in reached if r.step is Step.ABSENT]
+        names, more = self._names(alarms + absent)
+        self.notify(
+            t("app.supervisor_waiting", alarm=len(alarms), absent=len(absent), names=names + more),
+            title=t("app.supervisor_title"),
+            severity="warning",
+            timeout=30,
+        )
 
     async def _catch_up(self, service: Service) -> None:
         """Recount the fallback clocks a table that just arrived counts differently (a write;

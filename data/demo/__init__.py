@@ -75,6 +75,8 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
                     writer.reset_head()
                     continue
                 advance(story)
+                for spawned in demo.take_spawned():
+                    advance(spawned)
         summary.events += len(writer.written)
         if progress is not None:
             progress.write(f"\r{summary.events} …")

@@ -4,8 +4,10 @@ times (data/demo_stories.py tells the stories with them)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from data.demo.text import COMMUNITIES, GIVEN, SURNAMES
 from data.write.session import SyncService
@@ -36,6 +38,8 @@ class DemoBase:
         self.now = service.clock.now()
         self.start = self.now - timedelta(days=options.days)
         self.tz = service.rules.settings.tz
+        self.spawned: list[Iterator[Any]] = []
+        """Stories a step started, for the runner to schedule (data/demo/__init__.py)."""
 
     # -- material -------------------------------------------------------------------------
 

@@ -26,12 +26,13 @@ from data.demo.text import (
     SUPERVISOR,
     WITHDRAW_REASON,
 )
-from data.store.tables import CASE, CHECKIN, REINSPECTION
+from data.store.tables import CASE, CHECKIN, CLOCK, REINSPECTION
 from data.write.commands import cases as case_cmd
 from data.write.commands import checkins as ci
 from data.write.commands import meetings as mt
 from data.write.commands import reinspections as ri
 from data.write.commands.common import Ctx
+from data.write.commands.escalation import escalate
 from data.write.commands.operators import enrol
 from models.enums import (
     AgendaReason,
@@ -45,7 +46,9 @@ from models.enums import (
     StationingMode,
 )
 from models.errors import DomainError
+from models.escalation import step_times
 from models.lifecycle import Action
+from models.working_hours import hours_from_json
 
 Step = Callable[[Ctx], object]
 Story = Iterator[tuple[datetime, Step]]
@@ -94,8 +97,26 @@ class Demo(DemoBase):
                 select(CHECKIN.c.department_code, CHECKIN.c.id).where(CHECKIN.c.whistle_id == whistle_id)
             ).all()
             sim.checkins.update({row.department_code: row.id for row in rows})
+            self.spawned.append(self.ladder_ticks(self.ladder_times(ctx, whistle_id, grade)))
 
         return step
+
+    def ladder_times(self, ctx: Ctx, whistle_id: str, grade: Grade) -> list[datetime]:
+        """When the steps of the whistle's ladder fall, counted from its deadlines."""
+        settings = ctx.rules.settings
+        ladder = settings.ladders.get(grade.value)
+        if ladder is None:
+            return []
+        deadlines = ctx.conn.execute(
+            select(CLOCK.c.deadline, CLOCK.c.work_hours).where(CLOCK.c.whistle_id == whistle_id)
+        ).all()
+        return [
+            s.due_at
+            for row in deadlines
+            for s in step_times(
+                ladder, row.deadline, ctx.rules.calendar, settings.tz, hours_from_json(row.work_hours)
+            )
+        ]
 
     def departments(self, category: str) -> list[str]:
         usual = next(c.departments for c in CATEGORIES if c.code == category)
@@ -345,8 +366,23 @@ class Demo(DemoBase):
 
         yield self.start, step
 
+    def ladder_story(self) -> Story:
+        """升级: what a desk's poller does when it opens now, through the same command."""
+        yield self.now, escalate
+
+    def ladder_ticks(self, times: list[datetime]) -> Story:
+        """升级: the desk's poller at the moments a whistle's ladder steps fall due."""
+        for at in sorted(set(times)):
+            yield at, escalate
+
+    def take_spawned(self) -> list[Story]:
+        """Stories a step started (a whistle's ladder ticks), for the runner to schedule."""
+        spawned, self.spawned = self.spawned, []
+        return spawned
+
     def stories(self) -> Iterator[Story]:
         yield self.staff_story()
+        yield self.ladder_story()
         for _ in range(min(self.options.cases, SIMULATED_MAX)):
             yield self.case_story(self.received_time())
         live = max(6, self.options.cases // 50)

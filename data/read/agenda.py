@@ -88,6 +88,7 @@ def _whistles(conn: Connection, station_id: str, at: datetime, since: datetime |
                     department_name=names.get(c.department_code, c.department_code),
                     status=CheckInStatus(c.status),
                     deadline=c.deadline,
+                    absent_at=c.absent_at,
                 )
             )
     return [WhistleFacts(r.id, cases[r.case_id], r.blown_at, tuple(checkins.get(r.id, ()))) for r in rows]

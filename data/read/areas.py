@@ -158,7 +158,7 @@ def area_cards(
         outcome = s.outcome(now)
         if outcome in (Figure.ON_TIME, Figure.LATE, Figure.ABSENT):
             setattr(c, outcome, getattr(c, outcome) + 1)
-        if s.arrived_at is not None:
+        if s.arrived_at is not None and s.came:  # after its 缺席 mark: absent, no wait
             c.waits.append((s.arrived_at - s.blown_at).total_seconds() / 60)
     relapsed = _relapsed(conn, start, end, station)
     counted: Counter[str] = Counter(getattr(line, area.value) for line in _case_lines(conn, relapsed))

@@ -59,6 +59,8 @@ class Scorecard:
     """Check-ins with a time entered late (补录)."""
     extended_late: int = 0
     """Late, then extended after the deadline (shown apart; still late)."""
+    after_absence: int = 0
+    """Came after being marked 缺席 (shown apart; counted absent)."""
     score: Fraction | None = None
     rank: int | None = None
     previous_score: Fraction | None = None
@@ -189,9 +191,10 @@ def cards_of(
         c.summoned += 1
         outcome = s.outcome(now)
         setattr(c, outcome, getattr(c, outcome) + 1)
-        if s.arrived_at is not None:
+        if s.arrived_at is not None and s.came:  # after its 缺席 mark: absent, no arrival, no wait
             c.minutes_to_arrive.append((s.arrived_at - s.blown_at).total_seconds() / 60)
             c.acted += s.acted
+        c.after_absence += s.after_absence
         if s.rating is not None:
             c.ratings.append(s.rating)
         paused, extended = history.get(s.clock_id, (0, 0.0))

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select, union
 from data.read.cases import ClockView, category_name, department_name_map, departments, entered_late
 from data.store.tables import CASE, CHECKIN, CLOCK, WHISTLE
 from models.deadlines import Limit, Unit
-from models.enums import CheckInStatus, ClockKind, Grade
+from models.enums import OPEN_STATUSES, CheckInStatus, ClockKind, Grade
 from models.working_hours import hours_from_json
 
 
@@ -35,6 +35,19 @@ class Summons:
     clock: ClockView
     entered_late: bool = False
     """补录: a time of this check-in was entered after the fact."""
+    alarmed_at: datetime | None = None
+    """升级: when its second alarm (二次报警) fell due."""
+    absent_at: datetime | None = None
+    """升级: when it was marked 缺席 (absent); it keeps the mark if it came afterwards."""
+
+    @property
+    def absent(self) -> bool:
+        """Marked 缺席 and not come since (shown 缺席 in place of its status)."""
+        return self.absent_at is not None and self.status is CheckInStatus.NO_SHOW
+
+    @property
+    def after_absence(self) -> bool:
+        return self.absent_at is not None and self.status is not CheckInStatus.NO_SHOW
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,14 @@ def board(conn: Connection, now: datetime, tz: ZoneInfo) -> Board:
         select(CHECKIN.c.id)
         .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
         .where((WHISTLE.c.blown_at >= start) & (WHISTLE.c.blown_at < end)),
+        # marked 缺席 on a case still open: shown until the case ends
+        select(CHECKIN.c.id)
+        .join(CASE, CASE.c.id == CHECKIN.c.case_id)
+        .where(
+            CHECKIN.c.absent_at.is_not(None)
+            & (CHECKIN.c.status == CheckInStatus.NO_SHOW.value)
+            & CASE.c.status.in_([s.value for s in OPEN_STATUSES])
+        ),
     )
     rows = conn.execute(
         select(*cols).select_from(j).where(CHECKIN.c.id.in_(wanted)).order_by(CHECKIN.c.deadline)
@@ -117,7 +138,8 @@ def board(conn: Connection, now: datetime, tz: ZoneInfo) -> Board:
     for r in rows:
         status = CheckInStatus(r.status)
         released_today = r.released_at is not None and start <= r.released_at < end
-        if status in _ENGAGED or released_today:
+        marked_absent = r.absent_at is not None and status is CheckInStatus.NO_SHOW
+        if status in _ENGAGED or released_today or marked_absent:
             summons[r.department_code].append(_summons(r, names))
         if start <= r.blown_at < end:
             _count(tallies[r.department_code], r, status, now)
@@ -168,6 +190,8 @@ def _summons(r: Any, names: dict[str, str]) -> Summons:
         released_at=r.released_at,
         clock=clock,
         entered_late=entered_late(r),
+        alarmed_at=r.alarmed_at,
+        absent_at=r.absent_at,
     )
 
 
@@ -180,7 +204,9 @@ def _count(tally: dict[str, int], r: Any, status: CheckInStatus, now: datetime) 
         tally["waiting"] += 1
         if r.k_paused_at is None and now > r.deadline:
             tally["overdue"] += 1
-    if r.arrived_at is not None:
+    if r.absent_at is not None and (r.arrived_at is None or r.arrived_at >= r.absent_at):
+        tally["no_show"] += 1  # 缺席, come afterwards or not: absent, as the assessment counts it
+    elif r.arrived_at is not None:
         tally["arrived"] += 1
         tally["late" if (r.late_minutes or 0) > 0 else "on_time"] += 1
     elif status is CheckInStatus.NO_SHOW:

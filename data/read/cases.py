@@ -7,7 +7,7 @@ Every function takes a blocking ``Connection`` so the same code serves the conso
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -210,10 +210,26 @@ class CheckInView:
     """补录: a time of this check-in was entered after the fact, with a reason."""
     withdraw_reason: str | None = None
     """撤回召集: why the summons was withdrawn when the case ended (None: not withdrawn)."""
+    alarmed_at: datetime | None = None
+    """升级: when its second alarm (二次报警) fell due."""
+    absent_at: datetime | None = None
+    """升级: when it was marked 缺席; kept when the department came afterwards."""
+    rewhistle_of: str | None = None
+    """再吹哨: the department whose 缺席 the whistle of this summons follows."""
 
     @property
     def waiting(self) -> bool:
         return self.status is CheckInStatus.SUMMONED
+
+    @property
+    def absent(self) -> bool:
+        """Marked 缺席 and not come since: what a re-whistle follows."""
+        return self.absent_at is not None and self.status is CheckInStatus.NO_SHOW
+
+    @property
+    def after_absence(self) -> bool:
+        """Came after it was marked 缺席 (both facts kept)."""
+        return self.absent_at is not None and self.status is not CheckInStatus.NO_SHOW
 
 
 @dataclass(frozen=True)
@@ -225,6 +241,8 @@ class WhistleView:
     blown_by: str
     note: str
     checkins: tuple[CheckInView, ...]
+    follows: str | None = None
+    """再吹哨: the department whose absence (缺席) this whistle follows."""
 
 
 @dataclass(frozen=True)
@@ -315,6 +333,7 @@ def case_detail(conn: Connection, case_id: str, tz: ZoneInfo = DEFAULT_TZ) -> Ca
         select(CHECKIN).where(CHECKIN.c.case_id == case_id).order_by(CHECKIN.c.id)
     ).all()
     by_whistle: dict[str, list[CheckInView]] = defaultdict(list)
+    absent_departments = {c.id: names.get(c.department_code, c.department_code) for c in checkin_rows}
     for c in checkin_rows:
         by_whistle[c.whistle_id].append(_checkin(c, names, clocks[c.clock_id]))
     whistles = tuple(
@@ -325,7 +344,8 @@ def case_detail(conn: Connection, case_id: str, tz: ZoneInfo = DEFAULT_TZ) -> Ca
             blown_at=w.blown_at,
             blown_by=w.blown_by,
             note=w.note,
-            checkins=tuple(by_whistle[w.id]),
+            checkins=tuple(_following(by_whistle[w.id], absent_departments.get(w.follows or ""))),
+            follows=absent_departments.get(w.follows) if w.follows else None,
         )
         for w in conn.execute(
             select(WHISTLE).where(WHISTLE.c.case_id == case_id).order_by(WHISTLE.c.blown_at, WHISTLE.c.id)
@@ -387,6 +407,11 @@ def case_detail(conn: Connection, case_id: str, tz: ZoneInfo = DEFAULT_TZ) -> Ca
     )
 
 
+def _following(checkins: list[CheckInView], absent: str | None) -> list[CheckInView]:
+    """The summons of a re-whistle, each naming the absence it follows."""
+    return [replace(c, rewhistle_of=absent) for c in checkins] if absent else checkins
+
+
 def _checkin(row: Any, names: dict[str, str], clock: ClockView) -> CheckInView:
     return CheckInView(
         id=row.id,
@@ -408,6 +433,8 @@ def _checkin(row: Any, names: dict[str, str], clock: ClockView) -> CheckInView:
         clock=clock,
         entered_late=entered_late(row),
         withdraw_reason=row.withdraw_reason,
+        alarmed_at=row.alarmed_at,
+        absent_at=row.absent_at,
     )
 
 

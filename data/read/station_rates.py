@@ -96,7 +96,7 @@ def station_rates(
     found = summonses(conn, period, tz, station) if found is None else found
     outcomes = Counter(s.outcome(now) for s in found)
     decided = outcomes[Figure.ON_TIME] + outcomes[Figure.LATE] + outcomes[Figure.ABSENT]
-    waits = [(s.arrived_at - s.blown_at).total_seconds() / 60 for s in found if s.arrived_at is not None]
+    waits = [(s.arrived_at - s.blown_at).total_seconds() / 60 for s in found if s.arrived_at and s.came]
     return StationRates(
         period=period,
         received=received,

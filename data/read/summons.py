@@ -4,8 +4,12 @@ clock, and what each figure of a scorecard counts.
 A summons belongs to the period in which its whistle was blown (station time). Per summons:
 - on time: arrived, not late; late: arrived after its deadline (it stays late when the deadline
   was extended afterwards);
-- absent: its deadline has passed and it never arrived; withdrawn: the case ended while it was
-  awaited (shown apart, not counted against the department);
+- absent: its deadline has passed and it never arrived; or the escalation ladder marked it 缺席
+  (absent) before it arrived: a department that comes after that mark is recorded (arrived
+  after absence, shown apart) and still counts as absent, in every figure and every list
+  behind one (it is not an arrival of 到场率, nor a wait of the mean time to report in);
+  withdrawn: the case ended while it was awaited (shown apart, not counted against the
+  department);
 - pending: still awaited within its deadline — counted in neither part of a rate.
 """
 
@@ -45,6 +49,7 @@ class Figure:
     CORRECTED = "corrected"
     ENTERED_LATE = "entered_late"
     EXTENDED_LATE = "extended_late"
+    AFTER_ABSENCE = "after_absence"
 
 
 @dataclass(frozen=True)
@@ -71,17 +76,34 @@ class Summons:
     """Its clock was extended after the deadline had passed: late, then extended."""
     category: str = ""
     community: str = ""
+    absent_at: datetime | None = None
+    """缺席: when the escalation ladder marked it absent."""
+
+    @property
+    def after_absence(self) -> bool:
+        """It came, but only after it had been marked 缺席: counted absent."""
+        absent_at, arrived_at = self.absent_at, self.arrived_at
+        return absent_at is not None and arrived_at is not None and arrived_at >= absent_at
+
+    @property
+    def came(self) -> bool:
+        """An arrival the assessment counts (not one after the 缺席 mark)."""
+        return self.arrived_at is not None and not self.after_absence
 
     def outcome(self, now: datetime) -> str:
         if self.withdrawn:
             return Figure.WITHDRAWN
-        if self.arrived_at is not None:
+        if self.came:
             return Figure.LATE if self.late else Figure.ON_TIME
+        if self.absent_at is not None:
+            return Figure.ABSENT
         return Figure.ABSENT if self.deadline <= now else Figure.PENDING
 
     def figures(self, now: datetime) -> set[str]:
         found = {Figure.SUMMONED, self.outcome(now)}
-        if self.arrived_at is not None:
+        if self.after_absence:
+            found.add(Figure.AFTER_ABSENCE)
+        if self.came:
             found.add(Figure.ARRIVED)
             if self.acted:
                 found.add(Figure.ACTED)
@@ -119,6 +141,7 @@ SUMMONS_COLUMNS = (
     CHECKIN.c.released_entered_at,
     CASE.c.category,
     CASE.c.community,
+    CHECKIN.c.absent_at,
 )
 """What the assessment reads of a check-in, its whistle, its case and its clock."""
 
@@ -168,6 +191,7 @@ def _summons(r: Any) -> Summons:
         extended_late=r.late_since is not None,
         category=r.category,
         community=r.community,
+        absent_at=r.absent_at,
     )
 
 

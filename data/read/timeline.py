@@ -25,6 +25,7 @@ from models.enums import (
     ReinspectionKind,
     ReinspectionResult,
 )
+from models.escalation import ESCALATED, Step, after_text
 from models.i18n import label, language, t
 from models.ids import from_iso
 from models.lifecycle import Action
@@ -155,9 +156,13 @@ class _Renderer:
                 )
                 for d in p["departments"]
             ]
-            return t(
+            text = t(
                 "timeline.whistle", grade=grade, purpose=purpose, departments=t("timeline.sep").join(parts)
             )
+            if p.get("follows"):  # 再吹哨 after a department was marked absent
+                department = self.dept(checkin_dept.get(p["follows"], "?"))
+                text += t("timeline.sep") + t("timeline.rewhistle", department=department)
+            return text
         if type_.startswith("case."):
             return self._transition(Action(type_.removeprefix("case.")), p)
         return self._other(type_, p, dept_of_checkin)
@@ -265,6 +270,8 @@ class _Renderer:
                 entered=self.when(late_entry["entered_at"]),
                 reason=late_entry["reason"],
             )
+        if type_ == "checkin.arrived" and p.get("after_absence"):
+            text += t("timeline.sep") + t("timeline.after_absence", at=self.when(p["after_absence"]))
         if type_ == "clock.extended" and p.get("late_since"):
             text += t("timeline.sep") + t("timeline.extended_late", late_since=self.when(p["late_since"]))
         return text
@@ -297,6 +304,10 @@ class _Renderer:
             return t("timeline.rated", department=dept_of_checkin(), rating=p["rating"], reason=p["reason"])
         if type_ == "checkin.released":
             return t("timeline.released", department=dept_of_checkin())
+        if type_ == ESCALATED:
+            key = "timeline.escalated_alarm" if p["step"] == Step.ALARM else "timeline.escalated_absent"
+            after = after_text(p["after"])
+            return t(key, department=dept_of_checkin(), after=after, at=self.when(p["due_at"]))
         if type_ == "checkin.noted":
             return t("timeline.noted", department=dept_of_checkin(), notes=p.get("notes", ""))
         if type_ == "clock.paused":

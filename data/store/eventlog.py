@@ -156,11 +156,15 @@ class EventWriter:
         subject: str | None,
         payload: dict[str, Any],
         personal: dict[str, Any] | None = None,
+        *,
+        event_id: str | None = None,
     ) -> EventRecord:
+        """Append and apply one event; ``event_id`` for an event whose id is made from what it
+        records (one a second writer must not record again), else a new time-ordered id."""
         at = self.now()
         seq, prev, _last = self._chain()
         record = seal(
-            id=uuid7(at),
+            id=event_id or uuid7(at),
             station_id=self.station_id,
             seq=seq + 1,
             operator=self.operator,

@@ -370,5 +370,13 @@ CREATE TABLE handover_item (
 CREATE INDEX ix_handover_item_case_id ON handover_item (case_id);
 """
 
-PG_STEPS: tuple[str, ...] = (PG1_DISTRICT, PG2_HANDOVER)
+# The escalation ladder (升级): data/store/schema_steps_escalation.py's V18_ESCALATION.
+PG3_ESCALATION = """
+ALTER TABLE checkin ADD COLUMN alarmed_at TIMESTAMP;
+ALTER TABLE checkin ADD COLUMN absent_at TIMESTAMP;
+ALTER TABLE whistle ADD COLUMN follows VARCHAR;
+CREATE INDEX ix_checkin_absent ON checkin (absent_at) WHERE absent_at IS NOT NULL;
+"""
+
+PG_STEPS: tuple[str, ...] = (PG1_DISTRICT, PG2_HANDOVER, PG3_ESCALATION)
 PG_SCHEMA_VERSION = len(PG_STEPS)

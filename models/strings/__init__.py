@@ -13,6 +13,7 @@ from models.strings import (
     desk,
     dispatch,
     district,
+    escalation,
     exports,
     handover,
     meetings,
@@ -37,6 +38,7 @@ _AREAS = (
     projector.STRINGS,
     handover.STRINGS,
     district.STRINGS,
+    escalation.STRINGS,
 )
 
 

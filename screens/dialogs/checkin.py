@@ -32,6 +32,8 @@ class CheckinTarget:
     clock_id: str
     clock_paused: bool
     clock_stopped: bool
+    absent: bool = False
+    """Marked 缺席 and not come since: it may still arrive (after absence), or be whistled again."""
 
 
 def time_fields(name: str, settings: Settings) -> list[FieldSpec]:

@@ -38,6 +38,7 @@ class WhistleDialog(FormDialog[str | None]):
         now: Callable[[], datetime],
         grade: Grade = Grade.URGENT,
         submit: Submit | None = None,
+        title: str | None = None,
     ) -> None:
         fields = [
             FieldSpec(
@@ -50,7 +51,8 @@ class WhistleDialog(FormDialog[str | None]):
             ),
             FieldSpec("note", t("field.note"), required=False),
         ]
-        super().__init__(t("dialog.whistle", number=case_number), fields, submit=submit, id="whistle-dialog")
+        title = title or t("dialog.whistle", number=case_number)
+        super().__init__(title, fields, submit=submit, id="whistle-dialog")
         self.departments = departments
         self.proposed = tuple(c for c in proposed if c not in engaged)
         self.engaged = engaged

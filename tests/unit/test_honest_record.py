@@ -211,6 +211,10 @@ LATER_STEPS_UNDONE = (
     "DROP INDEX ix_case_feedback",
     "DROP TABLE handover_item",  # V17_HANDOVER
     "DROP TABLE handover",
+    "DROP INDEX ix_checkin_absent",  # V18_ESCALATION
+    "ALTER TABLE checkin DROP COLUMN alarmed_at",
+    "ALTER TABLE checkin DROP COLUMN absent_at",
+    "ALTER TABLE whistle DROP COLUMN follows",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

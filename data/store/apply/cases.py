@@ -235,6 +235,7 @@ def _whistle(conn: Connection, e: EventRecord) -> None:
         blown_at=e.at,
         blown_by=e.operator,
         note=p.get("note", ""),
+        **({"follows": p["follows"]} if p.get("follows") else {}),  # 再吹哨 (a file before V18 has no column)
     )
     for d in p["departments"]:
         clock = d["clock"]
@@ -329,6 +330,19 @@ def _withdrawn(conn: Connection, e: EventRecord) -> None:
         withdraw_reason=p["reason"],
     )
     set_rows(conn, CLOCK, p["clock_id"], stopped_at=e.at)
+
+
+@on("checkin.escalated")
+def _escalated(conn: Connection, e: EventRecord) -> None:
+    """升级: 二次报警 records when it fell due; 缺席 marks the summons absent (a no-show at that
+    moment, its clock stopped there). An arrival after it is still taken, and keeps the mark."""
+    p = e.payload
+    due_at = ts(p["due_at"])
+    if p["step"] == "alarm":
+        _checkin(conn, e, alarmed_at=due_at)
+        return
+    _checkin(conn, e, absent_at=due_at, status=CheckInStatus.NO_SHOW.value)
+    set_rows(conn, CLOCK, p["clock_id"], stopped_at=due_at)
 
 
 @on("checkin.noted")

@@ -263,9 +263,18 @@ def blow_whistle(
     departments: list[str],
     purpose: Purpose | None = None,
     note: str = "",
+    follows: str | None = None,
 ) -> str:
-    """吹哨: summon departments, each with its own check-in clock. Returns the whistle id."""
+    """吹哨: summon departments, each with its own check-in clock. Returns the whistle id.
+    ``follows``: the check-in marked 缺席 this whistle summons again (or replaces by another
+    unit), named on the record."""
     case = own_case(ctx, case_id)
+    if follows is not None:
+        absent = ctx.conn.execute(
+            select(CHECKIN.c.case_id, CHECKIN.c.absent_at).where(CHECKIN.c.id == follows)
+        ).first()
+        if absent is None or absent.case_id != case_id or absent.absent_at is None:
+            raise ValidationError("error.rewhistle_not_absent", field="departments")
     state = CaseStatus(case.status)
     target = next_status(state, Action.WHISTLE)
     codes = list(dict.fromkeys(departments))
@@ -305,6 +314,7 @@ def blow_whistle(
         "note": note.strip(),
         "from": state.value,
         "to": target.value,
+        **({"follows": follows} if follows is not None else {}),
         "departments": [
             {"code": code, "checkin_id": ctx.new_id(), "clock": clock_payload(ctx, now, limit)}
             for code in codes

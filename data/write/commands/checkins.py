@@ -10,7 +10,7 @@ from data.store.tables import CLOCK, WHISTLE
 from data.write.commands.cases import resumed_clock
 from data.write.commands.common import Ctx, clock_hours, fetch, own_checkin, own_clock, required
 from models.deadlines import Limit, extend
-from models.enums import CaseStatus
+from models.enums import OPEN_STATUSES, CaseStatus
 from models.enums import CheckInStatus as C
 from models.errors import DomainError, ValidationError
 from models.ids import from_iso, to_iso
@@ -71,9 +71,12 @@ def arrive(
     arrived_at: datetime | None = None,
     entry_reason: str = "",
 ) -> int:
-    """来没来: the department reported in. Returns how many minutes late (0 when on time)."""
-    checkin, _case = own_checkin(ctx, checkin_id)
-    if checkin.status != C.SUMMONED:
+    """来没来: the department reported in. Returns how many minutes late (0 when on time).
+    One marked 缺席 (absent) that comes after all is recorded too, while its case is open:
+    late, after the absence, which stays on the record."""
+    checkin, case = own_checkin(ctx, checkin_id)
+    after_absence = checkin.absent_at is not None and CaseStatus(case.status) in OPEN_STATUSES
+    if checkin.status != C.SUMMONED and not (after_absence and checkin.status == C.NO_SHOW):
         raise _refuse("error.checkin_not_waiting", checkin)
     person = required(person, "person")
     whistle = fetch(ctx.conn, WHISTLE, checkin.whistle_id, "whistle")
@@ -92,6 +95,8 @@ def arrive(
     }
     if clock.late_since is not None:  # "late; extended after the deadline", for the reports
         payload["late_since"] = to_iso(clock.late_since)
+    if checkin.absent_at is not None:  # came after it was marked 缺席: both facts are kept
+        payload["after_absence"] = to_iso(checkin.absent_at)
     if late_entry is not None:
         payload["late_entry"] = late_entry
     ctx.w.emit("checkin.arrived", checkin.case_id, payload)
