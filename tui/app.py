@@ -326,10 +326,12 @@ class WhistleApp(App[None]):
         if beneath is not None:
             beneath.post_message(Tick(tick.now))
 
-    @work(exclusive=True, group="poll", exit_on_error=False)
+    @work(group="poll", exit_on_error=False)
     async def poll_round(self) -> None:
         """Polls on under a dialog too, so an overdue check-in still rings while the operator
-        types; only the reload of the view waits until the dialog closes."""
+        types; only the reload of the view waits until the dialog closes. Not exclusive: a
+        round started while another polls makes that one poll again (``poll_once``), where
+        cancelling it mid-read lost both rounds."""
         try:
             await self.poll_once()
         finally:

@@ -55,11 +55,11 @@ async def test_facilitator_path_from_creation_to_exported_minutes(tmp_path: Path
         # the proposed agenda, each item with its reason
         view = screen.view
         assert [(i.case_number, i.reason) for i in view.items] == [
-            (absent, AgendaReason.NO_SHOW),
+            (absent, AgendaReason.ABSENT),  # the desk's ladder marked its summons 缺席
             (flagged, AgendaReason.FLAGGED),
             (stale, AgendaReason.LONG_OPEN),
         ]
-        assert "公安派出所 未报到" in view.items[0].reason_detail
+        assert "公安派出所 超时未到，已标记缺席" in view.items[0].reason_detail
         assert "14:00" in _text(screen, "#meeting-head")
         agenda = screen.query_one("#agenda", DataTable)
         assert agenda.row_count == 3 and agenda.has_focus

@@ -80,10 +80,11 @@ async def test_an_overdue_check_in_rings_once_also_after_a_restart(tmp_path: Pat
         st.clock.advance(minutes=21)
         await app.poll_once()
         await pilot.pause()
-        assert len(rings) == 2
+        # "soon" goes overdue; "overdue", 31 minutes past, reaches its ladder's second alarm
+        assert len(rings) == 3
         assert any(_number_of(st, "soon") in n for n in told.seen)
         await app.poll_once()
-        assert len(rings) == 2
+        assert len(rings) == 3
         assert app.overdue_count == 4
 
     again = app_for(st)
@@ -91,7 +92,7 @@ async def test_an_overdue_check_in_rings_once_also_after_a_restart(tmp_path: Pat
         again.bell = lambda: rings.append(1)  # type: ignore[method-assign]
         await settle(again, pilot)
         await again.poll_once()
-        assert len(rings) == 2, "a restart must not ring again for announced check-ins"
+        assert len(rings) == 3, "a restart must not ring again for announced check-ins"
         assert again.overdue_count == 4
 
 
@@ -116,7 +117,7 @@ async def test_the_cursor_stays_on_its_case_through_ticks_and_reloads(tmp_path: 
         from models.enums import Grade
         from models.lifecycle import Action
 
-        at = st.clock.now() - timedelta(hours=2)
+        at = st.clock.now() - timedelta(minutes=50)  # overdue, not yet marked 缺席 by the ladder
         case_id = st.run(
             receive_case,
             at=at,
@@ -203,7 +204,7 @@ async def test_an_open_dialog_neither_silences_the_alarm_nor_stops_the_clock(tmp
         app.poll_round()  # the poller's own round, as its timer would run it
         await workers_done(app)
         await pilot.pause()
-        assert len(rings) == before + 1
+        assert len(rings) == before + 2  # "soon" overdue, and the second alarm of "overdue"
         assert isinstance(app.screen, ModalScreen)
         app.tick()
         await pilot.pause()

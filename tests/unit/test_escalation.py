@@ -40,6 +40,7 @@ from models.strings import escalation as escalation_strings
 from tests.unit.conftest import NOW, STATION
 from tests.unit.support import case_in, rows
 from tests.unit.sync_support import open_station, trust_each_other
+from tui.cli import main
 
 TZ = ZoneInfo("Asia/Shanghai")
 ESCALATED = (
@@ -326,6 +327,26 @@ def test_the_desk_tells_of_the_steps_reached(sync_service: SyncService, clock: F
     sync_service.run(escalate)
     with sync_service.engine.connect() as conn:
         assert [r.step for r in reached_steps(conn, None)] == [Step.ABSENT]  # the alarm is past
+
+
+def test_the_command_line_records_the_steps_due(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``whistle escalate``: what a desk's poller does, for a station whose desks are closed
+    (the computer's clock reads long after this whistle of March)."""
+    path = tmp_path / "desk.db"
+    assert main(["init", "--db", str(path), "--operator", "值班员"]) == 0
+    svc = SyncService.open(path, Settings(), FrozenClock(NOW), "值班员")
+    svc.ordered = False  # a whistle of March, written after the station was set up today
+    try:
+        _whistled(svc)
+    finally:
+        svc.close()
+    capsys.readouterr()
+    assert main(["escalate", "--db", str(path), "--operator", "值班员"]) == 0
+    assert "升级：记录 2 项" in capsys.readouterr().out
+    assert [r["step"] for r in rows(path, ESCALATED)] == ["alarm", "absent"]
+    assert main(["escalate", "--db", str(path), "--operator", "值班员"]) == 0
+    assert "升级：记录 0 项" in capsys.readouterr().out
+    assert len(rows(path, ESCALATED)) == 2
 
 
 # -- settings and strings -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from data.demo import DemoOptions, demo_staff, generate
 from data.service import (
     SyncService,
     database_exists,
+    escalate,
     is_server,
     load_marks,
     local_station,
@@ -62,6 +63,9 @@ def register(commands: Any) -> None:
     p.add_argument("--cases", type=int, default=300, help=t("cli.help.cases"))
     p.add_argument("--seed", type=int, default=2026, help=t("cli.help.seed"))
     p.set_defaults(handler=demo)
+
+    p = command("escalate", "cli.escalate.help")
+    p.set_defaults(handler=escalate_cmd)
 
     p = command("verify", "cli.help.verify")
     p.add_argument("--quick", action="store_true", help=t("cli.help.quick"))
@@ -178,6 +182,18 @@ def migrate_cmd(ctx: Context, args: argparse.Namespace) -> int:
             stations=moved.stations,
         )
     )
+    return 0
+
+
+def escalate_cmd(ctx: Context, args: argparse.Namespace) -> int:
+    """升级: record the steps of the escalation ladder now due, as a desk's poller does (for a
+    station whose desks are all closed, e.g. from a timer)."""
+    service = _open(ctx)
+    try:
+        reached = service.run(escalate)
+    finally:
+        service.close()
+    print(t("cli.escalate.done", n=sum(len(p.due) for p in reached)))
     return 0
 
 
