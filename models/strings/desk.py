@@ -38,6 +38,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "key.view_meetings": ("会商", "Meetings"),
     "key.view_reinspections": ("回头看", "Re-inspections"),
     "key.view_reports": ("报表", "Reports"),
+    "key.views": ("视图", "Views"),
     "key.help": ("帮助", "Help"),
     "key.palette": ("命令", "Commands"),
     "key.back": ("返回", "Back"),
