@@ -41,6 +41,7 @@ def _case_facts(r: Any) -> CaseFacts:
         received_at=r.received_at,
         consult_flag=bool(r.consult_flag),
         consulting_at=r.consulting_at,
+        review_on=r.park_review_on if r.status == CaseStatus.PARKED.value else None,
     )
 
 
@@ -53,6 +54,7 @@ _CASE_FACT_COLUMNS = (
     CASE.c.received_at,
     CASE.c.consult_flag,
     CASE.c.consulting_at,
+    CASE.c.park_review_on,
 )
 
 

@@ -66,6 +66,9 @@ _QUEUE: dict[str, tuple[str, str]] = {
     "queue.col.marks": ("报到", "Check-ins"),
     "queue.col.age": ("已过", "Age"),
     "queue.handling": ("时限", "Due"),
+    "queue.review_due": ("待复查 {day}", "Review {day}"),
+    "queue.review_on": ("复查 {day}", "Review {day}"),
+    "queue.review_count": ("{n} 件搁置到期待复查", "{n} parked due for review"),
     "queue.grade.urgent": ("紧急", "Urgent"),
     "queue.grade.regular": ("常规", "Regular"),
     "queue.counts": (

@@ -7,6 +7,7 @@ _AGENDA: dict[str, tuple[str, str]] = {
     "agenda.detail.flagged": ("{day} 提请会商", "flagged for consultation on {day}"),
     "agenda.detail.flagged_undated": ("已提请会商", "flagged for consultation"),
     "agenda.detail.long_open": ("已受理 {days} 天仍未办结", "open for {days} days"),
+    "agenda.detail.review_due": ("搁置至 {day} 复查，已到期", "parked for review on {day}: due"),
     "agenda.detail.no_show": ("{day} 吹哨，{names} 未报到", "whistle of {day}: {names} did not report in"),
     "agenda.detail.relapse": (
         "原案 {original} 于 {day} 回头看反弹（核查人 {inspector}）",
