@@ -248,10 +248,21 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
             lead=item.lead_department,
             due=item.decision_due,
             submit=lambda values, done, error: self.run_command(
-                mt.decide, item.id, on_done=done, on_error=error, **values
+                mt.decide,
+                item.id,
+                on_done=lambda result: self._decided(values, done, result),
+                on_error=error,
+                **values,
             ),
         )
         self.app.push_screen(dialog, lambda _: self.refresh_data())
+
+    def _decided(self, values: dict[str, Any], done: Any, result: Any) -> None:
+        """A decision without a lead department or a due date is recorded, and the room is
+        told that nobody will follow it up until a meeting gives it both."""
+        if values.get("lead_department") is None or values.get("due_on") is None:
+            self.notify(t("meetings.run.decided_without_owner"), severity="warning")
+        done(result)
 
     def action_attendance(self) -> None:
         view = self.view

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from data.read.meetings import followups_open_before
+from data.read.meetings import followups_open_before, last_meeting_done, unowned_decisions
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, HANDOVER, HANDOVER_ITEM, local_station
 from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus, ClockKind
 from models.errors import NotFound
@@ -132,6 +132,11 @@ def gather(
     )
     items += [Named("parked", r.number, r.park_review_on.isoformat(), r.id) for r in parked]
     if station is not None:
+        last = last_meeting_done(conn, station, now)
+        for u in unowned_decisions(conn, last.id) if last is not None else []:
+            subject = u.case_number or u.topic or u.decision
+            detail = t("handover.no_owner", missing=t(u.missing), decision=u.decision[:60])
+            items.append(Named("followup", subject[:80], detail, u.case_id))
         for f in followups_open_before(conn, station, now):
             if f.due_on is not None and f.due_on <= last_day:
                 subject = f.case_number or f.topic or f.decision

@@ -7,6 +7,18 @@ _AGENDA: dict[str, tuple[str, str]] = {
     "agenda.detail.flagged": ("{day} 提请会商", "flagged for consultation on {day}"),
     "agenda.detail.flagged_undated": ("已提请会商", "flagged for consultation"),
     "agenda.detail.long_open": ("已受理 {days} 天仍未办结", "open for {days} days"),
+    "agenda.detail.no_owner": (
+        "上次未决：{day} 会议结论“{decision}”未定{missing}，无人跟踪落实",
+        'carried over: the decision of {day} "{decision}" names no {missing}; nobody follows it up',
+    ),
+    "agenda.missing.lead": ("牵头部门", "lead department"),
+    "agenda.missing.due": ("期限", "due date"),
+    "agenda.missing.both": ("牵头部门和期限", "lead department or due date"),
+    "meetings.run.decided_without_owner": (
+        "此结论未定牵头部门或期限，无人跟踪落实；下次会议与交接班将把它列为待明确事项",
+        "This decision names no lead department or no due date, so nobody follows it up; the next"
+        " meeting and the handover list it until one does",
+    ),
     "agenda.detail.review_due": ("搁置至 {day} 复查，已到期", "parked for review on {day}: due"),
     "agenda.detail.no_show": ("{day} 吹哨，{names} 未报到", "whistle of {day}: {names} did not report in"),
     "agenda.detail.relapse": (
