@@ -35,9 +35,9 @@ from screens.widgets.keyed import sync_table
 AGENDA_COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("no", None),
     ("subject", 16),
-    ("reason", 8),
+    ("reason", 10),
     ("timebox", None),
-    ("decision", 12),
+    ("decision", 24),
 )
 
 
