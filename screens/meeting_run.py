@@ -23,7 +23,7 @@ from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import bindings_for
 from screens.case_render import checkin_line, timeline_text
 from screens.dialogs.confirm import ConfirmDialog
-from screens.dialogs.meeting_forms import AttendanceDialog, DecisionDialog
+from screens.dialogs.meeting_forms import AttendanceDialog, Attended, DecisionDialog
 from screens.fmt import LIGHT_CLASSES, clock_text, local, pad
 from screens.meeting_export import ExportFlow
 from screens.messages import Tick
@@ -269,14 +269,20 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
         if view is None:
             return
         rows = [(a.code, a.name, a.present) for a in view.attendance]
+        people = {a.code: a.people for a in view.attendance}
 
-        def recorded(present: dict[str, bool] | None) -> None:
-            if present:
+        def recorded(attended: Attended | None) -> None:
+            if attended:
+                present, names = attended
                 self.run_command(
-                    mt.record_attendance, self.meeting_id, present, on_done=lambda _: self.refresh_data()
+                    mt.record_attendance,
+                    self.meeting_id,
+                    present,
+                    names,
+                    on_done=lambda _: self.refresh_data(),
                 )
 
-        self.app.push_screen(AttendanceDialog(rows), recorded)
+        self.app.push_screen(AttendanceDialog(rows, people), recorded)
 
     def action_followup_done(self) -> None:
         earlier = self._open_followup()

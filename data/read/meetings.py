@@ -61,6 +61,8 @@ class AttendanceRow:
     code: str
     name: str
     present: bool | None
+    people: tuple[str, ...] = ()
+    """Who came from the department, as recorded at 出席登记."""
 
 
 SUMMARY_CHARS = 60
@@ -287,7 +289,12 @@ def meeting_view(conn: Connection, meeting_id: str) -> MeetingView:
     return MeetingView(
         meeting=meeting,
         attendance=tuple(
-            AttendanceRow(a.department_code, names.get(a.department_code, a.department_code), a.present)
+            AttendanceRow(
+                a.department_code,
+                names.get(a.department_code, a.department_code),
+                a.present,
+                tuple(json.loads(a.people or "[]")),
+            )
             for a in attendance
         ),
         items=tuple(items),

@@ -18,7 +18,7 @@ from data.store.schema_steps_desk import (
     V14_SCALE_INDEXES,
     V15_SEARCH_MORE,
 )
-from data.store.schema_steps_handover import V17_HANDOVER
+from data.store.schema_steps_handover import V17_HANDOVER, V18_ATTENDANCE_PEOPLE
 from data.store.schema_steps_record import V10_HONEST_RECORD
 from data.store.schema_steps_sync import V13_SYNC_TRUST
 
@@ -39,6 +39,7 @@ STEPS: tuple[str, ...] = (
     V15_SEARCH_MORE,
     V16_ASSESSMENT_INDEXES,
     V17_HANDOVER,
+    V18_ATTENDANCE_PEOPLE,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -370,5 +370,9 @@ CREATE TABLE handover_item (
 CREATE INDEX ix_handover_item_case_id ON handover_item (case_id);
 """
 
-PG_STEPS: tuple[str, ...] = (PG1_DISTRICT, PG2_HANDOVER)
+PG3_ATTENDANCE_PEOPLE = """
+ALTER TABLE meeting_attendance ADD COLUMN people VARCHAR NOT NULL DEFAULT '[]';
+"""
+
+PG_STEPS: tuple[str, ...] = (PG1_DISTRICT, PG2_HANDOVER, PG3_ATTENDANCE_PEOPLE)
 PG_SCHEMA_VERSION = len(PG_STEPS)

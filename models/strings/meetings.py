@@ -216,6 +216,11 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "meetings.form.tracked": ("跟踪落实", "Track"),
     "meetings.form.tracked_yes": ("是，列入跟踪", "yes, track it"),
     "meetings.form.tracked_no": ("否，仅记录", "no, record only"),
+    "field.attendee": ("出席人姓名", "attendee's name"),
+    "meetings.form.attendance_people": ("{name} 出席人（逗号分隔）", "{name}: who came (comma-separated)"),
+    "minutes.people": ("出席人员", "People present"),
+    "minutes.people_of": ("{name}：{people}", "{name}: {people}"),
+    "minutes.people_sep": ("；", "; "),
     "meetings.form.attendance_title": ("出席登记（勾选 = 出席）", "Attendance (ticked = present)"),
     "meetings.form.attendance_hint": (
         "空格 勾选 · ctrl+s 确定 · esc 取消；未勾选的部门记为缺席",

@@ -14,7 +14,7 @@ from data.write.commands.cases import transition
 from models.enums import MeetingKind
 from models.i18n import t
 from models.lifecycle import Action
-from screens.dialogs.meeting_forms import DecisionDialog
+from screens.dialogs.meeting_forms import AttendanceDialog, DecisionDialog
 from screens.meeting_run import MeetingRunScreen
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, app_for, numbers, settle, station
@@ -91,3 +91,37 @@ async def test_recording_a_decision_without_an_owner_says_nobody_will_follow_it_
         assert app.screen is run and run.view is not None
         assert run.view.items[1].decision == "再议"
         assert warning in told.seen
+
+
+async def test_attendance_records_who_came_from_each_department(tmp_path: Path) -> None:
+    """Issue 15: 出席登记 named departments only; the people present are recorded with it."""
+    st = meeting_station(tmp_path)
+    st.run(
+        mt.create_with_agenda,
+        kind=MeetingKind.WEEKLY,
+        scheduled_at=st.clock.now(),
+        facilitator="赵主任",
+        invited=["CGZF", "GA"],
+        title="3月10日周例会",
+    )
+    app = app_as(st, "赵主任")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait(app, pilot)
+        await pilot.press("3")
+        await wait(app, pilot)
+        await pilot.press("r")
+        await wait(app, pilot)
+        run = app.screen
+        assert isinstance(run, MeetingRunScreen)
+        await pilot.press("a")
+        await wait(app, pilot)
+        assert isinstance(app.screen, AttendanceDialog)
+        await pilot.click("#people-CGZF")
+        await pilot.press(*"张队长", "comma", *"李明", "ctrl+s")
+        await wait(app, pilot)
+        assert app.screen is run and run.view is not None
+        assert [(a.code, a.present, a.people) for a in run.view.attendance] == [
+            ("CGZF", True, ("张队长", "李明")),
+            ("GA", False, ()),
+        ]
+        assert "城管执法队：张队长、李明" in str(run.query_one("#run-attendance").render())
