@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from models.deadlines import Limit, parse_limit
 from models.errors import DomainError
 from models.escalation import Ladder, default_ladders
 from models.i18n import LANGUAGES
+from models.shifts import DEFAULT_SHIFTS, parse_shifts
 from models.working_hours import (
     WEEKDAY_NAMES,
     HoursSchedule,
@@ -78,6 +80,8 @@ class Settings:
     weights: Weights = field(default_factory=Weights)
     idle_lock_minutes: int = 15
     """The console locks after this long without a key or a click (0: never)."""
+    shift_starts: tuple[time, ...] = DEFAULT_SHIFTS
+    """When the desk's shifts (班次) start, each running until the next starts."""
     clock_tolerance_minutes: int = 2
     """How far the computer's clock may read behind the record before writes are refused."""
     late_entry_minutes: int = 10
@@ -211,6 +215,12 @@ def load_settings(path: Path | None = None) -> Settings:
     settings.weights = _weights(raw.get("assessment", {}), settings.weights)
     desk = raw.get("desk", {})
     settings.idle_lock_minutes = int(desk.get("idle_lock_minutes", settings.idle_lock_minutes))
+    if "shifts" in desk:
+        shifts = desk["shifts"]
+        try:
+            settings.shift_starts = parse_shifts(shifts if isinstance(shifts, list) else [shifts])
+        except (TypeError, ValueError) as exc:
+            raise SettingsError("error.settings_value", where="desk.shifts", value=shifts) from exc
     record = raw.get("record", {})
     for name in ("clock_tolerance_minutes", "late_entry_minutes", "clock_jump_hours"):
         if name in record:
@@ -344,6 +354,7 @@ rework_points = 2          # points deducted per relapse (返工) charged to the
 
 [desk]
 idle_lock_minutes = 15     # the console locks after this long without a key (0: never)
+shifts = ["08:00", "20:00"]  # 班次: when each shift starts; it runs until the next one starts
 [record]
 clock_tolerance_minutes = 2  # the computer's clock may read this far behind the record; more refuses writes
 late_entry_minutes = 10    # a time entered more than this before now is 补录 and needs a reason

@@ -30,6 +30,7 @@ REASON_ORDER: tuple[AgendaReason, ...] = (
     AgendaReason.NO_SHOW,
     AgendaReason.FLAGGED,
     AgendaReason.REPEAT_ADDRESS,
+    AgendaReason.REVIEW_DUE,
     AgendaReason.LONG_OPEN,
     AgendaReason.MANUAL,
 )
@@ -45,6 +46,8 @@ class CaseFacts:
     received_at: datetime
     consult_flag: bool = False
     consulting_at: datetime | None = None
+    review_on: date | None = None
+    """A parked case's review date (搁置复查日)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,20 @@ def long_open(cases: Iterable[CaseFacts], at: datetime, days: int, most: int | N
     return [
         _about(c, AgendaReason.LONG_OPEN, t("agenda.detail.long_open", days=(at - c.received_at).days))
         for c in found[:most]
+    ]
+
+
+def review_due(cases: Iterable[CaseFacts], day: date) -> list[Proposal]:
+    """Parked cases whose review date has come by the meeting's ``day``: the decision to
+    wait is due to be looked at again."""
+    found = [
+        c for c in cases if c.status is CaseStatus.PARKED and c.review_on is not None and c.review_on <= day
+    ]
+    found.sort(key=lambda c: (c.review_on, c.number))
+    return [
+        _about(c, AgendaReason.REVIEW_DUE, t("agenda.detail.review_due", day=c.review_on.isoformat()))
+        for c in found
+        if c.review_on is not None
     ]
 
 
@@ -331,6 +348,7 @@ def build_agenda(inputs: AgendaInputs, exclude_cases: Iterable[str] = ()) -> lis
         *no_show(inputs.whistles, inputs.at, inputs.since, inputs.tz),
         *flagged(inputs.cases, inputs.tz),
         *repeat_address(inputs.whistles, inputs.at),
+        *review_due(inputs.cases, inputs.day),
         *long_open(inputs.cases, inputs.at, inputs.open_days, inputs.long_open_most),
     ]
     return [p for p in merge(found) if p.case_id is None or p.case_id not in skip]

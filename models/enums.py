@@ -102,6 +102,7 @@ class AgendaReason(StrEnum):
     CARRIED_OVER = "carried_over"
     REPEAT_ADDRESS = "repeat_address"
     MANUAL = "manual"
+    REVIEW_DUE = "review_due"
 
 
 class FollowUp(StrEnum):

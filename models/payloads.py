@@ -496,6 +496,8 @@ class MeetingEnded(MeetingRef):
 class MeetingAttendance(MeetingRef):
     code: Code
     present: StrictBool | None
+    people: Annotated[list[Name], Field(max_length=50)] | None = None
+    """Who came from the department (None: not recorded, as in earlier events)."""
 
 
 @schema("agenda.item_added")

@@ -202,6 +202,8 @@ class MeetingAttendance(SQLModel, table=True):
     meeting_id: str = Field(foreign_key="meeting.id", primary_key=True)
     department_code: str = Field(foreign_key="department.code", primary_key=True)
     present: bool | None = None
+    people: str = "[]"
+    """JSON list of the names of the people present from the department."""
 
 
 class AgendaItem(SQLModel, table=True):

@@ -41,7 +41,7 @@ from models.clock import Clock
 from models.enums import Role
 from models.errors import DomainError
 from models.i18n import t
-from screens.bindings import NAV_SCOPE, CatalogueBindings, bindings_for
+from screens.bindings import FOOTER_FIRST, NAV_SCOPE, CatalogueBindings, bindings_for
 from screens.commands import CommandQueue, Job
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.readonly import is_write_action, refuse_write
@@ -118,9 +118,12 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """On the read-only projector the footer leaves out the keys that write (pressed,
-        they still say why nothing happens)."""
+        """Help and the palette first (a narrow footer cuts what comes last); on the read-only
+        projector the footer leaves out the keys that write (pressed, they still say why
+        nothing happens)."""
         found = super().active_bindings
+        first = {key: active for key, active in found.items() if active.binding.id in FOOTER_FIRST}
+        found = first | {key: active for key, active in found.items() if key not in first}
         if not self.desk.read_only:
             return found
         return {key: active for key, active in found.items() if not is_write_action(active.binding.action)}

@@ -38,6 +38,8 @@ class KeySpec:
     show: bool = True
     priority: bool = False
     key_display: str | None = None
+    group: str | None = None
+    """Catalogue key of a footer group: its keys show side by side under this one word."""
 
     def binding(self) -> Binding:
         return Binding(
@@ -48,15 +50,16 @@ class KeySpec:
             priority=self.priority,
             key_display=self.key_display,
             id=self.id,
+            group=Binding.Group(t(self.group)) if self.group else None,
         )
 
 
 APP_KEYS = [
-    KeySpec("view.queue", "1", "view('queue')", "key.view_queue"),
-    KeySpec("view.board", "2", "view('board')", "key.view_board"),
-    KeySpec("view.meetings", "3", "view('meetings')", "key.view_meetings"),
-    KeySpec("view.reinspections", "4", "view('reinspections')", "key.view_reinspections"),
-    KeySpec("view.reports", "5", "view('reports')", "key.view_reports"),
+    KeySpec("view.queue", "1", "view('queue')", "key.view_queue", group="key.views"),
+    KeySpec("view.board", "2", "view('board')", "key.view_board", group="key.views"),
+    KeySpec("view.meetings", "3", "view('meetings')", "key.view_meetings", group="key.views"),
+    KeySpec("view.reinspections", "4", "view('reinspections')", "key.view_reinspections", group="key.views"),
+    KeySpec("view.reports", "5", "view('reports')", "key.view_reports", group="key.views"),
     KeySpec("view.handover", "6", "view('handover')", "key.view_handover", show=False),
     KeySpec("help", "question_mark", "help", "key.help", key_display="?"),
     KeySpec("palette", "colon", "command_palette", "key.palette", key_display=":"),
@@ -197,6 +200,9 @@ ATTENDANCE_KEYS = [
 # (tests/unit/test_keys_doc.py checks it), so a finger trained in one never does something
 # else in another. Only enter (accept what is in front: open, yes) and escape (back, cancel,
 # no) are shared, with that one sense everywhere.
+# Shown first in every view's footer, so a narrow terminal never cuts them off.
+FOOTER_FIRST = ("help", "palette")
+
 CASE_PATH_SCOPES = (APP_SCOPE, NAV_SCOPE, "queue", "queue_table", "case", "board", "confirm")
 GENERIC_KEYS = frozenset({"enter", "escape"})
 
@@ -264,7 +270,8 @@ def described(binding: Binding) -> Binding:
     spec = SPECS.get(binding.id) if binding.id else None
     if spec is None:
         return binding
-    return replace(binding, description=t(spec.description))
+    group = Binding.Group(t(spec.group)) if spec.group else binding.group
+    return replace(binding, description=t(spec.description), group=group)
 
 
 ResultT = TypeVar("ResultT")

@@ -3,6 +3,8 @@ is acting, who is overdue, who was released today; and today's 来没来 / 干�
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -19,7 +21,7 @@ from screens.base import PaletteCommand
 from screens.bindings import bindings_for
 from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
-from screens.fmt import ALL_LIGHT_CLASSES, clock_text, light_class, local, pad
+from screens.fmt import ALL_LIGHT_CLASSES, Flex, clip, clock_text, light_class, local, pad, share
 from screens.messages import Tick
 from screens.widgets.keyed import Keyed, sync_children
 
@@ -29,12 +31,17 @@ class DeptItem(Keyed, ListItem):
         super().__init__(Label(tally_line(dept)), classes="dept-item")
         self.dept = dept
         self.row_key = dept_key(dept)
+        self.drawn = ""
 
     def renew(self, record: Any) -> bool:
-        if record != self.dept:
-            self.dept = record
-            self.query_one(Label).update(tally_line(record))
+        self.dept = record  # its line is drawn by the screen, in the board's columns
         return True
+
+    def draw(self, columns: BoardColumns) -> None:
+        line = tally_line(self.dept, columns)
+        if line != self.drawn:
+            self.drawn = line
+            self.query_one(Label).update(line)
 
 
 class SummonsItem(Keyed, ListItem):
@@ -52,10 +59,10 @@ def dept_key(dept: BoardDepartment) -> str:
     return f"dept:{dept.code}"
 
 
-def tally_line(dept: BoardDepartment) -> str:
+def tally_text(dept: BoardDepartment) -> str:
     tally = dept.tally
     mean = f"{tally.mean_rating:.1f}" if tally.mean_rating is not None else "—"
-    line = pad(dept.name, 14) + t(
+    line = t(
         "board.tally",
         arrived=tally.arrived,
         summoned=tally.summoned,
@@ -74,6 +81,66 @@ def tally_line(dept: BoardDepartment) -> str:
 def status_text(s: Summons) -> str:
     """The status column: 缺席 for a summons the escalation ladder marked absent."""
     return t("mark.absent") if s.absent else label(s.status)
+
+
+def tally_line(dept: BoardDepartment, columns: BoardColumns | None = None) -> str:
+    """The department's name and today's tally, in the board's columns (cut with …)."""
+    if columns is None:
+        return f"{dept.name} {tally_text(dept)}"
+    return pad(dept.name, columns.name) + clip(tally_text(dept), columns.tally)
+
+
+@dataclass(frozen=True)
+class BoardColumns:
+    """Widths in cells (each with its blank after it) of the board's two kinds of line: a
+    department's name and tally; a summons' number, community, grade, status and the rest."""
+
+    name: int
+    tally: int
+    number: int
+    community: int
+    grade: int
+    status: int
+    tail: int
+
+    @classmethod
+    def for_width(
+        cls, width: int, departments: Sequence[BoardDepartment], tails: Sequence[str]
+    ) -> BoardColumns:
+        """The columns of a board ``width`` cells wide: each as wide as what it holds when
+        there is room, shared by what they hold (with minimums) when not."""
+        summons = [s for d in departments for s in d.summons]
+
+        def widest(texts: Iterable[str]) -> int:
+            return max((cell_len(x) for x in texts), default=0) + 1
+
+        tally = widest(tally_text(d) for d in departments)
+        name, tally = share(
+            width,
+            [
+                Flex(widest(d.name for d in departments), NAME_LEAST),
+                # the tally whole before the name, which is known by its start
+                Flex(tally, tally, grows=True, floor=TALLY_LEAST),
+            ],
+            gap=0,
+        )
+        number, community, grade, status, tail = share(
+            width - INDENT,
+            [
+                Flex(widest(s.case_number for s in summons)),
+                Flex(widest(s.community for s in summons), COMMUNITY_LEAST),
+                Flex(widest(label(s.grade) for s in summons)),
+                Flex(widest(status_text(s) for s in summons), STATUS_LEAST),
+                Flex(widest(tails), TAIL_LEAST, grows=True),
+            ],
+            gap=0,
+        )
+        return cls(name, tally, number, community, grade, status, tail)
+
+
+INDENT = 2
+"""A summons line is set in under its department."""
+NAME_LEAST, TALLY_LEAST, COMMUNITY_LEAST, STATUS_LEAST, TAIL_LEAST = 16, 24, 7, 7, 12
 
 
 def _item_for(record: BoardDepartment | Summons) -> ListItem:
@@ -135,18 +202,10 @@ class BoardScreen(CheckinActions):
             return
         now, cal, tz = self.desk.now(), service.rules.calendar, service.settings.tz
         items = list(self.query(SummonsItem))
-        # the columns as wide as what the board holds (a community up to 20 cells, then cut
-        # with …), one blank cell after each
-        community = min(max((cell_len(i.summons.community) for i in items), default=0), 20) + 1
-        grade = max((cell_len(label(i.summons.grade)) for i in items), default=0) + 1
-        status = max((cell_len(status_text(i.summons)) for i in items), default=0) + 1
+        drawn: list[tuple[SummonsItem, Any, str]] = []
         for item in items:
             s = item.summons
             state = s.clock.state(now, cal, tz)
-            where = (
-                f"  {pad(s.case_number, 15)} {pad(s.community, community)}"
-                f"{pad(label(s.grade), grade)}{pad(status_text(s), status)}"
-            )
             if s.status is C.SUMMONED:
                 tail = clock_text(state)
                 if s.alarmed_at is not None:  # 升级: the second alarm has rung
@@ -162,9 +221,25 @@ class BoardScreen(CheckinActions):
                 tail += " " + t("mark.after_absence")
             if s.entered_late:
                 tail += " " + t("mark.late_entry")
-            item.query_one(Label).update(where + tail)
+            drawn.append((item, state, tail))
+        # the columns share the board's width by what they hold; a cut shows …
+        width = self.query_one("#board-list", ListView).scrollable_content_region.width
+        departments = self.board.departments if self.board is not None else ()
+        columns = BoardColumns.for_width(width, departments, [tail for _, _, tail in drawn])
+        for dept_item in self.query(DeptItem):
+            dept_item.draw(columns)
+        for item, state, tail in drawn:
+            s = item.summons
+            where = (
+                f"{' ' * INDENT}{pad(s.case_number, columns.number)}{pad(s.community, columns.community)}"
+                f"{pad(label(s.grade), columns.grade)}{pad(status_text(s), columns.status)}"
+            )
+            item.query_one(Label).update(where + clip(tail, columns.tail))
             item.remove_class(*ALL_LIGHT_CLASSES)
             item.add_class("-overdue" if s.absent else light_class(state))
+
+    def on_resize(self) -> None:
+        self._tick()
 
     # -- selection and actions ------------------------------------------------------------
 

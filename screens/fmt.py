@@ -143,3 +143,17 @@ def _give_way(widths: list[int], columns: Sequence[Flex], room: int, down_to: in
         widths[max(cut, key=lambda i: widths[i])] -= 1
         room += 1
     return room
+
+
+def column_widths(
+    width: int, header: list[str], cells: list[list[str]], leasts: list[int | None]
+) -> list[int]:
+    """The widths of a table ``width`` cells wide (a cell's padding and the scrollbar counted
+    by the caller) whose columns hold ``cells`` under ``header``: all shown when there is
+    room, shared with minimums when not, the last column taking what is left once the others
+    show all they hold."""
+    wants = [max([cell_len(h), *(cell_len(r[i]) for r in cells)]) for i, h in enumerate(header)]
+    flex = [Flex(want, want if least is None else least) for want, least in zip(wants, leasts, strict=True)]
+    last = flex[-1]  # it takes what the others leave, only after they show all they hold
+    flex[-1] = Flex(max(last.least, cell_len(header[-1])), last.least, grows=True)
+    return share(width, flex, gap=0)

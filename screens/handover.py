@@ -5,8 +5,9 @@ listed below and reread with Enter."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -30,8 +31,8 @@ class Loaded:
     pending: HandoverRow | None
 
 
-def load(conn: Any, now: datetime, tz: ZoneInfo) -> Loaded:
-    return Loaded(gather(conn, now, tz), handovers(conn), awaiting(conn))
+def load(conn: Any, now: datetime, tz: ZoneInfo, shifts: Sequence[time]) -> Loaded:
+    return Loaded(gather(conn, now, tz, shifts=shifts), handovers(conn), awaiting(conn))
 
 
 def _when(at: datetime | None, tz: ZoneInfo) -> str:
@@ -84,7 +85,7 @@ class HandoverScreen(ViewScreen):
     # -- data ----------------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        self.read(load, self.desk.now(), self.tz, on_done=self._loaded)
+        self.read(load, self.desk.now(), self.tz, self.desk.settings.shift_starts, on_done=self._loaded)
 
     def _loaded(self, loaded: Loaded) -> None:
         self.loaded = loaded

@@ -23,7 +23,7 @@ from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import bindings_for
 from screens.case_render import checkin_line, timeline_text
 from screens.dialogs.confirm import ConfirmDialog
-from screens.dialogs.meeting_forms import AttendanceDialog, DecisionDialog
+from screens.dialogs.meeting_forms import AttendanceDialog, Attended, DecisionDialog
 from screens.fmt import LIGHT_CLASSES, clock_text, local, pad
 from screens.meeting_export import ExportFlow
 from screens.messages import Tick
@@ -248,24 +248,41 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
             lead=item.lead_department,
             due=item.decision_due,
             submit=lambda values, done, error: self.run_command(
-                mt.decide, item.id, on_done=done, on_error=error, **values
+                mt.decide,
+                item.id,
+                on_done=lambda result: self._decided(values, done, result),
+                on_error=error,
+                **values,
             ),
         )
         self.app.push_screen(dialog, lambda _: self.refresh_data())
+
+    def _decided(self, values: dict[str, Any], done: Any, result: Any) -> None:
+        """A decision without a lead department or a due date is recorded, and the room is
+        told that nobody will follow it up until a meeting gives it both."""
+        if values.get("lead_department") is None or values.get("due_on") is None:
+            self.notify(t("meetings.run.decided_without_owner"), severity="warning")
+        done(result)
 
     def action_attendance(self) -> None:
         view = self.view
         if view is None:
             return
         rows = [(a.code, a.name, a.present) for a in view.attendance]
+        people = {a.code: a.people for a in view.attendance}
 
-        def recorded(present: dict[str, bool] | None) -> None:
-            if present:
+        def recorded(attended: Attended | None) -> None:
+            if attended:
+                present, names = attended
                 self.run_command(
-                    mt.record_attendance, self.meeting_id, present, on_done=lambda _: self.refresh_data()
+                    mt.record_attendance,
+                    self.meeting_id,
+                    present,
+                    names,
+                    on_done=lambda _: self.refresh_data(),
                 )
 
-        self.app.push_screen(AttendanceDialog(rows), recorded)
+        self.app.push_screen(AttendanceDialog(rows, people), recorded)
 
     def action_followup_done(self) -> None:
         earlier = self._open_followup()

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from data.exports.minutes import item_lines, stage_of
@@ -23,10 +24,29 @@ from screens.bindings import bindings_for
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_add import AddItemDialog
 from screens.dialogs.meeting_forms import MeetingCreateDialog, TimeboxDialog
+from screens.fmt import clip, column_widths
 from screens.meeting_export import ExportFlow
 from screens.meeting_run import MeetingRunScreen
 from screens.minutes_text import packed
 from screens.widgets.keyed import sync_table
+
+# (column, least width in cells, or None to keep it whole): the agenda's columns share the
+# table's width by what they hold, the decision taking what is left
+AGENDA_COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("no", None),
+    ("subject", 16),
+    ("reason", 10),
+    ("timebox", None),
+    ("decision", 24),
+)
+
+
+class AgendaTable(DataTable[Any]):
+    class Resized(Message):
+        """The table's width changed: its columns share the new width."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
 
 
 def agenda_cells(index: int, item: AgendaRow) -> tuple[str, ...]:
@@ -51,21 +71,18 @@ class MeetingsScreen(ViewScreen, ExportFlow):
         self.view: MeetingView | None = None
         self._want_meeting: str | None = None
         self._want_item: str | None = None
+        self._agenda_widths: list[int] = []
 
     def compose_body(self) -> ComposeResult:
         yield DataTable(id="meeting-list", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meeting-head")
-        yield DataTable(id="agenda", cursor_type="row")
+        yield AgendaTable(id="agenda", cursor_type="row")
         yield Static("", id="agenda-detail")
 
     def on_mount(self) -> None:
         meetings = self.query_one("#meeting-list", DataTable)
         meetings.add_columns(
             *(t(f"meetings.col.{c}") for c in ("when", "kind", "status", "facilitator", "items"))
-        )
-        agenda = self.query_one("#agenda", DataTable)
-        agenda.add_columns(
-            *(t(f"meetings.col.{c}") for c in ("no", "subject", "reason", "timebox", "decision"))
         )
         meetings.focus()
         super().on_mount()
@@ -137,19 +154,40 @@ class MeetingsScreen(ViewScreen, ExportFlow):
         if self.view is not None and self.view.meeting.id != view.meeting.id:
             table.clear()  # another meeting's agenda: it opens at its top
         self.view = view
-        # keyed and changed in place: the cursor stays on its item, the scroll where it was
-        sync_table(
-            table,
-            [
-                (item.id, tuple(Text(c) for c in agenda_cells(index, item)))
-                for index, item in enumerate(view.items, start=1)
-            ],
-        )
+        self._fill_agenda()
         ids = [i.id for i in view.items]
         if want in ids:
             table.move_cursor(row=ids.index(want))
         self._want_item = None
         self._show_view()
+
+    def _fill_agenda(self) -> None:
+        """The agenda's rows in columns that share the table's width (a cut shows …)."""
+        table = self.query_one("#agenda", DataTable)
+        items = self.view.items if self.view is not None else []
+        cells = [list(agenda_cells(index, item)) for index, item in enumerate(items, start=1)]
+        header = [t(f"meetings.col.{name}") for name, _least in AGENDA_COLUMNS]
+        padding = 2 * table.cell_padding * len(header) + table.styles.scrollbar_size_vertical
+        widths = column_widths(
+            max(table.size.width - padding, 0), header, cells, [least for _name, least in AGENDA_COLUMNS]
+        )
+        if widths != self._agenda_widths:  # new columns
+            self._agenda_widths = widths
+            table.clear(columns=True)
+            for name, width in zip(header, widths, strict=True):
+                table.add_column(clip(name, width), width=width)
+        # keyed and changed in place: the cursor stays on its item, the scroll where it was
+        sync_table(
+            table,
+            [
+                (item.id, tuple(Text(clip(c, w)) for c, w in zip(row, widths, strict=True)))
+                for item, row in zip(items, cells, strict=True)
+            ],
+        )
+
+    def on_agenda_table_resized(self) -> None:
+        if self.view is not None:  # the columns share the new width
+            self._fill_agenda()
 
     def _show_view(self) -> None:
         head = self.query_one("#meeting-head", Static)

@@ -4,7 +4,7 @@ clock counting on screen."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection
@@ -13,7 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Static
 
-from data.read.queue import QueueFilter, filter_choices, position_of, queue_counts, queue_window
+from data.read.queue import (
+    QueueFilter,
+    filter_choices,
+    position_of,
+    queue_counts,
+    queue_window,
+    review_due_count,
+)
 from data.write.commands.cases import receive_case
 from models.i18n import t
 from screens.base import PaletteCommand, ViewScreen
@@ -49,6 +56,9 @@ class QueueScreen(ViewScreen):
         super().__init__()
         self.communities: list[str] = []
         self.stations: list[str] = []
+        self.review_due = 0
+        self.review_day: date | None = None
+        """The day the count of parked cases due for review was read for."""
         self._bindings_for: tuple[bool, bool, bool] | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -77,6 +87,15 @@ class QueueScreen(ViewScreen):
         self.view.tz = service.settings.tz
         self.view.reload()
         self.read(filter_choices, on_done=self._got_choices)
+        self._read_review_due(self.desk.now())
+
+    def _read_review_due(self, now: datetime) -> None:
+        self.review_day = now.astimezone(self.desk.settings.tz).date()
+        self.read(review_due_count, self.review_day, on_done=self._got_review_due)
+
+    def _got_review_due(self, n: int) -> None:
+        self.review_due = n
+        self._show_counts()
 
     def _got_choices(self, choices: dict[str, list[str]]) -> None:
         self.communities = choices["community"]
@@ -88,11 +107,18 @@ class QueueScreen(ViewScreen):
 
     def on_tick(self, message: Tick) -> None:
         self.view.tick(message.now)
+        if (
+            self.review_day is not None
+            and message.now.astimezone(self.desk.settings.tz).date() != self.review_day
+        ):
+            self._read_review_due(message.now)  # past midnight more reviews may be due
 
     @on(QueueView.WindowLoaded)
     def _show_counts(self) -> None:
         counts = self.view.counts
         line = t("queue.counts", total=counts.total, overdue=counts.overdue)
+        if self.review_due:  # parked cases whose review date has come are the desk's again
+            line += " · " + t("queue.review_count", n=self.review_due)
         active = describe(self.view.filter, self.communities)
         if active:
             line += "  " + t("queue.filtered", filters=active)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -26,7 +25,7 @@ from models.reinspection import BUCKET_ORDER, ReinspectionBucket
 from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import action_description, bindings_for
 from screens.dialogs.reinspection_forms import DrawDialog, ResultDialog
-from screens.fmt import Flex, clip, share
+from screens.fmt import clip, column_widths
 from screens.messages import Tick
 from screens.widgets.keyed import cursor_key, sync_table
 
@@ -43,20 +42,6 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("kind", 6),
     ("result", 6),
 )
-
-
-def column_widths(
-    width: int, header: list[str], cells: list[list[str]], leasts: list[int | None]
-) -> list[int]:
-    """The widths of a table ``width`` cells wide (a cell's padding and the scrollbar counted
-    by the caller) whose columns hold ``cells`` under ``header``: all shown when there is
-    room, shared with minimums when not, the last column taking what is left once the others
-    show all they hold."""
-    wants = [max([cell_len(h), *(cell_len(r[i]) for r in cells)]) for i, h in enumerate(header)]
-    flex = [Flex(want, want if least is None else least) for want, least in zip(wants, leasts, strict=True)]
-    last = flex[-1]  # it takes what the others leave, only after they show all they hold
-    flex[-1] = Flex(max(last.least, cell_len(header[-1])), last.least, grows=True)
-    return share(width, flex, gap=0)
 
 
 @dataclass(frozen=True)

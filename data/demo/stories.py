@@ -134,7 +134,7 @@ class Demo(DemoBase):
         acted = arrived + self.minutes(20, 240)
         rated = acted + self.minutes(10, 90)
         released = rated + self.minutes(5, 60)
-        action, result = self.rng.choice(ACTIONS)
+        action, result = self.rng.choice(ACTIONS[sim.category])
         rating = self.rng.choices((5, 4, 3, 2, 1), weights=(35, 35, 18, 8, 4))[0]
         person = self.person()
         return [
@@ -202,7 +202,7 @@ class Demo(DemoBase):
             self.act(
                 sim,
                 Action.FEEDBACK,
-                result=self.rng.choice(ACTIONS)[1],
+                result=self.rng.choice(ACTIONS[sim.category])[1],
                 note=self.rng.choice(FEEDBACK_NOTES),
             ),
         )
@@ -254,7 +254,7 @@ class Demo(DemoBase):
             )
         if arrived > 1:
             # the first to arrive has recorded what it did and stays until the case is done
-            action, result = self.rng.choice(ACTIONS)
+            action, result = self.rng.choice(ACTIONS[sim.category])
             first = codes[0]
             yield (
                 self.now - self.minutes(1, 5),
@@ -271,7 +271,7 @@ class Demo(DemoBase):
             yield received + self.minutes(10, 30), self.act(sim, Action.DISPATCH)
             yield (
                 self.now - self.minutes(5, 30),
-                self.act(sim, Action.FEEDBACK, result=self.rng.choice(ACTIONS)[1], note=""),
+                self.act(sim, Action.FEEDBACK, result=self.rng.choice(ACTIONS[sim.category])[1], note=""),
             )
 
     def early_story(self, hours_ago: float) -> Story:
@@ -283,7 +283,7 @@ class Demo(DemoBase):
         codes = list(next(c.departments for c in CATEGORIES if c.code == sim.category))[:2]
         blown = received + self.minutes(12, 20)
         yield blown, self.whistle(sim, Grade.REGULAR, codes)
-        action, result = self.rng.choice(ACTIONS)
+        action, result = self.rng.choice(ACTIONS[sim.category])
         first = codes[0]
         yield blown + self.minutes(30, 60), self.arrival(sim, first, self.person())
         yield blown + self.minutes(61, 70), self.act(sim, Action.DISPOSE)

@@ -99,6 +99,11 @@ def attendance_lines(view: MeetingView) -> tuple[Line, ...]:
     ]
     if unknown:
         lines.append(Line(t("minutes.unrecorded"), sep.join(unknown)))
+    people = [
+        t("minutes.people_of", name=a.name, people=sep.join(a.people)) for a in view.attendance if a.people
+    ]
+    if people:  # the people in the room, department by department
+        lines.append(Line(t("minutes.people"), t("minutes.people_sep").join(people)))
     return tuple(lines)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
 
-from data.read.meetings import department_names, followups_open_before
+from data.read.meetings import department_names, followups_open_before, unowned_decisions
 from data.settings import Settings
 from data.store.tables import AGENDA, CASE, CHECKIN, MEETING, REINSPECTION, WHISTLE
 from models.agenda import (
@@ -41,6 +41,7 @@ def _case_facts(r: Any) -> CaseFacts:
         received_at=r.received_at,
         consult_flag=bool(r.consult_flag),
         consulting_at=r.consulting_at,
+        review_on=r.park_review_on if r.status == CaseStatus.PARKED.value else None,
     )
 
 
@@ -53,6 +54,7 @@ _CASE_FACT_COLUMNS = (
     CASE.c.received_at,
     CASE.c.consult_flag,
     CASE.c.consulting_at,
+    CASE.c.park_review_on,
 )
 
 
@@ -182,7 +184,8 @@ def agenda_inputs(
 
 def undecided_before(conn: Connection, settings: Settings, meeting: Any) -> list[Proposal]:
     """上次未决: the items the last meeting of this station (ended, held before this one) left
-    without a decision, free topics too, each carried as it was; a case that has ended since
+    without a decision, free topics too, each carried as it was, and its decisions that name
+    no lead department or no due date (nobody follows those up); a case that has ended since
     is not carried (its outcome answers it)."""
     last = conn.execute(
         select(MEETING.c.id, MEETING.c.kind, MEETING.c.scheduled_at)
@@ -208,6 +211,19 @@ def undecided_before(conn: Connection, settings: Settings, meeting: Any) -> list
         day=last.scheduled_at.astimezone(settings.tz).date().isoformat(),
         kind=label(MeetingKind(last.kind)),
     )
+    day = last.scheduled_at.astimezone(settings.tz).date().isoformat()
+    unowned = [
+        Proposal(
+            AgendaReason.CARRIED_OVER,
+            t("agenda.detail.no_owner", day=day, decision=u.decision, missing=t(u.missing)),
+            case_id=u.case_id,
+            case_number=u.case_number,
+            topic="" if u.case_id else u.topic,
+            carried_from=u.item_id,
+            reasons=(AgendaReason.CARRIED_OVER,),
+        )
+        for u in unowned_decisions(conn, last.id)
+    ]
     return [
         Proposal(
             AgendaReason.CARRIED_OVER,
@@ -220,7 +236,7 @@ def undecided_before(conn: Connection, settings: Settings, meeting: Any) -> list
         )
         for r in rows
         if r.case_id is None or CaseStatus(r.status) in OPEN_STATUSES
-    ]
+    ] + unowned
 
 
 def with_undecided(undecided: list[Proposal], proposals: list[Proposal]) -> list[Proposal]:

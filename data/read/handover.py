@@ -7,21 +7,23 @@ then. Each named item carries why it is named and a short detail (recorded with 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from data.read.meetings import followups_open_before
+from data.read.meetings import followups_open_before, last_meeting_done, unowned_decisions
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, HANDOVER, HANDOVER_ITEM, local_station
 from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus, ClockKind
 from models.errors import NotFound
 from models.i18n import t
+from models.shifts import DEFAULT_SHIFTS, next_shift
 
 NEXT_SHIFT = timedelta(hours=12)
-"""How long the next shift runs after the handover's shift end."""
+"""How far from now a handover's shift end may be."""
 
 REASONS = ("clock", "overdue", "summons", "parked", "followup")
 
@@ -70,10 +72,17 @@ def _local(at: datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def gather(conn: Connection, now: datetime, tz: ZoneInfo, shift_ends: datetime | None = None) -> Gathered:
-    """What a handover at ``now`` names, for a shift ending at ``shift_ends`` (now if None)."""
+def gather(
+    conn: Connection,
+    now: datetime,
+    tz: ZoneInfo,
+    shift_ends: datetime | None = None,
+    shifts: Sequence[time] = DEFAULT_SHIFTS,
+) -> Gathered:
+    """What a handover at ``now`` names, for a shift ending at ``shift_ends`` (now if None);
+    "the next shift" is the one of ``shifts`` (the settings' start times) taking over then."""
     ends = shift_ends or now
-    until = ends + NEXT_SHIFT
+    until = max(next_shift(ends, shifts, tz)[1], ends)
     station = local_station(conn)
     own = CASE.c.station_id == station
     items: list[Named] = []
@@ -123,6 +132,11 @@ def gather(conn: Connection, now: datetime, tz: ZoneInfo, shift_ends: datetime |
     )
     items += [Named("parked", r.number, r.park_review_on.isoformat(), r.id) for r in parked]
     if station is not None:
+        last = last_meeting_done(conn, station, now)
+        for u in unowned_decisions(conn, last.id) if last is not None else []:
+            subject = u.case_number or u.topic or u.decision
+            detail = t("handover.no_owner", missing=t(u.missing), decision=u.decision[:60])
+            items.append(Named("followup", subject[:80], detail, u.case_id))
         for f in followups_open_before(conn, station, now):
             if f.due_on is not None and f.due_on <= last_day:
                 subject = f.case_number or f.topic or f.decision

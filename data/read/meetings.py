@@ -61,6 +61,8 @@ class AttendanceRow:
     code: str
     name: str
     present: bool | None
+    people: tuple[str, ...] = ()
+    """Who came from the department, as recorded at 出席登记."""
 
 
 SUMMARY_CHARS = 60
@@ -287,7 +289,12 @@ def meeting_view(conn: Connection, meeting_id: str) -> MeetingView:
     return MeetingView(
         meeting=meeting,
         attendance=tuple(
-            AttendanceRow(a.department_code, names.get(a.department_code, a.department_code), a.present)
+            AttendanceRow(
+                a.department_code,
+                names.get(a.department_code, a.department_code),
+                a.present,
+                tuple(json.loads(a.people or "[]")),
+            )
             for a in attendance
         ),
         items=tuple(items),
@@ -372,6 +379,88 @@ def followups_open_before(conn: Connection, station_id: str, before: datetime) -
         & (MEETING.c.station_id == station_id)
         & (MEETING.c.scheduled_at < before),
     )
+
+
+@dataclass(frozen=True)
+class Unowned:
+    """A decision that names no lead department or no due date: nobody follows it up."""
+
+    item_id: str
+    meeting_at: datetime
+    meeting_kind: MeetingKind
+    case_id: str | None
+    case_number: str | None
+    topic: str
+    decision: str
+    lead_name: str | None
+    due_on: date | None
+
+    @property
+    def missing(self) -> str:
+        """Catalogue key of what it lacks."""
+        if self.lead_name is None and self.due_on is None:
+            return "agenda.missing.both"
+        return "agenda.missing.lead" if self.lead_name is None else "agenda.missing.due"
+
+
+def last_meeting_done(
+    conn: Connection, station_id: str, at: datetime, exclude: str | None = None
+) -> Any | None:
+    """The station's last ended meeting held at or before ``at`` (not ``exclude``)."""
+    query = select(MEETING.c.id, MEETING.c.kind, MEETING.c.scheduled_at).where(
+        (MEETING.c.station_id == station_id)
+        & (MEETING.c.status == MeetingStatus.DONE.value)
+        & (MEETING.c.scheduled_at <= at)
+    )
+    if exclude is not None:
+        query = query.where(MEETING.c.id != exclude)
+    return conn.execute(query.order_by(MEETING.c.scheduled_at.desc(), MEETING.c.id.desc()).limit(1)).first()
+
+
+def unowned_decisions(conn: Connection, meeting_id: str) -> list[Unowned]:
+    """The meeting's decisions without a lead department or a due date, on cases still open
+    (or free topics): they come back to the next meeting and to the handover. The next meeting
+    is asked once: an item it took up for lacking an owner and decided again without one is
+    left as the room decided (通报即可 needs nobody)."""
+    source = AGENDA.alias("source")
+    meeting = conn.execute(
+        select(MEETING.c.kind, MEETING.c.scheduled_at).where(MEETING.c.id == meeting_id)
+    ).one()
+    names = department_names(conn)
+    rows = conn.execute(
+        select(AGENDA, CASE.c.number, CASE.c.status.label("case_status"))
+        .select_from(
+            AGENDA.outerjoin(CASE, CASE.c.id == AGENDA.c.case_id).outerjoin(
+                source, source.c.id == AGENDA.c.carried_from
+            )
+        )
+        .where(
+            (AGENDA.c.meeting_id == meeting_id)
+            & AGENDA.c.removed.is_(False)
+            & AGENDA.c.decision.isnot(None)
+            & (AGENDA.c.lead_department.is_(None) | AGENDA.c.decision_due.is_(None))
+            & ~(
+                source.c.decision.isnot(None)
+                & (source.c.lead_department.is_(None) | source.c.decision_due.is_(None))
+            )
+        )
+        .order_by(AGENDA.c.position, AGENDA.c.id)
+    )
+    return [
+        Unowned(
+            item_id=r.id,
+            meeting_at=meeting.scheduled_at,
+            meeting_kind=MeetingKind(meeting.kind),
+            case_id=r.case_id,
+            case_number=r.number,
+            topic=r.topic,
+            decision=r.decision or "",
+            lead_name=names.get(r.lead_department) if r.lead_department else None,
+            due_on=r.decision_due,
+        )
+        for r in rows
+        if r.case_id is None or CaseStatus(r.case_status) in OPEN_STATUSES
+    ]
 
 
 def absences_by_department(conn: Connection, since: datetime, until: datetime) -> Counter[str]:

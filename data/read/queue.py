@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -91,6 +91,8 @@ class QueueRow:
     handling: Handling | None = None
     station_id: str = ""
     """The station that owns the case (the only one that may change it)."""
+    review_on: date | None = None
+    """A parked case's review date: from that day on it is due for review."""
 
 
 @dataclass(frozen=True)
@@ -325,6 +327,7 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
             marks=tuple(marks.get(c.id, ())),
             handling=handling.get(c.id),
             station_id=c.station_id,
+            review_on=c.park_review_on if c.status == CaseStatus.PARKED.value else None,
         )
         for c in (cases.get(i) for i in ids)
         if c is not None
@@ -381,6 +384,17 @@ def position_of(
         ),
     )
     return counts.overdue + int(conn.execute(before).scalar() or 0)
+
+
+def review_due_count(conn: Connection, today: date) -> int:
+    """Parked cases whose review date has come (``today`` the station's day): derived from
+    the case as its events left it, so a replay counts the same."""
+    query = select(func.count()).where(
+        (CASE.c.status == CaseStatus.PARKED.value)
+        & CASE.c.park_review_on.isnot(None)
+        & (CASE.c.park_review_on <= today)
+    )
+    return int(conn.execute(query).scalar() or 0)
 
 
 def filter_choices(conn: Connection) -> dict[str, list[str]]:

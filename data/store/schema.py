@@ -19,7 +19,7 @@ from data.store.schema_steps_desk import (
     V15_SEARCH_MORE,
 )
 from data.store.schema_steps_escalation import V18_ESCALATION
-from data.store.schema_steps_handover import V17_HANDOVER
+from data.store.schema_steps_handover import V17_HANDOVER, V19_ATTENDANCE_PEOPLE
 from data.store.schema_steps_record import V10_HONEST_RECORD
 from data.store.schema_steps_sync import V13_SYNC_TRUST
 
@@ -41,6 +41,7 @@ STEPS: tuple[str, ...] = (
     V16_ASSESSMENT_INDEXES,
     V17_HANDOVER,
     V18_ESCALATION,
+    V19_ATTENDANCE_PEOPLE,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -30,3 +30,9 @@ CREATE TABLE handover_item (
 );
 CREATE INDEX ix_handover_item_case_id ON handover_item (case_id);
 """
+
+# 出席登记 names the people present from each department (a JSON list of names); the minutes
+# print them. Earlier attendance events name nobody: the list stays empty.
+V19_ATTENDANCE_PEOPLE = """
+ALTER TABLE meeting_attendance ADD COLUMN people VARCHAR NOT NULL DEFAULT '[]';
+"""

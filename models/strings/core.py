@@ -62,6 +62,7 @@ _ENUMS: dict[str, tuple[str, str]] = {
     "AgendaReason.carried_over": ("上次决定未落实", "Carried over"),
     "AgendaReason.repeat_address": ("同址重复吹哨", "Repeated whistles at one address"),
     "AgendaReason.manual": ("临时增加", "Added by hand"),
+    "AgendaReason.review_due": ("搁置到期复查", "Due for review"),
     "FollowUp.open": ("跟踪中", "Open"),
     "FollowUp.done": ("已落实", "Done"),
     "ReinspectionKind.scheduled": ("限期复查", "Scheduled"),

@@ -38,6 +38,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "key.view_meetings": ("会商", "Meetings"),
     "key.view_reinspections": ("回头看", "Re-inspections"),
     "key.view_reports": ("报表", "Reports"),
+    "key.views": ("视图", "Views"),
     "key.help": ("帮助", "Help"),
     "key.palette": ("命令", "Commands"),
     "key.back": ("返回", "Back"),
@@ -65,6 +66,9 @@ _QUEUE: dict[str, tuple[str, str]] = {
     "queue.col.marks": ("报到", "Check-ins"),
     "queue.col.age": ("已过", "Age"),
     "queue.handling": ("时限", "Due"),
+    "queue.review_due": ("待复查 {day}", "Review {day}"),
+    "queue.review_on": ("复查 {day}", "Review {day}"),
+    "queue.review_count": ("{n} 件搁置到期待复查", "{n} parked due for review"),
     "queue.grade.urgent": ("紧急", "Urgent"),
     "queue.grade.regular": ("常规", "Regular"),
     "queue.counts": (

@@ -41,6 +41,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "handover.why.summons": ("召集待报到", "Summons awaited"),
     "handover.why.parked": ("挂账到期复查", "Parked, review due"),
     "handover.why.followup": ("会商督办到期", "Meeting follow-ups due"),
+    "handover.no_owner": ("未定{missing}：{decision}", "no {missing}: {decision}"),
     "timeline.handover_opened": (
         "交接班：{operator} 交班（{whys}）",
         "Handover: {operator} handed over ({whys})",

@@ -7,6 +7,19 @@ _AGENDA: dict[str, tuple[str, str]] = {
     "agenda.detail.flagged": ("{day} 提请会商", "flagged for consultation on {day}"),
     "agenda.detail.flagged_undated": ("已提请会商", "flagged for consultation"),
     "agenda.detail.long_open": ("已受理 {days} 天仍未办结", "open for {days} days"),
+    "agenda.detail.no_owner": (
+        "上次未决：{day} 会议结论“{decision}”未定{missing}，无人跟踪落实",
+        'carried over: the decision of {day} "{decision}" names no {missing}; nobody follows it up',
+    ),
+    "agenda.missing.lead": ("牵头部门", "lead department"),
+    "agenda.missing.due": ("期限", "due date"),
+    "agenda.missing.both": ("牵头部门和期限", "lead department or due date"),
+    "meetings.run.decided_without_owner": (
+        "此结论未定牵头部门或期限，无人跟踪落实；下次会议与交接班将把它列为待明确事项",
+        "This decision names no lead department or no due date, so nobody follows it up; the next"
+        " meeting and the handover list it until one does",
+    ),
+    "agenda.detail.review_due": ("搁置至 {day} 复查，已到期", "parked for review on {day}: due"),
     "agenda.detail.no_show": ("{day} 吹哨，{names} 未报到", "whistle of {day}: {names} did not report in"),
     "agenda.detail.relapse": (
         "原案 {original} 于 {day} 回头看反弹（核查人 {inspector}）",
@@ -203,6 +216,11 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "meetings.form.tracked": ("跟踪落实", "Track"),
     "meetings.form.tracked_yes": ("是，列入跟踪", "yes, track it"),
     "meetings.form.tracked_no": ("否，仅记录", "no, record only"),
+    "field.attendee": ("出席人姓名", "attendee's name"),
+    "meetings.form.attendance_people": ("{name} 出席人（逗号分隔）", "{name}: who came (comma-separated)"),
+    "minutes.people": ("出席人员", "People present"),
+    "minutes.people_of": ("{name}：{people}", "{name}: {people}"),
+    "minutes.people_sep": ("；", "; "),
     "meetings.form.attendance_title": ("出席登记（勾选 = 出席）", "Attendance (ticked = present)"),
     "meetings.form.attendance_hint": (
         "空格 勾选 · ctrl+s 确定 · esc 取消；未勾选的部门记为缺席",

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from models.enums import MeetingKind
@@ -164,15 +164,30 @@ class DecisionDialog(FormDialog[Any]):
         return values
 
 
-class AttendanceDialog(CatalogueBindings[dict[str, bool] | None], ModalScreen[dict[str, bool] | None]):
-    """Ticked = present. Every invited department gets a mark when this is confirmed."""
+Attended = tuple[dict[str, bool], dict[str, list[str]]]
+"""What 出席登记 records: department code → present, and → the names of who came."""
+
+
+def split_names(text: str) -> list[str]:
+    """``"张三，李四、王五"`` → the names (commas, 、 and ; part them)."""
+    for mark in "，、；;":
+        text = text.replace(mark, ",")
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+class AttendanceDialog(CatalogueBindings[Attended | None], ModalScreen[Attended | None]):
+    """Ticked = present, and who came from each department (names, comma-separated; a
+    department with names is present). Every invited department gets a mark when confirmed."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("meeting.attendance")
 
-    def __init__(self, rows: list[tuple[str, str, bool | None]]) -> None:
+    def __init__(
+        self, rows: list[tuple[str, str, bool | None]], people: dict[str, tuple[str, ...]] | None = None
+    ) -> None:
         super().__init__(id="meeting-attendance")
         self.rows = rows
+        self.people = people or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form-dialog"):
@@ -181,6 +196,13 @@ class AttendanceDialog(CatalogueBindings[dict[str, bool] | None], ModalScreen[di
                 *(Selection(name, code, present is True) for code, name, present in self.rows),
                 id="attendance-list",
             )
+            with VerticalScroll(id="attendance-people"):
+                for code, name, _present in self.rows:
+                    yield Input(
+                        "，".join(self.people.get(code, ())),
+                        placeholder=t("meetings.form.attendance_people", name=name),
+                        id=f"people-{code}",
+                    )
             yield Static(t("meetings.form.attendance_hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -188,7 +210,13 @@ class AttendanceDialog(CatalogueBindings[dict[str, bool] | None], ModalScreen[di
 
     def action_submit(self) -> None:
         ticked = set(self.query_one(SelectionList).selected)
-        self.dismiss({code: code in ticked for code, _name, _present in self.rows})
+        people = {
+            code: names
+            for code, _name, _present in self.rows
+            if (names := split_names(self.query_one(f"#people-{code}", Input).value))
+        }
+        present = {code: code in ticked or code in people for code, _name, _present in self.rows}
+        self.dismiss((present, people))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

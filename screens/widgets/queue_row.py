@@ -220,9 +220,14 @@ def row_clocks(row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo) ->
     no department's check-in is awaited (the deadline the queue then orders the case by)."""
     marks = row_marks(row, now, cal, tz)
     awaited = any(CheckInStatus(m.status) is CheckInStatus.SUMMONED for m in row.marks)
-    if row.handling is None or awaited:
-        return marks
-    return [handling_view(row.handling, now, cal, tz), *marks]
+    if row.handling is not None and not awaited:
+        marks.insert(0, handling_view(row.handling, now, cal, tz))
+    if row.review_on is not None:  # parked: its review date, marked once it has come
+        day = row.review_on.strftime("%m-%d")
+        due = row.review_on <= now.astimezone(tz).date()
+        review = t("queue.review_due" if due else "queue.review_on", day=day)
+        marks.insert(0, MarkView(review, "warning" if due else "muted"))
+    return marks
 
 
 def row_marks(row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> list[MarkView]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from models.i18n import set_language, t
-from screens.fmt import Flex, clip, share
-from screens.reinspections import COLUMNS, column_widths
+from screens.fmt import Flex, clip, column_widths, share
+from screens.reinspections import COLUMNS
 
 ROWS = [
     ["逾期1天", "03-09", "SJ-2026-000273", "消防安全隐患", "东四八条社区", "限期", ""],

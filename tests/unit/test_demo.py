@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from data.catalogue import SOURCES
+from data.catalogue import CATEGORIES, SOURCES
 from data.demo import DemoOptions, generate
 from data.service import SyncService
 from data.settings import Settings
@@ -110,3 +110,23 @@ def test_one_case_is_enough_to_refuse(sync_service: SyncService) -> None:
     new_case(sync_service.run, **CASE)
     with pytest.raises(DomainError, match="演示数据只写入空库"):
         generate(sync_service, DemoOptions(cases=5))
+
+
+def test_every_action_and_result_fits_its_case(demo_db: Path) -> None:
+    """Issue 15, finding 8: an 油烟 case was closed with "摊贩已撤离"; what departments did and
+    what the case reports back come from its category's own list."""
+    from data.demo.text import ACTIONS
+
+    acted = rows(
+        demo_db,
+        "SELECT c.category, k.action_taken, k.result FROM checkin k JOIN case_file c ON c.id = k.case_id"
+        " WHERE k.action_taken IS NOT NULL",
+    )
+    assert len(acted) > 50
+    for category, action, result in acted:
+        assert (action, result) in ACTIONS[category], (category, action, result)
+    reported = rows(demo_db, "SELECT category, result_note FROM case_file WHERE result_note IS NOT NULL")
+    assert reported
+    for category, result in reported:
+        assert result in {r for _a, r in ACTIONS[category]}, (category, result)
+    assert set(ACTIONS) == {c.code for c in CATEGORIES}

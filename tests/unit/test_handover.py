@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from models.clock import FrozenClock
 from models.enums import AgendaReason, CaseStatus, MeetingKind, Role
 from models.errors import DomainError
 from models.lifecycle import Action
+from models.shifts import DEFAULT_SHIFTS, next_shift, parse_shifts
 from tests.unit.conftest import NOW, snapshot_of
 from tests.unit.support import case_in, whistle
 from tui.cli import main
@@ -196,3 +197,49 @@ def test_meeting_follow_ups_due_by_the_end_of_the_next_shift_are_handed_over(
         followups = gather(conn, clock.now(), settings.tz).of("followup")
     assert [(f.number, f.case_id) for f in followups] == [("东四路口占道", None)]
     assert "明早联合清理" in followups[0].detail
+
+
+def test_the_next_shift_is_the_one_the_settings_name(
+    svc: SyncService, clock: FrozenClock, settings: Settings
+) -> None:
+    """Issue 15: "the next shift" was a fixed 12 h after the handover. With one 24-hour shift
+    from 08:00, a handover at 10:00 hands over what is due until 08:00 tomorrow."""
+    tomorrow = case_in(svc.run, CaseStatus.TRIAGE)
+    svc.run(transition, tomorrow, Action.PARK, reason="待拆迁", review_on=(NOW + timedelta(days=1)).date())
+    after = case_in(svc.run, CaseStatus.TRIAGE)
+    svc.run(transition, after, Action.PARK, reason="待拆迁", review_on=(NOW + timedelta(days=2)).date())
+    with svc.engine.connect() as conn:  # NOW is 10:00 in Shanghai; two 12-hour shifts by default
+        day_shift = gather(conn, clock.now(), settings.tz, shifts=settings.shift_starts)
+        whole_day = gather(conn, clock.now(), settings.tz, shifts=parse_shifts(["08:00"]))
+    assert day_shift.next_shift_ends == datetime(2026, 3, 10, 20, 0, tzinfo=settings.tz)
+    assert _whys(day_shift.items, tomorrow) == set()
+    assert whole_day.next_shift_ends == datetime(2026, 3, 11, 8, 0, tzinfo=settings.tz)
+    assert _whys(whole_day.items, tomorrow) == {"parked"} and _whys(whole_day.items, after) == set()
+    settings.shift_starts = parse_shifts(["08:00"])  # the handover itself reads the settings
+    opened = svc.run(open_handover, note="")
+    with svc.engine.connect() as conn:
+        assert {i.case_id for i in handover(conn, opened).of("parked")} == {tomorrow}
+
+
+@pytest.mark.parametrize(
+    ("given", "starts"),
+    [("08:00", "08:00 20:00"), ("10:00", "08:00 20:00"), ("19:50", "20:00 08:00"), ("20:30", "20:00 08:00")],
+)
+def test_the_shift_taking_over_is_the_one_starting_nearest_the_handover(given: str, starts: str) -> None:
+    tz = Settings().tz
+    at = datetime.combine(NOW.astimezone(tz).date(), time.fromisoformat(given), tzinfo=tz)
+    begin, end = next_shift(at, DEFAULT_SHIFTS, tz)
+    assert (begin.strftime("%H:%M"), end.strftime("%H:%M")) == tuple(starts.split())
+    assert timedelta(hours=12) == end - begin
+
+
+def test_shifts_are_read_from_the_settings_file(tmp_path: Path) -> None:
+    from data.settings import SettingsError, load_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text('[desk]\nshifts = ["19:00", "07:00"]\n', encoding="utf-8")
+    assert load_settings(path).shift_starts == (time(7, 0), time(19, 0))
+    assert Settings().shift_starts == (time(8, 0), time(20, 0))
+    path.write_text('[desk]\nshifts = ["25:00"]\n', encoding="utf-8")
+    with pytest.raises(SettingsError):
+        load_settings(path)

@@ -215,6 +215,7 @@ LATER_STEPS_UNDONE = (
     "ALTER TABLE checkin DROP COLUMN alarmed_at",
     "ALTER TABLE checkin DROP COLUMN absent_at",
     "ALTER TABLE whistle DROP COLUMN follows",
+    "ALTER TABLE meeting_attendance DROP COLUMN people",  # V19_ATTENDANCE_PEOPLE
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

@@ -186,8 +186,10 @@ def test_undecided_items_and_free_topics_carry_to_the_next_meeting_as_undecided_
     sync_service.run(mt.propose, second)
     items = _view(sync_service, second).items
     carried = {i.carried_from: i for i in items if i.carried_from}
-    assert set(carried) == {on_case, topic}  # the decided one stays behind
+    # issue 15: the decided one comes back too, as nobody owns it (no lead department, no date)
+    assert set(carried) == {on_case, topic, decided}
     assert carried[on_case].case_id == case_id and carried[topic].topic == "背街小巷停车整治"
+    assert "未定牵头部门和期限" in carried[decided].reason_detail
     for item in carried.values():
         assert item.reason is AgendaReason.CARRIED_OVER
         assert item.reason_detail.startswith("上次未决：")

@@ -9,16 +9,17 @@ import pytest
 
 from data.exports.minutes import Format, Stage, format_for, md_escape, render, write
 from data.read.meetings import meeting_view, statuses_at
-from data.service import SyncService
+from data.service import SyncService, verify
 from data.write.commands import meetings as mt
 from data.write.commands.cases import transition
 from models.clock import FrozenClock
 from models.enums import AgendaReason, CaseStatus, MeetingKind
-from models.errors import DomainError
+from models.errors import DomainError, ValidationError
 from models.i18n import set_language
 from models.lifecycle import Action
+from models.limits import NAME_CHARS
 from tests.unit.meetings_support import open_case
-from tests.unit.support import one
+from tests.unit.support import event_count, one
 
 
 def _meeting(service: SyncService, clock: FrozenClock, db_path: Path) -> tuple[str, str]:
@@ -212,3 +213,45 @@ def test_english_minutes_name_category_note_taker_and_signatures(
     text = render(_view(sync_service, meeting), Format.MD, sync_service.rules.settings.tz)
     assert "- **Category**: " in text and "- **Problem**: " in text
     assert "- **Note-taker**: " in text and "## Signatures" in text
+
+
+def test_minutes_name_the_people_present_with_their_departments(
+    sync_service: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    """Issue 15: the minutes named departments only. 出席登记 records who came from each
+    department; the minutes print them beside the note-taker and the signature block, and a
+    replay of the record agrees."""
+    meeting, _number = _meeting(sync_service, clock, db_path)
+    sync_service.run(mt.start, meeting)
+    sync_service.run(
+        mt.record_attendance,
+        meeting,
+        {"CGZF": True, "GA": False, "SCJG": False},
+        {"CGZF": ["张队长", " 李明 ", "张队长"], "SCJG": ["王所长"]},
+    )
+    view = _view(sync_service, meeting)
+    assert [(a.code, a.present, a.people) for a in view.attendance] == [
+        ("CGZF", True, ("张队长", "李明")),
+        ("GA", False, ()),
+        ("SCJG", True, ("王所长",)),  # a department with someone named came
+    ]
+    sync_service.run(mt.end, meeting)
+    text = render(_view(sync_service, meeting), Format.MD, sync_service.rules.settings.tz)
+    assert "- **出席人员**：城管执法队：张队长、李明；市场监管所：王所长" in text.splitlines()
+    assert "- **出席**：城管执法队、市场监管所" in text.splitlines()
+    assert "记录人" in text and "签字" in text
+    html = render(_view(sync_service, meeting), Format.HTML, sync_service.rules.settings.tz)
+    assert "城管执法队：张队长、李明" in html
+    report = verify(sync_service.engine)
+    assert report.ok, report.problems
+
+
+def test_an_attendee_name_too_long_is_refused_and_changes_nothing(
+    sync_service: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    meeting, _number = _meeting(sync_service, clock, db_path)
+    sync_service.run(mt.start, meeting)
+    before = event_count(db_path)
+    with pytest.raises(ValidationError):
+        sync_service.run(mt.record_attendance, meeting, {"CGZF": True}, {"CGZF": ["名" * (NAME_CHARS + 1)]})
+    assert event_count(db_path) == before

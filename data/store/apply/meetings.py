@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy import Connection, update
 
 from data.store.rows import Registry, add_row, day, set_rows, ts
@@ -42,10 +45,13 @@ def _ended(conn: Connection, e: EventRecord) -> None:
 @on("meeting.attendance")
 def _attendance(conn: Connection, e: EventRecord) -> None:
     p = e.payload
+    values: dict[str, Any] = {"present": p["present"]}
+    if p.get("people") is not None:
+        values["people"] = json.dumps(p["people"], ensure_ascii=False)
     conn.execute(
         update(ATTENDANCE)
         .where((ATTENDANCE.c.meeting_id == p["id"]) & (ATTENDANCE.c.department_code == p["code"]))
-        .values(present=p["present"])
+        .values(**values)
     )
 
 

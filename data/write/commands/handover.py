@@ -34,7 +34,8 @@ def open_handover(ctx: Ctx, *, note: str = "", shift_ends: datetime | None = Non
     ends = shift_ends or now
     if abs(ends - now) > NEXT_SHIFT:
         raise ValidationError("error.handover_bad_shift_end", field="shift_ends", at=ctx.show(ends))
-    gathered = gather(ctx.conn, now, ctx.rules.settings.tz, ends)
+    settings = ctx.rules.settings
+    gathered = gather(ctx.conn, now, settings.tz, ends, settings.shift_starts)
     handover_id = ctx.new_id()
     payload = {
         "id": handover_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,7 +13,9 @@ from data.store.tables import AGENDA, ATTENDANCE, CASE, DEPARTMENT, MEETING
 from data.write.commands.common import Ctx, fetch, required
 from models.enums import AgendaReason, CaseStatus, FollowUp, MeetingKind, MeetingStatus
 from models.errors import DomainError, ValidationError
+from models.i18n import t
 from models.ids import to_iso
+from models.limits import NAME_CHARS
 
 
 def _own_meeting(ctx: Ctx, meeting_id: str) -> object:
@@ -189,7 +192,11 @@ def start(ctx: Ctx, meeting_id: str) -> None:
     ctx.w.emit("meeting.started", meeting_id, {"id": meeting_id})
 
 
-def attendance(ctx: Ctx, meeting_id: str, code: str, *, present: bool) -> None:
+def attendance(
+    ctx: Ctx, meeting_id: str, code: str, *, present: bool, people: Sequence[str] | None = None
+) -> None:
+    """A department's attendance; ``people``: the names of those who came (given, the
+    department is present)."""
     _open_meeting(ctx, meeting_id)
     invited = ctx.conn.execute(
         select(ATTENDANCE.c.department_code).where(
@@ -198,13 +205,26 @@ def attendance(ctx: Ctx, meeting_id: str, code: str, *, present: bool) -> None:
     ).first()
     if invited is None:
         raise ValidationError("error.not_invited", field="department", code=code)
-    ctx.w.emit("meeting.attendance", meeting_id, {"id": meeting_id, "code": code, "present": present})
+    payload: dict[str, Any] = {"id": meeting_id, "code": code, "present": present}
+    if people is not None:
+        names = list(dict.fromkeys(n.strip() for n in people if n.strip()))
+        for name in names:
+            if len(name) > NAME_CHARS:
+                raise ValidationError(
+                    "error.too_long", field=code, name=t("field.attendee"), length=len(name), limit=NAME_CHARS
+                )
+        payload["people"] = names
+        payload["present"] = present or bool(names)
+    ctx.w.emit("meeting.attendance", meeting_id, payload)
 
 
-def record_attendance(ctx: Ctx, meeting_id: str, present: dict[str, bool]) -> None:
-    """Attendance of several departments at once, in one transaction."""
+def record_attendance(
+    ctx: Ctx, meeting_id: str, present: dict[str, bool], people: dict[str, list[str]] | None = None
+) -> None:
+    """Attendance of several departments at once, in one transaction, with who came from
+    each (``people``: department code → names)."""
     for code, here in present.items():
-        attendance(ctx, meeting_id, code, present=here)
+        attendance(ctx, meeting_id, code, present=here, people=(people or {}).get(code))
 
 
 def decide(
