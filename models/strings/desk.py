@@ -6,6 +6,7 @@ _SHELL: dict[str, tuple[str, str]] = {
     "app.title": ("吹哨报到调度台", "Whistle Desk"),
     "app.operator": ("操作员 {name}", "Operator {name}"),
     "app.overdue_count": ("报到超时 {n}", "Overdue check-ins {n}"),
+    "app.overdue_count_short": ("报到超时 {n}", "Overdue {n}"),
     "app.overdue_title": ("报到超时", "Check-in overdue"),
     "app.overdue_notice": ("{names}{more} 已超过报到时限", "{names}{more}: check-in deadline passed"),
     "app.overdue_more": (" 等 {n} 项", " and {n} more"),

@@ -54,16 +54,22 @@ class DeskHeader(Horizontal):
         self._show()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < self.NARROW, "-narrow")
+        narrow = event.size.width < self.NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._show()
 
     def _show(self) -> None:
         if not self._ready:
             return  # values set before the labels exist are shown on mount
         self._set("view", self.view_title)
         self._set("station", self.station)
-        self._set("operator", operator_text(self.operator, self.role))
+        # narrow: the name and role without the word 操作员 and a shorter count, so the
+        # station's name has room
+        narrow = self.has_class("-narrow")
+        self._set("operator", operator_text(self.operator, self.role, short=narrow))
         self._set("clock", self.clock.strftime("%m-%d %H:%M:%S") if self.clock else "")
-        self._set("overdue", t("app.overdue_count", n=self.overdue))
+        self._set("overdue", t("app.overdue_count_short" if narrow else "app.overdue_count", n=self.overdue))
         self.query_one("#hdr-overdue", Label).set_class(self.overdue > 0, "-overdue")
         badges = []
         if self.fallback_years:
@@ -87,9 +93,10 @@ class DeskHeader(Horizontal):
         self.query_one(f"#hdr-{name}", Label).update(text, layout=not same_width)
 
 
-def operator_text(name: str | None, role: Role | None) -> str:
-    """Who is signed in, and as what (中心主任 / 调度员 …)."""
+def operator_text(name: str | None, role: Role | None, *, short: bool = False) -> str:
+    """Who is signed in, and as what (中心主任 / 调度员 …); ``short`` leaves out the word
+    操作员 (a narrow header)."""
     if not name:
         return t("app.nobody")
     shown = t("app.operator_role", name=name, role=label(role)) if role else name
-    return t("app.operator", name=shown)
+    return shown if short else t("app.operator", name=shown)

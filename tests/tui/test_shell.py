@@ -372,3 +372,26 @@ async def test_help_on_the_board_says_how_to_read_its_tallies(tmp_path: Path) ->
         await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
         legend = str(app.screen.query_one("#help-legend", Static).render())
         assert "迟 迟到" in legend and "缺 缺席" in legend and "评 平均评分" in legend
+
+
+async def test_at_80_columns_every_view_shows_the_station_and_the_clock_whole(tmp_path: Path) -> None:
+    """At 80×24 a longer operator (赵主任, with the role after the name) cut the station's name
+    to 东四街道综合执法中 with no … and ran it into the operator; on 回头看 the clock lost its
+    seconds. Narrow, the operator is shown without the word 操作员, and a cut would show …"""
+    st = station(tmp_path)
+    st.staff("赵主任")
+    app = app_for(st)
+    app.config.operator = "赵主任"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for view in VIEWS:
+            await pilot.press(view.key)
+            await until(app, pilot, lambda v=view: app.current_mode == v.id, view.id)  # type: ignore[misc]
+            header = app.screen.query_one(DeskHeader)
+            await pilot.pause()
+            station_label = header.query_one("#hdr-station", Label)
+            assert station_label.region.width >= cell_len("东四街道综合执法中心") + 2, view.id
+            operator = str(header.query_one("#hdr-operator", Label).render())
+            assert operator.startswith("赵主任（") and "操作员" not in operator
+            clock = header.query_one("#hdr-clock", Label)
+            assert clock.region.width >= cell_len("03-10 10:00:00") + 2, view.id
