@@ -24,7 +24,7 @@ from screens.signin import SignInScreen
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, PINS, SIZE, app_for, settle, station
-from tests.tui.dispatch_support import Notices, until, workers_done
+from tests.tui.dispatch_support import Notices, palette_offers, until
 from tests.unit.calendar_support import TABLE_2027_TEXT
 from tests.unit.support import one
 from tui.app import VIEWS, build_app
@@ -89,8 +89,7 @@ async def test_the_palette_offers_views_and_the_queue_commands(tmp_path: Path) -
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"视图: 报表")
-        await workers_done(app)
-        await pilot.pause(0.3)
+        await until(app, pilot, lambda: palette_offers(app, "视图: 报表"), "the command offered")
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_mode == "reports"
