@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +16,7 @@ from sqlalchemy import select
 
 from data.service import SyncService
 from data.settings import Settings
+from data.store.keys import key_path_for
 from data.store.tables import CREDENTIAL
 from data.write.commands.cases import blow_whistle, receive_case, transition
 from data.write.commands.operators import enrol
@@ -92,6 +98,10 @@ class Station:
         return result
 
 
+_BUILT: list[Station] = []
+"""The desk station of this test process, built once (see ``station``)."""
+
+
 def station(tmp_path: Path) -> Station:
     """Four open cases in a known order of urgency at NOW, and one closed case:
 
@@ -99,8 +109,30 @@ def station(tmp_path: Path) -> Station:
     - soon: urgent whistle 10 min ago (20 min left) → second
     - later: regular whistle 1 h ago (23 h left) → third
     - waiting: in triage, no clock → last
+
+    Built through the commands once per test process; each test gets its own copy of that
+    database and its station key in ``tmp_path`` (the same rows a fresh build writes).
     """
-    st = Station(tmp_path / "desk.db", FrozenClock(NOW))
+    if not _BUILT:
+        folder = Path(tempfile.mkdtemp(prefix="whistle-desk-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _BUILT.append(_build_station(folder))
+    built = _BUILT[0]
+    st = Station(tmp_path / "desk.db", FrozenClock(NOW), ids=dict(built.ids))
+    st.path.parent.mkdir(parents=True, exist_ok=True)
+    source, target = sqlite3.connect(built.path), sqlite3.connect(st.path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    os.chmod(st.path, 0o600)  # as the desk keeps its database
+    shutil.copy2(key_path_for(built.path), key_path_for(st.path))
+    return st
+
+
+def _build_station(folder: Path) -> Station:
+    st = Station(folder / "desk.db", FrozenClock(NOW))
     st.case(
         "waiting",
         at=NOW - timedelta(days=2),

@@ -363,6 +363,7 @@ async def test_help_on_the_board_says_how_to_read_its_tallies(tmp_path: Path) ->
         await pilot.press("2")
         await until(app, pilot, lambda: app.current_mode == "board", "the board")
         await pilot.press("question_mark")
-        await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        await until(app, pilot, lambda: bool(app.screen.query("#help-legend")), "help and its legend")
+        assert isinstance(app.screen, HelpScreen)
         legend = str(app.screen.query_one("#help-legend", Static).render())
         assert "迟 迟到" in legend and "缺 缺席" in legend and "评 平均评分" in legend
