@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,27 +99,20 @@ class Station:
         return result
 
 
-_BUILT: list[Station] = []
-"""The desk station of this test process, built once (see ``station``)."""
+_BUILT: dict[str, Station] = {}
+"""The stations of this test process built once (see ``built_once``)."""
 
 
-def station(tmp_path: Path) -> Station:
-    """Four open cases in a known order of urgency at NOW, and one closed case:
-
-    - overdue: urgent whistle 40 min ago (deadline passed 10 min ago) → first
-    - soon: urgent whistle 10 min ago (20 min left) → second
-    - later: regular whistle 1 h ago (23 h left) → third
-    - waiting: in triage, no clock → last
-
-    Built through the commands once per test process; each test gets its own copy of that
-    database and its station key in ``tmp_path`` (the same rows a fresh build writes).
-    """
-    if not _BUILT:
+def built_once(key: str, build: Callable[[Path], Station], tmp_path: Path, name: str) -> Station:
+    """The station ``build`` makes in a folder, built through the commands once per test process
+    and copied (its database and station key) to ``tmp_path / name`` for each test: the same
+    rows a fresh build writes, at a file copy's cost."""
+    if key not in _BUILT:
         folder = Path(tempfile.mkdtemp(prefix="whistle-desk-"))
         atexit.register(shutil.rmtree, folder, True)
-        _BUILT.append(_build_station(folder))
-    built = _BUILT[0]
-    st = Station(tmp_path / "desk.db", FrozenClock(NOW), ids=dict(built.ids))
+        _BUILT[key] = build(folder)
+    built = _BUILT[key]
+    st = Station(tmp_path / name, FrozenClock(NOW), ids=dict(built.ids))
     st.path.parent.mkdir(parents=True, exist_ok=True)
     source, target = sqlite3.connect(built.path), sqlite3.connect(st.path)
     try:
@@ -129,6 +123,19 @@ def station(tmp_path: Path) -> Station:
     os.chmod(st.path, 0o600)  # as the desk keeps its database
     shutil.copy2(key_path_for(built.path), key_path_for(st.path))
     return st
+
+
+def station(tmp_path: Path) -> Station:
+    """Four open cases in a known order of urgency at NOW, and one closed case:
+
+    - overdue: urgent whistle 40 min ago (deadline passed 10 min ago) → first
+    - soon: urgent whistle 10 min ago (20 min left) → second
+    - later: regular whistle 1 h ago (23 h left) → third
+    - waiting: in triage, no clock → last
+
+    Built once per test process and copied into each test's ``tmp_path`` (``built_once``).
+    """
+    return built_once("desk", _build_station, tmp_path, "desk.db")
 
 
 def _build_station(folder: Path) -> Station:
