@@ -50,9 +50,10 @@ class Street:
     last_seq: int
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def streets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Street]]:
-    """Three demo stations, each with one bundle of everything it has."""
+    """Three demo stations, each with one bundle of everything it has: built once per test
+    process (the tests only read them: their bundles, keys and rows)."""
     folder = tmp_path_factory.mktemp("streets")
     made = []
     for n, station in enumerate(STATIONS):

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +17,7 @@ from sqlalchemy import select
 
 from data.service import SyncService
 from data.settings import Settings
+from data.store.keys import key_path_for
 from data.store.tables import CREDENTIAL
 from data.write.commands.cases import blow_whistle, receive_case, transition
 from data.write.commands.operators import enrol
@@ -92,6 +99,32 @@ class Station:
         return result
 
 
+_BUILT: dict[str, Station] = {}
+"""The stations of this test process built once (see ``built_once``)."""
+
+
+def built_once(key: str, build: Callable[[Path], Station], tmp_path: Path, name: str) -> Station:
+    """The station ``build`` makes in a folder, built through the commands once per test process
+    and copied (its database and station key) to ``tmp_path / name`` for each test: the same
+    rows a fresh build writes, at a file copy's cost."""
+    if key not in _BUILT:
+        folder = Path(tempfile.mkdtemp(prefix="whistle-desk-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _BUILT[key] = build(folder)
+    built = _BUILT[key]
+    st = Station(tmp_path / name, FrozenClock(NOW), ids=dict(built.ids))
+    st.path.parent.mkdir(parents=True, exist_ok=True)
+    source, target = sqlite3.connect(built.path), sqlite3.connect(st.path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    os.chmod(st.path, 0o600)  # as the desk keeps its database
+    shutil.copy2(key_path_for(built.path), key_path_for(st.path))
+    return st
+
+
 def station(tmp_path: Path) -> Station:
     """Four open cases in a known order of urgency at NOW, and one closed case:
 
@@ -99,8 +132,14 @@ def station(tmp_path: Path) -> Station:
     - soon: urgent whistle 10 min ago (20 min left) → second
     - later: regular whistle 1 h ago (23 h left) → third
     - waiting: in triage, no clock → last
+
+    Built once per test process and copied into each test's ``tmp_path`` (``built_once``).
     """
-    st = Station(tmp_path / "desk.db", FrozenClock(NOW))
+    return built_once("desk", _build_station, tmp_path, "desk.db")
+
+
+def _build_station(folder: Path) -> Station:
+    st = Station(folder / "desk.db", FrozenClock(NOW))
     st.case(
         "waiting",
         at=NOW - timedelta(days=2),

@@ -10,7 +10,7 @@ from typing import Any
 from textual.app import App
 from textual.message import Message
 from textual.notifications import Notify
-from textual.widgets import ListView
+from textual.widgets import ListView, OptionList
 from textual.worker import WorkerCancelled, WorkerState
 
 from screens.case_detail import CaseDetailScreen, CheckinItem
@@ -34,6 +34,13 @@ async def until(app: App[Any], pilot: Any, condition: Callable[[], bool], what: 
         await workers_done(app)
         await pilot.pause()
     raise AssertionError(f"never happened: {what or condition}")
+
+
+def palette_offers(app: App[Any], name: str) -> bool:
+    """The command palette's highlighted command (the one Enter runs) is ``name``."""
+    lists = app.screen.query(OptionList)
+    option = lists.first().highlighted_option if lists else None
+    return option is not None and name in str(option.prompt)
 
 
 class Notices:

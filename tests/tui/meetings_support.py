@@ -11,7 +11,7 @@ from data.write.commands.checkins import act, arrive, release
 from models.clock import FrozenClock
 from models.enums import Grade
 from models.lifecycle import Action
-from tests.tui.desk_support import NOW, Station, settle
+from tests.tui.desk_support import NOW, Station, built_once, settle
 from tests.tui.dispatch_support import workers_done
 from tui.app import WhistleApp, build_app
 from tui.config import AppConfig
@@ -19,7 +19,12 @@ from tui.config import AppConfig
 
 def meeting_station(tmp_path: Path) -> Station:
     """At NOW: one case flagged for consultation, one open for nine days, one whistle whose
-    police department never came (deadline long past)."""
+    police department never came (deadline long past). Built once per test process and copied
+    into each test's ``tmp_path`` (``built_once``)."""
+    return built_once("meeting", _build_meeting_station, tmp_path, "meet.db")
+
+
+def _build_meeting_station(tmp_path: Path) -> Station:
     st = Station(tmp_path / "meet.db", FrozenClock(NOW))
     st.case(
         "flagged",

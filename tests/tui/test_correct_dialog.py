@@ -32,6 +32,11 @@ def _app(st: Station, operator: str) -> WhistleApp:
     return build_app(AppConfig(st.path, st.settings, st.clock, operator, "zh"))
 
 
+def _shows(app: WhistleApp, screen: str, field: str) -> bool:
+    """The dialog ``screen`` is up with its ``field`` mounted (a pushed screen composes later)."""
+    return app.screen.id == screen and bool(app.screen.query(field))
+
+
 async def _correct_arrival(app: WhistleApp, pilot: object, st: Station, at: str) -> FormDialog[object]:
     await settle(app, pilot)
     app.screen.open_case(st.ids["overdue"])  # type: ignore[attr-defined]
@@ -41,10 +46,10 @@ async def _correct_arrival(app: WhistleApp, pilot: object, st: Station, at: str)
         listing.index = (listing.index or 0) + 1
         await pilot.pause()  # type: ignore[attr-defined]
     await pilot.press("C")  # type: ignore[attr-defined]
-    await until(app, pilot, lambda: app.screen.id == "correct-what", "what to correct")
+    await until(app, pilot, lambda: _shows(app, "correct-what", "#f-what"), "what to correct")
     app.screen.query_one("#f-what", Select).value = "arrival"
     await pilot.press("ctrl+s")  # type: ignore[attr-defined]
-    await until(app, pilot, lambda: app.screen.id == "correct-form", "correction form")
+    await until(app, pilot, lambda: _shows(app, "correct-form", "#f-arrived_at"), "correction form")
     dialog = app.screen
     assert isinstance(dialog, FormDialog)
     dialog.query_one("#f-arrived_at", Input).value = at

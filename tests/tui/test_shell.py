@@ -25,7 +25,7 @@ from screens.signin import SignInScreen
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, PINS, SIZE, SUPERVISOR, app_for, settle, station
-from tests.tui.dispatch_support import Notices, until, workers_done
+from tests.tui.dispatch_support import Notices, palette_offers, until, workers_done
 from tests.unit.calendar_support import TABLE_2027_TEXT
 from tests.unit.support import as_supervisor, one
 from tui.app import VIEWS, build_app
@@ -90,8 +90,7 @@ async def test_the_palette_offers_views_and_the_queue_commands(tmp_path: Path) -
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"视图: 报表")
-        await workers_done(app)
-        await pilot.pause(0.3)
+        await until(app, pilot, lambda: palette_offers(app, "视图: 报表"), "the command offered")
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_mode == "reports"
@@ -369,7 +368,8 @@ async def test_help_on_the_board_says_how_to_read_its_tallies(tmp_path: Path) ->
         await pilot.press("2")
         await until(app, pilot, lambda: app.current_mode == "board", "the board")
         await pilot.press("question_mark")
-        await until(app, pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        await until(app, pilot, lambda: bool(app.screen.query("#help-legend")), "help and its legend")
+        assert isinstance(app.screen, HelpScreen)
         legend = str(app.screen.query_one("#help-legend", Static).render())
         assert "迟 迟到" in legend and "缺 缺席" in legend and "评 平均评分" in legend
 

@@ -45,7 +45,7 @@ async def test_the_desk_locks_after_the_idle_time_of_the_settings(tmp_path: Path
         assert not app.locked
         st.clock.advance(seconds=1)
         app.tick()
-        await until(app, pilot, lambda: _locked(app), "locked")
+        await until(app, pilot, lambda: _locked(app) and bool(app.screen.query("#signin-title")), "locked")
         assert "已锁定（张三）" in str(app.screen.query_one("#signin-title").render())
     (lock,) = rows(st.path, "SELECT operator, payload FROM event WHERE type = 'desk.locked'")
     assert lock["operator"] == "张三" and json.loads(lock["payload"]) == {"name": "张三", "idle": True}

@@ -11,7 +11,7 @@ from data.settings import SyncLimits
 from data.sync.bundle import open_archive
 from screens.sync_export import BundleExportScreen, BundlePathDialog
 from tests.tui.desk_support import SIZE, app_for, settle, station
-from tests.tui.dispatch_support import workers_done
+from tests.tui.dispatch_support import palette_offers, until, workers_done
 
 
 async def test_the_palette_exports_a_signed_bundle_with_progress(tmp_path: Path) -> None:
@@ -25,8 +25,7 @@ async def test_the_palette_exports_a_signed_bundle_with_progress(tmp_path: Path)
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"导出: 同步包")
-        await workers_done(app)
-        await pilot.pause(0.3)
+        await until(app, pilot, lambda: palette_offers(app, "导出: 同步包"), "the command offered")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, BundlePathDialog)

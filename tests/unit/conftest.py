@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -88,16 +90,28 @@ def snapshot() -> Callable[[Path], Snapshot]:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default demo, built once at NOW; copy it (``copy_db``) before changing it."""
+    """The default demo, built once at NOW for the whole run (the first test process that needs
+    it builds it, the others wait for it and read the same file); copy it (``copy_db``) before
+    changing it."""
     from data.demo import DemoOptions, generate
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    svc = SyncService.open(path, Settings(station_id="ST-DEMO"), FrozenClock(NOW))
-    try:
-        generate(svc, DemoOptions())
-    finally:
-        svc.close()
-    return path
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each test process's own
+    folder = root / "demo"
+    with (root / "demo.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not folder.exists():
+            building = root / "demo-building"
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            svc = SyncService.open(building / "demo.db", Settings(station_id="ST-DEMO"), FrozenClock(NOW))
+            try:
+                generate(svc, DemoOptions())
+            finally:
+                svc.close()
+            building.rename(folder)  # whole (the database and its key) or not at all
+    return folder / "demo.db"
 
 
 def copy_db(source: Path, target: Path) -> Path:
