@@ -25,7 +25,7 @@ from screens.signin import SignInScreen
 from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, PINS, SIZE, SUPERVISOR, app_for, settle, station
-from tests.tui.dispatch_support import Notices, palette_offers, until, workers_done
+from tests.tui.dispatch_support import Notices, palette_offers, until
 from tests.unit.calendar_support import TABLE_2027_TEXT
 from tests.unit.support import as_supervisor, one
 from tui.app import VIEWS, build_app
