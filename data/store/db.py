@@ -11,7 +11,7 @@ import asyncio
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -146,11 +146,31 @@ def write_lock_held(path: Path) -> bool:
 
 @dataclass
 class Database:
-    """A prepared database (a file, or a server's) with a read engine and a write engine."""
+    """A prepared database (a file, or a server's) with a read engine and a write engine.
+
+    A read or write that has begun runs to its end even when the task awaiting it is cancelled
+    (a view's read replaced by a fresher one, a worker stopped as the console closes): the
+    awaiting task stops waiting at once, the statement finishes on the driver's thread and
+    gives its connection back. Cancelling the driver mid-statement could leave aiosqlite
+    waiting for a worker thread that had gone, and the console hanging on exit. ``close``
+    waits for those still running before it lets the engines go."""
 
     path: Location
     read: AsyncEngine
     write: AsyncEngine
+    running: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
+    """Reads and writes begun and not yet finished (each runs to its end)."""
+
+    async def _to_the_end(self, work: Any) -> Any:
+        task: asyncio.Task[Any] = asyncio.ensure_future(work)
+        self.running.add(task)
+        task.add_done_callback(self._finished)
+        return await asyncio.shield(task)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self.running.discard(task)
+        if not task.cancelled():
+            task.exception()  # seen here too: no one may be awaiting it any more
 
     async def run_write(
         self, fn: Callable[..., Any], *args: Any, on_wait: Callable[[], None] | None = None
@@ -161,6 +181,9 @@ class Database:
         path = self.path
         if on_wait is not None and isinstance(path, Path) and await asyncio.to_thread(write_lock_held, path):
             on_wait()  # (a server queues writers by its own lock: nothing to look at here)
+        return await self._to_the_end(self._write(fn, *args))
+
+    async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             async with self.write.begin() as conn:
                 return await conn.run_sync(fn, *args)
@@ -168,10 +191,15 @@ class Database:
             raise _refusal(exc) from exc
 
     async def run_read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await self._to_the_end(self._read(fn, *args))
+
+    async def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
         async with self.read.connect() as conn:
             return await conn.run_sync(fn, *args)
 
     async def close(self) -> None:
+        if self.running:
+            await asyncio.gather(*self.running, return_exceptions=True)
         await self.read.dispose()
         await self.write.dispose()
 

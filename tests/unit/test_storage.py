@@ -296,3 +296,45 @@ async def test_a_write_held_up_past_the_busy_timeout_is_one_line_and_nothing_cha
         other.close()
         await database.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] != 99
+
+
+async def test_a_read_cancelled_mid_statement_runs_to_its_end_and_the_database_still_closes(
+    db_path: Path,
+) -> None:
+    """A view's read cancelled while its statement ran (a fresher read replacing it, the
+    console closing) cancelled the driver mid-statement: the connection was closed from under
+    aiosqlite's worker and closing the database could wait forever. The awaiting task stops at
+    once; the statement finishes, its connection goes back, the next read works, close ends."""
+    import asyncio
+
+    from sqlalchemy import event
+
+    db = await open_database(db_path)
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def wait_here() -> int:  # runs on the driver's thread, inside the statement
+        started.set()
+        release.wait(10)
+        finished.set()
+        return 1
+
+    @event.listens_for(db.read.sync_engine, "connect")
+    def _register(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.create_function("wait_here", 0, wait_here)
+
+    def held(conn: Connection) -> int:
+        return int(conn.execute(text("SELECT wait_here()")).scalar() or 0)
+
+    read = asyncio.ensure_future(db.run_read(held))
+    try:
+        assert await asyncio.to_thread(started.wait, 30)
+        read.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await read
+        assert not finished.is_set()  # the task stopped waiting while the statement ran on
+        assert len(db.running) == 1  # ... to its end
+    finally:
+        release.set()
+    assert await asyncio.wait_for(db.run_read(lambda conn: conn.execute(text("SELECT 2")).scalar()), 30) == 2
+    await asyncio.wait_for(db.close(), 30)
+    assert not db.running
