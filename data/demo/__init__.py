@@ -22,6 +22,7 @@ from data.demo.stories import SIMULATED_MAX, Demo, Step, Story
 from data.demo.text import OPERATORS
 from data.read.staff import demo_staff
 from data.store.eventlog import EventWriter
+from data.store.totals import rebuild
 from data.store.tables import CASE
 from data.write.commands.common import Ctx
 from data.write.session import SyncService
@@ -89,6 +90,8 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
             tz=demo.tz,
             progress=progress,
         )
+        with service.engine.begin() as conn:  # the copies' rows were written apart from apply
+            rebuild(conn)
     if progress is not None:
         progress.write("\r\033[K")
     with service.engine.connect() as conn:

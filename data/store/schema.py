@@ -21,6 +21,7 @@ from data.store.schema_steps_desk import (
 from data.store.schema_steps_handover import V17_HANDOVER
 from data.store.schema_steps_record import V10_HONEST_RECORD
 from data.store.schema_steps_sync import V13_SYNC_TRUST
+from data.store.schema_steps_totals import V19_PERIOD_TOTALS
 
 STEPS: tuple[str, ...] = (
     V1,
@@ -39,6 +40,7 @@ STEPS: tuple[str, ...] = (
     V15_SEARCH_MORE,
     V16_ASSESSMENT_INDEXES,
     V17_HANDOVER,
+    V19_PERIOD_TOTALS,
 )
 SCHEMA_VERSION = len(STEPS)
 

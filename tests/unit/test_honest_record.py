@@ -211,6 +211,12 @@ LATER_STEPS_UNDONE = (
     "DROP INDEX ix_case_feedback",
     "DROP TABLE handover_item",  # V17_HANDOVER
     "DROP TABLE handover",
+    "DROP TABLE dept_day_total",  # V19_PERIOD_TOTALS
+    "DROP TABLE dept_due_total",
+    "DROP TABLE station_day_total",
+    "DROP TABLE total_pair",
+    "DROP TABLE summons_day",
+    "DROP TABLE period_totals_state",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),
