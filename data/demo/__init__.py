@@ -22,8 +22,8 @@ from data.demo.stories import SIMULATED_MAX, Demo, Step, Story
 from data.demo.text import OPERATORS
 from data.read.staff import demo_staff
 from data.store.eventlog import EventWriter
-from data.store.totals import rebuild
 from data.store.tables import CASE
+from data.store.totals import rebuild
 from data.write.commands.common import Ctx
 from data.write.session import SyncService
 from models.clock import FrozenClock

@@ -23,10 +23,12 @@ from data.read.summons import (
     checkin_cases,
     chunks,
     of_station,
+    summons_by_ids,
     summonses,
 )
 from data.read.totals import (
     COUNTED,
+    checkins_behind,
     corrections_totals,
     department_totals,
     median_totals,
@@ -372,5 +374,8 @@ def behind_figure(
         rows = [s for s in all_summons_of(conn, cases) if s.department == department]
         owned = of_station(conn, cases, station)
         return [s for s in rows if s.case_id in owned]
-    mine = summonses(conn, period, tz, station, department=department)
+    if totals_usable(conn, tz):
+        mine = summons_by_ids(conn, checkins_behind(conn, period, department, figure, station))
+    else:
+        mine = summonses(conn, period, tz, station, department=department)
     return [s for s in mine if figure in s.figures(now)]

@@ -241,3 +241,31 @@ def station_totals(conn: Connection, period: Period, now: datetime, station: str
                 found["closed"] += 1
                 found["closed_on_time"] += closed_at <= deadline
     return found
+
+
+OUTCOMES = {
+    "on_time": ("on_time",),
+    "late": ("late",),
+    "withdrawn": ("withdrawn",),
+    "absent": (AWAITED,),
+    "pending": (AWAITED,),
+    "arrived": ARRIVED,
+    "acted": ARRIVED,
+}
+"""The outcomes a figure's summons can have (any for the others: summoned, rated, paused …)."""
+
+
+def checkins_behind(
+    conn: Connection, period: Period, department: str, figure: str, station: str | None
+) -> list[str]:
+    """The check-ins of ``department`` in the period that may make up ``figure``, by the index
+    on (department, outcome, day); the caller keeps those the figure counts."""
+    first, after = _days(period)
+    query = select(SUMMONS_DAY.c.checkin_id).where(
+        SUMMONS_DAY.c.department_code == department, SUMMONS_DAY.c.day >= first, SUMMONS_DAY.c.day < after
+    )
+    if figure in OUTCOMES:
+        query = query.where(SUMMONS_DAY.c.outcome.in_(OUTCOMES[figure]))
+    if station is not None:
+        query = query.where(SUMMONS_DAY.c.station_id == station)
+    return list(conn.execute(query).scalars())

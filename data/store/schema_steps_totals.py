@@ -72,6 +72,7 @@ CREATE TABLE summons_day (
     wait_us INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX ix_summons_day_figure ON summons_day (department_code, outcome, day, wait_us);
+CREATE INDEX ix_summons_day_outcome ON summons_day (outcome, day);
 CREATE TABLE period_totals_state (id INTEGER NOT NULL PRIMARY KEY, filled INTEGER NOT NULL);
 INSERT INTO period_totals_state (id, filled) VALUES (1, 0);
 """
