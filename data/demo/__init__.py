@@ -23,7 +23,6 @@ from data.demo.text import OPERATORS
 from data.read.staff import demo_staff
 from data.store.eventlog import EventWriter
 from data.store.tables import CASE
-from data.store.totals import rebuild
 from data.write.commands.common import Ctx
 from data.write.session import SyncService
 from models.clock import FrozenClock
@@ -90,8 +89,6 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
             tz=demo.tz,
             progress=progress,
         )
-        with service.engine.begin() as conn:  # the copies' rows were written apart from apply
-            rebuild(conn)
     if progress is not None:
         progress.write("\r\033[K")
     with service.engine.connect() as conn:
