@@ -206,7 +206,7 @@ def case_parts(found: Fetched) -> Parts:
                 outcome = "late" if c.late_minutes else "on_time"
             else:
                 outcome = AWAITED
-                parts.add(DEPT_DUE.name, (*key, local_day(c.deadline)), awaiting=1)
+                parts.add(DEPT_DUE.name, (*key, absent_from(c)), awaiting=1)
             parts.summons[c.id] = (station, c.department_code, day, outcome, wait)
             parts.add(
                 DEPT_DAY.name,
@@ -227,6 +227,18 @@ def case_parts(found: Fetched) -> Parts:
         for code in handled:
             parts.distinct(DEPT_DAY.name, (station, code), "rework", relapse_days)
     return parts
+
+
+def absent_from(checkin: Any) -> str:
+    """The local day from which an awaited summons counts as absent (its deadline's day; the
+    reader decides within that day by the deadline itself). The one place to change what
+    "absent" is: to count only summons marked 缺席, return ``PAST`` for a marked one and
+    ``NEVER`` for the others (and change ``Summons.outcome``, the raw count, to match)."""
+    return local_day(checkin.deadline)
+
+
+PAST, NEVER = "0000-01-01", "9999-12-31"
+"""Days before and after every day the reader compares with: always absent, never absent."""
 
 
 def entered_late(row: Any) -> bool:
