@@ -25,7 +25,7 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, bindparam, delete, select, text
 
 from data.store.rows import add_rows, add_to, set_rows
 from data.store.tables import (
@@ -103,24 +103,20 @@ class Fetched:
     relapses: defaultdict[str, list[Any]]
 
 
-def fetch(conn: Connection, case_ids: list[str]) -> Fetched:
-    """The rows of ``case_ids`` that the totals count."""
-    found = Fetched([], defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list))
-    found.cases = list(
-        conn.execute(
-            select(
-                CASE.c.id, CASE.c.station_id, CASE.c.received_at, CASE.c.closed_at, CASE.c.feedback_at
-            ).where(CASE.c.id.in_(case_ids))
-        )
-    )
-    w: Any
-    for w in conn.execute(
-        select(WHISTLE.c.id, WHISTLE.c.case_id, WHISTLE.c.blown_at).where(WHISTLE.c.case_id.in_(case_ids))
-    ):
-        found.whistles[w.case_id].append(w)
-    c: Any
-    for c in conn.execute(
-        select(
+@functools.cache
+def _fetching(many: bool) -> dict[str, Any]:
+    """The five reads of ``fetch``, built once: by one case (``:case``), or by a list of them
+    (``:ids``, expanding)."""
+
+    def of(column: Any) -> Any:
+        return column.in_(bindparam("ids", expanding=True)) if many else column == bindparam("case")
+
+    return {
+        "cases": select(
+            CASE.c.id, CASE.c.station_id, CASE.c.received_at, CASE.c.closed_at, CASE.c.feedback_at
+        ).where(of(CASE.c.id)),
+        "whistles": select(WHISTLE.c.id, WHISTLE.c.case_id, WHISTLE.c.blown_at).where(of(WHISTLE.c.case_id)),
+        "checkins": select(
             CHECKIN.c.id,
             CHECKIN.c.case_id,
             CHECKIN.c.whistle_id,
@@ -140,23 +136,31 @@ def fetch(conn: Connection, case_ids: list[str]) -> Fetched:
             CLOCK.c.late_since,
         )
         .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
-        .where(CHECKIN.c.case_id.in_(case_ids))
-    ):
-        found.checkins[c.case_id].append(c)
-    h: Any
-    for h in conn.execute(
-        select(CLOCK.c.case_id, CLOCK.c.deadline).where(
-            CLOCK.c.case_id.in_(case_ids), CLOCK.c.kind == ClockKind.HANDLING.value
-        )
-    ):
-        found.handling[h.case_id].append(h)
+        .where(of(CHECKIN.c.case_id)),
+        "handling": select(CLOCK.c.case_id, CLOCK.c.deadline).where(
+            of(CLOCK.c.case_id), CLOCK.c.kind == ClockKind.HANDLING.value
+        ),
+        "relapses": select(REINSPECTION.c.case_id, REINSPECTION.c.recorded_at).where(
+            of(REINSPECTION.c.case_id), REINSPECTION.c.result == ReinspectionResult.RELAPSE.value
+        ),
+    }
+
+
+def fetch(conn: Connection, case_ids: list[str]) -> Fetched:
+    """The rows of ``case_ids`` that the totals count."""
+    found = Fetched([], defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list))
+    many = len(case_ids) != 1
+    reads = _fetching(many)
+    params = {"ids": case_ids} if many else {"case": case_ids[0]}
+    found.cases = list(conn.execute(reads["cases"], params))
     r: Any
-    for r in conn.execute(
-        select(REINSPECTION.c.case_id, REINSPECTION.c.recorded_at).where(
-            REINSPECTION.c.case_id.in_(case_ids),
-            REINSPECTION.c.result == ReinspectionResult.RELAPSE.value,
-        )
-    ):
+    for r in conn.execute(reads["whistles"], params):
+        found.whistles[r.case_id].append(r)
+    for r in conn.execute(reads["checkins"], params):
+        found.checkins[r.case_id].append(r)
+    for r in conn.execute(reads["handling"], params):
+        found.handling[r.case_id].append(r)
+    for r in conn.execute(reads["relapses"], params):
         found.relapses[r.case_id].append(r)
     return found
 
