@@ -66,10 +66,10 @@ def came_part(on_time: int, late: int, absent: int, weights: Weights) -> Fractio
     return (on_time + weights.late_credit * late) / decided
 
 
-def quality_part(ratings: list[int]) -> Fraction | None:
-    if not ratings:
+def quality_part(rating_sum: int, rating_count: int) -> Fraction | None:
+    if not rating_count:
         return None
-    return (Fraction(sum(ratings), len(ratings)) - 1) / 4
+    return (Fraction(rating_sum, rating_count) - 1) / 4
 
 
 def composite(
@@ -85,8 +85,22 @@ def composite(
     return max(Fraction(0), score - weights.rework_points * rework)
 
 
+US_PER_MINUTE = 60_000_000
+"""Times to report in are summed in whole microseconds: the same sum in any order."""
+
+
+def mean_minutes(total_us: int, count: int) -> float | None:
+    return total_us / count / US_PER_MINUTE if count else None
+
+
 def median_minutes(values: list[float]) -> float | None:
     return median(values) if values else None
+
+
+def median_of_us(values_us: list[int]) -> float | None:
+    """The median of times in microseconds, in minutes; the list may hold only its middle one
+    or two values (what matters of a sorted list)."""
+    return median(sorted(v / US_PER_MINUTE for v in values_us)) if values_us else None
 
 
 def hmm(minutes: float | None) -> str:

@@ -105,7 +105,7 @@ def card_cells(c: Scorecard) -> dict[str, str | Text]:
         "arrival_rate": ratio_cell(c.arrival_rate),
         "mean": hmm(c.mean_minutes),
         "acted": ratio_cell(c.action_rate),
-        "rating": "—" if c.mean_rating is None else f"{float(c.mean_rating):.2f} ({len(c.ratings)})",
+        "rating": "—" if c.mean_rating is None else f"{float(c.mean_rating):.2f} ({c.rating_count})",
         "rework": str(c.rework),
         "pauses": str(c.pauses),
         "extensions": str(c.extensions),

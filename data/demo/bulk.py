@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Date, Engine, Table, func, select
 
 from data.store.eventlog import event_row, head_of
 from data.store.tables import CASE, CHECKIN, CLOCK, EVENT, REINSPECTION, WHISTLE
+from data.store.totals import rebuild
 from models.enums import CaseStatus
 from models.events import canonical, seal
 from models.ids import from_iso, to_iso
@@ -451,6 +452,8 @@ def copy_cases(
         try:
             order = _order(templates, count, rng)
             written = _copy(conn, station_id, templates, order, numbers, rng, progress)
+            rebuild(conn)  # the copies' rows were written apart from the apply function
+            conn.commit()
         finally:
             conn.rollback()
             for name, value in before.items():

@@ -73,7 +73,7 @@ def scorecard_table(cards: Scorecards) -> Table:
                 hmm(c.median_minutes),
                 c.action_rate,
                 None if c.mean_rating is None else round(float(c.mean_rating), 2),
-                len(c.ratings),
+                c.rating_count,
                 c.rework,
                 c.pauses,
                 hmm(c.paused_minutes) if c.pauses else None,

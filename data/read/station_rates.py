@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,8 +12,9 @@ from sqlalchemy import Connection, and_, func, select
 
 from data.read.reinspections import relapses
 from data.read.summons import Figure, Summons, chunks, of_station, summonses
+from data.read.totals import department_totals, station_totals, totals_usable
 from data.store.tables import CASE, CLOCK, WHISTLE
-from models.assessment import Ratio
+from models.assessment import Ratio, mean_minutes
 from models.enums import CaseStatus, ClockKind
 from models.periods import Period
 
@@ -66,7 +67,55 @@ def station_rates(
     station: str | None = None,
     found: list[Summons] | None = None,
 ) -> StationRates:
-    """The period's rates; ``found``: the period's summons when read already (the trend)."""
+    """The period's rates: from the running totals when they count days of ``tz``; else from
+    the rows (``found``: the period's summons when read already)."""
+    if found is None and totals_usable(conn, tz):
+        return rates_from_totals(conn, period, now, station)
+    return raw_station_rates(conn, period, now, tz, station=station, found=found)
+
+
+def rates_from_totals(
+    conn: Connection,
+    period: Period,
+    now: datetime,
+    station: str | None,
+    departments: dict[str, dict[str, int]] | None = None,
+) -> StationRates:
+    """The period's rates read from the running totals (``departments``: the period's
+    department totals when read already)."""
+    counts = station_totals(conn, period, now, station)
+    departments = department_totals(conn, period, now, station) if departments is None else departments
+    summed: Counter[str] = Counter()
+    for figures in departments.values():
+        summed.update(figures)
+    decided = summed["on_time"] + summed["late"] + summed["absent"]
+    arrived = summed["on_time"] + summed["late"]
+    return StationRates(
+        period=period,
+        received=counts["received"],
+        whistled=counts["whistled"],
+        closure=Ratio(counts["closed"], counts["due"]),
+        on_time_closure=Ratio(counts["closed_on_time"], counts["due"]),
+        rework=Ratio(counts["relapsed"], counts["disposed"]),
+        disposal=Ratio(counts["done"], counts["blown"]),
+        whistle=Ratio(counts["whistled"], counts["received"]),
+        on_time=Ratio(summed["on_time"], decided),
+        arrival=Ratio(arrived, decided),
+        mean_minutes_to_arrive=mean_minutes(summed["arrived_us"], arrived),
+        withdrawn=summed["withdrawn"],
+    )
+
+
+def raw_station_rates(
+    conn: Connection,
+    period: Period,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    station: str | None = None,
+    found: list[Summons] | None = None,
+) -> StationRates:
+    """The period's rates counted from the rows (the reference the totals are tested against)."""
     start, end = period.bounds(tz)
     in_period = and_(CASE.c.received_at >= start, CASE.c.received_at < end)
     if station is not None:
@@ -96,7 +145,11 @@ def station_rates(
     found = summonses(conn, period, tz, station) if found is None else found
     outcomes = Counter(s.outcome(now) for s in found)
     decided = outcomes[Figure.ON_TIME] + outcomes[Figure.LATE] + outcomes[Figure.ABSENT]
-    waits = [(s.arrived_at - s.blown_at).total_seconds() / 60 for s in found if s.arrived_at and s.came]
+    waits = [
+        (s.arrived_at - s.blown_at) // timedelta(microseconds=1)
+        for s in found
+        if s.arrived_at is not None and s.came  # after its 缺席 mark: absent, no wait
+    ]
     return StationRates(
         period=period,
         received=received,
@@ -108,7 +161,7 @@ def station_rates(
         whistle=Ratio(len(whistled_ids), received),
         on_time=Ratio(outcomes[Figure.ON_TIME], decided),
         arrival=Ratio(outcomes[Figure.ON_TIME] + outcomes[Figure.LATE], decided),
-        mean_minutes_to_arrive=sum(waits) / len(waits) if waits else None,
+        mean_minutes_to_arrive=mean_minutes(sum(waits), len(waits)),
         withdrawn=outcomes[Figure.WITHDRAWN],
     )
 

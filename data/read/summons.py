@@ -256,3 +256,19 @@ def all_summons_of(conn: Connection, case_ids: set[str]) -> list[Summons]:
         )
         found += [_summons(r) for r in rows]
     return found
+
+
+def summons_by_ids(conn: Connection, checkin_ids: list[str]) -> list[Summons]:
+    """The summons of ``checkin_ids`` (the list behind a figure, found by the totals' index)."""
+    found: list[Summons] = []
+    for chunk in chunks(sorted(checkin_ids)):
+        rows = conn.execute(
+            select(*SUMMONS_COLUMNS)
+            .select_from(CHECKIN)
+            .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
+            .join(CASE, CASE.c.id == CHECKIN.c.case_id)
+            .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
+            .where(CHECKIN.c.id.in_(chunk))
+        )
+        found += [_summons(r) for r in rows]
+    return sorted(found, key=lambda s: (s.blown_at, s.checkin_id))

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from data.read.assessment import cards_of
-from data.read.station_rates import StationRates, station_rates
+from data.read.assessment import cards_from_totals, cards_of
+from data.read.station_rates import StationRates, rates_from_totals, station_rates
 from data.read.summons import summonses_between
+from data.read.totals import department_totals, totals_usable
 from models.assessment import Weights
 from models.periods import Period
 
@@ -38,6 +39,8 @@ def trend(
 ) -> Trend:
     weights = weights or Weights()
     periods = period.trail(count)
+    if totals_usable(conn, tz):
+        return _from_totals(conn, periods, now, weights, station)
     bounds = [p.bounds(tz) for p in periods]
     everything = summonses_between(conn, bounds[0][0], bounds[-1][1], station)  # one read, not 2 × count
     rates: list[StationRates] = []
@@ -46,5 +49,19 @@ def trend(
         found = [s for s in everything if start <= s.blown_at < end]
         rates.append(station_rates(conn, p, now, tz, station=station, found=found))
         for code, card in cards_of(conn, p, now, tz, weights, station, False, found).items():
+            scores.setdefault(code, [None] * len(periods))[at] = card.score
+    return Trend(periods, rates, scores)
+
+
+def _from_totals(
+    conn: Connection, periods: list[Period], now: datetime, weights: Weights, station: str | None
+) -> Trend:
+    rates: list[StationRates] = []
+    scores: dict[str, list[Fraction | None]] = {}
+    for at, p in enumerate(periods):
+        counted = department_totals(conn, p, now, station)
+        rates.append(rates_from_totals(conn, p, now, station, counted))
+        cards = cards_from_totals(conn, p, now, weights, station, False, medians=False, counted=counted)
+        for code, card in cards.items():
             scores.setdefault(code, [None] * len(periods))[at] = card.score
     return Trend(periods, rates, scores)

@@ -27,6 +27,7 @@ from data.store.server import (
     server_async_engine,
     server_engine,
 )
+from data.store.totals import fill_if_new
 from models.errors import DomainError
 
 Location = Path | str
@@ -96,12 +97,26 @@ def prepare(path: Path) -> int:
             _refuse_newer(conn)
             _pragmas(conn, query_only=False)
             version = upgrade(conn)
+            unfilled = not conn.execute("SELECT filled FROM period_totals_state").fetchone()[0]
         finally:
             conn.close()
+        if unfilled:
+            engine = create_engine(_url(path, "pysqlite"))
+            _configure(engine, writer=True)
+            fill_totals(engine)
     except (SchemaTooNew, sqlite3.DatabaseError) as exc:
         raise _opening(path, exc) from exc
     restrict_mode(path)
     return version
+
+
+def fill_totals(engine: Engine) -> None:
+    """Count the assessment's totals of a file that has just reached V20 with rows in it."""
+    try:
+        with engine.begin() as conn:
+            fill_if_new(conn)
+    finally:
+        engine.dispose()
 
 
 def check_readable(path: Path) -> None:
@@ -219,6 +234,7 @@ async def open_database(path: Location) -> Database:
     if is_server(path):
         url = str(path)
         await asyncio.to_thread(prepare_server, url)
+        await asyncio.to_thread(fill_totals, server_engine(url, writer=True))
         return Database(
             path=url,
             read=server_async_engine(url, writer=False),
@@ -239,6 +255,7 @@ def open_sync(path: Location, *, writer: bool = True) -> Engine:
         url = str(path)
         if writer:
             prepare_server(url)
+            fill_totals(server_engine(url, writer=True))
         else:
             check_server(url)
         return server_engine(url, writer=writer)

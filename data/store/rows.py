@@ -78,3 +78,19 @@ def upsert(conn: Connection, tbl: Table) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(tbl)
     return sqlite.insert(tbl)
+
+
+@functools.cache
+def _adding(tbl: Table, dialect: str, columns: tuple[str, ...]) -> Any:
+    insert_ = postgresql.insert(tbl) if dialect == "postgresql" else sqlite.insert(tbl)
+    keys = [c.name for c in tbl.primary_key.columns]
+    return insert_.on_conflict_do_update(
+        index_elements=keys, set_={name: tbl.c[name] + insert_.excluded[name] for name in columns}
+    )
+
+
+def add_to(conn: Connection, tbl: Table, key: dict[str, Any], deltas: dict[str, int]) -> None:
+    """Add ``deltas`` to the counters of the row at ``key`` (made, at zero, when missing):
+    INSERT … ON CONFLICT DO UPDATE SET c = c + excluded.c, through a statement built once."""
+    columns = tuple(sorted(deltas))
+    conn.execute(_adding(tbl, conn.dialect.name, columns), {**key, **deltas})

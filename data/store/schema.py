@@ -22,6 +22,7 @@ from data.store.schema_steps_escalation import V18_ESCALATION
 from data.store.schema_steps_handover import V17_HANDOVER, V19_ATTENDANCE_PEOPLE
 from data.store.schema_steps_record import V10_HONEST_RECORD
 from data.store.schema_steps_sync import V13_SYNC_TRUST
+from data.store.schema_steps_totals import V20_PERIOD_TOTALS
 
 STEPS: tuple[str, ...] = (
     V1,
@@ -42,6 +43,7 @@ STEPS: tuple[str, ...] = (
     V17_HANDOVER,
     V18_ESCALATION,
     V19_ATTENDANCE_PEOPLE,
+    V20_PERIOD_TOTALS,
 )
 SCHEMA_VERSION = len(STEPS)
 

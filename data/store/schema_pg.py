@@ -22,6 +22,8 @@ Once released a step never changes: a change is a new step appended to PG_STEPS.
 
 from __future__ import annotations
 
+from data.store.schema_steps_totals import V20_PERIOD_TOTALS
+
 _OPEN = "('received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked')"
 _NEVER = "TIMESTAMP '9999-12-31 00:00:00'"
 
@@ -382,5 +384,19 @@ PG4_ATTENDANCE_PEOPLE = """
 ALTER TABLE meeting_attendance ADD COLUMN people VARCHAR NOT NULL DEFAULT '[]';
 """
 
-PG_STEPS: tuple[str, ...] = (PG1_DISTRICT, PG2_HANDOVER, PG3_ESCALATION, PG4_ATTENDANCE_PEOPLE)
+# 一次一考核's running totals: data/store/schema_steps_totals.py's V20_PERIOD_TOTALS (the hub
+# fills them from its rows when it is first opened after this step, as a station file does).
+PG5_PERIOD_TOTALS = (
+    V20_PERIOD_TOTALS.replace(" WITHOUT ROWID", "")
+    .replace("INTEGER NOT NULL DEFAULT 0", "BIGINT NOT NULL DEFAULT 0")
+    .replace("wait_us INTEGER", "wait_us BIGINT")
+)
+
+PG_STEPS: tuple[str, ...] = (
+    PG1_DISTRICT,
+    PG2_HANDOVER,
+    PG3_ESCALATION,
+    PG4_ATTENDANCE_PEOPLE,
+    PG5_PERIOD_TOTALS,
+)
 PG_SCHEMA_VERSION = len(PG_STEPS)

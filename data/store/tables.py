@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -128,3 +129,95 @@ PENDING = Table(
     Column("received_at", UTCDateTime, nullable=False),
     Column("content", LargeBinary, nullable=False),
 )
+
+# 一次一考核's running totals (V20_PERIOD_TOTALS), kept by the apply function beside the rows
+# they count (data/store/totals.py), by the station's local day (``day``: YYYY-MM-DD in
+# Asia/Shanghai). Derived, replicated the way the rows are: a replay makes them again.
+# Per department and the local day its whistle was blown (checked-in counts), or the day a
+# relapse was found (rework), a pause or extension granted, a correction made.
+DEPT_DAY = Table(
+    "dept_day_total",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("department_code", String, primary_key=True),
+    Column("day", String, primary_key=True),
+    *(
+        Column(name, BigInteger, nullable=False, default=0)
+        for name in (
+            "summoned",
+            "on_time",
+            "late",
+            "withdrawn",
+            "arrived_us",
+            "acted",
+            "rating_sum",
+            "rating_count",
+            "paused_us",
+            "extensions",
+            "entered_late",
+            "extended_late",
+            "rework",
+            "pauses",
+            "extended_us",
+            "corrections",
+        )
+    ),
+)
+# Summons still awaited (neither arrived nor withdrawn) by the local day of their deadline:
+# absent once that deadline has passed, pending before it.
+DEPT_DUE = Table(
+    "dept_due_total",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("department_code", String, primary_key=True),
+    Column("day", String, primary_key=True),
+    Column("due_day", String, primary_key=True),
+    Column("awaiting", BigInteger, nullable=False, default=0),
+)
+# The station's rates: cases received, whistled, due by their handling deadline's day, closed,
+# disposed; distinct cases whistled, done and relapsed on a day.
+STATION_DAY = Table(
+    "station_day_total",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("day", String, primary_key=True),
+    *(
+        Column(name, BigInteger, nullable=False, default=0)
+        for name in (
+            "received",
+            "whistled",
+            "due",
+            "closed",
+            "closed_on_time",
+            "disposed",
+            "blown",
+            "done",
+            "relapsed",
+        )
+    ),
+)
+# A case counted on several days of a "distinct cases" figure (blown, done, relapsed, rework)
+# counts once in a period holding several of them: -1 for each two consecutive such days.
+TOTAL_PAIR = Table(
+    "total_pair",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("department_code", String, primary_key=True),  # '' for the station's figures
+    Column("kind", String, primary_key=True),
+    Column("day", String, primary_key=True),
+    Column("day2", String, primary_key=True),
+    Column("n", BigInteger, nullable=False, default=0),
+)
+# One row per summons: its department, day and outcome (the list behind a figure, by index)
+# and its time to report in (the median, read through the index on the period).
+SUMMONS_DAY = Table(
+    "summons_day",
+    _meta,
+    Column("checkin_id", String, primary_key=True),
+    Column("station_id", String, nullable=False),
+    Column("department_code", String, nullable=False),
+    Column("day", String, nullable=False),
+    Column("outcome", String, nullable=False),
+    Column("wait_us", BigInteger),
+)
+TOTALS = (DEPT_DAY, DEPT_DUE, STATION_DAY, TOTAL_PAIR, SUMMONS_DAY)

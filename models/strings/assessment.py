@@ -211,4 +211,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report_kind.weekly": ("周报", "Weekly report"),
     "report_kind.monthly": ("月报", "Monthly report"),
     "cli.report_written": ("已写入 {path}", "Written to {path}"),
+    "cli.report_progress": ("正在统计", "Counting"),
 }

@@ -334,6 +334,10 @@ _CLI: dict[str, tuple[str, str]] = {
         "站点 {station} 第 {seq} 条留痕（{id}）的内容与哈希不符：记录被改动",
         "station {station} event {seq} ({id}): content does not match its hash; it was altered",
     ),
+    "verify.totals_differ": (
+        "考核累计与重新统计不符：{table} {row} {column}：存 {held}，应为 {counted}",
+        "Assessment totals differ from a recount: {table} {row} {column}: holds {held}, should be {counted}",
+    ),
     "verify.row_differs": (
         "表 {table} 中的记录 {row} 与留痕重放结果不符（最后一次相关留痕：{event}）：数据被绕过留痕改动",
         "table {table} row {row} differs from the replayed events (last event about it: {event}); "

@@ -5,7 +5,11 @@
 The month with the most whistles: its department scorecards (with the previous month's, for the
 change), the station's rates, the 12-month trend, the figures by community, and the lists behind
 a figure (the absent summons of the most summoned department; the cases a community received).
-Medians of ``--runs`` after one warm-up, wall and CPU; the last line is JSON."""
+Medians of ``--runs`` after one warm-up, wall and CPU; the last line is JSON.
+
+The scorecard, the rates, the trend and the list behind a scorecard figure read the running
+totals (V20_PERIOD_TOTALS) when the station's zone is theirs (Asia/Shanghai); a file from before
+them is counted when first opened for writing (``whistle verify`` or any write opens it)."""
 
 from __future__ import annotations
 

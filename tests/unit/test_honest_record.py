@@ -216,6 +216,12 @@ LATER_STEPS_UNDONE = (
     "ALTER TABLE checkin DROP COLUMN absent_at",
     "ALTER TABLE whistle DROP COLUMN follows",
     "ALTER TABLE meeting_attendance DROP COLUMN people",  # V19_ATTENDANCE_PEOPLE
+    "DROP TABLE dept_day_total",  # V20_PERIOD_TOTALS
+    "DROP TABLE dept_due_total",
+    "DROP TABLE station_day_total",
+    "DROP TABLE total_pair",
+    "DROP TABLE summons_day",
+    "DROP TABLE period_totals_state",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

@@ -41,6 +41,7 @@ from tests.unit.sync_support import new_case, open_station, trust_each_other
 from tests.unit.test_sync_roundtrip import NOW, busy_case
 
 SH = ZoneInfo("Asia/Shanghai")
+SAME_DAYS = ZoneInfo("Etc/GMT-8")  # Shanghai's days under another name: read from the rows
 
 
 @contextmanager
@@ -157,13 +158,14 @@ def _report(sync_service: SyncService, clock: Any) -> list[tuple[str, Any]]:
     period = Period(PeriodKind.MONTH, today.replace(day=1), today + timedelta(days=1))
 
     def everything(conn: Connection) -> None:
-        scorecards(conn, period, now, SH)
-        station_rates(conn, period, now, SH)
-        trend(conn, period, now, SH, count=2)
+        for tz in (SH, SAME_DAYS):  # from the running totals, and from the rows
+            scorecards(conn, period, now, tz)
+            station_rates(conn, period, now, tz)
+            trend(conn, period, now, tz, count=2)
+            for figure in (Figure.ABSENT, Figure.REWORK, Figure.CORRECTED):
+                behind_figure(conn, period, now, tz, "XF", figure)
         for area in Area:
             area_cards(conn, period, now, SH, area)
-        for figure in (Figure.ABSENT, Figure.REWORK, Figure.CORRECTED):
-            behind_figure(conn, period, now, SH, "XF", figure)
         for area_figure in (AreaFigure.RECEIVED, AreaFigure.WHISTLED, AreaFigure.RELAPSED, AreaFigure.ABSENT):
             behind_area(conn, period, now, SH, Area.COMMUNITY, "东四社区", area_figure)
         clock_history(conn, [case_id])
@@ -190,6 +192,22 @@ def test_the_report_figures_read_by_the_indexes_they_were_written_for(sync_servi
     assert all("ix_case_received (received_at>? AND received_at<?)" in p for p in received), received
     history = plans(db_path, statements, "FROM event", "event.subject IN")
     assert all("ix_event_subject" in p for p in history), history
+
+
+def test_the_running_totals_are_read_by_day_through_their_indexes(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """V20_PERIOD_TOTALS: a period's totals by the day index of each table, never a whole
+    table; a median and the list behind a figure by (department, outcome, day)."""
+    statements = _report(sync_service, clock)
+    for table in ("dept_day_total", "dept_due_total", "station_day_total"):
+        found = plans(db_path, statements, f"FROM {table}", ".day >=")
+        assert all(f"ix_{table}_day (day>? AND day<?)" in p for p in found), found
+    figure = plans(db_path, statements, "FROM summons_day", "summons_day.department_code =")
+    assert all("INDEX ix_summons_day_figure (department_code=? AND outcome" in p for p in figure), figure
+    (today,) = set(plans(db_path, statements, "FROM summons_day JOIN checkin"))
+    assert "ix_summons_day_outcome (outcome=? AND day>? AND day<?)" in today, today
+    for plan in plans(db_path, statements, "SELECT"):
+        for table in ("dept_day_total", "dept_due_total", "station_day_total", "summons_day"):
+            assert f"SCAN {table}" not in plan, plan
 
 
 def test_an_older_file_gets_the_assessment_indexes_on_upgrade(tmp_path: Path) -> None:

@@ -4,8 +4,14 @@ written to a file."""
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from data.exports.report import ReportFormat, render
 from data.exports.report_build import Built, ReportKind, build, write_report
@@ -55,6 +61,25 @@ def _emit(args: argparse.Namespace, built: Built) -> int:
     return 0
 
 
+@contextmanager
+def progress_bar(stream: Any = None) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar on stderr while a report is read, when stderr is a terminal (nothing otherwise:
+    a redirected or piped run keeps its output clean)."""
+    stream = sys.stderr if stream is None else stream
+    if not stream.isatty():
+        yield None
+        return
+    console = Console(file=stream)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(t("cli.report_progress"), total=None)
+
+        def tell(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tell
+
+
 def report_cmd(ctx: Context, args: argparse.Namespace) -> int:
     """Scorecards (with communities and categories), the station's rates, or 周报/月报: rates
     with their trend, the ranking, where problems come from, what is overdue, rework, the
@@ -64,7 +89,7 @@ def report_cmd(ctx: Context, args: argparse.Namespace) -> int:
         raise DomainError("error.not_a_database", path=shown(ctx.db), detail="—")
     engine = open_sync(ctx.db, writer=False)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, progress_bar() as tell:
             built = build(
                 conn,
                 ReportKind(args.report_command),
@@ -74,6 +99,7 @@ def report_cmd(ctx: Context, args: argparse.Namespace) -> int:
                 ctx.settings.weights,
                 ctx.settings.station_name,
                 english=language() == "en",
+                **({"progress": tell} if tell is not None else {}),
             )
     finally:
         engine.dispose()

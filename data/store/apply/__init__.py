@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from data.store.apply import cases, handover, heads, meetings, reference, sync
 from data.store.ownership import check_owner
 from data.store.rows import Handler
+from data.store.totals import after_event, before_event
 from models.errors import DomainError
 from models.events import EventRecord
 from models.payloads import SCHEMAS, PayloadInvalid, check_payload
@@ -52,4 +53,6 @@ def apply_event(conn: Connection, record: EventRecord) -> None:
     except PayloadInvalid as exc:
         raise EventInvalid(record, exc) from None
     check_owner(conn, record)
+    before = before_event(conn, record)  # the case's part of the assessment's totals
     handler(conn, record)
+    after_event(conn, record, before)

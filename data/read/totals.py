@@ -1,0 +1,273 @@
+"""The assessment read from its running totals (data/store/totals.py): whole local days summed
+by index, whatever the number of cases; only what depends on the time of reading is decided
+here — a summons still awaited is absent once its deadline has passed (``absent_pending``),
+a case is due once its handling deadline has."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, select, text
+
+from data.store.tables import (
+    CASE,
+    CHECKIN,
+    CLOCK,
+    DEPT_DAY,
+    DEPT_DUE,
+    STATION_DAY,
+    SUMMONS_DAY,
+    TOTAL_PAIR,
+)
+from data.store.totals import AWAITED, TZ, local_day
+from models.assessment import median_of_us
+from models.enums import ClockKind
+from models.periods import Period
+
+COUNTED = (
+    "summoned",
+    "on_time",
+    "late",
+    "absent",
+    "withdrawn",
+    "pending",
+    "arrived_us",
+    "acted",
+    "rating_sum",
+    "rating_count",
+    "paused_us",
+    "extensions",
+    "entered_late",
+    "extended_late",
+    "rework",
+    "pauses",
+    "extended_us",
+    "after_absence",
+)
+"""What a department's card reads from the totals (corrections are read apart)."""
+_SUMMED = [c for c in COUNTED if c not in ("absent", "pending")]
+ARRIVED = ("on_time", "late")
+
+
+def totals_usable(conn: Connection, tz: Any) -> bool:
+    """Whether the totals count days of ``tz`` and have been filled (a file upgraded to V20 is
+    filled when first opened for writing; a reader of one not yet filled counts the rows)."""
+    if getattr(tz, "key", None) != TZ.key:
+        return False
+    return bool(conn.execute(text("SELECT filled FROM period_totals_state WHERE id = 1")).scalar())
+
+
+def _days(period: Period) -> tuple[str, str]:
+    return period.first.isoformat(), period.after.isoformat()
+
+
+def _today(now: datetime) -> tuple[str, datetime, datetime]:
+    """The local day of ``now`` and its bounds in UTC."""
+    day = local_day(now)
+    start = datetime.combine(datetime.fromisoformat(day).date(), time(0), tzinfo=TZ).astimezone(UTC)
+    return day, start, start + timedelta(days=1)
+
+
+def absent_pending(
+    conn: Connection, period: Period, now: datetime, station: str | None
+) -> defaultdict[str, list[int]]:
+    """Per department, [absent, pending] of the period's summons still awaited (or come only
+    after their 缺席 mark): absent once marked 缺席 or when the deadline has passed (days before today from the totals; today's from its summons), pending
+    before it. The one place that says what "absent" is."""
+    first, after = _days(period)
+    today, today_start, _ = _today(now)
+    found: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    where = and_(DEPT_DUE.c.day >= first, DEPT_DUE.c.day < after)
+    if station is not None:
+        where = and_(where, DEPT_DUE.c.station_id == station)
+    bucket = case((DEPT_DUE.c.due_day < today, -1), (DEPT_DUE.c.due_day > today, 1), else_=0)
+    rows = conn.execute(
+        select(DEPT_DUE.c.department_code, bucket, func.sum(DEPT_DUE.c.awaiting))
+        .where(where)
+        .group_by(DEPT_DUE.c.department_code, bucket)
+    )
+    todays = False
+    for code, when, n in rows:
+        if when < 0:
+            found[code][0] += int(n)
+        elif when > 0:
+            found[code][1] += int(n)
+        elif n:
+            todays = True
+    if todays:  # awaited summons due today: absent once their deadline is past
+        query = (
+            select(SUMMONS_DAY.c.department_code, CHECKIN.c.deadline)
+            .join(CHECKIN, CHECKIN.c.id == SUMMONS_DAY.c.checkin_id)
+            .where(
+                SUMMONS_DAY.c.outcome == AWAITED,
+                SUMMONS_DAY.c.day >= first,
+                SUMMONS_DAY.c.day < after,
+                CHECKIN.c.deadline >= today_start,
+                CHECKIN.c.absent_at.is_(None),  # marked 缺席: counted absent from the totals
+            )
+        )
+        if station is not None:
+            query = query.where(SUMMONS_DAY.c.station_id == station)
+        for code, deadline in conn.execute(query):
+            if local_day(deadline) == today:
+                found[code][0 if deadline <= now else 1] += 1
+    return found
+
+
+def department_totals(
+    conn: Connection, period: Period, now: datetime, station: str | None
+) -> dict[str, dict[str, int]]:
+    """Per department, the counts of its card for the period (corrections apart)."""
+    first, after = _days(period)
+    where = and_(DEPT_DAY.c.day >= first, DEPT_DAY.c.day < after)
+    if station is not None:
+        where = and_(where, DEPT_DAY.c.station_id == station)
+    rows = conn.execute(
+        select(DEPT_DAY.c.department_code, *(func.sum(DEPT_DAY.c[name]) for name in _SUMMED))
+        .where(where)
+        .group_by(DEPT_DAY.c.department_code)
+    )
+    found: dict[str, dict[str, int]] = {}
+    for code, *values in rows:
+        found[code] = {name: int(v or 0) for name, v in zip(_SUMMED, values, strict=True)}
+    for code, n in _pairs(conn, period, station, "rework", by_department=True).items():
+        found.setdefault(code, {})["rework"] = found.get(code, {}).get("rework", 0) + n
+    for code, (absent, pending) in absent_pending(conn, period, now, station).items():
+        found.setdefault(code, {}).update(absent=absent, pending=pending)
+    return found
+
+
+def _pairs(
+    conn: Connection, period: Period, station: str | None, kind: str, *, by_department: bool
+) -> dict[str, int]:
+    """The "counted on several days" corrections of a distinct-cases figure within the period."""
+    first, after = _days(period)
+    where = and_(TOTAL_PAIR.c.kind == kind, TOTAL_PAIR.c.day >= first, TOTAL_PAIR.c.day2 < after)
+    if station is not None:
+        where = and_(where, TOTAL_PAIR.c.station_id == station)
+    key = TOTAL_PAIR.c.department_code if by_department else TOTAL_PAIR.c.kind
+    return {
+        k: int(n or 0)
+        for k, n in conn.execute(select(key, func.sum(TOTAL_PAIR.c.n)).where(where).group_by(key))
+    }
+
+
+def corrections_totals(conn: Connection, period: Period) -> dict[str, int]:
+    """冲正 per department in the period, made at any station (as the events count them)."""
+    first, after = _days(period)
+    rows = conn.execute(
+        select(DEPT_DAY.c.department_code, func.sum(DEPT_DAY.c.corrections))
+        .where(DEPT_DAY.c.day >= first, DEPT_DAY.c.day < after)
+        .group_by(DEPT_DAY.c.department_code)
+    )
+    return {code: int(n or 0) for code, n in rows if n}
+
+
+def median_totals(
+    conn: Connection, period: Period, station: str | None, arrivals: dict[str, int]
+) -> dict[str, float | None]:
+    """Per department, its median time to report in: the middle one or two of its arrivals'
+    times, read in order through the index on (department, outcome, day, time)."""
+    first, after = _days(period)
+    found: dict[str, float | None] = {}
+    for code, n in arrivals.items():
+        if not n:
+            found[code] = None
+            continue
+        query = (
+            select(SUMMONS_DAY.c.wait_us)
+            .where(
+                SUMMONS_DAY.c.department_code == code,
+                SUMMONS_DAY.c.outcome.in_(ARRIVED),
+                SUMMONS_DAY.c.day >= first,
+                SUMMONS_DAY.c.day < after,
+            )
+            .order_by(SUMMONS_DAY.c.wait_us)
+            .limit(2 - n % 2)
+            .offset((n - 1) // 2)
+        )
+        if station is not None:
+            query = query.where(SUMMONS_DAY.c.station_id == station)
+        found[code] = median_of_us([int(v) for v in conn.execute(query).scalars()])
+    return found
+
+
+STATION_COUNTED = ("received", "whistled", "disposed", "blown", "done", "relapsed")
+
+
+def station_totals(conn: Connection, period: Period, now: datetime, station: str | None) -> dict[str, int]:
+    """The station's counts for the period: cases received, whistled, disposed; distinct cases
+    whistled, done and relapsed; due (handling deadline in the period and passed), closed and
+    closed on time of those."""
+    first, after = _days(period)
+    today, today_start, _ = _today(now)
+    where = and_(STATION_DAY.c.day >= first, STATION_DAY.c.day < after)
+    if station is not None:
+        where = and_(where, STATION_DAY.c.station_id == station)
+    row = conn.execute(
+        select(*(func.sum(STATION_DAY.c[name]) for name in STATION_COUNTED)).where(where)
+    ).one()
+    found = {name: int(v or 0) for name, v in zip(STATION_COUNTED, row, strict=True)}
+    for kind in ("blown", "done", "relapsed"):
+        found[kind] += sum(_pairs(conn, period, station, kind, by_department=False).values())
+    # due: days before today from the totals; today's up to now from the clocks
+    past = and_(STATION_DAY.c.day >= first, STATION_DAY.c.day < min(after, today))
+    if station is not None:
+        past = and_(past, STATION_DAY.c.station_id == station)
+    due = conn.execute(
+        select(
+            func.sum(STATION_DAY.c.due),
+            func.sum(STATION_DAY.c.closed),
+            func.sum(STATION_DAY.c.closed_on_time),
+        ).where(past)
+    ).one()
+    found["due"], found["closed"], found["closed_on_time"] = (int(v or 0) for v in due)
+    if first <= today < after:
+        query = (
+            select(CASE.c.closed_at, CLOCK.c.deadline)
+            .select_from(CLOCK)
+            .join(CASE, CASE.c.id == CLOCK.c.case_id)
+            .where(
+                CLOCK.c.kind == ClockKind.HANDLING.value,
+                CLOCK.c.deadline >= today_start,
+                CLOCK.c.deadline < now,
+            )
+        )
+        if station is not None:
+            query = query.where(CASE.c.station_id == station)
+        for closed_at, deadline in conn.execute(query):
+            found["due"] += 1
+            if closed_at is not None and closed_at <= now:
+                found["closed"] += 1
+                found["closed_on_time"] += closed_at <= deadline
+    return found
+
+
+OUTCOMES = {
+    "on_time": ("on_time",),
+    "late": ("late",),
+    "withdrawn": ("withdrawn",),
+    "absent": (AWAITED,),
+    "pending": (AWAITED,),
+    "arrived": ARRIVED,
+    "acted": ARRIVED,
+}
+"""The outcomes a figure's summons can have (any for the others: summoned, rated, paused …)."""
+
+
+def checkins_behind(
+    conn: Connection, period: Period, department: str, figure: str, station: str | None
+) -> list[str]:
+    """The check-ins of ``department`` in the period that may make up ``figure``, by the index
+    on (department, outcome, day); the caller keeps those the figure counts."""
+    first, after = _days(period)
+    query = select(SUMMONS_DAY.c.checkin_id).where(
+        SUMMONS_DAY.c.department_code == department, SUMMONS_DAY.c.day >= first, SUMMONS_DAY.c.day < after
+    )
+    if figure in OUTCOMES:
+        query = query.where(SUMMONS_DAY.c.outcome.in_(OUTCOMES[figure]))
+    if station is not None:
+        query = query.where(SUMMONS_DAY.c.station_id == station)
+    return list(conn.execute(query).scalars())

@@ -1,0 +1,79 @@
+"""Schema step of the assessment's running totals. Frozen once released; new ones are appended.
+
+The tables are filled from the rows already in the file when it is first opened by a program
+that has them (``period_totals_state.filled`` is 0 until then): the counting is the apply
+function's own (data/store/totals.py), which SQL cannot repeat."""
+
+from __future__ import annotations
+
+_DEPT_COUNTS = ", ".join(
+    f"{name} INTEGER NOT NULL DEFAULT 0"
+    for name in (
+        "summoned",
+        "on_time",
+        "late",
+        "withdrawn",
+        "arrived_us",
+        "acted",
+        "rating_sum",
+        "rating_count",
+        "paused_us",
+        "extensions",
+        "entered_late",
+        "extended_late",
+        "rework",
+        "pauses",
+        "extended_us",
+        "corrections",
+        "after_absence",
+    )
+)
+_STATION_COUNTS = ", ".join(
+    f"{name} INTEGER NOT NULL DEFAULT 0"
+    for name in (
+        "received",
+        "whistled",
+        "due",
+        "closed",
+        "closed_on_time",
+        "disposed",
+        "blown",
+        "done",
+        "relapsed",
+    )
+)
+
+V20_PERIOD_TOTALS = f"""
+CREATE TABLE dept_day_total (
+    station_id VARCHAR NOT NULL, department_code VARCHAR NOT NULL, day VARCHAR NOT NULL,
+    {_DEPT_COUNTS},
+    PRIMARY KEY (station_id, department_code, day)
+) WITHOUT ROWID;
+CREATE INDEX ix_dept_day_total_day ON dept_day_total (day);
+CREATE TABLE dept_due_total (
+    station_id VARCHAR NOT NULL, department_code VARCHAR NOT NULL, day VARCHAR NOT NULL,
+    due_day VARCHAR NOT NULL, awaiting INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (station_id, department_code, day, due_day)
+) WITHOUT ROWID;
+CREATE INDEX ix_dept_due_total_day ON dept_due_total (day);
+CREATE TABLE station_day_total (
+    station_id VARCHAR NOT NULL, day VARCHAR NOT NULL,
+    {_STATION_COUNTS},
+    PRIMARY KEY (station_id, day)
+) WITHOUT ROWID;
+CREATE INDEX ix_station_day_total_day ON station_day_total (day);
+CREATE TABLE total_pair (
+    station_id VARCHAR NOT NULL, department_code VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    day VARCHAR NOT NULL, day2 VARCHAR NOT NULL, n INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (station_id, department_code, kind, day, day2)
+) WITHOUT ROWID;
+CREATE TABLE summons_day (
+    checkin_id VARCHAR NOT NULL PRIMARY KEY, station_id VARCHAR NOT NULL,
+    department_code VARCHAR NOT NULL, day VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
+    wait_us INTEGER
+) WITHOUT ROWID;
+CREATE INDEX ix_summons_day_figure ON summons_day (department_code, outcome, day, wait_us);
+CREATE INDEX ix_summons_day_outcome ON summons_day (outcome, day);
+CREATE TABLE period_totals_state (id INTEGER NOT NULL PRIMARY KEY, filled INTEGER NOT NULL);
+INSERT INTO period_totals_state (id, filled) VALUES (1, 0);
+"""

@@ -1,0 +1,479 @@
+"""一次一考核's running totals, kept by the apply function: per department and local day, per
+station and local day, and one row per summons (data/store/tables.py, V20_PERIOD_TOTALS).
+
+What a case adds to the totals is a function of its rows (``case_parts``): the apply function
+reads it before and after an event about the case and adds the difference; a recount
+(``recount``: verify, a file upgraded to V20, a demo copied in bulk) sums it over every case.
+Three figures are facts of an event, not of a row, and are added when their event is applied:
+a pause granted (``clock.paused``), the minutes an extension adds (``clock.extended``: the new
+deadline less the one it replaces) and a correction (``case.corrected`` naming a department).
+
+Nothing here is written by time passing. A summons still awaited is counted by the day its
+deadline falls on (``dept_due_total``); whether it is absent or pending is decided when the
+totals are read, against the time then (data/read/totals.py: ``AWAITED_OUTCOME`` and
+``absent_pending``). Days are local days in ``TZ`` (Asia/Shanghai, no daylight saving)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, bindparam, delete, select, text
+
+from data.store.rows import add_rows, add_to, set_rows
+from data.store.tables import (
+    CASE,
+    CHECKIN,
+    CLOCK,
+    DEPT_DAY,
+    DEPT_DUE,
+    EVENT,
+    REINSPECTION,
+    STATION_DAY,
+    SUMMONS_DAY,
+    TOTAL_PAIR,
+    TOTALS,
+    WHISTLE,
+)
+from models.enums import CheckInStatus, ClockKind, ReinspectionResult
+from models.events import EventRecord
+from models.ids import from_iso
+
+TZ = ZoneInfo("Asia/Shanghai")
+"""The zone of the totals' days; a station on another zone reads its assessment from the rows."""
+US = timedelta(microseconds=1)
+HANDLED = (CheckInStatus.ARRIVED.value, CheckInStatus.ACTED.value, CheckInStatus.RELEASED.value)
+AWAITED = "awaited"
+"""The outcome of a summons neither arrived nor withdrawn (absent or pending by the time read)."""
+CHUNK = 500
+# the events about a case whose rows the totals count
+COUNTED_PREFIXES = ("case.", "whistle.", "checkin.", "clock.", "reinspection.")
+DISTINCT_STATION = ("blown", "done", "relapsed")
+
+Key = tuple[Any, ...]
+
+
+def local_day(at: datetime) -> str:
+    return at.astimezone(TZ).date().isoformat()
+
+
+def microseconds(minutes: float | None) -> int:
+    """Minutes kept as float in a row, as whole microseconds (sums in any order agree)."""
+    return round((minutes or 0) * 60_000_000)
+
+
+@dataclass
+class Parts:
+    """What some cases add to the totals: additive counts per table and key, one row per
+    summons."""
+
+    counts: dict[tuple[str, Key], dict[str, int]] = field(default_factory=dict)
+    summons: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    clocks: dict[str, tuple[str, str, str, datetime]] = field(default_factory=dict)
+    """Per check-in clock: station, department, day, deadline (for an event's own figures)."""
+
+    def add(self, table: str, key: Key, **values: int) -> None:
+        slot = self.counts.setdefault((table, key), {})
+        for name, value in values.items():
+            if value:
+                slot[name] = slot.get(name, 0) + value
+
+    def distinct(self, table: str, key: Key, column: str, days: Iterable[str]) -> None:
+        """A case counted once per period on a figure it reaches on several ``days``."""
+        ordered = sorted(set(days))
+        for d in ordered:
+            self.add(table, (*key, d), **{column: 1})
+        for first, second in pairwise(ordered):
+            self.add(TOTAL_PAIR.name, (key[0], key[1] if len(key) > 1 else "", column, first, second), n=-1)
+
+
+@dataclass
+class Fetched:
+    cases: list[Any]
+    whistles: defaultdict[str, list[Any]]
+    checkins: defaultdict[str, list[Any]]
+    handling: defaultdict[str, list[Any]]
+    relapses: defaultdict[str, list[Any]]
+
+
+@functools.cache
+def _fetching(many: bool) -> dict[str, Any]:
+    """The five reads of ``fetch``, built once: by one case (``:case``), or by a list of them
+    (``:ids``, expanding)."""
+
+    def of(column: Any) -> Any:
+        return column.in_(bindparam("ids", expanding=True)) if many else column == bindparam("case")
+
+    return {
+        "cases": select(
+            CASE.c.id, CASE.c.station_id, CASE.c.received_at, CASE.c.closed_at, CASE.c.feedback_at
+        ).where(of(CASE.c.id)),
+        "whistles": select(WHISTLE.c.id, WHISTLE.c.case_id, WHISTLE.c.blown_at).where(of(WHISTLE.c.case_id)),
+        "checkins": select(
+            CHECKIN.c.id,
+            CHECKIN.c.case_id,
+            CHECKIN.c.whistle_id,
+            CHECKIN.c.department_code,
+            CHECKIN.c.status,
+            CHECKIN.c.deadline,
+            CHECKIN.c.arrived_at,
+            CHECKIN.c.late_minutes,
+            CHECKIN.c.acted_at,
+            CHECKIN.c.rating,
+            CHECKIN.c.clock_id,
+            CHECKIN.c.arrived_entered_at,
+            CHECKIN.c.acted_entered_at,
+            CHECKIN.c.released_entered_at,
+            CHECKIN.c.absent_at,
+            CLOCK.c.paused_minutes,
+            CLOCK.c.extensions,
+            CLOCK.c.late_since,
+        )
+        .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
+        .where(of(CHECKIN.c.case_id)),
+        "handling": select(CLOCK.c.case_id, CLOCK.c.deadline).where(
+            of(CLOCK.c.case_id), CLOCK.c.kind == ClockKind.HANDLING.value
+        ),
+        "relapses": select(REINSPECTION.c.case_id, REINSPECTION.c.recorded_at).where(
+            of(REINSPECTION.c.case_id), REINSPECTION.c.result == ReinspectionResult.RELAPSE.value
+        ),
+    }
+
+
+def fetch(conn: Connection, case_ids: list[str]) -> Fetched:
+    """The rows of ``case_ids`` that the totals count."""
+    found = Fetched([], defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list))
+    many = len(case_ids) != 1
+    reads = _fetching(many)
+    params = {"ids": case_ids} if many else {"case": case_ids[0]}
+    found.cases = list(conn.execute(reads["cases"], params))
+    r: Any
+    for r in conn.execute(reads["whistles"], params):
+        found.whistles[r.case_id].append(r)
+    for r in conn.execute(reads["checkins"], params):
+        found.checkins[r.case_id].append(r)
+    for r in conn.execute(reads["handling"], params):
+        found.handling[r.case_id].append(r)
+    for r in conn.execute(reads["relapses"], params):
+        found.relapses[r.case_id].append(r)
+    return found
+
+
+def case_parts(found: Fetched) -> Parts:
+    """What the fetched cases add to the totals (the same count for apply and recount)."""
+    parts = Parts()
+    station_day = STATION_DAY.name
+    for case in found.cases:
+        station = case.station_id
+        received = local_day(case.received_at)
+        whistles = {w.id: w for w in found.whistles[case.id]}
+        parts.add(station_day, (station, received), received=1, whistled=1 if whistles else 0)
+        for clock in found.handling[case.id]:
+            if clock.deadline is None:
+                continue
+            closed = case.closed_at is not None
+            parts.add(
+                station_day,
+                (station, local_day(clock.deadline)),
+                due=1,
+                closed=1 if closed else 0,
+                closed_on_time=1 if closed and case.closed_at <= clock.deadline else 0,
+            )
+        if case.feedback_at is not None:
+            parts.add(station_day, (station, local_day(case.feedback_at)), disposed=1)
+        blown_days = [local_day(w.blown_at) for w in whistles.values()]
+        parts.distinct(station_day, (station,), "blown", blown_days)
+        if case.feedback_at is not None:
+            parts.distinct(station_day, (station,), "done", blown_days)
+        relapse_days = [local_day(r.recorded_at) for r in found.relapses[case.id]]
+        parts.distinct(station_day, (station,), "relapsed", relapse_days)
+        handled = set()
+        for c in found.checkins[case.id]:
+            whistle = whistles.get(c.whistle_id)
+            if c.status in HANDLED:
+                handled.add(c.department_code)
+            if whistle is None:
+                continue
+            day = local_day(whistle.blown_at)
+            key = (station, c.department_code, day)
+            parts.clocks[c.clock_id] = (station, c.department_code, day, c.deadline)
+            # an arrival after the 缺席 mark is recorded and counted absent: no arrival, no wait
+            after_absence = c.absent_at is not None and c.arrived_at is not None and c.arrived_at >= c.absent_at
+            came = c.arrived_at is not None and not after_absence
+            wait = (c.arrived_at - whistle.blown_at) // US if came else None
+            if c.status == CheckInStatus.WITHDRAWN.value:
+                outcome = "withdrawn"
+            elif came:
+                outcome = "late" if c.late_minutes else "on_time"
+            else:
+                outcome = AWAITED
+                parts.add(DEPT_DUE.name, (*key, absent_from(c)), awaiting=1)
+            parts.summons[c.id] = (station, c.department_code, day, outcome, wait)
+            parts.add(
+                DEPT_DAY.name,
+                key,
+                summoned=1,
+                on_time=1 if outcome == "on_time" else 0,
+                late=1 if outcome == "late" else 0,
+                withdrawn=1 if outcome == "withdrawn" else 0,
+                arrived_us=wait or 0,
+                acted=1 if wait is not None and c.acted_at is not None else 0,
+                rating_sum=c.rating or 0,
+                rating_count=1 if c.rating is not None else 0,
+                paused_us=microseconds(c.paused_minutes),
+                extensions=int(c.extensions or 0),
+                entered_late=1 if entered_late(c) else 0,
+                extended_late=1 if c.late_since is not None else 0,
+                after_absence=1 if after_absence else 0,
+            )
+        for code in handled:
+            parts.distinct(DEPT_DAY.name, (station, code), "rework", relapse_days)
+    return parts
+
+
+def absent_from(checkin: Any) -> str:
+    """The local day from which a summons not (or only after its 缺席 mark) arrived counts as
+    absent: at once when the escalation ladder marked it 缺席; else its deadline's day (the
+    reader decides within that day by the deadline itself). ``Summons.outcome`` is the raw
+    count of the same rule."""
+    if checkin.absent_at is not None:
+        return PAST
+    return local_day(checkin.deadline)
+
+
+PAST, NEVER = "0000-01-01", "9999-12-31"
+"""Days before and after every day the reader compares with: always absent, never absent."""
+
+
+def entered_late(row: Any) -> bool:
+    return any(
+        getattr(row, name) is not None
+        for name in ("arrived_entered_at", "acted_entered_at", "released_entered_at")
+    )
+
+
+def counted_case(record: EventRecord) -> str | None:
+    """The case whose rows an event changes in a way the totals count."""
+    if record.type.startswith(COUNTED_PREFIXES) and record.type != "checkin.noted":
+        return record.subject
+    return None
+
+
+def before_event(conn: Connection, record: EventRecord) -> Parts | None:
+    case_id = counted_case(record)
+    return case_parts(fetch(conn, [case_id])) if case_id else None
+
+
+def after_event(conn: Connection, record: EventRecord, before: Parts | None) -> None:
+    """Add the difference the event made to its case's part, and the event's own figures."""
+    case_id = counted_case(record)
+    if before is None or case_id is None:
+        return
+    after = case_parts(fetch(conn, [case_id]))
+    write_difference(conn, before, after)
+    own = event_parts(record, before)
+    if own.counts:
+        write_difference(conn, Parts(), own)
+
+
+def event_parts(record: EventRecord, before: Parts) -> Parts:
+    """The figures that are facts of the event itself (pause, extension minutes, correction)."""
+    parts = Parts()
+    p = record.payload
+    if record.type == "clock.paused" and p.get("id") in before.clocks:
+        station, code, day, _ = before.clocks[p["id"]]
+        parts.add(DEPT_DAY.name, (station, code, day), pauses=1)
+    elif record.type == "clock.extended" and p.get("id") in before.clocks:
+        station, code, day, deadline = before.clocks[p["id"]]
+        parts.add(DEPT_DAY.name, (station, code, day), extended_us=(from_iso(p["deadline"]) - deadline) // US)
+    elif record.type == "case.corrected" and p.get("department"):
+        parts.add(DEPT_DAY.name, (record.station_id, p["department"], local_day(record.at)), corrections=1)
+    return parts
+
+
+_TABLES = {t.name: t for t in TOTALS}
+
+
+def write_difference(conn: Connection, before: Parts, after: Parts) -> None:
+    for slot in before.counts.keys() | after.counts.keys():
+        old, new = before.counts.get(slot, {}), after.counts.get(slot, {})
+        delta = {name: new.get(name, 0) - old.get(name, 0) for name in old.keys() | new.keys()}
+        delta = {name: value for name, value in delta.items() if value}
+        if delta:
+            table = _TABLES[slot[0]]
+            keys = [c.name for c in table.primary_key.columns]
+            add_to(conn, table, dict(zip(keys, slot[1], strict=True)), delta)
+    for checkin_id in before.summons.keys() - after.summons.keys():
+        conn.execute(delete(SUMMONS_DAY).where(SUMMONS_DAY.c.checkin_id == checkin_id))
+    added = []
+    for checkin_id, row in after.summons.items():
+        if checkin_id not in before.summons:
+            added.append(_summons_row(checkin_id, row))
+        elif before.summons[checkin_id] != row:
+            values = _summons_row(checkin_id, row)
+            del values["checkin_id"]
+            set_rows(conn, SUMMONS_DAY, checkin_id, column="checkin_id", **values)
+    if added:
+        add_rows(conn, SUMMONS_DAY, added)
+
+
+def _summons_row(checkin_id: str, row: tuple[Any, ...]) -> dict[str, Any]:
+    station, code, day, outcome, wait = row
+    return {
+        "checkin_id": checkin_id,
+        "station_id": station,
+        "department_code": code,
+        "day": day,
+        "outcome": outcome,
+        "wait_us": wait,
+    }
+
+
+# -- the recount: verify, the upgrade to V20, a demo copied in bulk ------------------------------
+
+
+def _case_ids(conn: Connection) -> Iterator[list[str]]:
+    after = ""
+    while True:
+        ids = list(
+            conn.execute(
+                select(CASE.c.id).where(CASE.c.id > after).order_by(CASE.c.id).limit(CHUNK)
+            ).scalars()
+        )
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
+def _event_figures(conn: Connection, case_ids: list[str], parts: Parts) -> None:
+    """The figures of the events about ``case_ids``, replayed in order: each extension against
+    the deadline it replaced, as the apply function counted them."""
+    wanted = (
+        "whistle.blown",
+        "clock.paused",
+        "clock.resumed",
+        "clock.extended",
+        "clock.recomputed",
+        "case.unpark",
+    )
+    deadline: dict[str, datetime] = {}
+    rows = conn.execute(
+        select(EVENT.c.type, EVENT.c.payload, EVENT.c.station_id, EVENT.c.at)
+        .where(EVENT.c.subject.in_(case_ids), EVENT.c.type.in_((*wanted, "case.corrected")))
+        .order_by(EVENT.c.at, EVENT.c.station_id, EVENT.c.seq)
+    )
+    for kind, raw, station, at in rows:
+        p = json.loads(raw) if raw else {}
+        if kind == "case.corrected":
+            if p.get("department"):
+                parts.add(DEPT_DAY.name, (station, p["department"], local_day(at)), corrections=1)
+        elif kind == "whistle.blown":
+            for d in p.get("departments", []):
+                deadline[d["clock"]["id"]] = from_iso(d["clock"]["deadline"])
+        elif kind == "case.unpark":
+            for c in p.get("clocks", []):
+                deadline[c["id"]] = from_iso(c["deadline"])
+        elif kind == "clock.recomputed":
+            deadline[p["id"]] = from_iso(p["to"])
+        elif p.get("id") in parts.clocks:
+            station, code, day, _ = parts.clocks[p["id"]]
+            if kind == "clock.paused":
+                parts.add(DEPT_DAY.name, (station, code, day), pauses=1)
+            elif kind == "clock.extended" and p["id"] in deadline:
+                parts.add(
+                    DEPT_DAY.name,
+                    (station, code, day),
+                    extended_us=(from_iso(p["deadline"]) - deadline[p["id"]]) // US,
+                )
+            if p.get("deadline"):
+                deadline[p["id"]] = from_iso(p["deadline"])
+        elif p.get("id") and p.get("deadline"):
+            deadline[p["id"]] = from_iso(p["deadline"])
+
+
+def recount(conn: Connection) -> Parts:
+    """The totals as the rows and events of the file make them, counted again case by case."""
+    whole = Parts()
+    for ids in _case_ids(conn):
+        parts = case_parts(fetch(conn, ids))
+        _event_figures(conn, ids, parts)
+        for slot, values in parts.counts.items():
+            target = whole.counts.setdefault(slot, {})
+            for name, value in values.items():
+                target[name] = target.get(name, 0) + value
+        whole.summons.update(parts.summons)
+    return whole
+
+
+def held(conn: Connection) -> Parts:
+    """The totals as the tables hold them."""
+    parts = Parts()
+    for table in TOTALS:
+        if table is SUMMONS_DAY:
+            continue
+        keys = [c.name for c in table.primary_key.columns]
+        for row in conn.execute(select(table)).mappings():
+            parts.add(
+                table.name,
+                tuple(row[k] for k in keys),
+                **{k: int(v) for k, v in row.items() if k not in keys},
+            )
+    for one in conn.execute(select(SUMMONS_DAY)):
+        parts.summons[one.checkin_id] = (
+            one.station_id,
+            one.department_code,
+            one.day,
+            one.outcome,
+            one.wait_us,
+        )
+    return parts
+
+
+Difference = tuple[str, str, str, Any, Any]
+"""table, row, column, what the table holds, what a recount gives."""
+
+
+def differences(conn: Connection, limit: int = 50) -> list[Difference]:
+    """Each counter the tables hold that a recount does not give (at most ``limit``)."""
+    wanted, found = recount(conn), held(conn)
+    lines: list[Difference] = []
+    for slot in sorted(wanted.counts.keys() | found.counts.keys(), key=repr):
+        w, f = wanted.counts.get(slot, {}), found.counts.get(slot, {})
+        for name in sorted(w.keys() | f.keys()):
+            if w.get(name, 0) != f.get(name, 0):
+                lines.append((slot[0], "/".join(map(str, slot[1])), name, f.get(name, 0), w.get(name, 0)))
+    for checkin_id in sorted(wanted.summons.keys() | found.summons.keys()):
+        w_row, f_row = wanted.summons.get(checkin_id), found.summons.get(checkin_id)
+        if w_row != f_row:
+            lines.append((SUMMONS_DAY.name, checkin_id, "*", f_row, w_row))
+    return lines[:limit]
+
+
+def rebuild(conn: Connection) -> None:
+    """Empty the totals and count them again from the rows and events (in the caller's
+    transaction)."""
+    for table in TOTALS:
+        conn.execute(delete(table))
+    write_difference(conn, Parts(), recount(conn))
+    conn.execute(text("UPDATE period_totals_state SET filled = 1"))
+
+
+@functools.cache
+def _state_sql() -> Any:
+    return text("SELECT filled FROM period_totals_state WHERE id = 1")
+
+
+def fill_if_new(conn: Connection) -> bool:
+    """Count the totals of a file that reached V20 with rows already in it; True if it did."""
+    if conn.execute(_state_sql()).scalar():
+        return False
+    rebuild(conn)
+    return True
