@@ -74,8 +74,9 @@ def absent_pending(
     conn: Connection, period: Period, now: datetime, station: str | None
 ) -> defaultdict[str, list[int]]:
     """Per department, [absent, pending] of the period's summons still awaited (or come only
-    after their 缺席 mark): absent once marked 缺席 or when the deadline has passed (days before today from the totals; today's from its summons), pending
-    before it. The one place that says what "absent" is."""
+    after their 缺席 mark): absent once marked 缺席 or when the deadline has passed (days before
+    today from the totals; today's from its summons), pending before it. The one place that
+    says what "absent" is."""
     first, after = _days(period)
     today, today_start, _ = _today(now)
     found: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -160,11 +160,13 @@ DEPT_DAY = Table(
             "pauses",
             "extended_us",
             "corrections",
+            "after_absence",
         )
     ),
 )
-# Summons still awaited (neither arrived nor withdrawn) by the local day of their deadline:
-# absent once that deadline has passed, pending before it.
+# Summons still awaited (neither arrived nor withdrawn, or come only after their 缺席 mark) by
+# the local day of their deadline: absent once that deadline has passed (or at once when marked
+# 缺席), pending before it.
 DEPT_DUE = Table(
     "dept_due_total",
     _meta,

@@ -205,7 +205,8 @@ def case_parts(found: Fetched) -> Parts:
             key = (station, c.department_code, day)
             parts.clocks[c.clock_id] = (station, c.department_code, day, c.deadline)
             # an arrival after the 缺席 mark is recorded and counted absent: no arrival, no wait
-            after_absence = c.absent_at is not None and c.arrived_at is not None and c.arrived_at >= c.absent_at
+            marked, arrived = c.absent_at, c.arrived_at
+            after_absence = marked is not None and arrived is not None and arrived >= marked
             came = c.arrived_at is not None and not after_absence
             wait = (c.arrived_at - whistle.blown_at) // US if came else None
             if c.status == CheckInStatus.WITHDRAWN.value:

@@ -289,3 +289,37 @@ def test_a_file_of_before_the_totals_is_counted_when_first_opened(
         assert_same(again, clock.now())
     finally:
         again.close()
+
+
+def test_summons_marked_absent_by_the_ladder_count_alike_in_the_totals_and_the_rows(
+    svc: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    """缺席 (the escalation ladder's mark) is absent at once, also for a department that comes
+    after it (recorded apart, no arrival, no wait): the running totals count it as the rows do,
+    on the day of the mark, the days after, and a day a summons due today is still awaited."""
+    from data.write.commands.escalation import escalate
+
+    run = svc.run
+    came_after, never = new_case(run), new_case(run)
+    for case_id in (came_after, never):
+        run(transition, case_id, Action.TRIAGE)
+        whistle(run, case_id, ["CGZF", "GA"])
+    clock.advance(minutes=95)  # past the urgent ladder's 缺席 step (deadline + 60 min)
+    assert run(escalate)
+    due_today = new_case(run)  # whistled now: due today, still awaited when read
+    run(transition, due_today, Action.TRIAGE)
+    whistle(run, due_today, ["CGZF"])
+    assert_same(svc, clock.now())
+    clock.advance(minutes=10)
+    late = checkins_of(db_path, came_after)
+    run(arrive, late["CGZF"], person="李队长")  # after its 缺席 mark
+    run(act, late["CGZF"], action="劝离摊贩", result="已清理")
+    run(arrive, checkins_of(db_path, never)["GA"], person="王所")
+    for hours in (0, 5, 30):
+        clock.advance(hours=hours)
+        assert_same(svc, clock.now())
+        assert_trend_same(svc, clock.now())
+    with svc.engine.connect() as conn:
+        cards = cards_from_totals(conn, month_period(date(2026, 11, 1)), clock.now(), Weights(), None, False)
+    assert cards["CGZF"].after_absence == 1 and cards["CGZF"].absent >= 2
+    assert verify(svc.engine).ok

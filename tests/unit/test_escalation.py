@@ -250,7 +250,7 @@ def test_the_assessment_counts_a_summons_marked_absent_as_absent_even_if_it_came
         cards = scorecards(conn, period, now, TZ)
         (card,) = [c for c in cards.cards if c.department == "CGZF"]
         assert (card.summoned, card.on_time, card.late, card.absent) == (1, 0, 0, 1)
-        assert card.after_absence == 1 and card.arrived == 0 and card.minutes_to_arrive == []
+        assert card.after_absence == 1 and card.arrived == 0 and card.arrived_us == 0
         assert [s.department for s in behind_figure(conn, period, now, TZ, "CGZF", Figure.ABSENT)] == ["CGZF"]
         assert behind_figure(conn, period, now, TZ, "CGZF", Figure.ARRIVED) == []
         assert len(behind_figure(conn, period, now, TZ, "CGZF", Figure.AFTER_ABSENCE)) == 1

@@ -16,6 +16,7 @@ import models.tables  # noqa: F401  (registers the tables in the metadata)
 from data.catalogue import DEPARTMENTS
 from data.service import SyncService
 from data.settings import Settings
+from data.store import apply as apply_module
 from data.store import schema
 from data.store.eventlog import EventWriter, head_of, store
 from data.store.schema import SCHEMA_VERSION, STEPS, upgrade, version_of
@@ -85,6 +86,13 @@ def _v1_operator(ctx: Ctx, name: str, role: Role) -> None:
     )
 
 
+def _before_totals(patch: pytest.MonkeyPatch) -> None:
+    """The apply function of the time kept no running totals (V20_PERIOD_TOTALS): the tables
+    and columns its upkeep reads did not exist yet."""
+    patch.setattr(apply_module, "before_event", lambda conn, record: None)
+    patch.setattr(apply_module, "after_event", lambda conn, record, before: None)
+
+
 def _v1_file(path: Path) -> tuple[str, str]:
     """A file at schema version 1 with a station, the catalogue and a whistled case, written
     through the commands of the time (they only touch version-1 tables)."""
@@ -103,6 +111,7 @@ def _v1_file(path: Path) -> tuple[str, str]:
         _v1_operator(ctx, "老值班员", Role.SUPERVISOR)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(commands_cases, "clock_payload", clock_payload_before_working_time)
+            _before_totals(patch)
             case_id = receive_case(ctx, **CASE, reporter_phone="13812345678")
             transition(ctx, case_id, Action.TRIAGE)
             whistle_id = blow_whistle(ctx, case_id, grade=Grade.URGENT, departments=["CGZF", "GA"])
@@ -268,6 +277,7 @@ def test_a_file_from_before_working_time_upgrades_and_its_clocks_are_counted_aga
         register_station(ctx, name="老站", case_prefix="LZ")
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(commands_cases, "clock_payload", clock_payload_before_working_time)
+            _before_totals(patch)
             case_id = receive_case(ctx, **CASE)
     engine.dispose()
     old_clock = rows(path, "SELECT * FROM clock ORDER BY 1")
