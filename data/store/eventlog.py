@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from data.store.apply import apply_event
-from data.store.rows import add_row, add_rows
+from data.store.rows import insert_now
 from data.store.tables import EVENT
 from models.clock import Clock
 from models.errors import DomainError
@@ -68,13 +68,13 @@ def event_row(record: EventRecord) -> dict[str, Any]:
 
 
 def store(conn: Connection, record: EventRecord) -> None:
-    add_row(conn, EVENT, **event_row(record))
+    insert_now(conn, EVENT, [event_row(record)])
 
 
 def store_many(conn: Connection, records: list[EventRecord]) -> None:
     """Several events' rows through the same prepared statement (an import's batch)."""
     if records:
-        add_rows(conn, EVENT, [event_row(r) for r in records])
+        insert_now(conn, EVENT, [event_row(r) for r in records])
 
 
 def record_from_row(row: Any) -> EventRecord:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, String, create_engine, func, select, text
+from sqlalchemy.exc import StatementError
 from sqlalchemy.pool import StaticPool
 
 from data.store.apply import apply_event
@@ -22,6 +23,7 @@ from data.store.dialect import by_insertion, insertion, on_server
 from data.store.eventlog import record_from_row
 from data.store.heads import first_contradiction
 from data.store.marks import Marks, signed_marks
+from data.store.ownership import prefetch
 from data.store.schema import upgrade
 from data.store.tables import (
     AGENDA,
@@ -42,6 +44,7 @@ from data.store.tables import (
     TRUST,
     WHISTLE,
 )
+from data.store.writebehind import write_behind
 from models.errors import DomainError
 from models.events import GENESIS, EventRecord, digest_of
 from models.i18n import t
@@ -87,7 +90,7 @@ class Report:
         return not self.problems
 
 
-def _log(conn: Connection) -> Iterator[Any]:
+def _log(conn: Connection) -> Iterator[list[Any]]:
     """Every event in the order it was written here, in pages by SQLite's rowid (the
     server's ``event.n``)."""
     last = 0
@@ -99,7 +102,7 @@ def _log(conn: Connection) -> Iterator[Any]:
         ).all()  # fmt: skip
         if not rows:
             return
-        yield from rows
+        yield rows
         last = rows[-1].rid
 
 
@@ -270,20 +273,8 @@ def _check_replay(conn: Connection, report: Report, folder: Path) -> None:
     try:
         with scratch.begin() as replay:
             _viewpoint(conn, replay)
-            for row in _log(conn):
-                try:
-                    apply_event(replay, record_from_row(row))
-                except DomainError as exc:
-                    report.problems.append(
-                        t(
-                            "verify.replay_refused",
-                            station=row.station_id,
-                            seq=row.seq,
-                            id=row.id,
-                            detail=str(exc),
-                        )
-                    )
-                    return
+            if not _replayed(conn, replay, report):
+                return
             for tbl in REPLAYED:
                 key = _first_difference(_rows(conn, tbl), _rows(replay, tbl))
                 if key is not None:
@@ -291,6 +282,33 @@ def _check_replay(conn: Connection, report: Report, folder: Path) -> None:
                     return
     finally:
         scratch.dispose()
+
+
+def _replayed(conn: Connection, replay: Connection, report: Report) -> bool:
+    """Every event applied to the scratch tables, a page at a time with the row writes behind
+    (data/store/writebehind.py); False (and the problem named) at the first one refused."""
+    with write_behind(replay) as batch:
+        for page in _log(conn):
+            batch.forget()
+            records = [(row, record_from_row(row)) for row in page]
+            prefetch(replay, [record for _row, record in records])
+            for row, record in records:
+                try:
+                    apply_event(replay, record)
+                except (DomainError, StatementError) as exc:
+                    batch.discard()
+                    detail = str(exc.orig) if isinstance(exc, StatementError) else str(exc)
+                    report.problems.append(
+                        t(
+                            "verify.replay_refused",
+                            station=row.station_id,
+                            seq=row.seq,
+                            id=row.id,
+                            detail=detail,
+                        )
+                    )
+                    return False
+    return True
 
 
 def _first_difference(actual: Iterator[Any], wanted: Iterator[Any]) -> tuple[Any, ...] | None:
