@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,7 +90,7 @@ class Report:
         return not self.problems
 
 
-def _log(conn: Connection) -> Iterator[list[Any]]:
+def _log(conn: Connection) -> Iterator[Sequence[Any]]:
     """Every event in the order it was written here, in pages by SQLite's rowid (the
     server's ``event.n``)."""
     last = 0
