@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V11_OPERATOR_AUTH, V12_WORKING_TIME
+from data.store.schema_steps_apply import V19_CLOCK_TRIGGERS_BY_CASE
 from data.store.schema_steps_assess import V16_ASSESSMENT_INDEXES
 from data.store.schema_steps_desk import (
     V4_DESK,
@@ -39,6 +40,7 @@ STEPS: tuple[str, ...] = (
     V15_SEARCH_MORE,
     V16_ASSESSMENT_INDEXES,
     V17_HANDOVER,
+    V19_CLOCK_TRIGGERS_BY_CASE,
 )
 SCHEMA_VERSION = len(STEPS)
 
