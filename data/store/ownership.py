@@ -156,8 +156,10 @@ def _owner_query(kind: str) -> Select[Any]:
 
 @functools.cache
 def _owners_query(kind: str) -> Select[Any]:
+    """(owner, id, case) of several rows: a case's own id, a child's case."""
     ident, query = _owned(kind)
-    return query.add_columns(ident).where(ident.in_(bindparam("keys", expanding=True)))
+    case_id = ident.table.c.case_id if "case_id" in ident.table.c else ident
+    return query.add_columns(ident, case_id).where(ident.in_(bindparam("keys", expanding=True)))
 
 
 @functools.cache
@@ -232,6 +234,7 @@ def _owner(conn: Connection, kind: str, key: str) -> str:
 # window are remembered (``None``: no such row), so the rows an event makes are known to the
 # next event without a read, and the pending writes need not be flushed for the check.
 _AROUND = {READ_AROUND: True}
+_TABLE_OF = {"case": CASE.name, "checkin": CHECKIN.name, "clock": CLOCK.name}
 PREFETCH_CHUNK = 500
 
 
@@ -276,7 +279,9 @@ def prefetch(conn: Connection, records: list[EventRecord]) -> None:
         for start in range(0, len(ordered), PREFETCH_CHUNK):
             chunk = ordered[start : start + PREFETCH_CHUNK]
             found = dict.fromkeys(chunk)
-            for owner, key in conn.execute(_owners_query(kind), {"keys": chunk}, execution_options=_AROUND):
+            rows = conn.execute(_owners_query(kind), {"keys": chunk}, execution_options=_AROUND)
+            for owner, key, case_id in rows:
                 found[key] = owner
+                batch.cases[(_TABLE_OF.get(kind, kind), key)] = case_id
             for key, owner in found.items():
                 batch.owners[(kind, key)] = owner

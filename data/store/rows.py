@@ -81,6 +81,17 @@ def add_rows(conn: Connection, tbl: Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(insert_of(tbl), rows)
 
 
+def for_case(conn: Connection, tbl: Table, statement: Any, case: Any, /, **params: Any) -> None:
+    """Run ``statement`` (bound with ``params``), which changes only rows of ``tbl`` whose
+    ``case_id`` is ``case`` (an UPDATE … WHERE case_id = :case AND …): inside a write-behind
+    block it is queued too, and runs after the rows written before it."""
+    batch = pending(conn)
+    if batch is not None:
+        batch.for_case(tbl, statement, case, params)
+    else:
+        conn.execute(statement, params)
+
+
 def insert_now(conn: Connection, tbl: Table, rows: list[dict[str, Any]]) -> None:
     """Rows inserted at once even inside a write-behind block (the event log: a refusal of
     its rows must be found where they are stored)."""

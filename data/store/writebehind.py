@@ -37,6 +37,7 @@ from sqlalchemy import Connection, Insert, Table, Update, bindparam, event, inse
 from data.store.tables import CASE
 
 KEY = "_key"
+UNKNOWN = object()
 INFO = "write_behind"
 READ_AROUND = "write_behind_read_around"
 """Execution option of a read that may skip the flush (it reads nothing pending: the
@@ -93,7 +94,13 @@ class WriteBehind:
         # (table, key column) → key → the columns set, later ones over earlier ones
         self.updates: dict[tuple[Table, str], dict[Any, dict[str, Any]]] = {}
         self.updated: dict[tuple[Table, str], set[str]] = {}  # the columns each of those sets
+        # statements that change only one case's rows of a table (``for_case``), in order
+        self.case_ops: dict[Any, list[dict[str, Any]]] = {}
+        self.cased: set[tuple[Table, Any]] = set()
+        self.cased_tables: set[Table] = set()
         self.owners: dict[tuple[str, str], str | None] = {}
+        # (table name, id) → the case the row belongs to, as the ownership check learnt it
+        self.cases: dict[tuple[str, Any], Any] = {}
         self.flushing = False
 
     def __len__(self) -> int:
@@ -105,7 +112,32 @@ class WriteBehind:
 
     # -- queueing
 
+    def for_case(self, tbl: Table, statement: Any, case: Any, params: dict[str, Any]) -> None:
+        """Queue ``statement``, which changes only rows of ``tbl`` whose ``case_id`` is ``case``
+        (its clocks stopped when it ends, its summonses settled). It runs after the window's
+        inserts and updates: any later write that may reach a row of that case flushes first."""
+        if (tbl, case) in self.cased:
+            self.flush()
+        self.case_ops.setdefault(statement, []).append(params)
+        self.cased.add((tbl, case))
+        self.cased_tables.add(tbl)
+
+    def _case_of(self, tbl: Table, key: Any, column: str) -> Any:
+        """The case of the row(s) ``column = key`` of ``tbl``, or UNKNOWN."""
+        if column != _single_key(tbl):
+            targets = [fk.column.table for fk in tbl.c[column].foreign_keys]
+            return self._case_of(targets[0], key, "id") if len(targets) == 1 else UNKNOWN
+        row = self.inserts.get(tbl, {}).get(key)
+        if row is not None:
+            return row.get("case_id", UNKNOWN)
+        return self.cases.get((tbl.name, key), UNKNOWN)
+
+    def _reaches_cased(self, tbl: Table, case: Any) -> bool:
+        return tbl in self.cased_tables and (case is UNKNOWN or (tbl, case) in self.cased)
+
     def add(self, tbl: Table, values: dict[str, Any]) -> None:
+        if self.cased_tables and self._reaches_cased(tbl, values.get("case_id", UNKNOWN)):
+            self.flush()
         key_column = _single_key(tbl)
         if key_column is None or key_column not in values:
             self.listed.setdefault(tbl, []).append(values)
@@ -124,6 +156,8 @@ class WriteBehind:
             return
         if self.listed.get(tbl):
             self.flush()  # rows without a key to fold into: let them reach the table first
+        if self.cased_tables and self._reaches_cased(tbl, self._case_of(tbl, key, column)):
+            self.flush()  # a row of a case whose statement waits: after it, in order
         names = values.keys()
         for (other, other_column), columns in self.updated.items():
             if other is tbl and other_column != column and not columns.isdisjoint(names):
@@ -145,12 +179,17 @@ class WriteBehind:
     # -- flushing
 
     def flush(self) -> None:
-        if self.flushing or not (self.inserts or self.listed or self.updates):
+        if self.flushing or not (self.inserts or self.listed or self.updates or self.case_ops):
             return
-        inserts, listed, updates = self.inserts, self.listed, self.updates
-        self.inserts, self.listed, self.updates, self.updated = {}, {}, {}, {}
+        inserts, listed, updates, case_ops = self.inserts, self.listed, self.updates, self.case_ops
+        self._clear()
         self.flushing = True
         try:
+            for tbl, keyed in inserts.items():
+                if "case_id" in tbl.c:  # still known once the rows are in the table
+                    self.cases.update(
+                        ((tbl.name, k), row.get("case_id", UNKNOWN)) for k, row in keyed.items()
+                    )
             for tbl in sorted(inserts.keys() | listed.keys(), key=_rank):
                 rows = [*inserts.get(tbl, {}).values(), *listed.get(tbl, ())]
                 for group in _groups(tbl, rows):
@@ -161,18 +200,26 @@ class WriteBehind:
                     shapes.setdefault(frozenset(values), []).append({KEY: key, **values})
                 for params in shapes.values():
                     self.conn.execute(update_of(tbl, column), params)
+            for statement, params in case_ops.items():
+                self.conn.execute(statement, params)
         finally:
             self.flushing = False
 
-    def discard(self) -> None:
+    def _clear(self) -> None:
         self.inserts, self.listed, self.updates, self.updated = {}, {}, {}, {}
+        self.case_ops, self.cased, self.cased_tables = {}, set(), set()
+
+    def discard(self) -> None:
+        self._clear()
         self.owners.clear()
+        self.cases.clear()
 
     def forget(self) -> None:
         """Flush, then drop what was learnt of owners (to bound memory between batches: the
         owners must cover every row made and still pending)."""
         self.flush()
         self.owners.clear()
+        self.cases.clear()
 
 
 def _groups(tbl: Table, rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
