@@ -96,7 +96,7 @@ class WriteBehind:
         self.updated: dict[tuple[Table, str], set[str]] = {}  # the columns each of those sets
         # statements that change only one case's rows of a table (``for_case``), in order
         self.case_ops: dict[Any, list[dict[str, Any]]] = {}
-        self.cased: set[tuple[Table, Any]] = set()
+        self.cased: dict[tuple[Table, Any], Any] = {}
         self.cased_tables: set[Table] = set()
         self.owners: dict[tuple[str, str], str | None] = {}
         # (table name, id) → the case the row belongs to, as the ownership check learnt it
@@ -116,10 +116,10 @@ class WriteBehind:
         """Queue ``statement``, which changes only rows of ``tbl`` whose ``case_id`` is ``case``
         (its clocks stopped when it ends, its summonses settled). It runs after the window's
         inserts and updates: any later write that may reach a row of that case flushes first."""
-        if (tbl, case) in self.cased:
-            self.flush()
-        self.case_ops.setdefault(statement, []).append(params)
-        self.cased.add((tbl, case))
+        if self.cased.get((tbl, case), statement) is not statement:
+            self.flush()  # another statement on that case's rows waits: keep their order
+        self.case_ops.setdefault(statement, []).append(params)  # one executemany, in order
+        self.cased[(tbl, case)] = statement
         self.cased_tables.add(tbl)
 
     def _case_of(self, tbl: Table, key: Any, column: str) -> Any:
@@ -207,7 +207,7 @@ class WriteBehind:
 
     def _clear(self) -> None:
         self.inserts, self.listed, self.updates, self.updated = {}, {}, {}, {}
-        self.case_ops, self.cased, self.cased_tables = {}, set(), set()
+        self.case_ops, self.cased, self.cased_tables = {}, {}, set()
 
     def discard(self) -> None:
         self._clear()
