@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True, help="a demo database (tests.bench.run builds one)")
     parser.add_argument("--steps", nargs="+", default=[s if not e else f"{s}-{e[1]}" for s, e in STEPS])
     args = parser.parse_args()
-    trees = {"before": args.before.resolve(), "after": ROOT}
+    trees = {"before": args.before.resolve(), "after": args.after.resolve()}
     rows: list[tuple[str, dict[str, dict[str, Any]]]] = []
     for step, extra in STEPS:
         name = step if not extra else f"{step}-{extra[1]}"
