@@ -44,6 +44,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--before", type=Path, required=True, help="the source tree to compare with")
+    parser.add_argument("--after", type=Path, default=ROOT, help="default: this tree")
     parser.add_argument("--db", type=Path, required=True, help="a demo database (tests.bench.run builds one)")
     parser.add_argument("--steps", nargs="+", default=[s if not e else f"{s}-{e[1]}" for s, e in STEPS])
     args = parser.parse_args()
