@@ -8,9 +8,16 @@ with ``conn.execute``. Inside ``with write_behind(conn):``
   inserted in the same window is folded into its pending INSERT, later updates of one row into
   one, and at a flush each table's rows go out as one ``executemany`` per statement shape
   (INSERTs in foreign-key order, then the UPDATEs), through statements built once;
+- ``for_case(conn, tbl, statement, case_id, **params)`` (``data.store.rows``) queues a statement
+  that changes only rows of ``tbl`` with ``case_id = case_id`` (an ``UPDATE … WHERE case_id =
+  :case AND …``: a case's clocks stopped when it ends, its summonses settled); such statements
+  run after the window's rows, one executemany per statement, and a later write that may reach
+  a row of that case flushes first, so the order per case is kept;
 - any other statement run on the connection (``conn.execute``: a read, an update by a
   condition, a savepoint) first flushes what is pending, so it sees every earlier write; so does
-  leaving the block. Reads through ``exec_driver_sql`` or the raw DBAPI connection do NOT
+  leaving the block. A new handler needs nothing special: write rows with the three functions
+  (or ``for_case``), run anything else with ``conn.execute``; a row another handler wrote in
+  the same batch is there when it reads. Reads through ``exec_driver_sql`` or the raw DBAPI connection do NOT
   flush: handlers use ``conn.execute``;
 - a rollback (to a savepoint, or of the transaction) throws the pending writes away, as it
   would have undone them; leaving the block by an exception throws them away too;
