@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, select, type_coerce
 
 from data.store.apply import apply_event
 from data.store.rows import insert_now
@@ -14,7 +14,7 @@ from data.store.tables import EVENT
 from models.clock import Clock
 from models.errors import DomainError
 from models.events import GENESIS, EventRecord, seal
-from models.ids import uuid7
+from models.ids import to_iso, uuid7
 
 
 def head_of(conn: Connection, station_id: str) -> tuple[int, str]:
@@ -65,6 +65,34 @@ def event_row(record: EventRecord) -> dict[str, Any]:
         "prev_hash": record.prev_hash,
         "hash": record.hash,
     }
+
+
+# The columns an event's hash covers, as stored (the time as its text on SQLite), for the
+# chain check and the export, which hash rows without building an EventRecord for each.
+HASHED_COLUMNS = (
+    EVENT.c.seq,
+    EVENT.c.id,
+    EVENT.c.station_id,
+    EVENT.c.operator,
+    type_coerce(EVENT.c.at, String),
+    EVENT.c.type,
+    EVENT.c.subject,
+    EVENT.c.payload,
+    EVENT.c.personal,
+    EVENT.c.personal_digest,
+    EVENT.c.prev_hash,
+    EVENT.c.hash,
+)
+
+
+def stored_iso(at: Any) -> str:
+    """A stored event time as the hash saw it (``to_iso``): SQLite's text
+    ``2026-11-21 06:51:31.123456`` read as it is, a server's naive UTC datetime converted."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " ":
+            return f"{at[:10]}T{at[11:]}Z"
+        at = datetime.fromisoformat(at)
+    return to_iso(at.replace(tzinfo=UTC) if at.tzinfo is None else at)
 
 
 def store(conn: Connection, record: EventRecord) -> None:

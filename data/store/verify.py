@@ -11,18 +11,17 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, create_engine, func, select, text, type_coerce
+from sqlalchemy import Connection, Engine, String, create_engine, func, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.pool import StaticPool
 
 from data.store.apply import apply_event
 from data.store.derived import derived_problem
 from data.store.dialect import by_insertion, insertion, on_server
-from data.store.eventlog import record_from_row
+from data.store.eventlog import HASHED_COLUMNS, record_from_row, stored_iso
 from data.store.heads import first_contradiction
 from data.store.marks import Marks, signed_marks
 from data.store.ownership import prefetch
@@ -50,7 +49,6 @@ from data.store.writebehind import write_behind
 from models.errors import DomainError
 from models.events import GENESIS, canonical, digest_of, hashed_fields
 from models.i18n import t
-from models.ids import to_iso
 
 # Columns that describe this copy of the file rather than the shared history.
 # A shared reference row's rank says who wrote it as seen from this file (its own station, its
@@ -109,30 +107,12 @@ def _log(conn: Connection) -> Iterator[Sequence[Any]]:
         last = rows[-1].rid
 
 
-# The chain check reads the columns the hash covers as stored (the time as its text on SQLite),
-# without building an EventRecord per row: half the work of the check.
-_CHAIN_COLUMNS = (
-    EVENT.c.seq,
-    EVENT.c.id,
-    EVENT.c.station_id,
-    EVENT.c.operator,
-    type_coerce(EVENT.c.at, String),
-    EVENT.c.type,
-    EVENT.c.subject,
-    EVENT.c.payload,
-    EVENT.c.personal,
-    EVENT.c.personal_digest,
-    EVENT.c.prev_hash,
-    EVENT.c.hash,
-)
-
-
 def _chain(conn: Connection, station: str, after: int = 0) -> Iterator[Any]:
     """One station's events after ``after``, in keyset pages by (station, seq): each page
     starts where the index holds the last one's successor, however long the chain."""
     while True:
         rows = conn.execute(
-            select(*_CHAIN_COLUMNS)
+            select(*HASHED_COLUMNS)
             .where((EVENT.c.station_id == station) & (EVENT.c.seq > after))
             .order_by(EVENT.c.seq)
             .limit(BATCH)
@@ -141,16 +121,6 @@ def _chain(conn: Connection, station: str, after: int = 0) -> Iterator[Any]:
             return
         yield from rows
         after = rows[-1].seq
-
-
-def _iso(at: Any) -> str:
-    """A stored event time as the hash saw it (``to_iso``): SQLite's text
-    ``2026-11-21 06:51:31.123456`` read as it is, a server's naive UTC datetime converted."""
-    if isinstance(at, str):
-        if len(at) == 26 and at[10] == " ":
-            return f"{at[:10]}T{at[11:]}Z"
-        at = datetime.fromisoformat(at)
-    return to_iso(at.replace(tzinfo=UTC) if at.tzinfo is None else at)
 
 
 def _ordered(conn: Connection, column: Any) -> Any:
@@ -210,7 +180,16 @@ def _check_station(conn: Connection, station: str, start: int, prev: str, report
             report.problems.append(t("verify.prev_mismatch", station=station_id, seq=seq, id=ident))
             return False
         hashed = hashed_fields(
-            ident, station_id, seq, operator, _iso(at), type_, subject, payload, personal_digest, prev_hash
+            ident,
+            station_id,
+            seq,
+            operator,
+            stored_iso(at),
+            type_,
+            subject,
+            payload,
+            personal_digest,
+            prev_hash,
         )
         if hashlib.sha256(canonical(hashed)).hexdigest() != hash_ or (
             personal is not None and digest_of(personal) != personal_digest
