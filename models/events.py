@@ -27,6 +27,34 @@ def digest_of(personal: dict[str, Any] | None) -> str | None:
     return hashlib.sha256(canonical(personal)).hexdigest()
 
 
+def hashed_fields(
+    id: str,
+    station: str,
+    seq: int,
+    operator: str,
+    at: str,
+    type: str,
+    subject: str | None,
+    payload: Any,
+    personal_digest: str | None,
+    prev: str,
+) -> dict[str, Any]:
+    """What an event's hash covers (``at`` in its canonical text form): the one definition,
+    used by ``EventRecord`` and by the chain check that hashes stored rows directly."""
+    return {
+        "id": id,
+        "station": station,
+        "seq": seq,
+        "operator": operator,
+        "at": at,
+        "type": type,
+        "subject": subject,
+        "payload": payload,
+        "personal_digest": personal_digest,
+        "prev": prev,
+    }
+
+
 @dataclass(frozen=True)
 class EventRecord:
     id: str
@@ -43,18 +71,18 @@ class EventRecord:
     hash: str
 
     def hashed_part(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "station": self.station_id,
-            "seq": self.seq,
-            "operator": self.operator,
-            "at": to_iso(self.at),
-            "type": self.type,
-            "subject": self.subject,
-            "payload": self.payload,
-            "personal_digest": self.personal_digest,
-            "prev": self.prev_hash,
-        }
+        return hashed_fields(
+            self.id,
+            self.station_id,
+            self.seq,
+            self.operator,
+            to_iso(self.at),
+            self.type,
+            self.subject,
+            self.payload,
+            self.personal_digest,
+            self.prev_hash,
+        )
 
     def computed_hash(self) -> str:
         return hashlib.sha256(canonical(self.hashed_part())).hexdigest()

@@ -11,15 +11,16 @@ from models.i18n import t
 
 OPEN_STATUSES = "('received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked')"
 FAR = "'9999-12-31 00:00:00.000000'"
-# What the queue's order table must hold for each case (as its triggers keep it).
+# What the queue's order table must hold for each case (as its triggers keep it); a case's
+# clocks are read through its own index (the running-clock index would walk every case's).
 QUEUE_KEY_WRONG = f"""
 SELECT c.id FROM case_file c LEFT JOIN queue_key q ON q.case_id = c.id
 WHERE q.case_id IS NULL
    OR q.open IS NOT (c.status IN {OPEN_STATUSES})
-   OR q.next_checkin IS NOT coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
-        AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
-   OR q.next_deadline IS NOT coalesce((SELECT min(deadline) FROM clock WHERE case_id = c.id
-        AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
+   OR q.next_checkin IS NOT coalesce((SELECT min(deadline) FROM clock INDEXED BY ix_clock_open
+        WHERE case_id = c.id AND kind = 'checkin' AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
+   OR q.next_deadline IS NOT coalesce((SELECT min(deadline) FROM clock INDEXED BY ix_clock_open
+        WHERE case_id = c.id AND stopped_at IS NULL AND paused_at IS NULL), {FAR})
    OR q.received_at IS NOT c.received_at
 UNION ALL
 SELECT q.case_id FROM queue_key q LEFT JOIN case_file c ON c.id = q.case_id WHERE c.id IS NULL

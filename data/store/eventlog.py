@@ -6,15 +6,15 @@ import json
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, String, select, type_coerce
 
 from data.store.apply import apply_event
-from data.store.rows import add_row, add_rows
+from data.store.rows import insert_now
 from data.store.tables import EVENT
 from models.clock import Clock
 from models.errors import DomainError
 from models.events import GENESIS, EventRecord, seal
-from models.ids import uuid7
+from models.ids import to_iso, uuid7
 
 
 def head_of(conn: Connection, station_id: str) -> tuple[int, str]:
@@ -67,14 +67,42 @@ def event_row(record: EventRecord) -> dict[str, Any]:
     }
 
 
+# The columns an event's hash covers, as stored (the time as its text on SQLite), for the
+# chain check and the export, which hash rows without building an EventRecord for each.
+HASHED_COLUMNS = (
+    EVENT.c.seq,
+    EVENT.c.id,
+    EVENT.c.station_id,
+    EVENT.c.operator,
+    type_coerce(EVENT.c.at, String),
+    EVENT.c.type,
+    EVENT.c.subject,
+    EVENT.c.payload,
+    EVENT.c.personal,
+    EVENT.c.personal_digest,
+    EVENT.c.prev_hash,
+    EVENT.c.hash,
+)
+
+
+def stored_iso(at: Any) -> str:
+    """A stored event time as the hash saw it (``to_iso``): SQLite's text
+    ``2026-11-21 06:51:31.123456`` read as it is, a server's naive UTC datetime converted."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " ":
+            return f"{at[:10]}T{at[11:]}Z"
+        at = datetime.fromisoformat(at)
+    return to_iso(at.replace(tzinfo=UTC) if at.tzinfo is None else at)
+
+
 def store(conn: Connection, record: EventRecord) -> None:
-    add_row(conn, EVENT, **event_row(record))
+    insert_now(conn, EVENT, [event_row(record)])
 
 
 def store_many(conn: Connection, records: list[EventRecord]) -> None:
     """Several events' rows through the same prepared statement (an import's batch)."""
     if records:
-        add_rows(conn, EVENT, [event_row(r) for r in records])
+        insert_now(conn, EVENT, [event_row(r) for r in records])
 
 
 def record_from_row(row: Any) -> EventRecord:

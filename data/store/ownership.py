@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, select
 
 from data.store.tables import AGENDA, CASE, CHECKIN, CLOCK, HANDOVER, MEETING, REINSPECTION, WHISTLE
+from data.store.writebehind import READ_AROUND, WriteBehind, pending
 from models.errors import DomainError
 from models.events import EventRecord
 
@@ -136,22 +137,32 @@ TOUCHES: dict[str, tuple[Touch, ...]] = {
 
 
 @functools.cache
-def _owner_query(kind: str) -> Select[Any]:
-    key: Any = bindparam("key")
+def _owned(kind: str) -> tuple[Any, Select[Any]]:
+    """The id column of a row of ``kind`` and the SELECT of its owning station."""
     if kind == "case":
-        return select(CASE.c.station_id).where(CASE.c.id == key)
+        return CASE.c.id, select(CASE.c.station_id)
     if kind == "meeting":
-        return select(MEETING.c.station_id).where(MEETING.c.id == key)
+        return MEETING.c.id, select(MEETING.c.station_id)
     if kind == "handover":
-        return select(HANDOVER.c.station_id).where(HANDOVER.c.id == key)
+        return HANDOVER.c.id, select(HANDOVER.c.station_id)
     if kind == "agenda":
-        return (
-            select(MEETING.c.station_id)
-            .join(AGENDA, AGENDA.c.meeting_id == MEETING.c.id)
-            .where(AGENDA.c.id == key)
-        )
+        return AGENDA.c.id, select(MEETING.c.station_id).join(AGENDA, AGENDA.c.meeting_id == MEETING.c.id)
     child = {"checkin": CHECKIN, "clock": CLOCK, "whistle": WHISTLE, "reinspection": REINSPECTION}[kind]
-    return select(CASE.c.station_id).join(child, child.c.case_id == CASE.c.id).where(child.c.id == key)
+    return child.c.id, select(CASE.c.station_id).join(child, child.c.case_id == CASE.c.id)
+
+
+@functools.cache
+def _owner_query(kind: str) -> Select[Any]:
+    ident, query = _owned(kind)
+    return query.where(ident == bindparam("key"))
+
+
+@functools.cache
+def _owners_query(kind: str) -> Select[Any]:
+    """(owner, id, case) of several rows: a case's own id, a child's case."""
+    ident, query = _owned(kind)
+    case_id = ident.table.c.case_id if "case_id" in ident.table.c else ident
+    return query.add_columns(ident, case_id).where(ident.in_(bindparam("keys", expanding=True)))
 
 
 @functools.cache
@@ -202,6 +213,10 @@ def check_owner(conn: Connection, record: EventRecord) -> None:
         raise _refuse(record, str(record.payload.get("station")))
     if record.type not in TOUCHES:
         raise DomainError("error.unknown_event_type", type=record.type, seq=record.seq)
+    batch = pending(conn)
+    if batch is not None:
+        _check_remembered(conn, batch, record)
+        return
     for touch, key in touched(record):
         if touch.created:
             if conn.execute(_exists_query(touch.kind), {"key": key}).first() is not None:
@@ -216,3 +231,60 @@ def check_owner(conn: Connection, record: EventRecord) -> None:
 
 def _owner(conn: Connection, kind: str, key: str) -> str:
     return str(conn.execute(_owner_query(kind), {"key": key}).scalar() or "?")
+
+
+# Inside a write-behind block (data/store/writebehind.py) the owners looked up or made in the
+# window are remembered (``None``: no such row), so the rows an event makes are known to the
+# next event without a read, and the pending writes need not be flushed for the check.
+_AROUND = {READ_AROUND: True}
+_TABLE_OF = {"case": CASE.name, "checkin": CHECKIN.name, "clock": CLOCK.name}
+PREFETCH_CHUNK = 500
+
+
+def _known_owner(conn: Connection, batch: WriteBehind, kind: str, key: str) -> str | None:
+    found = batch.owners.get((kind, key), False)
+    if found is False:
+        found = conn.execute(_owner_query(kind), {"key": key}, execution_options=_AROUND).scalar()
+        batch.owners[(kind, key)] = found
+    return found  # type: ignore[return-value]
+
+
+def _check_remembered(conn: Connection, batch: WriteBehind, record: EventRecord) -> None:
+    made = []
+    for touch, key in touched(record):
+        owner = _known_owner(conn, batch, touch.kind, key)
+        if touch.created:
+            if owner is not None:
+                raise _refuse(record, owner)
+            made.append((touch.kind, key))
+        elif owner is None:
+            raise MissingRow("error.missing_row", table=touch.kind, id=key)
+        elif owner != record.station_id:
+            raise _refuse(record, owner)
+    for made_key in made:
+        batch.owners[made_key] = record.station_id
+
+
+def prefetch(conn: Connection, records: list[EventRecord]) -> None:
+    """Look up, in one query per kind, the owners of every row a batch of events touches (in
+    a write-behind block; outside one it does nothing)."""
+    batch = pending(conn)
+    if batch is None:
+        return
+    wanted: dict[str, set[str]] = {}
+    for record in records:
+        for touch in TOUCHES.get(record.type, ()):
+            for key in ids_at(record.payload, touch.path):
+                if (touch.kind, key) not in batch.owners:
+                    wanted.setdefault(touch.kind, set()).add(key)
+    for kind, keys in wanted.items():
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), PREFETCH_CHUNK):
+            chunk = ordered[start : start + PREFETCH_CHUNK]
+            found = dict.fromkeys(chunk)
+            rows = conn.execute(_owners_query(kind), {"keys": chunk}, execution_options=_AROUND)
+            for owner, key, case_id in rows:
+                found[key] = owner
+                batch.cases[(_TABLE_OF.get(kind, kind), key)] = case_id
+            for key, owner in found.items():
+                batch.owners[(kind, key)] = owner

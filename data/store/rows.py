@@ -1,5 +1,11 @@
 """Writing rows from events: the handler registry and the prebuilt insert/update statements
-every handler (and the event log) writes through."""
+every handler (and the event log) writes through.
+
+Handlers write rows with ``add_row`` / ``add_rows`` / ``set_rows``; inside a write-behind block
+(an import's batch, verify's replay: data/store/writebehind.py) these are queued and sent as one
+``executemany`` per table and statement, and any other ``conn.execute`` flushes them first, so
+a handler may read what an earlier one wrote. A handler never reads through
+``exec_driver_sql`` or the raw DBAPI connection (those do not flush)."""
 
 from __future__ import annotations
 
@@ -8,10 +14,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.store.tables import OPERATOR, STATION
+from data.store.writebehind import KEY, insert_of, pending, update_of
 from models.events import EventRecord
 from models.ids import from_iso
 
@@ -39,37 +46,57 @@ class Registry:
         return register
 
 
-KEY = "_key"
-
-
 def local_operator(name: str) -> Any:
     """The condition for ``name`` among this file's own station's operators."""
     local = select(STATION.c.id).where(STATION.c.is_local.is_(True)).scalar_subquery()
     return (OPERATOR.c.station_id == local) & (OPERATOR.c.name == name)
 
 
-@functools.cache
-def _update(tbl: Table, column: str) -> Update:
-    return update(tbl).where(tbl.c[column] == bindparam(KEY))
-
-
-@functools.cache
-def _insert(tbl: Table) -> Insert:
-    return insert(tbl)
-
-
 def set_rows(conn: Connection, tbl: Table, key: Any, column: str = "id", **values: Any) -> None:
-    """UPDATE tbl SET values WHERE column = key, through a statement built once."""
-    conn.execute(_update(tbl, column), {KEY: key, **values})
+    """UPDATE tbl SET values WHERE column = key, through a statement built once (queued inside
+    a write-behind block)."""
+    batch = pending(conn)
+    if batch is not None:
+        batch.set(tbl, key, column, values)
+    else:
+        conn.execute(update_of(tbl, column), {KEY: key, **values})
 
 
 def add_row(conn: Connection, tbl: Table, **values: Any) -> None:
-    conn.execute(_insert(tbl), values)
+    """INSERT one row (queued inside a write-behind block)."""
+    batch = pending(conn)
+    if batch is not None:
+        batch.add(tbl, values)
+    else:
+        conn.execute(insert_of(tbl), values)
 
 
 def add_rows(conn: Connection, tbl: Table, rows: list[dict[str, Any]]) -> None:
-    """Several rows of the same columns in one go (the driver's executemany)."""
-    conn.execute(_insert(tbl), rows)
+    """Several rows of the same columns in one go (the driver's executemany; queued inside a
+    write-behind block)."""
+    batch = pending(conn)
+    if batch is not None:
+        for row in rows:
+            batch.add(tbl, row)
+    else:
+        conn.execute(insert_of(tbl), rows)
+
+
+def for_case(conn: Connection, tbl: Table, statement: Any, case: Any, /, **params: Any) -> None:
+    """Run ``statement`` (bound with ``params``), which changes only rows of ``tbl`` whose
+    ``case_id`` is ``case`` (an UPDATE … WHERE case_id = :case AND …): inside a write-behind
+    block it is queued too, and runs after the rows written before it."""
+    batch = pending(conn)
+    if batch is not None:
+        batch.for_case(tbl, statement, case, params)
+    else:
+        conn.execute(statement, params)
+
+
+def insert_now(conn: Connection, tbl: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows inserted at once even inside a write-behind block (the event log: a refusal of
+    its rows must be found where they are stored)."""
+    conn.execute(insert_of(tbl), rows)
 
 
 def upsert(conn: Connection, tbl: Table) -> Any:

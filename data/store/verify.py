@@ -5,23 +5,26 @@ event log is found and named. A malformed event is named too, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, String, create_engine, func, select, text
+from sqlalchemy.exc import StatementError
 from sqlalchemy.pool import StaticPool
 
 from data.store.apply import apply_event
 from data.store.derived import derived_problem
 from data.store.dialect import by_insertion, insertion, on_server
-from data.store.eventlog import record_from_row
+from data.store.eventlog import HASHED_COLUMNS, record_from_row, stored_iso
 from data.store.heads import first_contradiction
 from data.store.marks import Marks, signed_marks
+from data.store.ownership import prefetch
 from data.store.schema import upgrade
 from data.store.tables import (
     AGENDA,
@@ -43,8 +46,9 @@ from data.store.tables import (
     WHISTLE,
 )
 from data.store.totals import differences
+from data.store.writebehind import write_behind
 from models.errors import DomainError
-from models.events import GENESIS, EventRecord, digest_of
+from models.events import GENESIS, canonical, digest_of, hashed_fields
 from models.i18n import t
 
 # Columns that describe this copy of the file rather than the shared history.
@@ -88,7 +92,7 @@ class Report:
         return not self.problems
 
 
-def _log(conn: Connection) -> Iterator[Any]:
+def _log(conn: Connection) -> Iterator[Sequence[Any]]:
     """Every event in the order it was written here, in pages by SQLite's rowid (the
     server's ``event.n``)."""
     last = 0
@@ -100,7 +104,7 @@ def _log(conn: Connection) -> Iterator[Any]:
         ).all()  # fmt: skip
         if not rows:
             return
-        yield from rows
+        yield rows
         last = rows[-1].rid
 
 
@@ -109,7 +113,7 @@ def _chain(conn: Connection, station: str, after: int = 0) -> Iterator[Any]:
     starts where the index holds the last one's successor, however long the chain."""
     while True:
         rows = conn.execute(
-            select(EVENT)
+            select(*HASHED_COLUMNS)
             .where((EVENT.c.station_id == station) & (EVENT.c.seq > after))
             .order_by(EVENT.c.seq)
             .limit(BATCH)
@@ -161,48 +165,60 @@ def check_chain(conn: Connection, report: Report, since: dict[str, tuple[int, st
 def _check_station(conn: Connection, station: str, start: int, prev: str, report: Report) -> bool:
     expected = start + 1
     for row in _chain(conn, station, start):
+        # unpacked once: a row's attributes by name cost more than the hash
+        seq, ident, station_id, operator, at, type_, subject, _p, _q, personal_digest, prev_hash, hash_ = row
         report.events += 1
-        where = {"station": row.station_id, "seq": row.seq, "id": row.id}
-        record = _record(row, report)
-        if record is None:
+        parsed = _parsed(row, report)
+        if parsed is None:
             return False
-        if row.seq != expected:
+        payload, personal = parsed
+        if seq != expected:
             report.problems.append(
-                t(
-                    "verify.seq_gap",
-                    expected=expected,
-                    found=row.seq,
-                    **{k: v for k, v in where.items() if k != "seq"},
-                )
+                t("verify.seq_gap", expected=expected, found=seq, station=station_id, id=ident)
             )
             return False
-        if record.prev_hash != prev:
-            report.problems.append(t("verify.prev_mismatch", **where))
+        if prev_hash != prev:
+            report.problems.append(t("verify.prev_mismatch", station=station_id, seq=seq, id=ident))
             return False
-        if record.computed_hash() != record.hash or (
-            record.personal is not None and digest_of(record.personal) != record.personal_digest
+        hashed = hashed_fields(
+            ident,
+            station_id,
+            seq,
+            operator,
+            stored_iso(at),
+            type_,
+            subject,
+            payload,
+            personal_digest,
+            prev_hash,
+        )
+        if hashlib.sha256(canonical(hashed)).hexdigest() != hash_ or (
+            personal is not None and digest_of(personal) != personal_digest
         ):
-            report.problems.append(t("verify.hash_mismatch", **where))
+            report.problems.append(t("verify.hash_mismatch", station=station_id, seq=seq, id=ident))
             return False
-        expected, prev = row.seq + 1, row.hash
+        expected, prev = seq + 1, hash_
     return True
 
 
-def _record(row: Any, report: Report) -> EventRecord | None:
-    """The stored event, or None (and the problem named) when its JSON does not parse."""
+def _parsed(row: Any, report: Report) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    """The stored payload and personal part, or None (and the problem named) when their JSON
+    does not parse into objects."""
+    stored, stored_personal = row[7], row[8]
     try:
-        record = record_from_row(row)
+        payload = json.loads(stored)
+        personal = json.loads(stored_personal) if stored_personal is not None else None
     except (ValueError, TypeError, RecursionError) as exc:
         report.problems.append(
             t("verify.bad_json", station=row.station_id, seq=row.seq, id=row.id, detail=str(exc)[:120])
         )
         return None
-    if not isinstance(record.payload, dict) or not isinstance(record.personal, dict | None):
+    if not isinstance(payload, dict) or not isinstance(personal, dict | None):
         report.problems.append(
             t("verify.bad_json", station=row.station_id, seq=row.seq, id=row.id, detail="not an object")
         )
         return None
-    return record
+    return payload, personal
 
 
 def check_heads(conn: Connection, report: Report) -> None:
@@ -282,20 +298,8 @@ def _check_replay(conn: Connection, report: Report, folder: Path) -> None:
     try:
         with scratch.begin() as replay:
             _viewpoint(conn, replay)
-            for row in _log(conn):
-                try:
-                    apply_event(replay, record_from_row(row))
-                except DomainError as exc:
-                    report.problems.append(
-                        t(
-                            "verify.replay_refused",
-                            station=row.station_id,
-                            seq=row.seq,
-                            id=row.id,
-                            detail=str(exc),
-                        )
-                    )
-                    return
+            if not _replayed(conn, replay, report):
+                return
             for tbl in REPLAYED:
                 key = _first_difference(_rows(conn, tbl), _rows(replay, tbl))
                 if key is not None:
@@ -303,6 +307,33 @@ def _check_replay(conn: Connection, report: Report, folder: Path) -> None:
                     return
     finally:
         scratch.dispose()
+
+
+def _replayed(conn: Connection, replay: Connection, report: Report) -> bool:
+    """Every event applied to the scratch tables, a page at a time with the row writes behind
+    (data/store/writebehind.py); False (and the problem named) at the first one refused."""
+    with write_behind(replay) as batch:
+        for page in _log(conn):
+            batch.forget()
+            records = [(row, record_from_row(row)) for row in page]
+            prefetch(replay, [record for _row, record in records])
+            for row, record in records:
+                try:
+                    apply_event(replay, record)
+                except (DomainError, StatementError) as exc:
+                    batch.discard()
+                    detail = str(exc.orig) if isinstance(exc, StatementError) else str(exc)
+                    report.problems.append(
+                        t(
+                            "verify.replay_refused",
+                            station=row.station_id,
+                            seq=row.seq,
+                            id=row.id,
+                            detail=detail,
+                        )
+                    )
+                    return False
+    return True
 
 
 def _first_difference(actual: Iterator[Any], wanted: Iterator[Any]) -> tuple[Any, ...] | None:

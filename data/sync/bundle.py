@@ -97,8 +97,13 @@ def line_of_hashed(record: EventRecord, hashed: bytes, include_personal: bool) -
     key, a timestamp without quotes in it). A line with personal data is encoded in full."""
     if include_personal and record.personal is not None:
         return event_line(record, include_personal)
+    return line_of_hashed_bytes(hashed, record.hash)
+
+
+def line_of_hashed_bytes(hashed: bytes, hash_: str) -> bytes:
+    """The line of an event without personal data from its canonical hashed bytes and hash."""
     cut = hashed.index(b'",', 7) + 2  # past '{"at":"…",'
-    return b"".join((hashed[:cut], b'"hash":"', record.hash.encode("ascii"), b'",', hashed[cut:], b"\n"))
+    return b"".join((hashed[:cut], b'"hash":"', hash_.encode("ascii"), b'",', hashed[cut:], b"\n"))
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:

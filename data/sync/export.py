@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
 from data.store.db import Location, location_of
-from data.store.eventlog import record_from_row
+from data.store.eventlog import HASHED_COLUMNS, stored_iso
 from data.store.files import atomic_write, prepare_folder
 from data.store.keys import key_path_for, load_private, public_text, signature_ok
 from data.store.schema import SCHEMA_VERSION
@@ -25,7 +25,7 @@ from data.write.commands.sync import record_export, require_supervisor, sign_hea
 from data.write.session import SyncService
 from models.clock import Clock
 from models.errors import DomainError
-from models.events import GENESIS, canonical
+from models.events import GENESIS, canonical, hashed_fields
 from models.ids import to_iso
 
 Progress = Callable[[int, int], None]
@@ -75,26 +75,30 @@ def _lines(
     last, done, link, total = since, 0, prev, head - since
     while last < head:
         rows = conn.execute(
-            select(EVENT)
+            select(*HASHED_COLUMNS)
             .where((EVENT.c.station_id == station) & (EVENT.c.seq > last) & (EVENT.c.seq <= head))
             .order_by(EVENT.c.seq)
             .limit(BATCH)
         ).all()
         for row in rows:
-            record = record_from_row(row)
-            hashed = canonical(record.hashed_part())
+            # the stored columns hashed as they are (no EventRecord per row), each unpacked once
+            seq, ident, st, op, at, kind, subj, payload, personal, pd, prev, hash_ = row
+            fields = hashed_fields(
+                ident, st, seq, op, stored_iso(at), kind, subj, json.loads(payload),
+                pd, prev,
+            )  # fmt: skip
+            hashed = canonical(fields)
             # Never sign a history that does not verify here: the receiver would refuse it.
-            if (
-                record.seq != last + 1
-                or record.prev_hash != link
-                or hashlib.sha256(hashed).hexdigest() != record.hash
-            ):
-                raise DomainError("sync.error.local_chain", station=station, seq=record.seq)
-            line = bundle.line_of_hashed(record, hashed, include_personal)
+            if seq != last + 1 or prev != link or hashlib.sha256(hashed).hexdigest() != hash_:
+                raise DomainError("sync.error.local_chain", station=station, seq=seq)
+            if include_personal and personal is not None:
+                line = canonical({**fields, "hash": hash_, "personal": json.loads(personal)}) + b"\n"
+            else:
+                line = bundle.line_of_hashed_bytes(hashed, hash_)
             digest.update(line)
             size += len(line)
             yield line
-            last, link = record.seq, record.hash
+            last, link = seq, hash_
         done += len(rows)
         if progress is not None:
             progress(done, total)

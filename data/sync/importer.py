@@ -21,16 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from data.settings import SyncLimits
 from data.store.apply import EventInvalid, UnknownEventType, apply_event
 from data.store.eventlog import head_of, store, store_many
 from data.store.keys import signature_ok
-from data.store.ownership import MissingRow, NotOwner
+from data.store.ownership import MissingRow, NotOwner, prefetch
 from data.store.rows import upsert
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT, PENDING, STATION, TRUST
+from data.store.writebehind import write_behind
 from data.sync import bundle
 from data.sync.bundle import Archive, BundleRefused
 from data.write.commands.common import Ctx, writer
@@ -135,14 +136,48 @@ def _store_batch(conn: Connection, batch: list[EventRecord]) -> None:
     savepoint.commit()
 
 
-def _apply_one(conn: Connection, record: EventRecord) -> None:
-    _refusing(conn, record, apply_event)
+def _apply_checked(conn: Connection, record: EventRecord) -> None:
+    apply_event(conn, record, checked=True)  # parse_line checked the payload
 
 
-def _refusing(conn: Connection, record: EventRecord, step: Callable[[Connection, EventRecord], None]) -> None:
-    """One step of taking in ``record``, its failures turned into the refusal that names it."""
+def _apply_batch(conn: Connection, records: list[EventRecord]) -> None:
+    """The batch's events applied with their row writes behind (data/store/writebehind.py),
+    in a savepoint. A write the database refuses surfaces at a flush, not at the event that
+    made it: the batch is then applied again one statement at a time, which names the event."""
+    savepoint = conn.begin_nested()
+    try:
+        with write_behind(conn):
+            prefetch(conn, records)
+            for record in records:
+                _refusing(conn, record, _apply_checked, integrity=False)
+    except StatementError:
+        savepoint.rollback()
+        for record in records:
+            _refusing(conn, record, _apply_checked)
+        return
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+
+
+def _refusing(
+    conn: Connection,
+    record: EventRecord,
+    step: Callable[[Connection, EventRecord], None],
+    *,
+    integrity: bool = True,
+) -> None:
+    """One step of taking in ``record``, its failures turned into the refusal that names it
+    (a database refusal only with ``integrity``: under write-behind it may be another's)."""
     try:
         step(conn, record)
+    except IntegrityError as exc:
+        if not integrity:
+            raise
+        if "FOREIGN KEY" in str(exc.orig):
+            raise MissingRow("error.missing_row", table="?", id="?") from exc
+        raise BundleRefused("sync.refuse.conflict", seq=record.seq, detail=str(exc.orig)) from exc
     except NotOwner as exc:
         raise BundleRefused("sync.refuse.not_owner", detail=str(exc)) from exc
     except UnknownEventType as exc:
@@ -155,10 +190,6 @@ def _refusing(conn: Connection, record: EventRecord, step: Callable[[Connection,
             field=exc.field,
             detail=exc.detail,
         ) from exc
-    except IntegrityError as exc:
-        if "FOREIGN KEY" in str(exc.orig):
-            raise MissingRow("error.missing_row", table="?", id="?") from exc
-        raise BundleRefused("sync.refuse.conflict", seq=record.seq, detail=str(exc.orig)) from exc
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise BundleRefused(
             "sync.refuse.bad_payload",
@@ -205,11 +236,9 @@ def _stream_apply(ctx: Ctx, archive: Archive) -> Placed:
             if new[0].seq == held_seq + 1 and new[0].prev_hash != link:
                 raise BundleRefused("sync.refuse.fork", station=station, seq=new[0].seq)
             _store_batch(conn, new)
-            for record in new:
-                _apply_one(conn, record)
-                placed.applied += 1
-                if record.type == "chain.head_signed":
-                    placed.heads.append(record)
+            _apply_batch(conn, new)
+            placed.applied += len(new)
+            placed.heads += [r for r in new if r.type == "chain.head_signed"]
     except MissingRow:
         savepoint.rollback()
         _drain(events)

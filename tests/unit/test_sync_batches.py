@@ -50,10 +50,10 @@ def test_the_reader_is_never_more_than_one_batch_ahead_of_the_apply(
             read[0] += 1
             yield record
 
-    def apply(conn: Connection, record: EventRecord) -> None:
+    def apply(conn: Connection, record: EventRecord, **options: Any) -> None:
         applied[0] += 1
         lead.append(read[0] - applied[0])
-        real_apply(conn, record)
+        real_apply(conn, record, **options)
 
     real_apply = importer.apply_event
     monkeypatch.setattr(Archive, "events", counted)

@@ -44,14 +44,17 @@ class EventInvalid(DomainError):
         self.detail = exc.detail
 
 
-def apply_event(conn: Connection, record: EventRecord) -> None:
+def apply_event(conn: Connection, record: EventRecord, *, checked: bool = False) -> None:
+    """``checked``: the payload was checked against its schema already (an imported line is
+    checked as it is read), so it is not checked twice."""
     handler = HANDLERS.get(record.type)
     if handler is None or record.type not in SCHEMAS:
         raise UnknownEventType("error.unknown_event_type", type=record.type, seq=record.seq)
-    try:
-        check_payload(record.type, record.payload, record.personal)
-    except PayloadInvalid as exc:
-        raise EventInvalid(record, exc) from None
+    if not checked:
+        try:
+            check_payload(record.type, record.payload, record.personal)
+        except PayloadInvalid as exc:
+            raise EventInvalid(record, exc) from None
     check_owner(conn, record)
     before = before_event(conn, record)  # the case's part of the assessment's totals
     handler(conn, record)

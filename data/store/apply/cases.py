@@ -6,9 +6,9 @@ import functools
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Update, bindparam, select, update
+from sqlalchemy import Connection, Update, bindparam, case, select, update
 
-from data.store.rows import Registry, add_row, day, set_rows, ts
+from data.store.rows import Registry, add_row, day, for_case, set_rows, ts
 from data.store.tables import CASE, CHECKIN, CLOCK, REINSPECTION, WHISTLE
 from models.enums import CaseStatus, CheckInStatus
 from models.errors import DomainError
@@ -42,17 +42,15 @@ def _case_clocks() -> dict[str, Update]:
         .values(paused_at=bindparam("at"), pause_reason=bindparam("reason")),
         "stop": update(CLOCK).where(running).values(stopped_at=bindparam("at")),
         # a department still awaited when the case ends: a no-show once its deadline has
-        # passed; before it, the summons is withdrawn and not held against it
-        "no_show": update(CHECKIN)
-        .where(
-            (CHECKIN.c.case_id == bindparam("case"))
-            & (CHECKIN.c.status == "summoned")
-            & (CHECKIN.c.deadline < bindparam("at"))
-        )
-        .values(status=CheckInStatus.NO_SHOW.value),
-        "withdrawn": update(CHECKIN)
+        # passed; before it, the summons is withdrawn and not held against it (one statement)
+        "summons_ended": update(CHECKIN)
         .where((CHECKIN.c.case_id == bindparam("case")) & (CHECKIN.c.status == "summoned"))
-        .values(status=CheckInStatus.WITHDRAWN.value),
+        .values(
+            status=case(
+                (CHECKIN.c.deadline < bindparam("at"), CheckInStatus.NO_SHOW.value),
+                else_=CheckInStatus.WITHDRAWN.value,
+            )
+        ),
     }
 
 
@@ -135,7 +133,7 @@ def _transition(conn: Connection, e: EventRecord) -> None:
         values["reject_reason"] = p["reason"]
     elif action is Action.PARK:
         values.update(parked_from=p["from"], park_reason=p["reason"], park_review_on=day(p["review_on"]))
-        conn.execute(clocks["pause"], {"case": p["id"], "at": e.at, "reason": p["reason"]})
+        for_case(conn, CLOCK, clocks["pause"], p["id"], case=p["id"], at=e.at, reason=p["reason"])
     elif action is Action.UNPARK:
         values.update(parked_from=None)
         _set_clocks(conn, p["clocks"])
@@ -146,9 +144,8 @@ def _transition(conn: Connection, e: EventRecord) -> None:
     elif action is Action.FEEDBACK:
         values.update(result_note=p.get("result"), feedback_note=p.get("note"))
     if action in ENDING_ACTIONS:
-        conn.execute(clocks["stop"], {"case": p["id"], "at": e.at})
-        conn.execute(clocks["no_show"], {"case": p["id"], "at": e.at})
-        conn.execute(clocks["withdrawn"], {"case": p["id"]})
+        for_case(conn, CLOCK, clocks["stop"], p["id"], case=p["id"], at=e.at)
+        for_case(conn, CHECKIN, clocks["summons_ended"], p["id"], case=p["id"], at=e.at)
     set_rows(conn, CASE, p["id"], **values)
 
 
