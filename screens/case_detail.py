@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ from models.i18n import label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
 from screens.bindings import REGISTRY, action_description, bindings_for, effective_keys, spec_by_id
-from screens.case_render import checkin_line, detail_fields, stages_line, timeline_rich
+from screens.case_render import CheckinColumns, checkin_line, detail_fields, stages_line, timeline_rich
 from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
 from screens.dialogs.checkin import CheckinTarget
 from screens.dialogs.confirm import ConfirmDialog
@@ -33,6 +34,9 @@ from screens.messages import Tick
 from screens.widgets.keyed import Keyed, sync_children
 
 # Which lifecycle action each binding needs to be allowed.
+CLOCK_NAME_MOST = 40
+"""The widest a clock's name column grows (a longer name is cut with …)."""
+
 _NEEDS = {
     "whistle": Action.WHISTLE,
     "rewhistle": Action.WHISTLE,
@@ -158,18 +162,23 @@ class CaseDetailScreen(CheckinActions):
         if service is None or self.detail is None:
             return
         now, cal, tz = self.desk.now(), service.rules.calendar, service.settings.tz
-        for line in self.query(ClockLine):
+        lines = list(self.query(ClockLine))
+        # the clock's name as wide as the case's widest (whole in English too), up to a bound
+        named = min(max((cell_len(line.clock.label()) for line in lines), default=20) + 1, CLOCK_NAME_MOST)
+        for line in lines:
             state = line.clock.state(now, cal, tz)
             deadline = local(line.clock.deadline, tz)
             extras = t("case.extended", n=line.clock.extensions) if line.clock.extensions else ""
-            text = f"{pad(line.clock.label(), 22)} {pad(deadline, 12)} {clock_text(state)}{extras}"
+            text = f"{pad(line.clock.label(), named)} {pad(deadline, 12)} {clock_text(state)}{extras}"
             line.update(text)
             line.remove_class(*ALL_LIGHT_CLASSES)
             line.add_class(light_class(state))
         rewhistle = self._key_of("case.rewhistle", "W")
-        for item in self.query(CheckinItem):
+        items = list(self.query(CheckinItem))
+        columns = CheckinColumns.of(item.checkin for item in items)
+        for item in items:
             state = item.checkin.clock.state(now, cal, tz)
-            item.query_one(Label).update(checkin_line(item.checkin, state, tz, rewhistle))
+            item.query_one(Label).update(checkin_line(item.checkin, state, tz, rewhistle, columns))
             item.remove_class(*ALL_LIGHT_CLASSES)
             item.add_class("-overdue" if item.checkin.absent else light_class(state))
 

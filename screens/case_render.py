@@ -3,8 +3,11 @@ Widths are counted in terminal cells so Chinese labels line up."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from data.read.cases import CaseDetail, CheckInView
@@ -64,9 +67,38 @@ def stages_line(d: CaseDetail, tz: ZoneInfo) -> str:
     return _row("case.f.stages", stages or "—")
 
 
-def checkin_line(c: CheckInView, state: ClockState, tz: ZoneInfo, rewhistle_key: str = "W") -> str:
-    status = t("mark.absent") if c.absent else label(c.status)
-    head = f"{pad(c.department, 14)}{pad(status, 8)}"
+def checkin_status(c: CheckInView) -> str:
+    return t("mark.absent") if c.absent else label(c.status)
+
+
+@dataclass(frozen=True)
+class CheckinColumns:
+    """Cells of a check-in line's department and status columns: as wide as the case's widest
+    (a department's whole name, in English too), up to a bound, then cut with …"""
+
+    department: int = 14
+    status: int = 8
+
+    @classmethod
+    def of(cls, checkins: Iterable[CheckInView]) -> CheckinColumns:
+        shown = list(checkins)
+        department = max((cell_len(c.department) for c in shown), default=12) + 1
+        status = max((cell_len(checkin_status(c)) for c in shown), default=6) + 1
+        return cls(min(department, DEPARTMENT_MOST), min(status, STATUS_MOST))
+
+
+DEPARTMENT_MOST, STATUS_MOST = 34, 16
+
+
+def checkin_line(
+    c: CheckInView,
+    state: ClockState,
+    tz: ZoneInfo,
+    rewhistle_key: str = "W",
+    columns: CheckinColumns | None = None,
+) -> str:
+    columns = columns or CheckinColumns()
+    head = f"{pad(c.department, columns.department)}{pad(checkin_status(c), columns.status)}"
     if c.status is C.SUMMONED:
         head += f"{pad(local(c.deadline, tz, '%H:%M'), 7)}{clock_text(state)}"
         if c.alarmed_at is not None:  # 升级: the second alarm has rung

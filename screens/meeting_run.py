@@ -21,7 +21,7 @@ from models.enums import FollowUp, MeetingStatus
 from models.i18n import label, t
 from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import bindings_for
-from screens.case_render import checkin_line, timeline_text
+from screens.case_render import CheckinColumns, checkin_line, timeline_text
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.meeting_forms import AttendanceDialog, Attended, DecisionDialog
 from screens.fmt import LIGHT_CLASSES, clock_text, local, pad
@@ -143,8 +143,10 @@ class MeetingRunScreen(ViewScreen, ExportFlow):
                 state = clock.state(now, calendar, tz)
                 lines.append(f"  {pad(clock.label(), 24)}{clock_text(state)}")
             lines.append(t("meetings.run.checkins"))
+            columns = CheckinColumns.of(case.checkins)
             for checkin in case.checkins:
-                lines.append("  " + checkin_line(checkin, checkin.clock.state(now, calendar, tz), tz))
+                state = checkin.clock.state(now, calendar, tz)
+                lines.append("  " + checkin_line(checkin, state, tz, columns=columns))
         if context.followups:
             lines.append(t("meetings.run.followups"))
             for f in context.followups:

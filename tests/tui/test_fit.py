@@ -157,3 +157,29 @@ async def test_the_agenda_keeps_its_decision_column_in_sight(
         for row in range(table.row_count):
             for cell, column in zip(table.get_row_at(row), table.ordered_columns, strict=True):
                 assert cell_len(str(cell)) <= column.width, cell
+
+
+@pytest.mark.parametrize("lang", LANGS, indirect=True)
+async def test_the_case_shows_each_summoned_department_and_clock_by_its_whole_name(
+    tmp_path: Path, lang: str
+) -> None:
+    """At 120 columns the case's check-ins and clocks were cut at fixed widths while the rest
+    of the line stood empty (Fire and res… Summon…): the columns are as wide as the case's
+    widest name now."""
+    from screens.case_detail import CheckinItem, ClockLine
+
+    st = station(tmp_path)
+    app = app_in(st, lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.open_case(st.ids["soon"])  # type: ignore[attr-defined]
+        await until(app, pilot, lambda: bool(app.screen.query(CheckinItem)), "the check-ins")
+        app.tick()
+        await pilot.pause()
+        for item in app.screen.query(CheckinItem):
+            shown = str(item.query_one(Label).render())
+            assert shown.startswith(item.checkin.department), shown
+            assert "…" not in shown.split("\n")[0], shown
+        for line in app.screen.query(ClockLine):
+            shown = str(line.render())
+            assert shown.startswith(line.clock.label()) and "…" not in shown, shown
