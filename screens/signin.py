@@ -68,7 +68,8 @@ class SignInScreen(ModalScreen[str | None]):
             yield Input(placeholder=t("signin.secret"), password=True, id="signin-secret", compact=True)
             yield Static("", id="signin-error", classes="field-error")
             if self.demo:
-                staff = "  ".join(f"{name}（{label(role)}）{pin}" for name, role, pin in self.demo)
+                shown = [(t("app.operator_role", name=n, role=label(r)), pin) for n, r, pin in self.demo]
+                staff = "  ".join(f"{who} {pin}" for who, pin in shown)
                 yield Static(t("signin.demo", staff=staff), id="signin-demo")
             yield Static(t("signin.locked_hint") if self.locked else t("signin.hint"), classes="dialog-hint")
 

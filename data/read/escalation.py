@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, WHISTLE, local_station
+from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, WHISTLE, department_name_shown, local_station
 from models.calendar import WorkCalendar
 from models.enums import OPEN_STATUSES, CheckInStatus, ClockKind
 from models.escalation import DueStep, Ladder, Step, due_steps
@@ -53,7 +53,7 @@ def _candidates(conn: Connection, now: datetime, station: str) -> list[Any]:
                 CLOCK.c.work_hours,
                 WHISTLE.c.grade,
                 CASE.c.number,
-                DEPARTMENT.c.name,
+                department_name_shown(),
             )
             .select_from(CLOCK)
             .join(CHECKIN, CHECKIN.c.clock_id == CLOCK.c.id)
@@ -120,7 +120,9 @@ def reached_steps(conn: Connection, since: datetime | None) -> list[Reached]:
     out: list[Reached] = []
     for step, column in ((Step.ALARM, CHECKIN.c.alarmed_at), (Step.ABSENT, CHECKIN.c.absent_at)):
         query = (
-            select(CHECKIN.c.id, CHECKIN.c.case_id, CASE.c.number, DEPARTMENT.c.name, column.label("at"))
+            select(
+                CHECKIN.c.id, CHECKIN.c.case_id, CASE.c.number, department_name_shown(), column.label("at")
+            )
             .join(CASE, CASE.c.id == CHECKIN.c.case_id)
             .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
             .where(column.is_not(None) & CASE.c.status.in_([s.value for s in OPEN_STATUSES]))

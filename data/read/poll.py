@@ -20,7 +20,16 @@ from sqlalchemy import (
 from data.store.dialect import last_event
 from data.store.keys import key_path_for
 from data.store.server import is_server
-from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, EVENT, OPERATOR, STATION
+from data.store.tables import (
+    CASE,
+    CHECKIN,
+    CLOCK,
+    DEPARTMENT,
+    EVENT,
+    OPERATOR,
+    STATION,
+    department_name_shown,
+)
 from models.enums import ClockKind
 
 
@@ -87,7 +96,7 @@ def poll(conn: Connection, now: datetime, since: datetime | None, announced: fro
     rows: list[OverdueCheckIn] = []
     for chunk in range(0, len(fresh), 500):
         query = (
-            select(CHECKIN.c.clock_id, CHECKIN.c.case_id, CASE.c.number, DEPARTMENT.c.name)
+            select(CHECKIN.c.clock_id, CHECKIN.c.case_id, CASE.c.number, department_name_shown())
             .join(CASE, CASE.c.id == CHECKIN.c.case_id)
             .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
             .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)

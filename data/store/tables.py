@@ -16,9 +16,11 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    func,
     select,
 )
 
+from models.i18n import language
 from models.tables import (
     AgendaItem,
     CalendarYear,
@@ -53,6 +55,14 @@ def local_station(conn: Connection) -> str | None:
 
 OPERATOR = table(Operator)
 DEPARTMENT = table(Department)
+
+
+def department_name_shown() -> Any:
+    """A department's name in the desk's language as a column ``name`` (its English name where
+    it has one): what a notice or a list read for the operator names it by."""
+    if language() == "en":
+        return func.coalesce(func.nullif(DEPARTMENT.c.name_en, ""), DEPARTMENT.c.name).label("name")
+    return DEPARTMENT.c.name
 CASE = table(Case)
 WHISTLE = table(Whistle)
 CHECKIN = table(CheckIn)

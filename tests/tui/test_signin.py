@@ -126,3 +126,26 @@ async def test_the_header_shows_a_supervisors_role(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert str(app.screen.query_one("#hdr-operator").render()) == "操作员 值班员（中心主任）"
+
+
+async def test_the_demo_pins_read_in_the_desks_language() -> None:
+    """In English the demo's PIN line read 赵主任（Supervisor）8888, Chinese brackets around an
+    English role: it is the catalogue's name-and-role in each language."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    from models.enums import Role
+    from models.i18n import set_language
+
+    demo = [("赵主任", Role.SUPERVISOR, "8888"), ("王丽", Role.OPERATOR, "1111")]
+    try:
+        for lang, expected in (("en", "赵主任 (Supervisor) 8888"), ("zh", "赵主任（中心主任） 8888")):
+            set_language(lang)
+            app: App[None] = App()
+            async with app.run_test() as pilot:
+                app.push_screen(SignInScreen(None, ["赵主任", "王丽"], demo=demo))  # type: ignore[arg-type]
+                await pilot.pause()
+                shown = str(app.screen.query_one("#signin-demo", Static).render())
+                assert expected in shown, shown
+    finally:
+        set_language("zh")

@@ -394,3 +394,29 @@ def test_the_ladder_strings_are_in_both_languages() -> None:
     finally:
         set_language("zh")
     assert t("mark.absent") == "缺席" and t("AgendaReason.absent") == "部门缺席"
+
+
+def test_the_notices_name_the_department_in_the_desks_language(
+    sync_service: SyncService, clock: FrozenClock
+) -> None:
+    """With --lang en the overdue and 缺席 notices named 城管执法队: the overdue check-ins and
+    the steps reached are read with the department's English name in English."""
+    from data.read.poll import poll
+
+    _whistled(sync_service)
+    names = (("zh", "城管执法队"), ("en", "Urban management enforcement"))
+    try:
+        clock.advance(minutes=40)  # overdue, before any step of the ladder
+        for lang, expected in names:
+            set_language(lang)
+            with sync_service.engine.connect() as conn:
+                overdue = poll(conn, clock.now(), None, frozenset()).newly_overdue
+            assert [row.department for row in overdue] == [expected]
+        clock.advance(minutes=60)
+        sync_service.run(escalate)
+        for lang, expected in names:
+            set_language(lang)
+            with sync_service.engine.connect() as conn:
+                assert [r.department for r in reached_steps(conn, None)] == [expected]
+    finally:
+        set_language("zh")
