@@ -29,7 +29,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline.after_absence": ("缺席后到场（{at} 已标记缺席）", "came after being marked absent at {at}"),
     "timeline.rewhistle": ("再吹哨，接续 {department} 缺席", "re-whistle after {department} was absent"),
     "mark.alarm": ("二次报警", "2nd alarm"),
-    "mark.absent": ("缺席", "absent"),
+    "mark.absent": ("缺席", "Absent"),
     "mark.after_absence": ("缺席后到", "came after absence"),
     "case.rewhistle_of": ("再吹哨，接续 {department} 缺席", "Re-whistle after {department} was absent"),
     "case.absent_hint": ("{at} 标记，按 {key} 再吹哨", "marked {at}; {key} to whistle again"),
