@@ -11,6 +11,7 @@ from textual.app import App
 
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import SIZE, app_for, settle, station
+from tests.tui.dispatch_support import until
 
 
 def _overdue_mark_colour(view: QueueView) -> RichColor | None:
@@ -36,6 +37,8 @@ async def test_switching_the_theme_recolours_the_overdue_mark(tmp_path: Path) ->
         app.tick()
         await pilot.pause()
         view = app.screen.query_one(QueueView)
+        # under load the first rows may not be drawn yet when the workers are done
+        await until(app, pilot, lambda: any("+10:00" in seg.text for seg in view.render_line(1)), "row 1")
         dark = _overdue_mark_colour(view)
 
         app.theme = "textual-light"
