@@ -15,6 +15,7 @@ from data.store.tables import (
     CASE,
     CHECKIN,
     CLOCK,
+    DEPT_COUNTERS,
     DEPT_DAY,
     DEPT_DUE,
     STATION_DAY,
@@ -26,28 +27,10 @@ from models.assessment import median_of_us
 from models.enums import ClockKind
 from models.periods import Period
 
-COUNTED = (
-    "summoned",
-    "on_time",
-    "late",
-    "absent",
-    "withdrawn",
-    "pending",
-    "arrived_us",
-    "acted",
-    "rating_sum",
-    "rating_count",
-    "paused_us",
-    "extensions",
-    "entered_late",
-    "extended_late",
-    "rework",
-    "pauses",
-    "extended_us",
-    "after_absence",
-)
-"""What a department's card reads from the totals (corrections are read apart)."""
-_SUMMED = [c for c in COUNTED if c not in ("absent", "pending")]
+_SUMMED = [c for c in DEPT_COUNTERS if c != "corrections"]
+COUNTED = (*_SUMMED, "absent", "pending")
+"""What a department's card reads from the totals (corrections are read apart; absent and
+pending are decided when read)."""
 ARRIVED = ("on_time", "late")
 
 

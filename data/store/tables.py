@@ -143,6 +143,26 @@ PENDING = Table(
 # 一次一考核's running totals (V20_PERIOD_TOTALS), kept by the apply function beside the rows
 # they count (data/store/totals.py), by the station's local day (``day``: YYYY-MM-DD in
 # Asia/Shanghai). Derived, replicated the way the rows are: a replay makes them again.
+DEPT_COUNTERS = (
+    "summoned",
+    "on_time",
+    "late",
+    "withdrawn",
+    "arrived_us",
+    "acted",
+    "rating_sum",
+    "rating_count",
+    "paused_us",
+    "extensions",
+    "entered_late",
+    "extended_late",
+    "rework",
+    "pauses",
+    "extended_us",
+    "corrections",
+    "after_absence",
+)
+"""The counters a department's day keeps (the columns V20_PERIOD_TOTALS made, in its order)."""
 # Per department and the local day its whistle was blown (checked-in counts), or the day a
 # relapse was found (rework), a pause or extension granted, a correction made.
 DEPT_DAY = Table(
@@ -151,28 +171,7 @@ DEPT_DAY = Table(
     Column("station_id", String, primary_key=True),
     Column("department_code", String, primary_key=True),
     Column("day", String, primary_key=True),
-    *(
-        Column(name, BigInteger, nullable=False, default=0)
-        for name in (
-            "summoned",
-            "on_time",
-            "late",
-            "withdrawn",
-            "arrived_us",
-            "acted",
-            "rating_sum",
-            "rating_count",
-            "paused_us",
-            "extensions",
-            "entered_late",
-            "extended_late",
-            "rework",
-            "pauses",
-            "extended_us",
-            "corrections",
-            "after_absence",
-        )
-    ),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in DEPT_COUNTERS),
 )
 # Summons still awaited (neither arrived nor withdrawn, or come only after their 缺席 mark) by
 # the local day of their deadline: absent once that deadline has passed (or at once when marked

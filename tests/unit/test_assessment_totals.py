@@ -18,6 +18,8 @@ from data.read.station_rates import rates_from_totals, raw_station_rates
 from data.read.totals import totals_usable
 from data.read.trends import trend
 from data.service import SyncService, verify
+from data.store.schema import upgrade
+from data.store.tables import DEPT_COUNTERS
 from data.store.totals import differences
 from data.write.commands.cases import transition
 from data.write.commands.checkins import act, arrive, extend_clock, pause, rate, release, resume
@@ -323,3 +325,12 @@ def test_summons_marked_absent_by_the_ladder_count_alike_in_the_totals_and_the_r
         cards = cards_from_totals(conn, month_period(date(2026, 11, 1)), clock.now(), Weights(), None, False)
     assert cards["CGZF"].after_absence == 1 and cards["CGZF"].absent >= 2
     assert verify(svc.engine).ok
+
+
+def test_the_counter_columns_are_those_the_schema_step_made(db_path: Path) -> None:
+    """The table handle's counters (named once, read by the scorecard) are the columns the
+    V20 step created, in its order: the step's text is frozen, the names are not retyped."""
+    with sqlite3.connect(db_path) as conn:
+        upgrade(conn)
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(dept_day_total)")]
+    assert columns == ["station_id", "department_code", "day", *DEPT_COUNTERS]
