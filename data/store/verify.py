@@ -45,7 +45,7 @@ from data.store.tables import (
     TRUST,
     WHISTLE,
 )
-from data.store.totals import differences
+from data.store.totals import differences, totals_batch
 from data.store.writebehind import write_behind
 from models.errors import DomainError
 from models.events import GENESIS, canonical, digest_of, hashed_fields
@@ -317,22 +317,24 @@ def _replayed(conn: Connection, replay: Connection, report: Report) -> bool:
             batch.forget()
             records = [(row, record_from_row(row)) for row in page]
             prefetch(replay, [record for _row, record in records])
-            for row, record in records:
-                try:
-                    apply_event(replay, record)
-                except (DomainError, StatementError) as exc:
-                    batch.discard()
-                    detail = str(exc.orig) if isinstance(exc, StatementError) else str(exc)
-                    report.problems.append(
-                        t(
-                            "verify.replay_refused",
-                            station=row.station_id,
-                            seq=row.seq,
-                            id=row.id,
-                            detail=detail,
+            with totals_batch(replay) as totals:
+                for row, record in records:
+                    try:
+                        apply_event(replay, record)
+                    except (DomainError, StatementError) as exc:
+                        totals.discard()
+                        batch.discard()
+                        detail = str(exc.orig) if isinstance(exc, StatementError) else str(exc)
+                        report.problems.append(
+                            t(
+                                "verify.replay_refused",
+                                station=row.station_id,
+                                seq=row.seq,
+                                id=row.id,
+                                detail=detail,
+                            )
                         )
-                    )
-                    return False
+                        return False
     return True
 
 

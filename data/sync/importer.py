@@ -31,6 +31,7 @@ from data.store.ownership import MissingRow, NotOwner, prefetch
 from data.store.rows import upsert
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT, PENDING, STATION, TRUST
+from data.store.totals import totals_batch
 from data.store.writebehind import write_behind
 from data.sync import bundle
 from data.sync.bundle import Archive, BundleRefused
@@ -146,7 +147,7 @@ def _apply_batch(conn: Connection, records: list[EventRecord]) -> None:
     made it: the batch is then applied again one statement at a time, which names the event."""
     savepoint = conn.begin_nested()
     try:
-        with write_behind(conn):
+        with write_behind(conn), totals_batch(conn):
             prefetch(conn, records)
             for record in records:
                 _refusing(conn, record, _apply_checked, integrity=False)

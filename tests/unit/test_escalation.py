@@ -390,7 +390,7 @@ def test_the_ladder_strings_are_in_both_languages() -> None:
         assert fields == {f for _, f, _, _ in string.Formatter().parse(en) if f}, key
     set_language("en")
     try:
-        assert t("mark.absent") == "absent" and t("Step.alarm") == "Second alarm"
+        assert t("mark.absent") == "Absent" and t("Step.alarm") == "Second alarm"
     finally:
         set_language("zh")
     assert t("mark.absent") == "缺席" and t("AgendaReason.absent") == "部门缺席"
