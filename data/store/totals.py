@@ -146,11 +146,12 @@ def _fetching(many: bool) -> dict[str, Any]:
         )
         .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
         .where(of(CHECKIN.c.case_id)),
-        "handling": select(CLOCK.c.case_id, CLOCK.c.deadline).where(
-            of(CLOCK.c.case_id), CLOCK.c.kind == ClockKind.HANDLING.value
-        ),
-        "relapses": select(REINSPECTION.c.case_id, REINSPECTION.c.recorded_at).where(
-            of(REINSPECTION.c.case_id), REINSPECTION.c.result == ReinspectionResult.RELAPSE.value
+        # by the case's clocks, the kind kept in Python: with ``kind = 'handling'`` in the
+        # condition SQLite chose ix_clock_kind_deadline and walked every handling clock of the
+        # station for one case (an import of 20,000 cases spent 83 % of its time there)
+        "handling": select(CLOCK.c.case_id, CLOCK.c.deadline, CLOCK.c.kind).where(of(CLOCK.c.case_id)),
+        "relapses": select(REINSPECTION.c.case_id, REINSPECTION.c.recorded_at, REINSPECTION.c.result).where(
+            of(REINSPECTION.c.case_id)  # the result kept in Python, as the clocks' kind
         ),
     }
 
@@ -168,9 +169,11 @@ def fetch(conn: Connection, case_ids: list[str]) -> Fetched:
     for r in conn.execute(reads["checkins"], params):
         found.checkins[r.case_id].append(r)
     for r in conn.execute(reads["handling"], params):
-        found.handling[r.case_id].append(r)
+        if r.kind == ClockKind.HANDLING.value:
+            found.handling[r.case_id].append(r)
     for r in conn.execute(reads["relapses"], params):
-        found.relapses[r.case_id].append(r)
+        if r.result == ReinspectionResult.RELAPSE.value:
+            found.relapses[r.case_id].append(r)
     return found
 
 

@@ -265,3 +265,21 @@ def test_every_statement_an_import_runs_searches_by_an_index(tmp_path: Path) -> 
     assert all("SCAN " not in p.replace("SCAN CONSTANT ROW", "") for p in found), [
         (s, p) for (s, _), p in zip(applying, found, strict=False) if "SCAN " in p
     ]
+
+
+def test_the_totals_read_a_case_by_its_own_rows(db_path, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    """What the running totals read of one case before and after its events (and of a batch's
+    cases at its end) goes through the case's indexes: the handling clocks were read by
+    ``kind``, walking every handling clock of the station for each event."""
+    from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+
+    from data.store.totals import _fetching
+
+    SyncService.open(db_path, settings, clock, "值班员").close()
+    with sqlite3.connect(db_path) as conn:
+        for many, params in ((False, {"case": "c"}), (True, {"ids": ["a", "b"]})):
+            for name, statement in _fetching(many).items():
+                bound = statement.params(**params)
+                sql = str(bound.compile(dialect=sqlite_dialect(), compile_kwargs={"literal_binds": True}))
+                plan = " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
+                assert "SCAN" not in plan and ("case_id=?" in plan or "id=?" in plan), (name, plan)
