@@ -430,8 +430,7 @@ class WhistleApp(App[None]):
         self.announced.update(r.key for r in fresh)
         if not self.read_only:
             await queries.save_announced(self.db_path, [r.key for r in fresh])
-        alarms = [r for r in fresh if r.step is Step.ALARM]
-        absent = [r for r in fresh if r.step is Step.ABSENT]
+        alarms, absent = _by_step(fresh)
         if alarms:
             self.bell()
             names, more = self._names(alarms)
@@ -459,8 +458,7 @@ class WhistleApp(App[None]):
 
     @staticmethod
     def _names(rows: list[ladder.Reached]) -> tuple[str, str]:
-        names = "、".join(f"{r.case_number} {r.department}" for r in rows[:3])
-        return names, t("app.overdue_more", n=len(rows) - 3) if len(rows) > 3 else ""
+        return _first_three([(r.case_number, r.department) for r in rows])
 
     @work(group="supervisor", exit_on_error=False)
     async def _supervisor_notice(self) -> None:
@@ -472,8 +470,7 @@ class WhistleApp(App[None]):
         reached = await service.db.run_read(ladder.reached_steps, None)
         if not reached:
             return
-        alarms = [r for r in reached if r.step is Step.ALARM]
-        absent = [r for r in reached if r.step is Step.ABSENT]
+        alarms, absent = _by_step(reached)
         names, more = self._names(alarms + absent)
         self.notify(
             t("app.supervisor_waiting", alarm=len(alarms), absent=len(absent), names=names + more),
@@ -503,8 +500,7 @@ class WhistleApp(App[None]):
         if not self.read_only:
             await queries.save_announced(self.db_path, [row.clock_id for row in rows])
         self.bell()
-        names = "、".join(f"{row.number} {row.department}" for row in rows[:3])
-        more = t("app.overdue_more", n=len(rows) - 3) if len(rows) > 3 else ""
+        names, more = _first_three([(row.number, row.department) for row in rows])
         self.notify(
             t("app.overdue_notice", names=names, more=more),
             title=t("app.overdue_title"),
@@ -591,3 +587,14 @@ def build_app(config: AppConfig) -> WhistleApp:
     """The one factory: the command line and the tests build the app the same way."""
     set_language(config.language)
     return WhistleApp(config)
+
+
+def _by_step(reached: list[ladder.Reached]) -> tuple[list[ladder.Reached], list[ladder.Reached]]:
+    """The second alarms and the 缺席 marks among the steps reached."""
+    return [r for r in reached if r.step is Step.ALARM], [r for r in reached if r.step is Step.ABSENT]
+
+
+def _first_three(named: list[tuple[str, str]]) -> tuple[str, str]:
+    """A notice's names: the first three (case number, department), and how many more."""
+    names = "、".join(f"{number} {department}" for number, department in named[:3])
+    return names, t("app.overdue_more", n=len(named) - 3) if len(named) > 3 else ""

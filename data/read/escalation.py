@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
+from data.read.poll import overdue_checkin_clocks
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, WHISTLE, department_name_shown, local_station
 from models.calendar import WorkCalendar
-from models.enums import OPEN_STATUSES, CheckInStatus, ClockKind
+from models.enums import OPEN_STATUSES, CheckInStatus
 from models.escalation import DueStep, Ladder, Step, due_steps
 from models.working_hours import hours_from_json
 
@@ -61,10 +62,7 @@ def _candidates(conn: Connection, now: datetime, station: str) -> list[Any]:
             .join(CASE, CASE.c.id == CHECKIN.c.case_id)
             .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
             .where(
-                (CLOCK.c.kind == ClockKind.CHECKIN.value)
-                & CLOCK.c.stopped_at.is_(None)
-                & CLOCK.c.paused_at.is_(None)
-                & (CLOCK.c.deadline <= now)
+                overdue_checkin_clocks(now)
                 & (CHECKIN.c.status == CheckInStatus.SUMMONED.value)
                 & (CASE.c.station_id == station)
             )

@@ -73,7 +73,8 @@ def operator_names(conn: Connection) -> list[str]:
     return [str(name) for name in rows.scalars()]
 
 
-def _running_checkins(now: datetime) -> ColumnElement[bool]:
+def overdue_checkin_clocks(now: datetime) -> ColumnElement[bool]:
+    """A summons' clock running past its deadline (the overdue count, the escalation ladder)."""
     return and_(
         CLOCK.c.kind == ClockKind.CHECKIN.value,
         CLOCK.c.stopped_at.is_(None),
@@ -88,8 +89,9 @@ def poll(conn: Connection, now: datetime, since: datetime | None, announced: fro
     ``since`` (all of them when ``since`` is None). Announcements are keyed by the check-in's
     clock, read from an index; only the new ones are joined to their case and department."""
     last = last_event(conn)
-    overdue = conn.execute(select(func.count()).select_from(CLOCK).where(_running_checkins(now))).scalar()
-    ids = select(CLOCK.c.id).where(_running_checkins(now))
+    running_late = overdue_checkin_clocks(now)
+    overdue = conn.execute(select(func.count()).select_from(CLOCK).where(running_late)).scalar()
+    ids = select(CLOCK.c.id).where(running_late)
     if since is not None:
         ids = ids.where(CLOCK.c.deadline > since)
     fresh = [str(i) for i in conn.execute(ids).scalars() if i not in announced]
