@@ -58,7 +58,7 @@ class Ladder:
         if alarm is None or absent is None or alarm.unit is not absent.unit:
             return None
         if alarm.amount >= absent.amount:
-            return f"alarm ({alarm}) must come before absent ({absent})"
+            return t("error.ladder_order", alarm=str(alarm), absent=str(absent))
         return None
 
 

@@ -7,6 +7,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "设置 {where} 的升级阶梯不对：{detail}",
         "Bad escalation ladder in {where}: {detail}",
     ),
+    "error.ladder_order": (
+        "二次报警（{alarm}）须早于标记缺席（{absent}）",
+        "alarm ({alarm}) must come before absent ({absent})",
+    ),
     "error.rewhistle_not_absent": (
         "再吹哨只接续本案已标记缺席的报到",
         "A re-whistle follows only a summons of this case marked absent",

@@ -420,3 +420,19 @@ def test_the_notices_name_the_department_in_the_desks_language(
                 assert [r.department for r in reached_steps(conn, None)] == [expected]
     finally:
         set_language("zh")
+
+
+def test_a_ladder_out_of_order_is_refused_in_the_desks_language(tmp_path: Path) -> None:
+    """The refusal said 设置 … 的升级阶梯不对：alarm (60m) must come before absent (15m) on a
+    Chinese desk: the reason is in the catalogue too."""
+    text = '[escalation.urgent]\nalarm = "60m"\nabsent = "15m"\n'
+    with pytest.raises(SettingsError) as refused:
+        _settings(tmp_path, text)
+    assert "须早于标记缺席" in str(refused.value) and "must" not in str(refused.value)
+    set_language("en")
+    try:
+        with pytest.raises(SettingsError) as refused:
+            _settings(tmp_path, text)
+        assert "alarm (1h) must come before absent (15m)" in str(refused.value)
+    finally:
+        set_language("zh")
