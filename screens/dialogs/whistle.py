@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -22,6 +23,9 @@ from models.errors import ValidationError
 from models.i18n import label, t
 from screens.dialogs.form import FieldSpec, FormDialog, Submit
 from screens.fmt import limit_text, local, pad
+
+PREVIEW_NAME_LEAST, PREVIEW_NAME_MOST = 14, 34
+"""The cells of a department's name in the deadline preview (a longer one is cut with …)."""
 
 
 class WhistleDialog(FormDialog[str | None]):
@@ -112,14 +116,18 @@ class WhistleDialog(FormDialog[str | None]):
         now = self.now()
         deadline = add_limit(now, limit, self.rules.calendar, settings.tz, self.rules.hours_at(now)).at
         names = {d.code: d.name for d in self.departments}
+        chosen = self.chosen()
+        # as wide as the longest name chosen (whole in English too), within bounds
+        widest = max((cell_len(names[code]) for code in chosen), default=0) + 1
+        width = min(max(widest, PREVIEW_NAME_LEAST), PREVIEW_NAME_MOST)
         lines = [
             t(
                 "dialog.whistle_preview",
-                department=pad(names[code], 14),
+                department=pad(names[code], width),
                 deadline=local(deadline, settings.tz),
                 limit=limit_text(limit),
             )
-            for code in self.chosen()
+            for code in chosen
         ]
         self.query_one("#whistle-preview", Static).update("\n".join(lines) or t("dialog.whistle_none"))
 

@@ -20,6 +20,7 @@ from data.write.commands.checkins import arrive, pause
 from data.write.commands.common import Rules
 from models.clock import FrozenClock
 from models.enums import CaseStatus, Grade
+from models.i18n import set_language
 from models.lifecycle import Action
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.form import FormDialog
@@ -320,3 +321,29 @@ async def test_a_long_complaint_is_read_back_whole_before_it_is_saved(tmp_path: 
         dialog.query_one("#f-description", Input).value = long
         await pilot.pause()
         assert str(dialog.query_one("#p-description", Static).render()).replace("\n", "") == long
+
+
+async def test_the_whistle_preview_names_each_department_whole_in_english() -> None:
+    """In English the preview cut `Police stati… report by`: the name column is as wide as
+    the longest name chosen."""
+    set_language("en")
+    try:
+        clock = FrozenClock(NOW)
+        departments = tuple(DepartmentRef(d.code, d.name_en, d.mode.value, True) for d in DEPARTMENTS)
+        dialog = WhistleDialog(
+            case_number="SJ-2026-000001",
+            departments=departments,
+            proposed=("CGZF", "GA"),
+            engaged=frozenset(),
+            rules=Rules(Settings()),
+            now=clock.now,
+        )
+        app = Host(dialog)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            preview = str(dialog.query_one("#whistle-preview", Static).render())
+            names = {d.code: d.name for d in departments}
+            for line, code in zip(preview.splitlines(), ("CGZF", "GA"), strict=True):
+                assert line.startswith(names[code] + " ") and "…" not in line, line
+    finally:
+        set_language("zh")
