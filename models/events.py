@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from models.ids import to_iso
@@ -18,6 +19,12 @@ def canonical(value: Any) -> bytes:
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
+
+
+def canonical_text(value: Any) -> str:
+    """``canonical`` as text: how the event table stores a payload and a personal part, so the
+    chain check and the export can hash a stored row without parsing its JSON again."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def digest_of(personal: dict[str, Any] | None) -> str | None:
@@ -53,6 +60,50 @@ def hashed_fields(
         "personal_digest": personal_digest,
         "prev": prev,
     }
+
+
+def _text(value: Any) -> str:
+    # what ``canonical`` writes for one value: str through the same encoder json.dumps uses
+    # with ensure_ascii=False
+    if type(value) is str:
+        return encode_basestring(value)
+    if type(value) is int:
+        return str(value)
+    if value is None:
+        return "null"
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def hashed_text(
+    id: str,
+    station: str,
+    seq: int,
+    operator: str,
+    at: str,
+    type: str,
+    subject: str | None,
+    payload_text: str,
+    personal_digest: str | None,
+    prev: str,
+) -> bytes:
+    """``canonical(hashed_fields(...))`` built from text, the payload given as its canonical
+    text (``canonical_text``): the same bytes without encoding the payload again. When the
+    text given is not canonical, the bytes differ and so does the hash: callers that read
+    older rows (stored before payloads were kept canonical) fall back to ``hashed_fields``."""
+    s = encode_basestring
+    try:  # the columns as they are stored: text, and the sequence number an int
+        return (
+            f'{{"at":{s(at)},"id":{s(id)},"operator":{s(operator)},"payload":{payload_text},'
+            f'"personal_digest":{"null" if personal_digest is None else s(personal_digest)},'
+            f'"prev":{s(prev)},"seq":{seq if seq.__class__ is int else _text(seq)},"station":{s(station)},'
+            f'"subject":{"null" if subject is None else s(subject)},"type":{s(type)}}}'
+        ).encode()
+    except TypeError:  # a column holding another type (a row changed behind the desk)
+        return (
+            f'{{"at":{_text(at)},"id":{_text(id)},"operator":{_text(operator)},"payload":{payload_text},'
+            f'"personal_digest":{_text(personal_digest)},"prev":{_text(prev)},"seq":{_text(seq)},'
+            f'"station":{_text(station)},"subject":{_text(subject)},"type":{_text(type)}}}'
+        ).encode()
 
 
 @dataclass(frozen=True)

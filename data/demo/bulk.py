@@ -29,7 +29,7 @@ from data.store.eventlog import event_row, head_of
 from data.store.tables import CASE, CHECKIN, CLOCK, EVENT, REINSPECTION, WHISTLE
 from data.store.totals import rebuild
 from models.enums import CaseStatus
-from models.events import canonical, seal
+from models.events import canonical, canonical_text, seal
 from models.ids import from_iso, to_iso
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
@@ -223,7 +223,7 @@ def _slot_of(marked: str) -> int:
 
 def stored_payload(payload: dict[str, Any]) -> str:
     """The payload as the event table stores it (``event_row``; ``check_template`` compares)."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return canonical_text(payload)
 
 
 def _columns(tbl: Table) -> list[str]:

@@ -6,14 +6,14 @@ import json
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, String, select, type_coerce
+from sqlalchemy import Connection, CursorResult, String, select, type_coerce
 
 from data.store.apply import apply_event
 from data.store.rows import insert_now
 from data.store.tables import EVENT
 from models.clock import Clock
 from models.errors import DomainError
-from models.events import GENESIS, EventRecord, seal
+from models.events import GENESIS, EventRecord, canonical_text, seal
 from models.ids import to_iso, uuid7
 
 
@@ -47,7 +47,8 @@ DEFAULT_TOLERANCE = timedelta(minutes=2)
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    # canonical, as the hash covers it: the chain check and the export hash the stored text
+    return None if value is None else canonical_text(value)
 
 
 def event_row(record: EventRecord) -> dict[str, Any]:
@@ -83,6 +84,15 @@ HASHED_COLUMNS = (
     EVENT.c.prev_hash,
     EVENT.c.hash,
 )
+
+
+def driver_rows(result: CursorResult[Any]) -> list[Any]:
+    """A page of HASHED_COLUMNS as the driver's own tuples: their values need no conversion,
+    and a Row per event was a third of the chain check's time."""
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def stored_iso(at: Any) -> str:

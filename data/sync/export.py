@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
 from data.store.db import Location, location_of
-from data.store.eventlog import HASHED_COLUMNS, stored_iso
+from data.store.eventlog import HASHED_COLUMNS, driver_rows, stored_iso
 from data.store.files import atomic_write, prepare_folder
 from data.store.keys import key_path_for, load_private, public_text, signature_ok
 from data.store.schema import SCHEMA_VERSION
@@ -25,7 +25,7 @@ from data.write.commands.sync import record_export, require_supervisor, sign_hea
 from data.write.session import SyncService
 from models.clock import Clock
 from models.errors import DomainError
-from models.events import GENESIS, canonical, hashed_fields
+from models.events import GENESIS, canonical, hashed_fields, hashed_text
 from models.ids import to_iso
 
 Progress = Callable[[int, int], None]
@@ -71,27 +71,36 @@ def _lines(
             select(EVENT.c.hash).where((EVENT.c.station_id == station) & (EVENT.c.seq == since))
         ).scalar_one()
     state["prev"] = prev
-    digest, size = hashlib.sha256(), 0
+    sha256 = hashlib.sha256
+    digest, size = sha256(), 0
     last, done, link, total = since, 0, prev, head - since
     while last < head:
-        rows = conn.execute(
-            select(*HASHED_COLUMNS)
-            .where((EVENT.c.station_id == station) & (EVENT.c.seq > last) & (EVENT.c.seq <= head))
-            .order_by(EVENT.c.seq)
-            .limit(BATCH)
-        ).all()
+        rows = driver_rows(
+            conn.execute(
+                select(*HASHED_COLUMNS)
+                .where((EVENT.c.station_id == station) & (EVENT.c.seq > last) & (EVENT.c.seq <= head))
+                .order_by(EVENT.c.seq)
+                .limit(BATCH)
+            )
+        )
         for row in rows:
             # the stored columns hashed as they are (no EventRecord per row), each unpacked once
             seq, ident, st, op, at, kind, subj, payload, personal, pd, prev, hash_ = row
-            fields = hashed_fields(
-                ident, st, seq, op, stored_iso(at), kind, subj, json.loads(payload),
-                pd, prev,
-            )  # fmt: skip
-            hashed = canonical(fields)
+            iso = stored_iso(at)
+            # the stored payload is its canonical text: hashed as it is; an older row (stored
+            # before payloads were kept canonical) is parsed and encoded again
+            hashed = hashed_text(ident, st, seq, op, iso, kind, subj, payload, pd, prev)
+            sealed = sha256(hashed).hexdigest() == hash_
+            if not sealed:
+                hashed = canonical(
+                    hashed_fields(ident, st, seq, op, iso, kind, subj, json.loads(payload), pd, prev)
+                )
+                sealed = sha256(hashed).hexdigest() == hash_
             # Never sign a history that does not verify here: the receiver would refuse it.
-            if seq != last + 1 or prev != link or hashlib.sha256(hashed).hexdigest() != hash_:
+            if seq != last + 1 or prev != link or not sealed:
                 raise DomainError("sync.error.local_chain", station=station, seq=seq)
             if include_personal and personal is not None:
+                fields = hashed_fields(ident, st, seq, op, iso, kind, subj, json.loads(payload), pd, prev)
                 line = canonical({**fields, "hash": hash_, "personal": json.loads(personal)}) + b"\n"
             else:
                 line = bundle.line_of_hashed_bytes(hashed, hash_)

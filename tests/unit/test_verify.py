@@ -14,7 +14,7 @@ from data.service import SyncService
 from data.write.commands.cases import receive_case
 from data.write.commands.checkins import arrive
 from models.enums import CaseStatus
-from models.events import seal
+from models.events import canonical_text, seal
 from models.ids import from_iso, uuid7
 from tests.unit.conftest import NOW, STATION
 from tests.unit.support import CASE, case_in, one, whistle
@@ -232,3 +232,65 @@ def test_a_row_added_behind_the_service_is_named(history: Path, capsys: pytest.C
     code, text = _verify(history, capsys)
     assert code != 0
     assert "表 case_file 中的记录 00000000-forged " in text
+
+
+def _old_form(path: Path) -> None:
+    """Payloads and personal parts as files written before they were kept canonical: the
+    same JSON with ``json.dumps``' default separators."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    rows = conn.execute("SELECT id, payload, personal FROM event").fetchall()
+    _tamper(
+        path,
+        *(
+            "UPDATE event SET payload = {}, personal = {} WHERE id = '{}'".format(
+                _quoted(json.dumps(json.loads(payload), ensure_ascii=False, sort_keys=True)),
+                "NULL"
+                if personal is None
+                else _quoted(json.dumps(json.loads(personal), ensure_ascii=False, sort_keys=True)),
+                ident,
+            )
+            for ident, payload, personal in rows
+        ),
+    )
+    conn.close()
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def test_new_events_store_their_payload_as_the_hash_saw_it(history: Path) -> None:
+    for row in sqlite3.connect(history).execute("SELECT payload, personal FROM event"):
+        for stored in row:
+            if stored is not None:
+                assert stored == canonical_text(json.loads(stored))
+
+
+def test_a_file_written_before_payloads_were_canonical_still_verifies_and_exports(
+    history: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _old_form(history)
+    assert ", " in one(history, "SELECT payload FROM event WHERE seq = 12")["payload"]
+    assert _verify(history, capsys, "--quick")[0] == 0
+    assert main(["export", "--db", str(history), "--out", str(tmp_path / "b.bundle")]) == 0
+    capsys.readouterr()
+    target = _event(history, 12)
+    payload = json.loads(target["payload"])
+    payload["id" if "id" in payload else "name"] = "forged"
+    _tamper(
+        history,
+        f"UPDATE event SET payload = {_quoted(json.dumps(payload, ensure_ascii=False))} WHERE seq = 12",
+    )
+    code, text = _verify(history, capsys, "--quick")
+    assert code != 0 and target["id"] in text and "哈希不符" in text
+
+
+def test_a_payload_rehashed_in_another_spelling_of_the_same_json_is_still_one_event(
+    history: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reformatting one stored payload (spaces, the same keys and values) changes no hash:
+    the check falls back to parsing it, so a cosmetic rewrite is not a forgery."""
+    target = _event(history, 12)
+    spaced = json.dumps(json.loads(target["payload"]), ensure_ascii=False, sort_keys=True, indent=1)
+    _tamper(history, f"UPDATE event SET payload = {_quoted(spaced)} WHERE seq = 12")
+    assert _verify(history, capsys, "--quick")[0] == 0
