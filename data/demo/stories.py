@@ -53,6 +53,7 @@ from models.working_hours import hours_from_json
 Step = Callable[[Ctx], object]
 Story = Iterator[tuple[datetime, Step]]
 SIMULATED_MAX = 3000  # cases beyond this are copies (data/demo/bulk.py)
+LIVE_MAX = 2000  # whistles running now, at most
 SOURCE_WEIGHTS = {"patrol": 30, "hotline": 30, "photo": 15, "grid": 15, "iot": 5, "district": 5}
 
 
@@ -385,11 +386,13 @@ class Demo(DemoBase):
         yield self.ladder_story()
         for _ in range(min(self.options.cases, SIMULATED_MAX)):
             yield self.case_story(self.received_time())
-        live = max(6, self.options.cases // 50)
+        # A station's open work follows its daily intake, not the length of its history: the
+        # cases alive now (and the ones just taken in) stop growing past a busy street's.
+        live = max(6, min(self.options.cases // 50, LIVE_MAX))
         for i in range(live):
             minutes, arrived = ((8, 1), (16, 0), (25, 1), (27, 0), (45, 1), (90, 2))[i % 6]
             yield self.live_story(minutes + self.rng.uniform(-1, 1), arrived)
-        for _ in range(max(2, self.options.cases // 100)):
+        for _ in range(max(2, min(self.options.cases // 100, LIVE_MAX // 2))):
             yield self.early_story(self.rng.uniform(4, 8))
             yield self.fresh_story(self.rng.uniform(5, 40), fed_back=False)
             yield self.fresh_story(self.rng.uniform(240, 480), fed_back=True)

@@ -15,6 +15,7 @@ import pytest
 from data.exports import minutes
 from data.store import db as store_db
 from data.store import files
+from data.sync import bundle
 from models.errors import DomainError
 from tests.unit.support import rows
 from tui.cli import main
@@ -191,3 +192,43 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, capsys: pytest.CaptureFixtur
             os.dup2(saved, 1)
             os.close(saved)
     assert code == 141
+
+
+def test_a_bundle_whose_disk_fills_while_it_is_compressed_is_one_line_and_keeps_the_earlier_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fills_up: None
+) -> None:
+    """The bundle's events are compressed and written beside the reading: the write failing
+    there stops the reading too, and the refusal is the same one line."""
+    db = _station(tmp_path, capsys)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.zip").write_bytes(b"the earlier bundle, whole")
+    events = rows(db, "SELECT count(*) AS n FROM event")[0]["n"]
+    assert main(["export", "--out", str(out / "a.zip"), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and FULL in err
+    assert (out / "a.zip").read_bytes() == b"the earlier bundle, whole" and _debris(out) == []
+    assert rows(db, "SELECT count(*) AS n FROM event")[0]["n"] == events
+
+
+def test_the_bundle_writer_stops_the_reading_when_a_write_fails() -> None:
+    read: list[int] = []
+
+    def lines() -> Any:
+        for n in range(10_000):
+            read.append(n)
+            yield b"x" * 1024
+
+    class Fills:
+        written = 0
+
+        def write(self, data: bytes) -> int:
+            if self.written:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            self.written += len(data)
+            return len(data)
+
+    with pytest.raises(OSError) as failed:
+        bundle.write_beside(Fills(), bundle.chunks_of(lines()))  # type: ignore[arg-type]
+    assert failed.value.errno == errno.ENOSPC
+    assert len(read) < 10_000  # stopped soon after, not read to the end
