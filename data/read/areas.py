@@ -24,7 +24,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from data.read.reinspections import category_name, relapses
 from data.read.summons import Figure, Summons, chunks, of_station, summons_by_ids, summonses
-from data.read.totals import place_totals, place_waits, summons_of_place, totals_usable
+from data.read.totals import place_totals, place_totals_usable, place_waits, summons_of_place
 from data.store.tables import CASE
 from models.assessment import US_PER_MINUTE, Ratio, mean_minutes, median_of_us
 from models.periods import Period
@@ -163,7 +163,7 @@ def area_cards(
 ) -> AreaCards:
     """Each community's or category's row for the period: from the running totals when they
     count days of ``tz``, else from the rows."""
-    if totals_usable(conn, tz):
+    if place_totals_usable(conn, tz):
         cards = area_cards_from_totals(conn, period, now, area, station)
     else:
         cards = raw_area_cards(conn, period, now, tz, area, station)
@@ -244,7 +244,7 @@ def behind_area(
     if figure == AreaFigure.RELAPSED:
         lines = _case_lines(conn, _relapsed(conn, start, end, station))
         return [line for line in lines if getattr(line, area.value) == key]
-    if totals_usable(conn, tz):
+    if place_totals_usable(conn, tz):
         found = summons_of_place(conn, area.value, key, period, figure, station)
         if figure == AreaFigure.WHISTLED:
             return _case_lines(conn, {r.case_id for r in found})

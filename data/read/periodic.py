@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, exists, func, select
 
 from data.read.meetings import department_names
 from data.read.reinspections import relapses
-from data.read.totals import place_totals, totals_usable
+from data.read.totals import place_totals, place_totals_usable
 from data.store.tables import AGENDA, CASE, CLOCK, MEETING, REINSPECTION, WHISTLE
 from models.enums import OPEN_STATUSES, ClockKind
 from models.periods import Period
@@ -201,7 +201,7 @@ def periodic_facts(conn: Connection, period: Period, now: datetime, tz: ZoneInfo
             .group_by(REINSPECTION.c.result)
         ).all()
     )
-    if totals_usable(conn, tz):
+    if place_totals_usable(conn, tz):
         communities = _areas_from_totals(conn, "community", period, now)
         categories = _areas_from_totals(conn, "category", period, now)
     else:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select, text
+from sqlalchemy import Connection, and_, case, func, inspect, select, text
 
 from data.store.tables import (
     CASE,
@@ -45,6 +45,13 @@ def totals_usable(conn: Connection, tz: Any) -> bool:
     if getattr(tz, "key", None) != TZ.key:
         return False
     return bool(conn.execute(text("SELECT filled FROM period_totals_state WHERE id = 1")).scalar())
+
+
+def place_totals_usable(conn: Connection, tz: Any) -> bool:
+    """Whether the totals by community and by category can be read: as ``totals_usable``, in a
+    file that has them (a file from before V22_PLACE_TOTALS, read by a reader that leaves it as
+    it is, has none yet: its places are counted from the rows)."""
+    return totals_usable(conn, tz) and inspect(conn).has_table(PLACE_DAY.name)
 
 
 def _days(period: Period) -> tuple[str, str]:
@@ -295,7 +302,12 @@ def place_totals(
     found: dict[str, dict[str, int]] = {}
     for place, *values in rows:
         found[place] = {name: int(v or 0) for name, v in zip(PLACE_SUMMED, values, strict=True)}
-    pairs = and_(PLACE_PAIR.c.area == area, PLACE_PAIR.c.day >= first, PLACE_PAIR.c.day2 < after)
+    pairs = and_(  # day < day2: both bound the index's range
+        PLACE_PAIR.c.area == area,
+        PLACE_PAIR.c.day >= first,
+        PLACE_PAIR.c.day < after,
+        PLACE_PAIR.c.day2 < after,
+    )
     if station is not None:
         pairs = and_(pairs, PLACE_PAIR.c.station_id == station)
     for place, kind, n in conn.execute(

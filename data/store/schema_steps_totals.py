@@ -97,7 +97,7 @@ _PLACE_COUNTS = ", ".join(
 # community's name or the category's code), counted by the same apply function: the file's rows
 # are counted again when it is first opened for writing (``filled`` back to 0). The cases a
 # community received are listed through an index on (community, received_at), and likewise for
-# categories.
+# categories; the cases relapsed in a period through one on (result, recorded_at).
 V22_PLACE_TOTALS = f"""
 CREATE TABLE place_day_total (
     station_id VARCHAR NOT NULL, area VARCHAR NOT NULL, place VARCHAR NOT NULL, day VARCHAR NOT NULL,
@@ -126,5 +126,6 @@ CREATE INDEX ix_summons_place_community ON summons_place (community, outcome, da
 CREATE INDEX ix_summons_place_category ON summons_place (category, outcome, day, wait_us);
 CREATE INDEX ix_case_community_received ON case_file (community, received_at);
 CREATE INDEX ix_case_category_received ON case_file (category, received_at);
+CREATE INDEX ix_reinspection_recorded ON reinspection (result, recorded_at);
 UPDATE period_totals_state SET filled = 0;
 """

@@ -228,6 +228,7 @@ LATER_STEPS_UNDONE = (
     "DROP TABLE summons_place",
     "DROP INDEX ix_case_community_received",
     "DROP INDEX ix_case_category_received",
+    "DROP INDEX ix_reinspection_recorded",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),
