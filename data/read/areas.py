@@ -179,9 +179,9 @@ def area_cards_from_totals(
         if not (counts.get("received") or counts.get("summoned") or counts.get("relapsed")):
             continue  # a place whose cases moved elsewhere keeps its rows, at nothing
         c = card(key)
-        c.received, c.whistled, c.relapses = counts["received"], counts["whistled"], counts["relapsed"]
-        c.summoned, c.on_time, c.late = counts["summoned"], counts["on_time"], counts["late"]
-        c.absent, c.arrived_us = counts.get("absent", 0), counts["arrived_us"]
+        for name in ("received", "whistled", "summoned", "on_time", "late", "absent", "arrived_us"):
+            setattr(c, name, counts.get(name, 0))
+        c.relapses = counts.get("relapsed", 0)
     for key, (middle, longest) in place_waits(
         conn, area.value, period, station, {k: c.arrived for k, c in cards.items()}
     ).items():

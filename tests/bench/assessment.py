@@ -4,15 +4,17 @@
 
 The month with the most whistles: its department scorecards (with the previous month's, for the
 change), the station's rates, the 12-month trend, the figures by community and by category (view
-5's tables, and the top communities and categories of the monthly report), and the lists behind
-a figure (the absent summons of the most summoned department; the cases the busiest community
-received, the cases it whistled, its absent summons and its arrivals; the cases of the busiest
-category that relapsed). Medians of ``--runs`` after one warm-up, wall and CPU; the last line is
-JSON.
+5's tables; the monthly report's facts, whose top communities and categories are among them),
+and the lists behind a figure (the absent summons of the most summoned department; the cases the
+busiest community received, the cases it whistled, its absent summons and its arrivals; the
+cases of the busiest category that relapsed). Medians of ``--runs`` after one warm-up, wall and
+CPU; the last line is JSON.
 
 The scorecard, the rates, the trend and the list behind a scorecard figure read the running
-totals (V20_PERIOD_TOTALS) when the station's zone is theirs (Asia/Shanghai); a file from before
-them is counted when first opened for writing (``whistle verify`` or any write opens it)."""
+totals (V20_PERIOD_TOTALS), the figures by community and by category and the lists behind them
+theirs (V22_PLACE_TOTALS), when the station's zone is theirs (Asia/Shanghai); a file from before
+them is counted when first opened for writing (any write opens it; ``whistle verify`` reads the
+file as it is)."""
 
 from __future__ import annotations
 
@@ -112,7 +114,7 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
                     lambda: area_cards(conn, period, now, TZ, Area.COMMUNITY), runs
                 ),
                 "month by category": _sample(lambda: area_cards(conn, period, now, TZ, Area.CATEGORY), runs),
-                "month report areas": _sample(lambda: periodic_facts(conn, period, now, TZ), runs),
+                "month report facts": _sample(lambda: periodic_facts(conn, period, now, TZ), runs),
                 "12-month trend": _sample(lambda: trend(conn, period, now, TZ, count=12), runs),
                 "drill-down": _sample(
                     lambda: behind_figure(conn, period, now, TZ, str(department), Figure.ABSENT), runs

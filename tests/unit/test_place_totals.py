@@ -185,6 +185,9 @@ def assert_places(svc: SyncService, path: Path, now: datetime) -> None:
                 kept = area_cards(conn, period, now, TZ, area)
                 raw = raw_area_cards(conn, period, now, SAME_DAYS, area, None)
                 assert {c.key: c for c in kept.cards} == raw, (period.key, area)
+                own = area_cards(conn, period, now, TZ, area, station=svc.station_id)
+                assert own.cards == kept.cards  # one station: its own cases are all of them
+                assert area_cards(conn, period, now, TZ, area, station="ST-ELSEWHERE").cards == []
                 expected = recount(path, area.value, period, now)
                 assert [c.key for c in kept.cards] == sorted(
                     expected, key=lambda k: (-len(expected[k]["whistled"]), -expected[k]["received"], k)
