@@ -121,7 +121,7 @@ def area_cells(c: AreaCard) -> dict[str, str | Text]:
     return {
         "name": c.name,
         "received": str(c.received),
-        "whistled": str(len(c.whistled)),
+        "whistled": str(c.whistled),
         "summoned": str(c.summoned),
         "late": str(c.late),
         "absent": str(c.absent),

@@ -240,7 +240,7 @@ def area_table(cards: AreaCards) -> Table:
             [
                 c.name,
                 c.received,
-                len(c.whistled),
+                c.whistled,
                 c.summoned,
                 c.late,
                 c.absent,

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, exists, func, select
 
 from data.read.meetings import department_names
 from data.read.reinspections import relapses
+from data.read.totals import place_totals, place_totals_usable
 from data.store.tables import AGENDA, CASE, CLOCK, MEETING, REINSPECTION, WHISTLE
 from models.enums import OPEN_STATUSES, ClockKind
 from models.periods import Period
@@ -92,6 +93,17 @@ def _areas(
     found = [
         AreaRow(str(k), counts.get(k, 0), int(whistle_counts.get(k, 0)), relapse_counts.get(k, 0))
         for k in keys
+    ]
+    found.sort(key=lambda r: (-r.received, -r.relapses, r.key))
+    return found[:TOP]
+
+
+def _areas_from_totals(conn: Connection, column: str, period: Period, now: datetime) -> list[AreaRow]:
+    """As ``_areas``, from the running totals by community and by category."""
+    found = [
+        AreaRow(key, c.get("received", 0), c.get("received_whistled", 0), c.get("relapsed", 0))
+        for key, c in place_totals(conn, column, period, now, None, awaited=False).items()
+        if c.get("received") or c.get("relapsed")
     ]
     found.sort(key=lambda r: (-r.received, -r.relapses, r.key))
     return found[:TOP]
@@ -189,9 +201,15 @@ def periodic_facts(conn: Connection, period: Period, now: datetime, tz: ZoneInfo
             .group_by(REINSPECTION.c.result)
         ).all()
     )
+    if place_totals_usable(conn, tz):
+        communities = _areas_from_totals(conn, "community", period, now)
+        categories = _areas_from_totals(conn, "category", period, now)
+    else:
+        communities = _areas(conn, "community", start, end, relapsed)
+        categories = _areas(conn, "category", start, end, relapsed)
     return PeriodicFacts(
-        communities=_areas(conn, "community", start, end, relapsed),
-        categories=_areas(conn, "category", start, end, relapsed),
+        communities=communities,
+        categories=categories,
         overdue=overdue,
         overdue_total=overdue_total,
         relapses=relapse_rows,

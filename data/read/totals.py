@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select, text
+from sqlalchemy import Connection, and_, case, func, inspect, select, text
 
 from data.store.tables import (
     CASE,
@@ -18,8 +18,13 @@ from data.store.tables import (
     DEPT_COUNTERS,
     DEPT_DAY,
     DEPT_DUE,
+    PLACE_COUNTERS,
+    PLACE_DAY,
+    PLACE_DUE,
+    PLACE_PAIR,
     STATION_DAY,
     SUMMONS_DAY,
+    SUMMONS_PLACE,
     TOTAL_PAIR,
 )
 from data.store.totals import AWAITED, TZ, local_day
@@ -40,6 +45,13 @@ def totals_usable(conn: Connection, tz: Any) -> bool:
     if getattr(tz, "key", None) != TZ.key:
         return False
     return bool(conn.execute(text("SELECT filled FROM period_totals_state WHERE id = 1")).scalar())
+
+
+def place_totals_usable(conn: Connection, tz: Any) -> bool:
+    """Whether the totals by community and by category can be read: as ``totals_usable``, in a
+    file that has them (a file from before V22_PLACE_TOTALS, read by a reader that leaves it as
+    it is, has none yet: its places are counted from the rows)."""
+    return totals_usable(conn, tz) and inspect(conn).has_table(PLACE_DAY.name)
 
 
 def _days(period: Period) -> tuple[str, str]:
@@ -255,3 +267,151 @@ def checkins_behind(
     if station is not None:
         query = query.where(SUMMONS_DAY.c.station_id == station)
     return list(conn.execute(query).scalars())
+
+
+# -- by community and by category (V22_PLACE_TOTALS) ---------------------------------------------
+
+PLACE_SUMMED = tuple(name for name in PLACE_COUNTERS if name != "withdrawn")
+"""What a place's row reads from its day totals (whistled and relapsed then corrected by the
+pairs; absent and pending decided when read)."""
+ALL_OUTCOMES = ("on_time", "late", "withdrawn", AWAITED)
+
+
+def place_totals(
+    conn: Connection,
+    area: str,
+    period: Period,
+    now: datetime,
+    station: str | None,
+    *,
+    awaited: bool = True,
+) -> dict[str, dict[str, int]]:
+    """Per community (``area`` 'community') or category ('category'), the counts of its row for
+    the period: cases received (and of those, whistled since), distinct cases whistled and
+    relapsed, summons, on time, late, the times to report in summed; absent and pending when
+    ``awaited``."""
+    first, after = _days(period)
+    where = and_(PLACE_DAY.c.area == area, PLACE_DAY.c.day >= first, PLACE_DAY.c.day < after)
+    if station is not None:
+        where = and_(where, PLACE_DAY.c.station_id == station)
+    rows = conn.execute(
+        select(PLACE_DAY.c.place, *(func.sum(PLACE_DAY.c[name]) for name in PLACE_SUMMED))
+        .where(where)
+        .group_by(PLACE_DAY.c.place)
+    )
+    found: dict[str, dict[str, int]] = {}
+    for place, *values in rows:
+        found[place] = {name: int(v or 0) for name, v in zip(PLACE_SUMMED, values, strict=True)}
+    pairs = and_(  # day < day2: both bound the index's range
+        PLACE_PAIR.c.area == area,
+        PLACE_PAIR.c.day >= first,
+        PLACE_PAIR.c.day < after,
+        PLACE_PAIR.c.day2 < after,
+    )
+    if station is not None:
+        pairs = and_(pairs, PLACE_PAIR.c.station_id == station)
+    for place, kind, n in conn.execute(
+        select(PLACE_PAIR.c.place, PLACE_PAIR.c.kind, func.sum(PLACE_PAIR.c.n))
+        .where(pairs, PLACE_PAIR.c.kind.in_(("whistled", "relapsed")))
+        .group_by(PLACE_PAIR.c.place, PLACE_PAIR.c.kind)
+    ):
+        counts = found.setdefault(place, {})
+        counts[kind] = counts.get(kind, 0) + int(n or 0)
+    if awaited:
+        for place, (absent, pending) in _place_awaited(conn, area, period, now, station).items():
+            found.setdefault(place, {}).update(absent=absent, pending=pending)
+    return found
+
+
+def _place_awaited(
+    conn: Connection, area: str, period: Period, now: datetime, station: str | None
+) -> defaultdict[str, list[int]]:
+    """Per place, [absent, pending] of the period's summons still awaited: as ``absent_pending``
+    decides them for a department."""
+    first, after = _days(period)
+    today, today_start, _ = _today(now)
+    found: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    where = and_(PLACE_DUE.c.area == area, PLACE_DUE.c.day >= first, PLACE_DUE.c.day < after)
+    if station is not None:
+        where = and_(where, PLACE_DUE.c.station_id == station)
+    bucket = case((PLACE_DUE.c.due_day < today, -1), (PLACE_DUE.c.due_day > today, 1), else_=0)
+    todays = False
+    for place, when, n in conn.execute(
+        select(PLACE_DUE.c.place, bucket, func.sum(PLACE_DUE.c.awaiting))
+        .where(where)
+        .group_by(PLACE_DUE.c.place, bucket)
+    ):
+        if when < 0:
+            found[place][0] += int(n)
+        elif when > 0:
+            found[place][1] += int(n)
+        elif n:
+            todays = True
+    if todays:  # awaited summons due today: absent once their deadline is past
+        query = (
+            select(SUMMONS_PLACE.c[area], CHECKIN.c.deadline)
+            .select_from(SUMMONS_DAY)
+            .join(CHECKIN, CHECKIN.c.id == SUMMONS_DAY.c.checkin_id)
+            .join(SUMMONS_PLACE, SUMMONS_PLACE.c.checkin_id == SUMMONS_DAY.c.checkin_id)
+            .where(
+                SUMMONS_DAY.c.outcome == AWAITED,
+                SUMMONS_DAY.c.day >= first,
+                SUMMONS_DAY.c.day < after,
+                CHECKIN.c.deadline >= today_start,
+                CHECKIN.c.absent_at.is_(None),
+            )
+        )
+        if station is not None:
+            query = query.where(SUMMONS_DAY.c.station_id == station)
+        for place, deadline in conn.execute(query):
+            if local_day(deadline) == today:
+                found[place][0 if deadline <= now else 1] += 1
+    return found
+
+
+def _place_arrivals(area: str, place: str, period: Period, station: str | None) -> Any:
+    first, after = _days(period)
+    query = select(SUMMONS_PLACE.c.wait_us).where(
+        SUMMONS_PLACE.c[area] == place,
+        SUMMONS_PLACE.c.outcome.in_(ARRIVED),
+        SUMMONS_PLACE.c.day >= first,
+        SUMMONS_PLACE.c.day < after,
+    )
+    return query if station is None else query.where(SUMMONS_PLACE.c.station_id == station)
+
+
+def place_waits(
+    conn: Connection, area: str, period: Period, station: str | None, arrivals: dict[str, int]
+) -> dict[str, tuple[list[int], int]]:
+    """Per place with ``arrivals`` (how many, when any), the middle one or two of its times to
+    report in and the longest, in microseconds, read in order through the index on (place,
+    outcome, day, wait)."""
+    found: dict[str, tuple[list[int], int]] = {}
+    for place, n in arrivals.items():
+        if not n:
+            continue
+        query = _place_arrivals(area, place, period, station)
+        middle = query.order_by(SUMMONS_PLACE.c.wait_us).limit(2 - n % 2).offset((n - 1) // 2)
+        longest = query.order_by(SUMMONS_PLACE.c.wait_us.desc()).limit(1)
+        found[place] = (
+            [int(v) for v in conn.execute(middle).scalars()],
+            int(conn.execute(longest).scalar() or 0),
+        )
+    return found
+
+
+def summons_of_place(
+    conn: Connection, area: str, place: str, period: Period, figure: str, station: str | None
+) -> list[Any]:
+    """The check-ins (and their cases) of the place's summons in the period that may make up
+    ``figure``, by the index on (place, outcome, day); the caller keeps those it counts."""
+    first, after = _days(period)
+    query = select(SUMMONS_PLACE.c.checkin_id, SUMMONS_PLACE.c.case_id).where(
+        SUMMONS_PLACE.c[area] == place,
+        SUMMONS_PLACE.c.outcome.in_(OUTCOMES.get(figure, ALL_OUTCOMES)),
+        SUMMONS_PLACE.c.day >= first,
+        SUMMONS_PLACE.c.day < after,
+    )
+    if station is not None:
+        query = query.where(SUMMONS_PLACE.c.station_id == station)
+    return list(conn.execute(query))

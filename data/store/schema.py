@@ -23,7 +23,7 @@ from data.store.schema_steps_escalation import V18_ESCALATION
 from data.store.schema_steps_handover import V17_HANDOVER, V19_ATTENDANCE_PEOPLE
 from data.store.schema_steps_record import V10_HONEST_RECORD
 from data.store.schema_steps_sync import V13_SYNC_TRUST
-from data.store.schema_steps_totals import V20_PERIOD_TOTALS
+from data.store.schema_steps_totals import V20_PERIOD_TOTALS, V22_PLACE_TOTALS
 
 STEPS: tuple[str, ...] = (
     V1,
@@ -46,6 +46,7 @@ STEPS: tuple[str, ...] = (
     V19_ATTENDANCE_PEOPLE,
     V20_PERIOD_TOTALS,
     V21_CLOCK_TRIGGERS_BY_CASE,
+    V22_PLACE_TOTALS,
 )
 SCHEMA_VERSION = len(STEPS)
 

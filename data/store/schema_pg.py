@@ -22,7 +22,7 @@ Once released a step never changes: a change is a new step appended to PG_STEPS.
 
 from __future__ import annotations
 
-from data.store.schema_steps_totals import V20_PERIOD_TOTALS
+from data.store.schema_steps_totals import V20_PERIOD_TOTALS, V22_PLACE_TOTALS
 
 _OPEN = "('received', 'triage', 'dispatched', 'consulting', 'disposing', 'feedback', 'parked')"
 _NEVER = "TIMESTAMP '9999-12-31 00:00:00'"
@@ -392,11 +392,20 @@ PG5_PERIOD_TOTALS = (
     .replace("wait_us INTEGER", "wait_us BIGINT")
 )
 
+# The totals by community and by category: V22_PLACE_TOTALS (counted again when the hub is next
+# opened, as a station file is).
+PG6_PLACE_TOTALS = (
+    V22_PLACE_TOTALS.replace(" WITHOUT ROWID", "")
+    .replace("INTEGER NOT NULL DEFAULT 0", "BIGINT NOT NULL DEFAULT 0")
+    .replace("wait_us INTEGER", "wait_us BIGINT")
+)
+
 PG_STEPS: tuple[str, ...] = (
     PG1_DISTRICT,
     PG2_HANDOVER,
     PG3_ESCALATION,
     PG4_ATTENDANCE_PEOPLE,
     PG5_PERIOD_TOTALS,
+    PG6_PLACE_TOTALS,
 )
 PG_SCHEMA_VERSION = len(PG_STEPS)

@@ -231,4 +231,76 @@ SUMMONS_DAY = Table(
     Column("outcome", String, nullable=False),
     Column("wait_us", BigInteger),
 )
-TOTALS = (DEPT_DAY, DEPT_DUE, STATION_DAY, TOTAL_PAIR, SUMMONS_DAY)
+
+# The same figures by community and by category (V22_PLACE_TOTALS): ``area`` is 'community' or
+# 'category', ``place`` the community's name or the category's code, as the case holds them now.
+PLACE_COUNTERS = (
+    "received",
+    "received_whistled",
+    "whistled",
+    "summoned",
+    "on_time",
+    "late",
+    "withdrawn",
+    "arrived_us",
+    "relapsed",
+)
+"""Per place and local day: cases received (and of those, whistled since), distinct cases
+whistled, summons by outcome, their times to report in, distinct cases relapsed."""
+PLACE_DAY = Table(
+    "place_day_total",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("area", String, primary_key=True),
+    Column("place", String, primary_key=True),
+    Column("day", String, primary_key=True),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in PLACE_COUNTERS),
+)
+# Summons still awaited by the local day of their deadline, as DEPT_DUE.
+PLACE_DUE = Table(
+    "place_due_total",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("area", String, primary_key=True),
+    Column("place", String, primary_key=True),
+    Column("day", String, primary_key=True),
+    Column("due_day", String, primary_key=True),
+    Column("awaiting", BigInteger, nullable=False, default=0),
+)
+# The "counted on several days" corrections of a place's distinct cases, as TOTAL_PAIR.
+PLACE_PAIR = Table(
+    "place_pair",
+    _meta,
+    Column("station_id", String, primary_key=True),
+    Column("area", String, primary_key=True),
+    Column("place", String, primary_key=True),
+    Column("kind", String, primary_key=True),
+    Column("day", String, primary_key=True),
+    Column("day2", String, primary_key=True),
+    Column("n", BigInteger, nullable=False, default=0),
+)
+# One row per summons with its case's community and category (the lists behind a place's
+# figures and its median and longest wait, by the index on (place, outcome, day, wait)).
+SUMMONS_PLACE = Table(
+    "summons_place",
+    _meta,
+    Column("checkin_id", String, primary_key=True),
+    Column("station_id", String, nullable=False),
+    Column("case_id", String, nullable=False),
+    Column("community", String, nullable=False),
+    Column("category", String, nullable=False),
+    Column("day", String, nullable=False),
+    Column("outcome", String, nullable=False),
+    Column("wait_us", BigInteger),
+)
+TOTALS = (
+    DEPT_DAY,
+    DEPT_DUE,
+    STATION_DAY,
+    TOTAL_PAIR,
+    SUMMONS_DAY,
+    PLACE_DAY,
+    PLACE_DUE,
+    PLACE_PAIR,
+    SUMMONS_PLACE,
+)

@@ -1,5 +1,7 @@
 """一次一考核's running totals, kept by the apply function: per department and local day, per
-station and local day, and one row per summons (data/store/tables.py, V20_PERIOD_TOTALS).
+station and local day, and one row per summons (data/store/tables.py, V20_PERIOD_TOTALS); per
+community and per category and local day, and one row per summons with its case's community and
+category (V22_PLACE_TOTALS).
 
 What a case adds to the totals is a function of its rows (``case_parts``): the apply function
 reads it before and after an event about the case and adds the difference; a recount
@@ -36,9 +38,13 @@ from data.store.tables import (
     DEPT_DAY,
     DEPT_DUE,
     EVENT,
+    PLACE_DAY,
+    PLACE_DUE,
+    PLACE_PAIR,
     REINSPECTION,
     STATION_DAY,
     SUMMONS_DAY,
+    SUMMONS_PLACE,
     TOTAL_PAIR,
     TOTALS,
     WHISTLE,
@@ -57,6 +63,8 @@ CHUNK = 500
 # the events about a case whose rows the totals count
 COUNTED_PREFIXES = ("case.", "whistle.", "checkin.", "clock.", "reinspection.")
 DISTINCT_STATION = ("blown", "done", "relapsed")
+AREAS = ("community", "category")
+"""What the place totals group cases by (the ``area`` column; data/read/areas.py's ``Area``)."""
 
 Key = tuple[Any, ...]
 
@@ -77,6 +85,9 @@ class Parts:
 
     counts: dict[tuple[str, Key], dict[str, int]] = field(default_factory=dict)
     summons: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    places: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Per summons: its row of SUMMONS_PLACE (station, case, community, category, day, outcome,
+    wait)."""
     clocks: dict[str, tuple[str, str, str, datetime]] = field(default_factory=dict)
     """Per check-in clock: station, department, day, deadline (for an event's own figures)."""
 
@@ -91,6 +102,7 @@ class Parts:
         for (table, key), values in other.counts.items():
             self.add(table, key, **values)
         self.summons.update(other.summons)
+        self.places.update(other.places)
         self.clocks.update(other.clocks)
 
     def distinct(self, table: str, key: Key, column: str, days: Iterable[str]) -> None:
@@ -98,8 +110,12 @@ class Parts:
         ordered = sorted(set(days))
         for d in ordered:
             self.add(table, (*key, d), **{column: 1})
+        if table == PLACE_DAY.name:  # (station, area, place)
+            pairs, pair = PLACE_PAIR.name, key
+        else:
+            pairs, pair = TOTAL_PAIR.name, (key[0], key[1] if len(key) > 1 else "")
         for first, second in pairwise(ordered):
-            self.add(TOTAL_PAIR.name, (key[0], key[1] if len(key) > 1 else "", column, first, second), n=-1)
+            self.add(pairs, (*pair, column, first, second), n=-1)
 
 
 @dataclass
@@ -121,7 +137,13 @@ def _fetching(many: bool) -> dict[str, Any]:
 
     return {
         "cases": select(
-            CASE.c.id, CASE.c.station_id, CASE.c.received_at, CASE.c.closed_at, CASE.c.feedback_at
+            CASE.c.id,
+            CASE.c.station_id,
+            CASE.c.received_at,
+            CASE.c.closed_at,
+            CASE.c.feedback_at,
+            CASE.c.community,
+            CASE.c.category,
         ).where(of(CASE.c.id)),
         "whistles": select(WHISTLE.c.id, WHISTLE.c.case_id, WHISTLE.c.blown_at).where(of(WHISTLE.c.case_id)),
         "checkins": select(
@@ -205,6 +227,11 @@ def case_parts(found: Fetched) -> Parts:
             parts.distinct(station_day, (station,), "done", blown_days)
         relapse_days = [local_day(r.recorded_at) for r in found.relapses[case.id]]
         parts.distinct(station_day, (station,), "relapsed", relapse_days)
+        places = [(station, area, getattr(case, area)) for area in AREAS]
+        for place in places:
+            parts.add(PLACE_DAY.name, (*place, received), received=1, received_whistled=1 if whistles else 0)
+            parts.distinct(PLACE_DAY.name, place, "relapsed", relapse_days)
+        summoned_days = set()
         handled = set()
         for c in found.checkins[case.id]:
             whistle = whistles.get(c.whistle_id)
@@ -228,6 +255,20 @@ def case_parts(found: Fetched) -> Parts:
                 outcome = AWAITED
                 parts.add(DEPT_DUE.name, (*key, absent_from(c)), awaiting=1)
             parts.summons[c.id] = (station, c.department_code, day, outcome, wait)
+            parts.places[c.id] = (station, case.id, case.community, case.category, day, outcome, wait)
+            summoned_days.add(day)
+            for place in places:
+                parts.add(
+                    PLACE_DAY.name,
+                    (*place, day),
+                    summoned=1,
+                    on_time=1 if outcome == "on_time" else 0,
+                    late=1 if outcome == "late" else 0,
+                    withdrawn=1 if outcome == "withdrawn" else 0,
+                    arrived_us=wait or 0,
+                )
+                if outcome == AWAITED:
+                    parts.add(PLACE_DUE.name, (*place, day, absent_from(c)), awaiting=1)
             parts.add(
                 DEPT_DAY.name,
                 key,
@@ -247,6 +288,8 @@ def case_parts(found: Fetched) -> Parts:
             )
         for code in handled:
             parts.distinct(DEPT_DAY.name, (station, code), "rework", relapse_days)
+        for place in places:
+            parts.distinct(PLACE_DAY.name, place, "whistled", summoned_days)
     return parts
 
 
@@ -387,30 +430,32 @@ def write_difference(conn: Connection, before: Parts, after: Parts) -> None:
             table = _TABLES[slot[0]]
             keys = [c.name for c in table.primary_key.columns]
             add_to(conn, table, dict(zip(keys, slot[1], strict=True)), delta)
-    for checkin_id in before.summons.keys() - after.summons.keys():
-        conn.execute(delete(SUMMONS_DAY).where(SUMMONS_DAY.c.checkin_id == checkin_id))
+    _write_rows(conn, SUMMONS_DAY, before.summons, after.summons)
+    _write_rows(conn, SUMMONS_PLACE, before.places, after.places)
+
+
+PER_SUMMONS = {
+    SUMMONS_DAY.name: ("station_id", "department_code", "day", "outcome", "wait_us"),
+    SUMMONS_PLACE.name: ("station_id", "case_id", "community", "category", "day", "outcome", "wait_us"),
+}
+"""The columns of a one-row-per-summons table after its key (``checkin_id``), in the order of
+the tuples ``Parts`` keeps them as."""
+
+
+def _write_rows(
+    conn: Connection, table: Any, before: dict[str, tuple[Any, ...]], after: dict[str, tuple[Any, ...]]
+) -> None:
+    columns = PER_SUMMONS[table.name]
+    for checkin_id in before.keys() - after.keys():
+        conn.execute(delete(table).where(table.c.checkin_id == checkin_id))
     added = []
-    for checkin_id, row in after.summons.items():
-        if checkin_id not in before.summons:
-            added.append(_summons_row(checkin_id, row))
-        elif before.summons[checkin_id] != row:
-            values = _summons_row(checkin_id, row)
-            del values["checkin_id"]
-            set_rows(conn, SUMMONS_DAY, checkin_id, column="checkin_id", **values)
+    for checkin_id, row in after.items():
+        if checkin_id not in before:
+            added.append({"checkin_id": checkin_id, **dict(zip(columns, row, strict=True))})
+        elif before[checkin_id] != row:
+            set_rows(conn, table, checkin_id, column="checkin_id", **dict(zip(columns, row, strict=True)))
     if added:
-        add_rows(conn, SUMMONS_DAY, added)
-
-
-def _summons_row(checkin_id: str, row: tuple[Any, ...]) -> dict[str, Any]:
-    station, code, day, outcome, wait = row
-    return {
-        "checkin_id": checkin_id,
-        "station_id": station,
-        "department_code": code,
-        "day": day,
-        "outcome": outcome,
-        "wait_us": wait,
-    }
+        add_rows(conn, table, added)
 
 
 # -- the recount: verify, the upgrade to V20, a demo copied in bulk ------------------------------
@@ -487,6 +532,7 @@ def recount(conn: Connection) -> Parts:
             for name, value in values.items():
                 target[name] = target.get(name, 0) + value
         whole.summons.update(parts.summons)
+        whole.places.update(parts.places)
     return whole
 
 
@@ -494,7 +540,7 @@ def held(conn: Connection) -> Parts:
     """The totals as the tables hold them."""
     parts = Parts()
     for table in TOTALS:
-        if table is SUMMONS_DAY:
+        if table.name in PER_SUMMONS:
             continue
         keys = [c.name for c in table.primary_key.columns]
         for row in conn.execute(select(table)).mappings():
@@ -503,14 +549,10 @@ def held(conn: Connection) -> Parts:
                 tuple(row[k] for k in keys),
                 **{k: int(v) for k, v in row.items() if k not in keys},
             )
-    for one in conn.execute(select(SUMMONS_DAY)):
-        parts.summons[one.checkin_id] = (
-            one.station_id,
-            one.department_code,
-            one.day,
-            one.outcome,
-            one.wait_us,
-        )
+    for table, rows in ((SUMMONS_DAY, parts.summons), (SUMMONS_PLACE, parts.places)):
+        columns = [table.c[name] for name in PER_SUMMONS[table.name]]
+        for checkin_id, *values in conn.execute(select(table.c.checkin_id, *columns)):
+            rows[checkin_id] = tuple(values)
     return parts
 
 
@@ -527,10 +569,14 @@ def differences(conn: Connection, limit: int = 50) -> list[Difference]:
         for name in sorted(w.keys() | f.keys()):
             if w.get(name, 0) != f.get(name, 0):
                 lines.append((slot[0], "/".join(map(str, slot[1])), name, f.get(name, 0), w.get(name, 0)))
-    for checkin_id in sorted(wanted.summons.keys() | found.summons.keys()):
-        w_row, f_row = wanted.summons.get(checkin_id), found.summons.get(checkin_id)
-        if w_row != f_row:
-            lines.append((SUMMONS_DAY.name, checkin_id, "*", f_row, w_row))
+    for table, w_rows, f_rows in (
+        (SUMMONS_DAY, wanted.summons, found.summons),
+        (SUMMONS_PLACE, wanted.places, found.places),
+    ):
+        for checkin_id in sorted(w_rows.keys() | f_rows.keys()):
+            w_row, f_row = w_rows.get(checkin_id), f_rows.get(checkin_id)
+            if w_row != f_row:
+                lines.append((table.name, checkin_id, "*", f_row, w_row))
     return lines[:limit]
 
 
@@ -549,7 +595,8 @@ def _state_sql() -> Any:
 
 
 def fill_if_new(conn: Connection) -> bool:
-    """Count the totals of a file that reached V20 with rows already in it; True if it did."""
+    """Count the totals of a file that reached V20 (or V22, which adds the place totals) with
+    rows already in it; True if it did."""
     if conn.execute(_state_sql()).scalar():
         return False
     rebuild(conn)

@@ -3,13 +3,18 @@
     PYTHONPATH=$PWD python -m tests.bench.assessment DB [--runs 5]
 
 The month with the most whistles: its department scorecards (with the previous month's, for the
-change), the station's rates, the 12-month trend, the figures by community, and the lists behind
-a figure (the absent summons of the most summoned department; the cases a community received).
-Medians of ``--runs`` after one warm-up, wall and CPU; the last line is JSON.
+change), the station's rates, the 12-month trend, the figures by community and by category (view
+5's tables; the monthly report's facts, whose top communities and categories are among them),
+and the lists behind a figure (the absent summons of the most summoned department; the cases the
+busiest community received, the cases it whistled, its absent summons and its arrivals; the
+cases of the busiest category that relapsed). Medians of ``--runs`` after one warm-up, wall and
+CPU; the last line is JSON.
 
 The scorecard, the rates, the trend and the list behind a scorecard figure read the running
-totals (V20_PERIOD_TOTALS) when the station's zone is theirs (Asia/Shanghai); a file from before
-them is counted when first opened for writing (``whistle verify`` or any write opens it)."""
+totals (V20_PERIOD_TOTALS), the figures by community and by category and the lists behind them
+theirs (V22_PLACE_TOTALS), when the station's zone is theirs (Asia/Shanghai); a file from before
+them is counted when first opened for writing (any write opens it; ``whistle verify`` reads the
+file as it is)."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from sqlalchemy import Connection, func, select
 
 from data.read.areas import Area, AreaFigure, area_cards, behind_area
 from data.read.assessment import Figure, behind_figure, scorecards
+from data.read.periodic import periodic_facts
 from data.read.station_rates import station_rates
 from data.read.trends import trend
 from data.service import open_sync
@@ -75,6 +81,13 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
                 .order_by(func.count().desc())
                 .limit(1)
             ).scalar()
+            category = conn.execute(
+                select(CASE.c.category)
+                .where(CASE.c.received_at >= start, CASE.c.received_at < end)
+                .group_by(CASE.c.category)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).scalar()
             cases = int(conn.execute(select(func.count()).select_from(CASE)).scalar() or 0)
             summoned = int(
                 conn.execute(
@@ -86,6 +99,10 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
                 or 0
             )
             behind = len(behind_figure(conn, period, now, TZ, str(department), Figure.ABSENT))
+
+            def community_list(figure: str) -> Callable[[], Any]:
+                return lambda: behind_area(conn, period, now, TZ, Area.COMMUNITY, str(community), figure)
+
             return {
                 "cases": cases,
                 "month": period.key,
@@ -96,13 +113,19 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
                 "month by community": _sample(
                     lambda: area_cards(conn, period, now, TZ, Area.COMMUNITY), runs
                 ),
+                "month by category": _sample(lambda: area_cards(conn, period, now, TZ, Area.CATEGORY), runs),
+                "month report facts": _sample(lambda: periodic_facts(conn, period, now, TZ), runs),
                 "12-month trend": _sample(lambda: trend(conn, period, now, TZ, count=12), runs),
                 "drill-down": _sample(
                     lambda: behind_figure(conn, period, now, TZ, str(department), Figure.ABSENT), runs
                 ),
-                "drill-down community": _sample(
+                "drill-down community": _sample(community_list(AreaFigure.RECEIVED), runs),
+                "drill-down whistled": _sample(community_list(AreaFigure.WHISTLED), runs),
+                "drill-down area absent": _sample(community_list(AreaFigure.ABSENT), runs),
+                "drill-down area waits": _sample(community_list(AreaFigure.ARRIVED), runs),
+                "drill-down relapsed": _sample(
                     lambda: behind_area(
-                        conn, period, now, TZ, Area.COMMUNITY, str(community), AreaFigure.RECEIVED
+                        conn, period, now, TZ, Area.CATEGORY, str(category), AreaFigure.RELAPSED
                     ),
                     runs,
                 ),

@@ -222,6 +222,13 @@ LATER_STEPS_UNDONE = (
     "DROP TABLE total_pair",
     "DROP TABLE summons_day",
     "DROP TABLE period_totals_state",
+    "DROP TABLE place_day_total",  # V22_PLACE_TOTALS
+    "DROP TABLE place_due_total",
+    "DROP TABLE place_pair",
+    "DROP TABLE summons_place",
+    "DROP INDEX ix_case_community_received",
+    "DROP INDEX ix_case_category_received",
+    "DROP INDEX ix_reinspection_recorded",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

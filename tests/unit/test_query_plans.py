@@ -18,9 +18,11 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from data.read.areas import Area, AreaFigure, area_cards, behind_area
 from data.read.assessment import Figure, behind_figure, clock_history, scorecards
 from data.read.board import board
+from data.read.periodic import periodic_facts
 from data.read.queue import QueueFilter, queue_counts, queue_window
 from data.read.station_rates import station_rates
 from data.read.summons import summonses
+from data.read.totals import totals_usable
 from data.read.trends import trend
 from data.service import SyncService
 from data.store.apply.cases import _case_clocks
@@ -31,6 +33,7 @@ from data.store.verify import Report, check_chain
 from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
 from data.write.commands.cases import blow_whistle, transition
+from data.write.commands.checkins import arrive
 from models.clock import FrozenClock
 from models.enums import CaseStatus as S
 from models.enums import Grade
@@ -164,10 +167,15 @@ def _report(sync_service: SyncService, clock: Any) -> list[tuple[str, Any]]:
             trend(conn, period, now, tz, count=2)
             for figure in (Figure.ABSENT, Figure.REWORK, Figure.CORRECTED):
                 behind_figure(conn, period, now, tz, "XF", figure)
-        for area in Area:
-            area_cards(conn, period, now, SH, area)
-        for area_figure in (AreaFigure.RECEIVED, AreaFigure.WHISTLED, AreaFigure.RELAPSED, AreaFigure.ABSENT):
-            behind_area(conn, period, now, SH, Area.COMMUNITY, "东四社区", area_figure)
+            for area in Area:
+                area_cards(conn, period, now, tz, area)
+            for area_figure in (
+                AreaFigure.RECEIVED,
+                AreaFigure.WHISTLED,
+                AreaFigure.RELAPSED,
+                AreaFigure.ABSENT,
+            ):
+                behind_area(conn, period, now, tz, Area.COMMUNITY, "东四社区", area_figure)
         clock_history(conn, [case_id])
 
     return read(sync_service, everything)
@@ -203,10 +211,87 @@ def test_the_running_totals_are_read_by_day_through_their_indexes(sync_service, 
         assert all(f"ix_{table}_day (day>? AND day<?)" in p for p in found), found
     figure = plans(db_path, statements, "FROM summons_day", "summons_day.department_code =")
     assert all("INDEX ix_summons_day_figure (department_code=? AND outcome" in p for p in figure), figure
-    (today,) = set(plans(db_path, statements, "FROM summons_day JOIN checkin"))
-    assert "ix_summons_day_outcome (outcome=? AND day>? AND day<?)" in today, today
+    today = set(plans(db_path, statements, "FROM summons_day JOIN checkin"))  # departments', places'
+    assert all("ix_summons_day_outcome (outcome=? AND day>? AND day<?)" in p for p in today), today
     for plan in plans(db_path, statements, "SELECT"):
         for table in ("dept_day_total", "dept_due_total", "station_day_total", "summons_day"):
+            assert f"SCAN {table}" not in plan, plan
+
+
+AREA_FIGURES = (
+    AreaFigure.RECEIVED,
+    AreaFigure.WHISTLED,
+    AreaFigure.SUMMONED,
+    AreaFigure.LATE,
+    AreaFigure.ABSENT,
+    AreaFigure.ARRIVED,
+    AreaFigure.RELAPSED,
+)
+
+
+def _places(sync_service: SyncService, clock: Any, db_path: Path) -> list[tuple[str, Any]]:
+    """Every statement of the figures by community and by category and the lists behind them
+    (V22_PLACE_TOTALS): a summons arrived, one awaited and due today, absent ones."""
+    run = sync_service.run
+    _cases(sync_service)
+    arrived = case_in(run, S.TRIAGE, community="史家社区", category="noise")
+    run(blow_whistle, arrived, grade=Grade.URGENT, departments=["CGZF"])
+    clock.advance(hours=2)
+    with sqlite3.connect(db_path) as conn:
+        (checkin,) = conn.execute("SELECT id FROM checkin WHERE case_id = ?", (arrived,)).fetchone()
+    run(arrive, checkin, person="张队")
+    due_today = case_in(run, S.TRIAGE)
+    run(blow_whistle, due_today, grade=Grade.URGENT, departments=["GA"])
+    now = clock.now()
+    today = now.astimezone(SH).date()
+    period = Period(PeriodKind.MONTH, today.replace(day=1), today + timedelta(days=1))
+
+    def everything(conn: Connection) -> None:
+        assert totals_usable(conn, SH)
+        for area in Area:
+            cards = area_cards(conn, period, now, SH, area).cards
+            assert any(c.absent for c in cards) and any(c.arrived for c in cards), cards
+            for card in cards:
+                for figure in AREA_FIGURES:
+                    behind_area(conn, period, now, SH, area, card.key, figure)
+        periodic_facts(conn, period, now, SH)
+
+    return read(sync_service, everything)
+
+
+PLACE_TABLES = ("place_day_total", "place_due_total", "place_pair", "summons_place")
+
+
+def test_the_place_totals_are_read_through_their_indexes(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """V22_PLACE_TOTALS: a period's figures of every community or category by (area, day); a
+    median, a longest wait and the list behind a figure by (place, outcome, day); the cases a
+    place received by (place, received_at); never a whole table."""
+    statements = _places(sync_service, clock, db_path)
+    for table in ("place_day_total", "place_due_total"):
+        found = plans(db_path, statements, f"FROM {table}", ".area =")
+        assert all(f"ix_{table}_day (area=? AND day>? AND day<?)" in p for p in found), found
+    pairs = plans(db_path, statements, "FROM place_pair")
+    assert all("ix_place_pair_day (area=? AND kind=? AND day>? AND day<?)" in p for p in pairs), pairs
+    for area in ("community", "category"):
+        by_place = plans(db_path, statements, "FROM summons_place", f"summons_place.{area} =")
+        assert all(
+            f"INDEX ix_summons_place_{area} ({area}=? AND outcome=? AND day>? AND day<?)" in p
+            for p in by_place
+        ), by_place
+        received = plans(db_path, statements, "FROM case_file", f"case_file.{area} =", "received_at >=")
+        assert all(
+            f"INDEX ix_case_{area}_received ({area}=? AND received_at>? AND received_at<?)" in p
+            for p in received
+        ), received
+    relapsed = plans(db_path, statements, "FROM reinspection", "reinspection.result =", "recorded_at >=")
+    assert all(
+        "ix_reinspection_recorded (result=? AND recorded_at>? AND recorded_at<?)" in p for p in relapsed
+    )
+    (today,) = set(plans(db_path, statements, "FROM summons_day JOIN checkin", "JOIN summons_place"))
+    assert "ix_summons_day_outcome (outcome=? AND day>? AND day<?)" in today, today
+    assert "SEARCH summons_place USING PRIMARY KEY" in today, today
+    for plan in plans(db_path, statements, "SELECT"):
+        for table in (*PLACE_TABLES, "summons_day", "case_file", "checkin", "whistle"):
             assert f"SCAN {table}" not in plan, plan
 
 
