@@ -521,23 +521,27 @@ def _event_figures(conn: Connection, case_ids: list[str], parts: Parts) -> None:
             deadline[p["id"]] = from_iso(p["deadline"])
 
 
-def recount(conn: Connection) -> Parts:
-    """The totals as the rows and events of the file make them, counted again case by case."""
-    whole = Parts()
+def recounted(conn: Connection) -> Iterator[tuple[list[str], Parts]]:
+    """The recount, a chunk of cases at a time: each chunk's case ids and what those cases
+    add (their counts and their one row per summons). Nothing of a chunk is kept after it,
+    so a recount of a million cases holds one chunk, not a million summons."""
     for ids in _case_ids(conn):
         parts = case_parts(fetch(conn, ids))
         _event_figures(conn, ids, parts)
-        for slot, values in parts.counts.items():
-            target = whole.counts.setdefault(slot, {})
-            for name, value in values.items():
-                target[name] = target.get(name, 0) + value
-        whole.summons.update(parts.summons)
-        whole.places.update(parts.places)
-    return whole
+        parts.clocks.clear()
+        yield ids, parts
 
 
-def held(conn: Connection) -> Parts:
-    """The totals as the tables hold them."""
+def _add_counts(whole: Parts, parts: Parts) -> None:
+    for slot, values in parts.counts.items():
+        target = whole.counts.setdefault(slot, {})
+        for name, value in values.items():
+            target[name] = target.get(name, 0) + value
+
+
+def held_counts(conn: Connection) -> Parts:
+    """The counters the totals tables hold (the one-row-per-summons tables apart: they are
+    compared a chunk of cases at a time)."""
     parts = Parts()
     for table in TOTALS:
         if table.name in PER_SUMMONS:
@@ -549,10 +553,6 @@ def held(conn: Connection) -> Parts:
                 tuple(row[k] for k in keys),
                 **{k: int(v) for k, v in row.items() if k not in keys},
             )
-    for table, rows in ((SUMMONS_DAY, parts.summons), (SUMMONS_PLACE, parts.places)):
-        columns = [table.c[name] for name in PER_SUMMONS[table.name]]
-        for checkin_id, *values in conn.execute(select(table.c.checkin_id, *columns)):
-            rows[checkin_id] = tuple(values)
     return parts
 
 
@@ -560,32 +560,83 @@ Difference = tuple[str, str, str, Any, Any]
 """table, row, column, what the table holds, what a recount gives."""
 
 
+def _held_rows(conn: Connection, table: Any, checkin_ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    columns = [table.c[name] for name in PER_SUMMONS[table.name]]
+    rows: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(checkin_ids), CHUNK):
+        query = select(table.c.checkin_id, *columns).where(
+            table.c.checkin_id.in_(checkin_ids[start : start + CHUNK])
+        )
+        for checkin_id, *values in conn.execute(query):
+            rows[checkin_id] = tuple(values)
+    return rows
+
+
+def _row_differences(conn: Connection, ids: list[str], parts: Parts) -> list[Difference]:
+    """The one-row-per-summons tables against the recount, for the check-ins of ``ids``."""
+    checkins = sorted(
+        set(conn.execute(select(CHECKIN.c.id).where(CHECKIN.c.case_id.in_(ids))).scalars())
+        | parts.summons.keys()
+        | parts.places.keys()
+    )
+    lines: list[Difference] = []
+    for table, wanted in ((SUMMONS_DAY, parts.summons), (SUMMONS_PLACE, parts.places)):
+        found = _held_rows(conn, table, checkins)
+        for checkin_id in checkins:
+            w_row, f_row = wanted.get(checkin_id), found.get(checkin_id)
+            if w_row != f_row:
+                lines.append((table.name, checkin_id, "*", f_row, w_row))
+    return lines
+
+
+def _stray_rows(conn: Connection, limit: int) -> list[Difference]:
+    """Rows of the one-row-per-summons tables for no check-in of any case."""
+    counted = select(CHECKIN.c.id).join(CASE, CASE.c.id == CHECKIN.c.case_id)
+    lines: list[Difference] = []
+    for table in (SUMMONS_DAY, SUMMONS_PLACE):
+        columns = [table.c[name] for name in PER_SUMMONS[table.name]]
+        query = (
+            select(table.c.checkin_id, *columns)
+            .where(table.c.checkin_id.not_in(counted))
+            .order_by(table.c.checkin_id)
+            .limit(limit)
+        )
+        for checkin_id, *values in conn.execute(query):
+            lines.append((table.name, checkin_id, "*", tuple(values), None))
+    return lines
+
+
 def differences(conn: Connection, limit: int = 50) -> list[Difference]:
-    """Each counter the tables hold that a recount does not give (at most ``limit``)."""
-    wanted, found = recount(conn), held(conn)
+    """Each counter the tables hold that a recount does not give (at most ``limit``), read a
+    chunk of cases at a time: memory stays that of a chunk and of the counters."""
+    wanted = Parts()
+    rows: list[Difference] = []
+    for ids, parts in recounted(conn):
+        _add_counts(wanted, parts)
+        if len(rows) < limit:
+            rows.extend(_row_differences(conn, ids, parts))
+    rows.extend(_stray_rows(conn, limit))
+    found = held_counts(conn)
     lines: list[Difference] = []
     for slot in sorted(wanted.counts.keys() | found.counts.keys(), key=repr):
         w, f = wanted.counts.get(slot, {}), found.counts.get(slot, {})
         for name in sorted(w.keys() | f.keys()):
             if w.get(name, 0) != f.get(name, 0):
                 lines.append((slot[0], "/".join(map(str, slot[1])), name, f.get(name, 0), w.get(name, 0)))
-    for table, w_rows, f_rows in (
-        (SUMMONS_DAY, wanted.summons, found.summons),
-        (SUMMONS_PLACE, wanted.places, found.places),
-    ):
-        for checkin_id in sorted(w_rows.keys() | f_rows.keys()):
-            w_row, f_row = w_rows.get(checkin_id), f_rows.get(checkin_id)
-            if w_row != f_row:
-                lines.append((table.name, checkin_id, "*", f_row, w_row))
-    return lines[:limit]
+    return (lines + rows)[:limit]
 
 
 def rebuild(conn: Connection) -> None:
     """Empty the totals and count them again from the rows and events (in the caller's
-    transaction)."""
+    transaction), a chunk of cases at a time."""
     for table in TOTALS:
         conn.execute(delete(table))
-    write_difference(conn, Parts(), recount(conn))
+    counts = Parts()
+    for _ids, parts in recounted(conn):
+        _add_counts(counts, parts)
+        _write_rows(conn, SUMMONS_DAY, {}, parts.summons)
+        _write_rows(conn, SUMMONS_PLACE, {}, parts.places)
+    write_difference(conn, Parts(), counts)
     conn.execute(text("UPDATE period_totals_state SET filled = 1"))
 
 

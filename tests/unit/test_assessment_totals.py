@@ -334,3 +334,34 @@ def test_the_counter_columns_are_those_the_schema_step_made(db_path: Path) -> No
         upgrade(conn)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(dept_day_total)")]
     assert columns == ["station_id", "department_code", "day", *DEPT_COUNTERS]
+
+
+def test_verify_names_a_summons_row_changed_removed_or_made_up_behind_the_apply_function(
+    svc: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    """The one-row-per-summons tables are compared a chunk of cases at a time: a row changed,
+    a row missing and a row for no check-in at all are each named."""
+    run = svc.run
+    cases = [new_case(run) for _ in range(3)]
+    for case in cases:
+        run(transition, case, Action.TRIAGE)
+        whistle(run, case, ["CGZF"])
+    clock.advance(minutes=5)
+    ids = [checkins_of(db_path, case)["CGZF"] for case in cases]
+    run(arrive, ids[0], person="张队")
+    assert verify(svc.engine).ok
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE summons_day SET outcome = 'late' WHERE checkin_id = ?", (ids[0],))
+    conn.execute("DELETE FROM summons_place WHERE checkin_id = ?", (ids[1],))
+    conn.execute(
+        "INSERT INTO summons_day (checkin_id, station_id, department_code, day, outcome, wait_us)"
+        " SELECT 'made-up', station_id, department_code, day, outcome, wait_us FROM summons_day"
+        " WHERE checkin_id = ?",
+        (ids[2],),
+    )
+    conn.commit()
+    conn.close()
+    problems = verify(svc.engine).problems
+    assert any("summons_day" in p and ids[0] in p for p in problems), problems
+    assert any("summons_place" in p and ids[1] in p for p in problems), problems
+    assert any("summons_day" in p and "made-up" in p for p in problems), problems
