@@ -368,3 +368,19 @@ def test_the_totals_read_a_case_by_its_own_rows(db_path, settings, clock) -> Non
                 sql = str(bound.compile(dialect=sqlite_dialect(), compile_kwargs={"literal_binds": True}))
                 plan = " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
                 assert "SCAN" not in plan and ("case_id=?" in plan or "id=?" in plan), (name, plan)
+
+
+def test_the_recount_reads_a_chunk_of_cases_by_their_events_subject(db_path, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    """The recount (verify, a demo copied in bulk, an upgrade) reads the events of a chunk of
+    cases by their subject: with their types in the condition SQLite walked ix_event_type,
+    every such event of the file for each chunk of 500 cases."""
+    from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+
+    from data.store.totals import events_of_cases
+
+    SyncService.open(db_path, settings, clock, "值班员").close()
+    bound = events_of_cases().params(ids=["a", "b"])
+    sql = str(bound.compile(dialect=sqlite_dialect(), compile_kwargs={"literal_binds": True}))
+    with sqlite3.connect(db_path) as conn:
+        plan = " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "ix_event_subject (subject=?)" in plan and "SCAN" not in plan, plan
