@@ -371,6 +371,32 @@ def settle(conn: Connection, batch: TotalsBatch) -> None:
     batch.discard()
 
 
+def prefetch_parts(conn: Connection, records: list[EventRecord]) -> None:
+    """Inside a batch, read the parts of every case its events count, before any of them is
+    applied (what ``before_event`` would read at each case's first event, as nothing of the
+    batch has changed them yet): a few reads for the batch instead of one an event's case,
+    each of which flushed the rows written behind so far (half of an import's time)."""
+    batch = conn.info.get(BATCH)
+    if not isinstance(batch, TotalsBatch):
+        return
+    wanted = sorted({c for r in records if (c := counted_case(r)) is not None and c not in batch.before})
+    for start in range(0, len(wanted), CHUNK):
+        ids = wanted[start : start + CHUNK]
+        found = fetch(conn, ids)
+        for case_id in ids:
+            batch.before[case_id] = Parts()
+        for case in found.cases:
+            batch.before[case.id] = case_parts(
+                Fetched(
+                    [case],
+                    defaultdict(list, {case.id: found.whistles[case.id]}),
+                    defaultdict(list, {case.id: found.checkins[case.id]}),
+                    defaultdict(list, {case.id: found.handling[case.id]}),
+                    defaultdict(list, {case.id: found.relapses[case.id]}),
+                )
+            )
+
+
 def before_event(conn: Connection, record: EventRecord) -> Parts | None:
     case_id = counted_case(record)
     if not case_id:

@@ -46,7 +46,7 @@ from data.store.tables import (
     TRUST,
     WHISTLE,
 )
-from data.store.totals import differences, totals_batch
+from data.store.totals import differences, prefetch_parts, totals_batch
 from data.store.writebehind import write_behind
 from models.errors import DomainError
 from models.events import GENESIS, canonical, digest_of, hashed_fields, hashed_text
@@ -348,6 +348,7 @@ def _replayed(conn: Connection, replay: Connection, report: Report) -> bool:
             records = [(row, record_from_row(row)) for row in page]
             prefetch(replay, [record for _row, record in records])
             with totals_batch(replay) as totals:
+                prefetch_parts(replay, [record for _row, record in records])
                 for row, record in records:
                     try:
                         apply_event(replay, record)

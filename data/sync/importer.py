@@ -31,7 +31,7 @@ from data.store.ownership import MissingRow, NotOwner, prefetch
 from data.store.rows import upsert
 from data.store.schema import SCHEMA_VERSION
 from data.store.tables import EVENT, PENDING, STATION, TRUST
-from data.store.totals import totals_batch
+from data.store.totals import prefetch_parts, totals_batch
 from data.store.writebehind import write_behind
 from data.sync import bundle
 from data.sync.bundle import Archive, BundleRefused
@@ -149,6 +149,7 @@ def _apply_batch(conn: Connection, records: list[EventRecord]) -> None:
     try:
         with write_behind(conn), totals_batch(conn):
             prefetch(conn, records)
+            prefetch_parts(conn, records)
             for record in records:
                 _refusing(conn, record, _apply_checked, integrity=False)
     except StatementError:

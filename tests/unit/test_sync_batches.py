@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 
 from data.store.keys import key_path_for, load_private
 from data.sync import importer
@@ -111,3 +111,26 @@ def test_an_exported_line_is_the_canonical_line_whichever_way_it_is_made(
         "hash": record.hash,
         **({"personal": personal} if include and personal else {}),
     }
+
+
+@pytest.mark.parametrize("cases", [3, 24])
+def test_a_batch_reads_its_cases_totals_in_a_few_statements_however_many_cases_it_touches(
+    tmp_path: Path, cases: int
+) -> None:
+    """The assessment's totals read each case's part before the batch's first event about
+    it: all of them at the start of the batch, and all again at its end, not one read (and
+    one flush of the rows written behind) for each case the batch touches."""
+    _a, b, path = _stations(tmp_path, cases)
+    reads: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM case_file" in statement:
+            reads.append(statement)
+
+    event.listen(b.engine, "before_cursor_execute", seen)
+    try:
+        assert import_bundle(b, path).applied > cases
+    finally:
+        event.remove(b.engine, "before_cursor_execute", seen)
+    totals_reads = [s for s in reads if "case_file.feedback_at" in s]
+    assert 1 <= len(totals_reads) <= 2, len(totals_reads)
