@@ -33,7 +33,6 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from data.service import Service
 from data.settings import Settings
@@ -47,6 +46,7 @@ from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.readonly import is_write_action, refuse_write
 from screens.signin import SupervisorDialog
 from screens.widgets.clock_banner import ClockBanner
+from screens.widgets.footer import DeskFooter
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -132,7 +132,7 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
         yield DeskHeader()
         yield ClockBanner(id="clock-banner")
         yield from self.compose_body()
-        yield Footer(show_command_palette=False)  # ":" is one of the keys already
+        yield DeskFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

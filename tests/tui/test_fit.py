@@ -4,6 +4,7 @@ both languages)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from screens.meetings import MeetingsScreen
 from tests.tui.desk_support import app_for, settle, station
 from tests.tui.dispatch_support import until
 from tests.tui.meetings_support import app_as, meeting_station, wait
+from tests.tui.screen_text import footer_line
 
 SIZES = [(80, 24), (120, 40)]
 LANGS = ["zh", "en"]
@@ -39,15 +41,10 @@ def app_in(st: Any, lang: str) -> Any:
     return app
 
 
-def footer_keys(app: Any) -> dict[str, tuple[int, int]]:
-    """The footer's keys the operator can see: key shown → (left, right) cell on screen."""
-    width = app.size.width
-    seen: dict[str, tuple[int, int]] = {}
-    for key in app.screen.query("FooterKey"):
-        region = key.region
-        if region.width > 0 and region.right <= width:
-            seen[key.key_display] = (region.x, region.right)
-    return seen
+def footer_keys(app: Any) -> set[str]:
+    """The footer's keys the operator can see, each followed by what it does."""
+    words = footer_line(app).split()
+    return {key for key, _word in pairwise(words)}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

@@ -26,6 +26,7 @@ from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, PINS, SIZE, SUPERVISOR, app_for, settle, station
 from tests.tui.dispatch_support import Notices, palette_offers, until
+from tests.tui.screen_text import footer_line
 from tests.unit.calendar_support import TABLE_2027_TEXT
 from tests.unit.support import as_supervisor, one
 from tui.app import VIEWS, build_app
@@ -241,7 +242,7 @@ async def test_the_footer_speaks_the_language_chosen_after_the_screens_were_impo
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+            footer = footer_line(app)
             assert "Search" in footer and "Help" in footer
             assert "搜索" not in footer
             await pilot.press("question_mark")
