@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from sqlalchemy import select
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Label
 
 from data.store.tables import AGENDA
@@ -19,6 +20,8 @@ from models.enums import MeetingKind
 from models.i18n import set_language, t
 from screens.board import BoardScreen, DeptItem, SummonsItem
 from screens.meetings import MeetingsScreen
+from screens.report_columns import COLUMNS, card_cells
+from screens.reports import ReportsScreen
 from tests.tui.desk_support import app_for, settle, station
 from tests.tui.dispatch_support import until
 from tests.tui.meetings_support import app_as, meeting_station, wait
@@ -180,3 +183,42 @@ async def test_the_case_shows_each_summoned_department_and_clock_by_its_whole_na
         for line in app.screen.query(ClockLine):
             shown = str(line.render())
             assert shown.startswith(line.clock.label()) and "…" not in shown, shown
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", LANGS, indirect=True)
+async def test_the_assessment_table_fits_its_width_and_cuts_no_figure(
+    tmp_path: Path, size: tuple[int, int], lang: str
+) -> None:
+    """View 5's scorecard scrolled sideways (21 columns wider than the screen): its columns now
+    fit whole, a name cut with …, and ``>`` brings up the columns that did not fit."""
+    st = station(tmp_path)
+    app = app_in(st, lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await until(app, pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.data is not None)
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.data is not None
+        table = screen.query_one("#reports-scores", DataTable)
+        cards = {c.department: card_cells(c) for c in screen.data.cards.cards}
+        seen: set[str] = set()
+        for _ in range(len(COLUMNS)):
+            assert table.virtual_size.width <= table.scrollable_content_region.width, screen.page
+            assert table.max_scroll_x == 0
+            for index, column in enumerate(table.ordered_columns):
+                key = str(column.key.value)
+                seen.add(key)
+                for row in table.ordered_rows:
+                    shown = str(table.get_cell_at(Coordinate(table.get_row_index(row.key), index)))
+                    whole = str(cards[str(row.key.value)][key])
+                    if key == "department":
+                        assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1]))
+                    else:
+                        assert shown == whole  # a figure is never cut
+            if screen.pages == 1:
+                break
+            await pilot.press("greater_than_sign")
+            await pilot.pause()
+        assert seen == {c.key for c in COLUMNS}
