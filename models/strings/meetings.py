@@ -4,6 +4,7 @@ from __future__ import annotations
 
 _AGENDA: dict[str, tuple[str, str]] = {
     "FollowUp.superseded": ("已由新决定替代", "Superseded"),
+    "agenda.detail_sep": ("；", "; "),
     "agenda.detail.flagged": ("{day} 提请会商", "flagged for consultation on {day}"),
     "agenda.detail.flagged_undated": ("已提请会商", "flagged for consultation"),
     "agenda.detail.long_open": ("已受理 {days} 天仍未办结", "open for {days} days"),

@@ -68,6 +68,7 @@ def _item_added(conn: Connection, e: EventRecord) -> None:
         topic=p.get("topic", ""),
         reason=p["reason"],
         reason_detail=p.get("reason_detail", ""),
+        reason_parts=json.dumps(p["reason_parts"], ensure_ascii=False) if p.get("reason_parts") else "",
         timebox_minutes=p.get("timebox_minutes", 10),
         carried_from=p.get("carried_from"),
     )
