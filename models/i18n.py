@@ -29,6 +29,12 @@ def t(key: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def operator_shown(name: str | None) -> str:
+    """Who wrote a record, as shown: the system when nobody was signed in (a desk's poller or
+    ``whistle escalate`` writing the escalation ladder's steps, a script without --operator)."""
+    return name or t("operator.system")
+
+
 def label(value: StrEnum) -> str:
     """The display name of an enum member, e.g. ``label(CaseStatus.TRIAGE)`` → 待派遣."""
     return t(f"{type(value).__name__}.{value.value}")

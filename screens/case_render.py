@@ -13,7 +13,7 @@ from rich.text import Text
 from data.read.cases import CaseDetail, CheckInView
 from models.deadlines import ClockState
 from models.enums import CheckInStatus as C
-from models.i18n import label, t
+from models.i18n import label, operator_shown, t
 from models.personal import mask_phone
 from screens.fmt import clock_text, local, pad
 
@@ -38,7 +38,10 @@ def detail_fields(d: CaseDetail, tz: ZoneInfo, link_key: str = "g") -> list[str]
         _row("case.f.place", f"{d.community} {d.address}"),
         _row("case.f.description", d.description),
         _row("case.f.reporter", f"{pad(reporter, 18)}{pad(t('case.f.phone'), LABEL_CELLS)}{phone}"),
-        _row("case.f.received", t("case.received_by", at=local(d.received_at, tz), operator=d.received_by)),
+        _row(
+            "case.f.received",
+            t("case.received_by", at=local(d.received_at, tz), operator=operator_shown(d.received_by)),
+        ),
     ]
     if d.status is d.status.PARKED:
         lines.append(

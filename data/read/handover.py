@@ -19,7 +19,7 @@ from data.read.meetings import followups_open_before, last_meeting_done, unowned
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, HANDOVER, HANDOVER_ITEM, local_station
 from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus, ClockKind
 from models.errors import NotFound
-from models.i18n import t
+from models.i18n import operator_shown, t
 from models.shifts import DEFAULT_SHIFTS, next_shift
 
 NEXT_SHIFT = timedelta(hours=12)
@@ -150,7 +150,7 @@ def _row(r: Any, items: tuple[Named, ...] = ()) -> HandoverRow:
     return HandoverRow(
         id=r.id,
         opened_at=r.opened_at,
-        opened_by=r.opened_by,
+        opened_by=operator_shown(r.opened_by),
         shift_ends=r.shift_ends,
         note=r.note,
         acknowledged_at=r.acknowledged_at,

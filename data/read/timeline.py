@@ -26,7 +26,7 @@ from models.enums import (
     ReinspectionResult,
 )
 from models.escalation import ESCALATED, Step, after_text
-from models.i18n import label, language, t
+from models.i18n import label, language, operator_shown, t
 from models.ids import from_iso
 from models.lifecycle import Action
 
@@ -328,11 +328,11 @@ class _Renderer:
             whys = dict.fromkeys(t(f"handover.why.{i['why']}") for i in p["items"])
             return t(
                 "timeline.handover_opened",
-                operator=p.get("opened_by", ""),
+                operator=operator_shown(p.get("opened_by")),
                 whys=t("timeline.list_sep").join(whys),
             )
         if type_ == "handover.acknowledged":
-            return t("timeline.handover_acknowledged", by=p["by"])
+            return t("timeline.handover_acknowledged", by=operator_shown(p["by"]))
         if type_ == "reinspection.scheduled":
             return t(
                 "timeline.reinspection_scheduled", kind=label(ReinspectionKind(p["kind"])), day=p["due_on"]
@@ -401,7 +401,7 @@ def render_timeline(
         entries.append(
             TimelineEntry(
                 at=row.at,
-                operator=row.operator,
+                operator=operator_shown(row.operator),
                 type=row.type,
                 text=renderer.render(row.type, payload, checkin_dept),
                 station_id=row.station_id,
