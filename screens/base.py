@@ -67,6 +67,11 @@ class Desk(Protocol):
     """The projector without control: :meth:`ViewScreen.run_command` refuses every write."""
 
     @property
+    def locked(self) -> bool:
+        """The sign-in is up: no key of a view works."""
+        ...
+
+    @property
     def db_path(self) -> Path | str: ...
 
     def now(self) -> datetime: ...
@@ -120,7 +125,9 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Help and the palette first (a narrow footer cuts what comes last); on the read-only
         projector the footer leaves out the keys that write (pressed, they still say why
-        nothing happens)."""
+        nothing happens); under the sign-in it shows none (none of them works there)."""
+        if self.desk.locked:
+            return {}
         found = super().active_bindings
         first = {key: active for key, active in found.items() if active.binding.id in FOOTER_FIRST}
         found = first | {key: active for key, active in found.items() if key not in first}

@@ -20,7 +20,9 @@ from screens.meetings import MeetingsScreen
 from screens.queue import QueueScreen
 from screens.reinspections import ReinspectionsScreen
 from screens.reports import ReportsScreen
+from screens.signin import SignInScreen
 from screens.widgets.footer import FooterEntry, fit
+from tests.tui.desk_support import PINS
 from tests.tui.dispatch_support import until
 from tests.tui.meetings_support import app_as, meeting_station, wait
 from tests.tui.screen_text import footer_line
@@ -116,3 +118,18 @@ def test_a_footer_that_does_not_fit_keeps_whole_entries_and_ends_with_an_ellipsi
         used = sum(entry.width for entry in kept) + (cell_len(" …") if cut else 0)
         assert used <= width or not kept
         assert cut == (len(kept) < len(entries))
+
+
+async def test_under_the_sign_in_the_footer_offers_no_key_of_the_view(tmp_path: Path) -> None:
+    """At start the queue's footer showed ⏎ 详情  i 接收案件 … under the sign-in, where none of
+    them works; once signed in it shows the view's keys, help and the palette first."""
+    st = meeting_station(tmp_path)
+    app = app_as(st, "赵主任")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(app, pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in")
+        await pilot.pause()
+        assert footer_line(app).strip() == ""
+        await pilot.press(*PINS["赵主任"], "enter")
+        await until(app, pilot, lambda: not isinstance(app.screen, SignInScreen), "signed in")
+        await wait(app, pilot)
+        assert check_footer(app, "queue") is None
