@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from models.strings import CATALOGUE
@@ -27,6 +28,11 @@ def t(key: str, /, **params: object) -> str:
         raise KeyError(f"no catalogue entry {key!r}")
     text = entry[0] if _state["lang"] == "zh" else entry[1]
     return text.format(**params) if params else text
+
+
+def joined(items: Iterable[object]) -> str:
+    """Items of a list in a sentence: 甲、乙 in Chinese, "a, b" in English."""
+    return t("timeline.list_sep").join(str(item) for item in items)
 
 
 def operator_shown(name: str | None) -> str:

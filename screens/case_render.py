@@ -53,7 +53,12 @@ def detail_fields(d: CaseDetail, tz: ZoneInfo, link_key: str = "g") -> list[str]
         lines.append(_row("case.f.consult", t("case.flagged")))
     if d.result_note:
         lines.append(
-            _row("case.f.result", d.result_note + (f"（{d.feedback_note}）" if d.feedback_note else ""))
+            _row(
+                "case.f.result",
+                t("case.result_with_feedback", result=d.result_note, feedback=d.feedback_note)
+                if d.feedback_note
+                else d.result_note,
+            )
         )
     hint = t("case.link_hint", key=link_key)
     if d.reopened_from:

@@ -26,7 +26,7 @@ from models.enums import (
     ReinspectionResult,
 )
 from models.escalation import ESCALATED, Step, after_text
-from models.i18n import label, language, operator_shown, t
+from models.i18n import joined, label, language, operator_shown, t
 from models.ids import from_iso
 from models.lifecycle import Action
 
@@ -249,7 +249,7 @@ class _Renderer:
         return "".join([text, *(t("timeline.sep") + extra for extra in extras)])
 
     def _recomputed(self, p: dict[str, Any]) -> str:
-        years = "、".join(map(str, p["years"]))
+        years = joined(p["years"])
         old, new = self.when(p["from"]), self.when(p["computed"])
         if p.get("late_kept"):
             key = "timeline.clock_recomputed_late"

@@ -179,6 +179,7 @@ _SCREENS: dict[str, tuple[str, str]] = {
     "case.f.rejected": ("不予受理", "Rejected"),
     "case.f.consult": ("会商", "Consultation"),
     "case.f.result": ("处置结果", "Result"),
+    "case.result_with_feedback": ("{result}（{feedback}）", "{result} ({feedback})"),
     "case.f.reopened": ("反弹自", "From case"),
     "case.f.relapsed_into": ("重开为", "Relapse"),
     "case.link_hint": ("（{key} 打开）", " ({key} opens it)"),

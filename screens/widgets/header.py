@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import Label
 
 from models.enums import Role
-from models.i18n import label, t
+from models.i18n import joined, label, t
 
 
 class DeskHeader(Horizontal):
@@ -73,9 +73,9 @@ class DeskHeader(Horizontal):
         self.query_one("#hdr-overdue", Label).set_class(self.overdue > 0, "-overdue")
         badges = []
         if self.fallback_years:
-            badges.append(t("calendar.badge", years="、".join(map(str, self.fallback_years))))
+            badges.append(t("calendar.badge", years=joined(self.fallback_years)))
         if self.overridden_years:
-            badges.append(t("calendar.override_badge", years="、".join(map(str, self.overridden_years))))
+            badges.append(t("calendar.override_badge", years=joined(self.overridden_years)))
         self._set("calendar", "  ".join(badges))
         self.query_one("#hdr-calendar", Label).display = bool(badges)
 
