@@ -193,21 +193,26 @@ class ColumnPage:
 
 
 def column_pages(
-    wants: list[int], fixed: int, room: int, padding: int, name_least: int = NAME_LEAST
+    wants: list[int],
+    fixed: int,
+    room: int,
+    padding: int,
+    name_least: int = NAME_LEAST,
+    pinned: tuple[int, ...] = (),
 ) -> list[ColumnPage]:
     """The table's columns in pages that each fit ``room`` cells: all of them when they fit,
     else the first ``fixed`` on every page (the last of them, the name, cut down to
-    ``name_least`` and given what the page leaves) and as many of the others as fit whole
-    (a figure is never cut). ``wants``: cells each column's header and cells need;
-    ``padding``: cells around each column."""
+    ``name_least`` and given what the page leaves), then as many of the others as fit whole
+    (a figure is never cut), then the ``pinned`` ones (the score: on every page).
+    ``wants``: cells each column's header and cells need; ``padding``: cells around each."""
     if room <= 0 or sum(want + padding for want in wants) <= room:
         return [ColumnPage(tuple(range(len(wants))), tuple(wants))]
     name = fixed - 1
     fixed_widths = [*wants[:name], min(wants[name], name_least)]
-    left = room - sum(width + padding for width in fixed_widths)
+    left = room - sum(width + padding for width in fixed_widths) - sum(wants[i] + padding for i in pinned)
     pages: list[list[int]] = [[]]
     used = 0
-    for index in range(fixed, len(wants)):
+    for index in (i for i in range(fixed, len(wants)) if i not in pinned):
         need = wants[index] + padding
         if pages[-1] and used + need > left:
             pages.append([])
@@ -218,5 +223,6 @@ def column_pages(
     for page in pages:
         spare = left - sum(wants[i] + padding for i in page)
         widths = [*fixed_widths[:name], min(wants[name], fixed_widths[name] + max(spare, 0))]
+        page += pinned
         shown.append(ColumnPage((*range(fixed), *page), (*widths, *(wants[i] for i in page))))
     return shown

@@ -61,6 +61,8 @@ __all__ = ["COLUMNS", "FigureScreen", "GroupBy", "ReportsScreen"]
 KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.DAY)
 GROUPS = tuple(GroupBy)
 TREND_COUNT = 12
+PINNED = ("score", "change")
+"""Columns on every page of a table too wide for the screen: what the rows are ranked by."""
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,8 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         room = table.size.width - table.styles.scrollbar_size_vertical
         fixed = 2 if self.by is GroupBy.DEPARTMENT else 1
         heading = cell_len(t(columns[fixed - 1].label))  # the name's header stays whole
-        pages = column_pages(wants, fixed, room, 2 * table.cell_padding, max(NAME_LEAST, heading))
+        pinned = tuple(i for i, c in enumerate(columns) if c.key in PINNED)
+        pages = column_pages(wants, fixed, room, 2 * table.cell_padding, max(NAME_LEAST, heading), pinned)
         self.pages = len(pages)
         self.page %= self.pages
         return pages[self.page]

@@ -186,7 +186,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reports.f.status": ("状态", "Status"),
     "key.report_by": ("部门/社区/类别", "Dept/community/category"),
     "key.report_columns": ("更多列", "More columns"),
-    "reports.columns_page": ("　列 {page}/{pages}（> 翻看其余列）", " · columns {page}/{pages} (> for the rest)"),
+    "reports.columns_page": ("　列 {page}/{pages}（> 下一组列）", " · columns {page}/{pages} (> next columns)"),
     "refuse.all_columns_shown": ("整张表已在屏上，没有更多列", "The whole table is on screen: no more columns"),
     "key.report_export": ("导出报表", "Export report"),
     "report_export.title": ("导出 {period} 报表", "Export the report for {period}"),

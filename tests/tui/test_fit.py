@@ -191,7 +191,8 @@ async def test_the_assessment_table_fits_its_width_and_cuts_no_figure(
     tmp_path: Path, size: tuple[int, int], lang: str
 ) -> None:
     """View 5's scorecard scrolled sideways (21 columns wider than the screen): its columns now
-    fit whole, a name cut with …, and ``>`` brings up the columns that did not fit."""
+    fit whole, a name cut with …, the score on every page, and ``>`` brings up the columns that
+    did not fit."""
     st = station(tmp_path)
     app = app_in(st, lang)
     async with app.run_test(size=size) as pilot:
@@ -207,6 +208,7 @@ async def test_the_assessment_table_fits_its_width_and_cuts_no_figure(
         for _ in range(len(COLUMNS)):
             assert table.virtual_size.width <= table.scrollable_content_region.width, screen.page
             assert table.max_scroll_x == 0
+            assert "score" in {str(c.key.value) for c in table.ordered_columns}  # what ranks them, always
             for index, column in enumerate(table.ordered_columns):
                 key = str(column.key.value)
                 seen.add(key)
