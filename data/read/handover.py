@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
+from data.read.cases import department_name
 from data.read.meetings import followups_open_before, last_meeting_done, unowned_decisions
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, HANDOVER, HANDOVER_ITEM, local_station
 from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus, ClockKind
@@ -101,7 +102,7 @@ def gather(
     )
     items += [Named("clock", r.number, _local(r.deadline, tz), r.id) for r in clocks]
     summons = conn.execute(
-        select(CASE.c.id, CASE.c.number, DEPARTMENT.c.name, CLOCK.c.deadline)
+        select(CASE.c.id, CASE.c.number, DEPARTMENT.c.name, DEPARTMENT.c.name_en, CLOCK.c.deadline)
         .join(CHECKIN, CHECKIN.c.case_id == CASE.c.id)
         .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
         .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
@@ -115,7 +116,7 @@ def gather(
     ).all()
     for why, late in (("overdue", True), ("summons", False)):
         items += [
-            Named(why, r.number, f"{r.name} {_local(r.deadline, tz)}", r.id)
+            Named(why, r.number, f"{department_name(r)} {_local(r.deadline, tz)}", r.id)
             for r in summons
             if (r.deadline <= now) == late
         ]

@@ -20,6 +20,7 @@ from data.write.commands.reference import add_operator
 from models.clock import FrozenClock
 from models.enums import AgendaReason, CaseStatus, MeetingKind, Role
 from models.errors import DomainError
+from models.i18n import set_language
 from models.lifecycle import Action
 from models.shifts import DEFAULT_SHIFTS, next_shift, parse_shifts
 from tests.unit.conftest import NOW, snapshot_of
@@ -243,3 +244,18 @@ def test_shifts_are_read_from_the_settings_file(tmp_path: Path) -> None:
     path.write_text('[desk]\nshifts = ["25:00"]\n', encoding="utf-8")
     with pytest.raises(SettingsError):
         load_settings(path)
+
+
+def test_in_english_a_handover_names_the_departments_in_english(
+    svc: SyncService, clock: FrozenClock, settings: Settings
+) -> None:
+    """The overdue and awaited summons were named 公安派出所 / 城管执法队 in English too."""
+    _cases(svc, clock)
+    set_language("en")
+    try:
+        with svc.engine.connect() as conn:
+            got = gather(conn, clock.now(), settings.tz)
+    finally:
+        set_language("zh")
+    assert got.of("overdue")[0].detail.startswith("Police station ")
+    assert got.of("summons")[0].detail.startswith("Urban management enforcement ")
