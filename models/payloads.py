@@ -595,6 +595,9 @@ class HandoverNamed(Payload):
     number: Name
     why: Literal["clock", "overdue", "summons", "parked", "followup"]
     detail: Name = ""
+    """In the language of the desk that wrote it (all earlier events carry only this)."""
+    parts: Annotated[list[ReasonPart], Field(max_length=4)] | None = None
+    """The same as catalogue keys and values, shown in the reader's language."""
 
 
 @schema("handover.opened")

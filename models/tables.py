@@ -269,6 +269,9 @@ class HandoverItem(SQLModel, table=True):
     number: str
     why: str
     detail: str = ""
+    parts: str = ""
+    """JSON list of the detail's parts (models.agenda.said), said in the reader's language; empty
+    for items written before they were kept (their ``detail`` is shown)."""
 
 
 class CalendarYear(SQLModel, table=True):

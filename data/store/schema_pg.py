@@ -392,9 +392,10 @@ PG5_PERIOD_TOTALS = (
     .replace("wait_us INTEGER", "wait_us BIGINT")
 )
 
-# data/store/schema_steps_agenda.py's V22_AGENDA_REASON_PARTS.
-PG6_AGENDA_REASON_PARTS = """
+# data/store/schema_steps_agenda.py's V22_REASON_PARTS.
+PG6_REASON_PARTS = """
 ALTER TABLE agenda_item ADD COLUMN reason_parts VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE handover_item ADD COLUMN parts VARCHAR NOT NULL DEFAULT '';
 """
 
 PG_STEPS: tuple[str, ...] = (
@@ -403,6 +404,6 @@ PG_STEPS: tuple[str, ...] = (
     PG3_ESCALATION,
     PG4_ATTENDANCE_PEOPLE,
     PG5_PERIOD_TOTALS,
-    PG6_AGENDA_REASON_PARTS,
+    PG6_REASON_PARTS,
 )
 PG_SCHEMA_VERSION = len(PG_STEPS)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from data.read.meetings import meeting_view
-from data.service import SyncService
+from data.service import SyncService, verify
 from data.write.commands import meetings as mt
 from data.write.commands.cases import blow_whistle, transition
 from models.clock import FrozenClock
@@ -66,6 +66,7 @@ def test_a_reason_proposed_in_chinese_reads_in_english(
     assert english[flagged].startswith("flagged for consultation")
     assert "Police station did not report in" in english[summoned], english[summoned]
     assert not any("\u4e00" <= ch <= "\u9fff" for text in english.values() for ch in text), english
+    assert verify(sync_service.engine).ok  # a replay keeps the same parts
 
 
 def test_a_carried_item_reads_in_english_with_the_meeting_kind_and_what_it_lacks(

@@ -259,3 +259,23 @@ def test_in_english_a_handover_names_the_departments_in_english(
         set_language("zh")
     assert got.of("overdue")[0].detail.startswith("Police station ")
     assert got.of("summons")[0].detail.startswith("Urban management enforcement ")
+
+
+def test_a_handover_written_in_chinese_reads_in_english(
+    svc: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    """A handover kept its details as the writing desk said them: an English desk reread
+    公安派出所 2026-03-10 … ; now the departments are kept by code and named by the reader."""
+    _cases(svc, clock)
+    handover_id = svc.run(open_handover, note="")
+    set_language("en")
+    try:
+        with svc.engine.connect() as conn:
+            english = handover(conn, handover_id)
+    finally:
+        set_language("zh")
+    assert english.of("overdue")[0].detail.startswith("Police station ")
+    assert english.of("summons")[0].detail.startswith("Urban management enforcement ")
+    with svc.engine.connect() as conn:
+        assert handover(conn, handover_id).of("overdue")[0].detail.startswith("公安派出所 ")
+    assert verify(svc.engine).ok

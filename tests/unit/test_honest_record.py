@@ -222,7 +222,7 @@ LATER_STEPS_UNDONE = (
     "DROP TABLE total_pair",
     "DROP TABLE summons_day",
     "DROP TABLE period_totals_state",
-    "ALTER TABLE agenda_item DROP COLUMN reason_parts",  # V22_AGENDA_REASON_PARTS
+    "ALTER TABLE agenda_item DROP COLUMN reason_parts",  # V22_REASON_PARTS
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),
