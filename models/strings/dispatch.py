@@ -126,7 +126,7 @@ _SCREENS: dict[str, tuple[str, str]] = {
     "form.limit_unreadable": ("（看不懂这个时长）", "(not a duration this desk reads)"),
     "form.out_of_range": ("请填写 {low} 到 {high} 之间的数。", "Enter a number from {low} to {high}."),
     "form.choose": ("请选择", "choose"),
-    "form.hint": ("回车 下一项 · ctrl+s 确定 · esc 取消", "enter next field · ctrl+s submit · esc cancel"),
+    "form.hint": ("回车 下一项 · Ctrl+S 确定 · Esc 取消", "Enter next field · Ctrl+S submit · Esc cancel"),
     "confirm.cannot_undo": ("此操作不能撤销。", "This cannot be undone."),
     "confirm.hint": ("y 确定 · n 取消", "y confirm · n cancel"),
     "dialog.intake": ("接收案件", "New case"),
