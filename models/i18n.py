@@ -35,6 +35,17 @@ def joined(items: Iterable[object]) -> str:
     return t("timeline.list_sep").join(str(item) for item in items)
 
 
+def minutes_text(minutes: int) -> str:
+    """A lateness read at a glance: 42 分钟, 2 小时 5 分钟, 1 天 18 小时 (2564 分钟 was not)."""
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return t("duration.days", d=days, h=hours)
+    if hours:
+        return t("duration.hours", h=hours, m=mins)
+    return t("duration.minutes", m=mins)
+
+
 def operator_shown(name: str | None) -> str:
     """Who wrote a record, as shown: the system when nobody was signed in (a desk's poller or
     ``whistle escalate`` writing the escalation ladder's steps, a script without --operator)."""

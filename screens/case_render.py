@@ -13,7 +13,7 @@ from rich.text import Text
 from data.read.cases import CaseDetail, CheckInView
 from models.deadlines import ClockState
 from models.enums import CheckInStatus as C
-from models.i18n import label, operator_shown, t
+from models.i18n import label, minutes_text, operator_shown, t
 from models.personal import mask_phone
 from screens.fmt import clock_text, local, pad
 
@@ -114,7 +114,7 @@ def checkin_line(
     elif c.absent:
         head += t("case.absent_hint", at=local(c.absent_at, tz), key=rewhistle_key)
     elif c.arrived_at is not None:
-        late = t("case.late", late=c.late_minutes) if c.late_minutes else t("case.on_time")
+        late = t("case.late", late=minutes_text(c.late_minutes)) if c.late_minutes else t("case.on_time")
         head += f"{c.arrived_person or ''} {local(c.arrived_at, tz, '%H:%M')} {late}"
         if c.clock.late_since is not None:
             head += t("timeline.sep") + t("mark.extended_late")

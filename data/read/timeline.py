@@ -26,7 +26,7 @@ from models.enums import (
     ReinspectionResult,
 )
 from models.escalation import ESCALATED, Step, after_text
-from models.i18n import joined, label, language, operator_shown, t
+from models.i18n import joined, label, language, minutes_text, operator_shown, t
 from models.ids import from_iso
 from models.lifecycle import Action
 
@@ -211,7 +211,8 @@ class _Renderer:
             if name in ("arrived_at", "acted_at", "released_at"):
                 text = self.when(value)
                 if late is not None:
-                    lateness = t("timeline.late_by", late=late) if late else t("timeline.on_time")
+                    on_time = t("timeline.on_time")
+                    lateness = t("timeline.late_by", late=minutes_text(late)) if late else on_time
                     text += t("timeline.purpose", purpose=lateness)
                 return text
             if name == "status":
@@ -295,7 +296,7 @@ class _Renderer:
                     department=dept_of_checkin(),
                     person=p["person"],
                     at=when,
-                    late=late,
+                    late=minutes_text(late),
                 )
             return t("timeline.arrived", department=dept_of_checkin(), person=p["person"], at=when)
         if type_ == "checkin.acted":
