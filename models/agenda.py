@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.deadlines import YELLOW_FRACTION, Light
@@ -21,6 +22,42 @@ from models.i18n import t
 REPEAT_WINDOW_DAYS = 30
 REPEAT_MIN_CASES = 2
 DETAIL_SEPARATOR = "；"
+
+Part = dict[str, Any]
+"""A reason's text kept as its catalogue key and values (:func:`said`), said in the reader's
+language when shown (:func:`say`): a value is data (a date, a count, a decision), another part,
+:func:`depts` (departments, named in the reader's language) or :func:`listed` items."""
+
+
+def said(key: str, **values: Any) -> Part:
+    return {"k": key, "v": values}
+
+
+def depts(codes: Iterable[str]) -> Part:
+    return {"depts": list(codes)}
+
+
+def listed(items: Iterable[str]) -> Part:
+    return {"items": list(items)}
+
+
+def _value(value: Any, names: Mapping[str, str]) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "depts" in value:
+        return t("timeline.list_sep").join(names.get(code, code) for code in value["depts"])
+    if "items" in value:
+        return t("timeline.list_sep").join(str(item) for item in value["items"])
+    return say(value, names)
+
+
+def say(part: Part, names: Mapping[str, str]) -> str:
+    """A part in the current language; ``names``: department code → name in it."""
+    return t(part["k"], **{key: _value(v, names) for key, v in part.get("v", {}).items()})
+
+
+def say_all(parts: Iterable[Part], names: Mapping[str, str]) -> str:
+    return t("agenda.detail_sep").join(say(part, names) for part in parts)
 
 # The order items appear in: what the meeting promised and broke first, routine last.
 REASON_ORDER: tuple[AgendaReason, ...] = (
@@ -85,17 +122,21 @@ class FollowUpFacts:
     decision: str
     lead_department_name: str
     due_on: date
+    lead_department: str | None = None
 
 
 @dataclass(frozen=True)
 class Proposal:
     reason: AgendaReason
     detail: str
+    """The reason's text in the language it was proposed in (kept with the item as written)."""
     case_id: str | None = None
     case_number: str | None = None
     topic: str = ""
     carried_from: str | None = None
     reasons: tuple[AgendaReason, ...] = field(default=())
+    parts: tuple[Part, ...] = ()
+    """The same text as catalogue keys and values, said in the reader's language when shown."""
 
     @property
     def key(self) -> str:
@@ -126,8 +167,12 @@ def _day(at: datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).date().isoformat()
 
 
-def _about(case: CaseFacts, reason: AgendaReason, detail: str) -> Proposal:
-    return Proposal(reason, detail, case_id=case.id, case_number=case.number)
+def _about(
+    case: CaseFacts, reason: AgendaReason, parts: Sequence[Part], names: Mapping[str, str] | None = None
+) -> Proposal:
+    return Proposal(
+        reason, say_all(parts, names or {}), case_id=case.id, case_number=case.number, parts=tuple(parts)
+    )
 
 
 def flagged(cases: Iterable[CaseFacts], tz: ZoneInfo) -> list[Proposal]:
@@ -135,9 +180,9 @@ def flagged(cases: Iterable[CaseFacts], tz: ZoneInfo) -> list[Proposal]:
     found = [c for c in cases if c.status is CaseStatus.CONSULTING or c.consult_flag]
     found.sort(key=lambda c: (c.consulting_at or c.received_at, c.number))
     return [
-        _about(c, AgendaReason.FLAGGED, t("agenda.detail.flagged", day=_day(c.consulting_at, tz)))
+        _about(c, AgendaReason.FLAGGED, [said("agenda.detail.flagged", day=_day(c.consulting_at, tz))])
         if c.consulting_at
-        else _about(c, AgendaReason.FLAGGED, t("agenda.detail.flagged_undated"))
+        else _about(c, AgendaReason.FLAGGED, [said("agenda.detail.flagged_undated")])
         for c in found
     ]
 
@@ -154,7 +199,7 @@ def long_open(cases: Iterable[CaseFacts], at: datetime, days: int, most: int | N
     ]
     found.sort(key=lambda c: (c.received_at, c.number))
     return [
-        _about(c, AgendaReason.LONG_OPEN, t("agenda.detail.long_open", days=(at - c.received_at).days))
+        _about(c, AgendaReason.LONG_OPEN, [said("agenda.detail.long_open", days=(at - c.received_at).days)])
         for c in found[:most]
     ]
 
@@ -167,7 +212,7 @@ def review_due(cases: Iterable[CaseFacts], day: date) -> list[Proposal]:
     ]
     found.sort(key=lambda c: (c.review_on, c.number))
     return [
-        _about(c, AgendaReason.REVIEW_DUE, t("agenda.detail.review_due", day=c.review_on.isoformat()))
+        _about(c, AgendaReason.REVIEW_DUE, [said("agenda.detail.review_due", day=c.review_on.isoformat())])
         for c in found
         if c.review_on is not None
     ]
@@ -197,10 +242,11 @@ def absent(
     out = []
     for found in by_case.values():
         parts = [
-            t("agenda.detail.absent", day=_day(w.blown_at, tz), names="、".join(c.department_name for c in m))
+            said("agenda.detail.absent", day=_day(w.blown_at, tz), names=depts(c.department for c in m))
             for w, m in found
         ]
-        out.append(_about(found[0][0].case, AgendaReason.ABSENT, DETAIL_SEPARATOR.join(parts)))
+        names = {c.department: c.department_name for _, m in found for c in m}
+        out.append(_about(found[0][0].case, AgendaReason.ABSENT, parts, names))
     return out
 
 
@@ -219,14 +265,11 @@ def no_show(
     for found in by_case.values():
         case = found[0][0].case
         parts = [
-            t(
-                "agenda.detail.no_show",
-                day=_day(w.blown_at, tz),
-                names="、".join(c.department_name for c in missing),
-            )
-            for w, missing in found
+            said("agenda.detail.no_show", day=_day(w.blown_at, tz), names=depts(c.department for c in gone))
+            for w, gone in found
         ]
-        out.append(_about(case, AgendaReason.NO_SHOW, DETAIL_SEPARATOR.join(parts)))
+        names = {c.department: c.department_name for _, missing in found for c in missing}
+        out.append(_about(case, AgendaReason.NO_SHOW, parts, names))
     return out
 
 
@@ -236,13 +279,13 @@ def relapses(found: Iterable[RelapseFacts], since: datetime | None, tz: ZoneInfo
     for r in sorted(found, key=lambda r: (r.recorded_at, r.original.number)):
         if since is not None and r.recorded_at < since:
             continue
-        detail = t(
+        part = said(
             "agenda.detail.relapse",
             day=_day(r.recorded_at, tz),
             original=r.original.number,
             inspector=r.inspector,
         )
-        out.append(_about(r.reopened or r.original, AgendaReason.RELAPSE, detail))
+        out.append(_about(r.reopened or r.original, AgendaReason.RELAPSE, [part]))
     return out
 
 
@@ -256,19 +299,21 @@ def carried_over(followups: Iterable[FollowUpFacts], day: date, tz: ZoneInfo) ->
         if f.due_on > day or (f.case is not None and f.case.status not in OPEN_STATUSES):
             continue
         late = (day - f.due_on).days
-        detail = t(
+        part = said(
             "agenda.detail.carried_over",
             day=_day(f.meeting_at, tz),
             decision=f.decision,
-            lead=f.lead_department_name,
+            lead=depts([f.lead_department]) if f.lead_department else f.lead_department_name,
             due=f.due_on.isoformat(),
-            late=t("agenda.detail.due_today") if late == 0 else t("agenda.detail.days_late", days=late),
+            late=said("agenda.detail.due_today") if late == 0 else said("agenda.detail.days_late", days=late),
         )
+        names = {f.lead_department: f.lead_department_name} if f.lead_department else {}
         case = f.case
         out.append(
             Proposal(
                 AgendaReason.CARRIED_OVER,
-                detail,
+                say(part, names),
+                parts=(part,),
                 case_id=case.id if case else None,
                 case_number=case.number if case else None,
                 topic="" if case else f.topic,
@@ -305,13 +350,13 @@ def repeat_address(
         ordered = sorted(cases.values(), key=lambda c: (latest[c.id], c.number))
         open_ones = [c for c in ordered if c.status in OPEN_STATUSES]
         subject = (open_ones or ordered)[-1]
-        detail = t(
+        part = said(
             "agenda.detail.repeat_address",
             days=window_days,
             count=len(ordered),
-            numbers="、".join(c.number for c in ordered),
+            numbers=listed(c.number for c in ordered),
         )
-        out.append(_about(subject, AgendaReason.REPEAT_ADDRESS, detail))
+        out.append(_about(subject, AgendaReason.REPEAT_ADDRESS, [part]))
     out.sort(key=lambda p: p.case_number or "")
     return out
 
@@ -330,6 +375,7 @@ def merge(proposals: Iterable[Proposal]) -> list[Proposal]:
             replace(
                 lead,
                 detail=DETAIL_SEPARATOR.join(p.detail for p in group),
+                parts=tuple(part for p in group for part in p.parts),
                 carried_from=carried,
                 reasons=tuple(dict.fromkeys(p.reason for p in group)),
             )

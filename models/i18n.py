@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from models.strings import CATALOGUE
@@ -27,6 +28,28 @@ def t(key: str, /, **params: object) -> str:
         raise KeyError(f"no catalogue entry {key!r}")
     text = entry[0] if _state["lang"] == "zh" else entry[1]
     return text.format(**params) if params else text
+
+
+def joined(items: Iterable[object]) -> str:
+    """Items of a list in a sentence: 甲、乙 in Chinese, "a, b" in English."""
+    return t("timeline.list_sep").join(str(item) for item in items)
+
+
+def minutes_text(minutes: int) -> str:
+    """A lateness read at a glance: 42 分钟, 2 小时 5 分钟, 1 天 18 小时 (2564 分钟 was not)."""
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return t("duration.days", d=days, h=hours)
+    if hours:
+        return t("duration.hours", h=hours, m=mins)
+    return t("duration.minutes", m=mins)
+
+
+def operator_shown(name: str | None) -> str:
+    """Who wrote a record, as shown: the system when nobody was signed in (a desk's poller or
+    ``whistle escalate`` writing the escalation ladder's steps, a script without --operator)."""
+    return name or t("operator.system")
 
 
 def label(value: StrEnum) -> str:

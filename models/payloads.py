@@ -500,6 +500,29 @@ class MeetingAttendance(MeetingRef):
     """Who came from the department (None: not recorded, as in earlier events)."""
 
 
+class DepartmentList(Payload):
+    """Departments named in a reason, by code: their names in the reader's language."""
+
+    depts: Annotated[list[Code], Field(max_length=50)]
+
+
+class TextList(Payload):
+    items: Annotated[list[Name], Field(max_length=50)]
+
+
+class ReasonPart(Payload):
+    """A reason's text as its catalogue key and values (models.agenda.said), said in the
+    reader's language when shown."""
+
+    k: Code
+    v: Annotated[
+        dict[Code, Note | Int | ReasonPart | DepartmentList | TextList], Field(max_length=12)
+    ] = {}
+
+
+ReasonPart.model_rebuild()
+
+
 @schema("agenda.item_added")
 class AgendaItemAdded(Payload):
     id: Id
@@ -509,6 +532,9 @@ class AgendaItemAdded(Payload):
     topic: Note = ""
     reason: Code
     reason_detail: Note = ""
+    """The reason's text in the language of the desk that proposed it (all earlier events carry)."""
+    reason_parts: Annotated[list[ReasonPart], Field(max_length=20)] | None = None
+    """The same as catalogue keys and values, shown in the reader's language (None: earlier)."""
     timebox_minutes: Count = 10
     carried_from: Id | None = None
 
@@ -569,6 +595,9 @@ class HandoverNamed(Payload):
     number: Name
     why: Literal["clock", "overdue", "summons", "parked", "followup"]
     detail: Name = ""
+    """In the language of the desk that wrote it (all earlier events carry only this)."""
+    parts: Annotated[list[ReasonPart], Field(max_length=4)] | None = None
+    """The same as catalogue keys and values, shown in the reader's language."""
 
 
 @schema("handover.opened")

@@ -215,6 +215,9 @@ class AgendaItem(SQLModel, table=True):
     topic: str = ""
     reason: str = "manual"
     reason_detail: str = ""
+    reason_parts: str = ""
+    """JSON list of the reason's parts (models.agenda.said), said in the reader's language;
+    empty for items added before they were kept (their ``reason_detail`` is shown)."""
     timebox_minutes: int = 10
     removed: bool = False
     decision: str | None = None
@@ -266,6 +269,9 @@ class HandoverItem(SQLModel, table=True):
     number: str
     why: str
     detail: str = ""
+    parts: str = ""
+    """JSON list of the detail's parts (models.agenda.said), said in the reader's language; empty
+    for items written before they were kept (their ``detail`` is shown)."""
 
 
 class CalendarYear(SQLModel, table=True):

@@ -33,7 +33,6 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from data.service import Service
 from data.settings import Settings
@@ -47,6 +46,7 @@ from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.readonly import is_write_action, refuse_write
 from screens.signin import SupervisorDialog
 from screens.widgets.clock_banner import ClockBanner
+from screens.widgets.footer import DeskFooter
 from screens.widgets.header import DeskHeader
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
@@ -65,6 +65,11 @@ class Desk(Protocol):
     overdue_count: int
     read_only: bool
     """The projector without control: :meth:`ViewScreen.run_command` refuses every write."""
+
+    @property
+    def locked(self) -> bool:
+        """The sign-in is up: no key of a view works."""
+        ...
 
     @property
     def db_path(self) -> Path | str: ...
@@ -120,7 +125,9 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Help and the palette first (a narrow footer cuts what comes last); on the read-only
         projector the footer leaves out the keys that write (pressed, they still say why
-        nothing happens)."""
+        nothing happens); under the sign-in it shows none (none of them works there)."""
+        if self.desk.locked:
+            return {}
         found = super().active_bindings
         first = {key: active for key, active in found.items() if active.binding.id in FOOTER_FIRST}
         found = first | {key: active for key, active in found.items() if key not in first}
@@ -132,7 +139,7 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
         yield DeskHeader()
         yield ClockBanner(id="clock-banner")
         yield from self.compose_body()
-        yield Footer(show_command_palette=False)  # ":" is one of the keys already
+        yield DeskFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

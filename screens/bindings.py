@@ -167,6 +167,7 @@ REPORT_KEYS = [
     KeySpec("reports.kind", "p", "cycle_kind", "key.period_kind"),
     KeySpec("reports.open", "enter", "open_figure", "key.open_figure"),
     KeySpec("reports.by", "g", "cycle_group", "key.report_by"),
+    KeySpec("reports.columns", "greater_than_sign", "next_columns", "key.report_columns", key_display=">"),
     KeySpec("reports.station", "s", "cycle_station", "key.report_station", show=False),
     KeySpec("reports.export", "e", "export", "key.report_export"),
 ]

@@ -16,7 +16,7 @@ from textual.widgets import Label, ListItem, ListView, Static
 from data.read import board as boards
 from data.read.board import Board, BoardDepartment, Summons
 from models.enums import CheckInStatus as C
-from models.i18n import label, t
+from models.i18n import label, minutes_text, t
 from screens.base import PaletteCommand
 from screens.bindings import bindings_for
 from screens.checkin_actions import CHECKIN_ACTIONS, CheckinActions
@@ -215,7 +215,9 @@ class BoardScreen(CheckinActions):
             elif s.status is C.RELEASED:
                 tail = local(s.released_at, tz, "%H:%M")
             else:
-                late = t("case.late", late=s.late_minutes) if s.late_minutes else t("case.on_time")
+                late = (
+                    t("case.late", late=minutes_text(s.late_minutes)) if s.late_minutes else t("case.on_time")
+                )
                 tail = f"{s.arrived_person or ''} {late}"
             if s.after_absence:
                 tail += " " + t("mark.after_absence")

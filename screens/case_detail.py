@@ -19,7 +19,7 @@ from data.read import cases as repo
 from data.read.cases import CaseDetail, CheckInView, ClockView
 from data.write.commands.cases import blow_whistle, transition
 from models.enums import Grade, grade_for
-from models.i18n import label, t
+from models.i18n import joined, label, t
 from models.lifecycle import TRANSITIONS, Action
 from screens.base import PaletteCommand
 from screens.bindings import REGISTRY, action_description, bindings_for, effective_keys, spec_by_id
@@ -309,7 +309,7 @@ class CaseDetailScreen(CheckinActions):
         """The departments still awaited on this case, named for the confirmation ("" if none)."""
         if self.detail is None:
             return ""
-        return "、".join(c.department for c in self.detail.checkins if c.waiting)
+        return joined(c.department for c in self.detail.checkins if c.waiting)
 
     def action_park(self) -> None:
         service = self.service

@@ -13,7 +13,7 @@ from rich.text import Text
 from data.read.cases import CaseDetail, CheckInView
 from models.deadlines import ClockState
 from models.enums import CheckInStatus as C
-from models.i18n import label, t
+from models.i18n import label, minutes_text, operator_shown, t
 from models.personal import mask_phone
 from screens.fmt import clock_text, local, pad
 
@@ -38,7 +38,10 @@ def detail_fields(d: CaseDetail, tz: ZoneInfo, link_key: str = "g") -> list[str]
         _row("case.f.place", f"{d.community} {d.address}"),
         _row("case.f.description", d.description),
         _row("case.f.reporter", f"{pad(reporter, 18)}{pad(t('case.f.phone'), LABEL_CELLS)}{phone}"),
-        _row("case.f.received", t("case.received_by", at=local(d.received_at, tz), operator=d.received_by)),
+        _row(
+            "case.f.received",
+            t("case.received_by", at=local(d.received_at, tz), operator=operator_shown(d.received_by)),
+        ),
     ]
     if d.status is d.status.PARKED:
         lines.append(
@@ -50,7 +53,12 @@ def detail_fields(d: CaseDetail, tz: ZoneInfo, link_key: str = "g") -> list[str]
         lines.append(_row("case.f.consult", t("case.flagged")))
     if d.result_note:
         lines.append(
-            _row("case.f.result", d.result_note + (f"（{d.feedback_note}）" if d.feedback_note else ""))
+            _row(
+                "case.f.result",
+                t("case.result_with_feedback", result=d.result_note, feedback=d.feedback_note)
+                if d.feedback_note
+                else d.result_note,
+            )
         )
     hint = t("case.link_hint", key=link_key)
     if d.reopened_from:
@@ -106,7 +114,7 @@ def checkin_line(
     elif c.absent:
         head += t("case.absent_hint", at=local(c.absent_at, tz), key=rewhistle_key)
     elif c.arrived_at is not None:
-        late = t("case.late", late=c.late_minutes) if c.late_minutes else t("case.on_time")
+        late = t("case.late", late=minutes_text(c.late_minutes)) if c.late_minutes else t("case.on_time")
         head += f"{c.arrived_person or ''} {local(c.arrived_at, tz, '%H:%M')} {late}"
         if c.clock.late_since is not None:
             head += t("timeline.sep") + t("mark.extended_late")

@@ -11,7 +11,7 @@ from models.corrections import CorrectionKind as K
 from models.enums import CheckInStatus as C
 from models.enums import Role
 from models.errors import DomainError
-from models.i18n import label, t
+from models.i18n import label, minutes_text, t
 from screens.base import ViewScreen
 from screens.bindings import action_description
 from screens.dialogs.checkin import (
@@ -118,7 +118,8 @@ class CheckinActions(ViewScreen):
             return
         if late:
             self.notify(
-                t("checkin.arrived_late", department=target.department, late=late), severity="warning"
+                t("checkin.arrived_late", department=target.department, late=minutes_text(late)),
+                severity="warning",
             )
         else:
             self.notify(t("checkin.arrived_on_time", department=target.department))

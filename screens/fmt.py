@@ -19,7 +19,7 @@ def pad(text: str, width: int) -> str:
     "…" so that at least one blank cell always parts it from the next column."""
     room = width - 1
     if cell_len(text) > room:
-        text = _cut(text, room - 1) + "…" if room > 1 else ""
+        text = _cut(text, room - 1).rstrip() + "…" if room > 1 else ""
     return set_cell_size(text, width)
 
 
@@ -27,7 +27,7 @@ def clip(text: str, width: int) -> str:
     """``text`` within ``width`` cells, cut with "…" when it does not fit (no padding)."""
     if cell_len(text) <= width:
         return text
-    return _cut(text, width - 1) + "…" if width > 0 else ""
+    return _cut(text, width - 1).rstrip() + "…" if width > 0 else ""
 
 
 def _cut(text: str, cells: int) -> str:

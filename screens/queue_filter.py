@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -67,6 +67,10 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
         Binding("ctrl+s", "apply", show=False),
     ]
 
+    SHORT = 34
+    """Below this many rows the fields are drawn compact (one line each): the buttons and the
+    hint stay on screen (at 80×24 they were below its edge)."""
+
     def __init__(
         self, current: QueueFilter, communities: list[str], stations: list[str] | None = None
     ) -> None:
@@ -97,6 +101,19 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                 yield Button(t("queue.filter.apply"), variant="primary", id="filter-apply")
                 yield Button(t("queue.filter.clear"), id="filter-clear")
             yield Static(t("queue.filter.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, rows: int) -> None:
+        short = rows < self.SHORT
+        self.set_class(short, "-short")
+        for select in self.query(Select):
+            select.compact = short
+        self.query_one("#filter-closed", Checkbox).compact = short
 
     def chosen(self) -> QueueFilter:
         values: dict[str, str | None] = {}

@@ -178,3 +178,51 @@ def station_ranking_table(ranking: tuple[StationRank, ...]) -> Table:
         cells = [str(getattr(r.rates, name)) for _label, name in RANKED_RATES]
         table.add_row(str(r.rank), f"{r.station.id} {r.station.name}", *cells, str(r.rates.received))
     return table
+
+
+NAME_LEAST = 8
+"""Cells a row's name keeps when the columns do not all fit (cut with …)."""
+
+
+@dataclass(frozen=True)
+class ColumnPage:
+    """Columns of the table shown together: their indices and content widths."""
+
+    indices: tuple[int, ...]
+    widths: tuple[int, ...]
+
+
+def column_pages(
+    wants: list[int],
+    fixed: int,
+    room: int,
+    padding: int,
+    name_least: int = NAME_LEAST,
+    pinned: tuple[int, ...] = (),
+) -> list[ColumnPage]:
+    """The table's columns in pages that each fit ``room`` cells: all of them when they fit,
+    else the first ``fixed`` on every page (the last of them, the name, cut down to
+    ``name_least`` and given what the page leaves), then as many of the others as fit whole
+    (a figure is never cut), then the ``pinned`` ones (the score: on every page).
+    ``wants``: cells each column's header and cells need; ``padding``: cells around each."""
+    if room <= 0 or sum(want + padding for want in wants) <= room:
+        return [ColumnPage(tuple(range(len(wants))), tuple(wants))]
+    name = fixed - 1
+    fixed_widths = [*wants[:name], min(wants[name], name_least)]
+    left = room - sum(width + padding for width in fixed_widths) - sum(wants[i] + padding for i in pinned)
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index in (i for i in range(fixed, len(wants)) if i not in pinned):
+        need = wants[index] + padding
+        if pages[-1] and used + need > left:
+            pages.append([])
+            used = 0
+        pages[-1].append(index)
+        used += need
+    shown: list[ColumnPage] = []
+    for page in pages:
+        spare = left - sum(wants[i] + padding for i in page)
+        widths = [*fixed_widths[:name], min(wants[name], fixed_widths[name] + max(spare, 0))]
+        page += pinned
+        shown.append(ColumnPage((*range(fixed), *page), (*widths, *(wants[i] for i in page))))
+    return shown

@@ -19,11 +19,13 @@ from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
 from data.read.areas import Area, AreaCards, area_cards, behind_area
@@ -38,12 +40,16 @@ from models.periods import Period, PeriodKind, period_of
 from screens.base import PaletteCommand, ViewScreen
 from screens.bindings import bindings_for
 from screens.figure import FigureScreen
+from screens.fmt import clip
 from screens.report_columns import (
     COLUMNS,
+    NAME_LEAST,
     Column,
+    ColumnPage,
     GroupBy,
     area_cells,
     card_cells,
+    column_pages,
     columns_of,
     rates_table,
     station_ranking_table,
@@ -55,6 +61,8 @@ __all__ = ["COLUMNS", "FigureScreen", "GroupBy", "ReportsScreen"]
 KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.DAY)
 GROUPS = tuple(GroupBy)
 TREND_COUNT = 12
+PINNED = ("score", "change")
+"""Columns on every page of a table too wide for the screen: what the rows are ranked by."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,23 @@ def read_report(
     )
 
 
+def _cells_of(value: str | Text) -> int:
+    return value.cell_len if isinstance(value, Text) else cell_len(value)
+
+
+def _fitted(value: str | Text, width: int | None) -> str | Text:
+    """A name within its column, cut with …; figures get the width they need."""
+    return clip(value, width) if isinstance(value, str) and width is not None else value
+
+
+class ScoreTable(DataTable[str | Text]):
+    class Resized(Message):
+        """The table's width changed: its columns share the new width."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
 class ReportsScreen(ReportExportFlow, ViewScreen):
     VIEW_ID = "reports"
     CSS_PATH = "reports.tcss"
@@ -114,6 +139,13 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         self.data: ReportData | None = None
         self.shown_by: GroupBy | None = None
         """What the table's columns are now (they change with ``by`` once its data arrives)."""
+        self.shown_columns: tuple[Column, ...] = ()
+        self.shown_page: tuple[GroupBy, ColumnPage] | None = None
+        """The columns on screen and their widths (a narrow table shows a page of them)."""
+        self.pages = 1
+        self.scores_title = ""
+        self.page = 0
+        """Which page of columns ``>`` has brought up."""
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="reports-body"):
@@ -121,10 +153,7 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
             yield Static("", id="reports-rates")
             yield Static("", id="reports-scores-title", classes="section-title")
             yield Static("", id="reports-by", classes="dialog-hint")
-            table: DataTable[str | Text] = DataTable(
-                id="reports-scores", cursor_type="cell", zebra_stripes=True
-            )
-            yield table
+            yield ScoreTable(id="reports-scores", cursor_type="cell", zebra_stripes=True)
             yield Static("", id="reports-trend-title", classes="dialog-hint")
             yield Sparkline([], id="reports-trend")
             yield Static("", id="reports-formula", classes="dialog-hint")
@@ -146,6 +175,8 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         for column in columns_of(by):
             table.add_column(t(column.label), key=column.key)
         self.shown_by = by
+        self.shown_columns = columns_of(by)
+        self.shown_page = None
 
     def period_shown(self) -> Period:
         return self._current()
@@ -192,12 +223,10 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         else:
             empty = not data.areas.cards
             title = t(f"area.title.{data.areas.area.value}", period=data.period.key)
-        self.query_one("#reports-scores-title", Static).update(t("assess.none") if empty else title)
+        self.scores_title = t("assess.none") if empty else title
         self.query_one("#reports-formula", Static).update(
             f"{t('assess.weights')}: {data.cards.weights.formula()}"
         )
-        if self.shown_by is not wanted_by:
-            self._set_columns(wanted_by)
         self._fill(data)
         self._show_trend()
 
@@ -206,12 +235,45 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
             return [(c.department, card_cells(c)) for c in data.cards.cards]
         return [(c.key, area_cells(c)) for c in data.areas.cards]
 
+    def _page(self, data: ReportData, rows: list[tuple[str, dict[str, str | Text]]]) -> ColumnPage:
+        """The columns that fit the table's width whole (a name cut with …); when they do not
+        all fit, the page of them ``>`` has brought up."""
+        table = self.query_one("#reports-scores", DataTable)
+        columns = columns_of(self.by)
+        wants = [
+            max([cell_len(t(c.label)), *(_cells_of(cells[c.key]) for _, cells in rows)])
+            for c in columns
+        ]
+        room = table.size.width - table.styles.scrollbar_size_vertical
+        fixed = 2 if self.by is GroupBy.DEPARTMENT else 1
+        heading = cell_len(t(columns[fixed - 1].label))  # the name's header stays whole
+        pinned = tuple(i for i, c in enumerate(columns) if c.key in PINNED)
+        pages = column_pages(wants, fixed, room, 2 * table.cell_padding, max(NAME_LEAST, heading), pinned)
+        self.pages = len(pages)
+        self.page %= self.pages
+        return pages[self.page]
+
     def _fill(self, data: ReportData) -> None:
         """Keyed by department (community, category): cells change in place, rows come and go,
         the cursor stays."""
         table: DataTable[str | Text] = self.query_one("#reports-scores", DataTable)
-        columns = columns_of(self.by)
         rows = self._rows(data)
+        page = self._page(data, rows)
+        every = columns_of(self.by)
+        columns = tuple(every[i] for i in page.indices)
+        width = dict(zip((c.key for c in columns), page.widths, strict=True))
+        rows = [(key, {k: _fitted(v, width.get(k)) for k, v in cells.items()}) for key, cells in rows]
+        if self.shown_page != (self.by, page):
+            keep, at = self._selected_key(), table.cursor_column
+            table.clear(columns=True)
+            for c, cells_wide in zip(columns, page.widths, strict=True):
+                table.add_column(clip(t(c.label), cells_wide), key=c.key, width=cells_wide)
+            self.shown_by, self.shown_columns, self.shown_page = self.by, columns, (self.by, page)
+            for key, cells in rows:
+                table.add_row(*(cells[c.key] for c in columns), key=key)
+            if keep is not None and keep in table.rows:
+                table.move_cursor(row=table.get_row_index(keep), column=min(at, len(columns) - 1))
+        self._show_pages()
         wanted = [key for key, _ in rows]
         for stale in [k for k in table.rows if k.value not in wanted]:
             table.remove_row(stale)
@@ -264,6 +326,33 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         title.update(
             t("reports.score_trend", name=name, first=first, last=last, line=spark(series, 0.0, 100.0))
         )
+
+    def _show_pages(self) -> None:
+        line = self.scores_title
+        if self.pages > 1:
+            line += t("reports.columns_page", page=self.page + 1, pages=self.pages)
+        self.query_one("#reports-scores-title", Static).update(line)
+        self.refresh_bindings()
+
+    @on(ScoreTable.Resized)
+    def _resized(self) -> None:
+        if self.data is not None:  # the columns share the new width
+            self._fill(self.data)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_columns":
+            return True if self.pages > 1 else None
+        return True
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "next_columns":
+            return t("refuse.all_columns_shown")
+        return super().refusal(action, parameters)
+
+    def action_next_columns(self) -> None:
+        self.page = (self.page + 1) % self.pages
+        if self.data is not None:
+            self._fill(self.data)
 
     @on(DataTable.CellHighlighted, "#reports-scores")
     def _highlighted(self, _event: DataTable.CellHighlighted) -> None:
@@ -338,7 +427,7 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         if service is None or not table.row_count or data is None or self.shown_by is None:
             return
         key = self._selected_key()
-        column = columns_of(self.shown_by)[table.cursor_column]
+        column = self.shown_columns[table.cursor_column]
         if key is None or column.figure is None:
             self.notify(t("reports.no_figure"), severity="warning")
             return

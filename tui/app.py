@@ -28,7 +28,7 @@ from models.clock import Clock
 from models.enums import Role
 from models.errors import DomainError
 from models.escalation import Step
-from models.i18n import set_language, t
+from models.i18n import joined, set_language, t
 from screens.base import Desk, ViewScreen
 from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
 from screens.case_detail import CaseDetailScreen
@@ -492,7 +492,7 @@ class WhistleApp(App[None]):
         new = service.rules.fallback_years - self.calendar_warned
         if new:
             self.calendar_warned |= new
-            years = "、".join(map(str, sorted(service.rules.fallback_years)))
+            years = joined(sorted(service.rules.fallback_years))
             self.notify(t("calendar.fallback", years=years), severity="warning", timeout=20)
 
     async def _announce(self, rows: list[queries.OverdueCheckIn]) -> None:
@@ -596,5 +596,5 @@ def _by_step(reached: list[ladder.Reached]) -> tuple[list[ladder.Reached], list[
 
 def _first_three(named: list[tuple[str, str]]) -> tuple[str, str]:
     """A notice's names: the first three (case number, department), and how many more."""
-    names = "、".join(f"{number} {department}" for number, department in named[:3])
+    names = joined(f"{number} {department}" for number, department in named[:3])
     return names, t("app.overdue_more", n=len(named) - 3) if len(named) > 3 else ""

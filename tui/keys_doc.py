@@ -33,6 +33,10 @@ _KEY_NAMES = {
     "space": "Space",
     "delete": "Del",
     "plus": "+",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
 }
 
 

@@ -19,7 +19,7 @@ from data.read.meetings import AgendaRow, MeetingView
 from data.store.files import write_text
 from models.enums import MeetingStatus
 from models.errors import DomainError
-from models.i18n import label, language, t
+from models.i18n import joined, label, language, t
 
 
 class Format(StrEnum):
@@ -89,7 +89,7 @@ def item_lines(item: AgendaRow, stage: Stage) -> tuple[Line, ...]:
 
 
 def attendance_lines(view: MeetingView) -> tuple[Line, ...]:
-    sep = "、"
+    sep = t("timeline.list_sep")
     present = [a.name for a in view.attendance if a.present is True]
     absent = [a.name for a in view.attendance if a.present is False]
     unknown = [a.name for a in view.attendance if a.present is None]
@@ -128,7 +128,7 @@ def build_document(view: MeetingView, tz: ZoneInfo, stage: Stage | None = None) 
         Line(t("minutes.kind"), kind),
         Line(t("minutes.when"), local(m.scheduled_at, tz)),
         Line(t("minutes.facilitator"), m.facilitator),
-        Line(t("minutes.invited"), "、".join(a.name for a in view.attendance) or "—"),
+        Line(t("minutes.invited"), joined(a.name for a in view.attendance) or "—"),
         Line(t("minutes.count"), t("minutes.count_value", n=len(view.items), minutes=view.total_minutes)),
     ]
     sections = []

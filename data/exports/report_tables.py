@@ -16,7 +16,7 @@ from data.read.station_rates import StationRates
 from data.read.trends import Trend
 from models.assessment import hmm
 from models.charts import svg_line
-from models.i18n import t
+from models.i18n import joined, t
 
 
 def _change(value: Fraction | None) -> str:
@@ -179,7 +179,7 @@ def periodic_tables(facts: PeriodicFacts, tz: ZoneInfo, category_name: Callable[
         [t("reports.f.case"), t("report.category"), t("report.community"), t("report.charged")],
     )
     rework.rows = [
-        [r.number, category_name(r.category), r.community, "、".join(r.departments)] for r in facts.relapses
+        [r.number, category_name(r.category), r.community, joined(r.departments)] for r in facts.relapses
     ]
     decisions = Table(
         t("report.decisions", n=facts.meetings_held),

@@ -25,10 +25,12 @@ from models.agenda import (
     RelapseFacts,
     WhistleFacts,
     build_agenda,
+    said,
+    say,
 )
 from models.enums import OPEN_STATUSES, AgendaReason, CaseStatus, CheckInStatus, MeetingKind, MeetingStatus
 from models.errors import NotFound
-from models.i18n import label, t
+from models.i18n import t
 
 
 def _case_facts(r: Any) -> CaseFacts:
@@ -136,6 +138,7 @@ def _followup_facts(conn: Connection, station_id: str, before: datetime) -> list
             decision=r.decision,
             lead_department_name=r.lead_name or "—",
             due_on=r.due_on,  # type: ignore[arg-type]
+            lead_department=r.lead_department,
         )
         for r in rows
     ]
@@ -206,16 +209,15 @@ def undecided_before(conn: Connection, settings: Settings, meeting: Any) -> list
         .where((AGENDA.c.meeting_id == last.id) & AGENDA.c.removed.is_(False) & AGENDA.c.decision.is_(None))
         .order_by(AGENDA.c.position, AGENDA.c.id)
     ).all()
-    detail = t(
-        "agenda.detail.undecided",
-        day=last.scheduled_at.astimezone(settings.tz).date().isoformat(),
-        kind=label(MeetingKind(last.kind)),
-    )
     day = last.scheduled_at.astimezone(settings.tz).date().isoformat()
+    kind = said(f"MeetingKind.{MeetingKind(last.kind).value}")
+    undecided = said("agenda.detail.undecided", day=day, kind=kind)
+    detail = say(undecided, {})
     unowned = [
         Proposal(
             AgendaReason.CARRIED_OVER,
-            t("agenda.detail.no_owner", day=day, decision=u.decision, missing=t(u.missing)),
+            say(part, {}),
+            parts=(part,),
             case_id=u.case_id,
             case_number=u.case_number,
             topic="" if u.case_id else u.topic,
@@ -223,6 +225,7 @@ def undecided_before(conn: Connection, settings: Settings, meeting: Any) -> list
             reasons=(AgendaReason.CARRIED_OVER,),
         )
         for u in unowned_decisions(conn, last.id)
+        for part in [said("agenda.detail.no_owner", day=day, decision=u.decision, missing=said(u.missing))]
     ]
     return [
         Proposal(
@@ -233,6 +236,7 @@ def undecided_before(conn: Connection, settings: Settings, meeting: Any) -> list
             topic="" if r.case_id else r.topic,
             carried_from=r.id,
             reasons=(AgendaReason.CARRIED_OVER,),
+            parts=(undecided,),
         )
         for r in rows
         if r.case_id is None or CaseStatus(r.status) in OPEN_STATUSES
@@ -253,6 +257,7 @@ def with_undecided(undecided: list[Proposal], proposals: list[Proposal]) -> list
             replace(
                 carried,
                 detail=DETAIL_SEPARATOR.join((carried.detail, p.detail)),
+                parts=(*carried.parts, *p.parts),
                 reasons=tuple(dict.fromkeys((AgendaReason.CARRIED_OVER, *(p.reasons or (p.reason,))))),
             )
         )

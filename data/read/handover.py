@@ -15,11 +15,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from data.read.meetings import followups_open_before, last_meeting_done, unowned_decisions
+from data.read.meetings import (
+    department_names,
+    followups_open_before,
+    last_meeting_done,
+    reason_text,
+    unowned_decisions,
+)
 from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, HANDOVER, HANDOVER_ITEM, local_station
+from models.agenda import Part, depts, said, say
 from models.enums import OPEN_STATUSES, CaseStatus, CheckInStatus, ClockKind
 from models.errors import NotFound
-from models.i18n import t
+from models.i18n import operator_shown, t
 from models.shifts import DEFAULT_SHIFTS, next_shift
 
 NEXT_SHIFT = timedelta(hours=12)
@@ -34,9 +41,12 @@ class Named:
     number: str
     detail: str
     case_id: str | None = None
+    parts: tuple[Part, ...] = ()
+    """The detail as catalogue keys and values, when it says more than a date (kept with it)."""
 
     def payload(self) -> dict[str, Any]:
-        return {"case_id": self.case_id, "number": self.number, "why": self.why, "detail": self.detail}
+        found = {"case_id": self.case_id, "number": self.number, "why": self.why, "detail": self.detail}
+        return found | {"parts": list(self.parts)} if self.parts else found
 
 
 @dataclass(frozen=True)
@@ -100,8 +110,9 @@ def gather(
         .order_by(CLOCK.c.deadline, CASE.c.number)
     )
     items += [Named("clock", r.number, _local(r.deadline, tz), r.id) for r in clocks]
+    names = department_names(conn)
     summons = conn.execute(
-        select(CASE.c.id, CASE.c.number, DEPARTMENT.c.name, CLOCK.c.deadline)
+        select(CASE.c.id, CASE.c.number, DEPARTMENT.c.code, DEPARTMENT.c.name, CLOCK.c.deadline)
         .join(CHECKIN, CHECKIN.c.case_id == CASE.c.id)
         .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
         .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
@@ -114,11 +125,10 @@ def gather(
         .order_by(CLOCK.c.deadline, CASE.c.number, DEPARTMENT.c.name)
     ).all()
     for why, late in (("overdue", True), ("summons", False)):
-        items += [
-            Named(why, r.number, f"{r.name} {_local(r.deadline, tz)}", r.id)
-            for r in summons
-            if (r.deadline <= now) == late
-        ]
+        for r in summons:
+            if (r.deadline <= now) == late:
+                part = said("handover.summons", dept=depts([r.code]), at=_local(r.deadline, tz))
+                items.append(Named(why, r.number, say(part, names), r.id, (part,)))
     last_day = until.astimezone(tz).date()
     parked = conn.execute(
         select(CASE.c.id, CASE.c.number, CASE.c.park_review_on)
@@ -135,8 +145,8 @@ def gather(
         last = last_meeting_done(conn, station, now)
         for u in unowned_decisions(conn, last.id) if last is not None else []:
             subject = u.case_number or u.topic or u.decision
-            detail = t("handover.no_owner", missing=t(u.missing), decision=u.decision[:60])
-            items.append(Named("followup", subject[:80], detail, u.case_id))
+            part = said("handover.no_owner", missing=said(u.missing), decision=u.decision[:60])
+            items.append(Named("followup", subject[:80], say(part, names), u.case_id, (part,)))
         for f in followups_open_before(conn, station, now):
             if f.due_on is not None and f.due_on <= last_day:
                 subject = f.case_number or f.topic or f.decision
@@ -150,7 +160,7 @@ def _row(r: Any, items: tuple[Named, ...] = ()) -> HandoverRow:
     return HandoverRow(
         id=r.id,
         opened_at=r.opened_at,
-        opened_by=r.opened_by,
+        opened_by=operator_shown(r.opened_by),
         shift_ends=r.shift_ends,
         note=r.note,
         acknowledged_at=r.acknowledged_at,
@@ -177,7 +187,10 @@ def handover(conn: Connection, handover_id: str) -> HandoverRow:
         .where(HANDOVER_ITEM.c.handover_id == handover_id)
         .order_by(HANDOVER_ITEM.c.position)
     )
-    return _row(r, tuple(Named(i.why, i.number, i.detail, i.case_id) for i in items))
+    names = department_names(conn)
+    return _row(
+        r, tuple(Named(i.why, i.number, reason_text(i.parts, i.detail, names), i.case_id) for i in items)
+    )
 
 
 def latest(conn: Connection) -> HandoverRow | None:

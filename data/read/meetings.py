@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from data.read.cases import CaseDetail, case_detail, category_name
 from data.store.tables import AGENDA, ATTENDANCE, CASE, DEPARTMENT, EVENT, MEETING
+from models.agenda import say_all
 from models.enums import (
     OPEN_STATUSES,
     AgendaReason,
@@ -28,6 +29,17 @@ from models.enums import (
 )
 from models.errors import NotFound
 from models.i18n import language, t
+
+
+def reason_text(parts: str, written: str, names: dict[str, str]) -> str:
+    """An agenda item's reason in the reader's language, from its kept parts; the text it was
+    written with when it has none (added before they were kept) or they cannot be said."""
+    if not parts:
+        return written
+    try:
+        return say_all(json.loads(parts), names)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return written
 
 
 def department_names(conn: Connection) -> dict[str, str]:
@@ -202,7 +214,7 @@ def _agenda_rows(conn: Connection, where: Any, names: dict[str, str]) -> list[Ag
             address=r.address,
             topic=r.topic,
             reason=AgendaReason(r.reason),
-            reason_detail=r.reason_detail,
+            reason_detail=reason_text(r.reason_parts, r.reason_detail, names),
             timebox_minutes=r.timebox_minutes,
             decision=r.decision,
             lead_department=r.lead_department,

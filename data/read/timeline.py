@@ -26,7 +26,7 @@ from models.enums import (
     ReinspectionResult,
 )
 from models.escalation import ESCALATED, Step, after_text
-from models.i18n import label, language, t
+from models.i18n import joined, label, language, minutes_text, operator_shown, t
 from models.ids import from_iso
 from models.lifecycle import Action
 
@@ -211,7 +211,8 @@ class _Renderer:
             if name in ("arrived_at", "acted_at", "released_at"):
                 text = self.when(value)
                 if late is not None:
-                    lateness = t("timeline.late_by", late=late) if late else t("timeline.on_time")
+                    on_time = t("timeline.on_time")
+                    lateness = t("timeline.late_by", late=minutes_text(late)) if late else on_time
                     text += t("timeline.purpose", purpose=lateness)
                 return text
             if name == "status":
@@ -249,7 +250,7 @@ class _Renderer:
         return "".join([text, *(t("timeline.sep") + extra for extra in extras)])
 
     def _recomputed(self, p: dict[str, Any]) -> str:
-        years = "、".join(map(str, p["years"]))
+        years = joined(p["years"])
         old, new = self.when(p["from"]), self.when(p["computed"])
         if p.get("late_kept"):
             key = "timeline.clock_recomputed_late"
@@ -295,7 +296,7 @@ class _Renderer:
                     department=dept_of_checkin(),
                     person=p["person"],
                     at=when,
-                    late=late,
+                    late=minutes_text(late),
                 )
             return t("timeline.arrived", department=dept_of_checkin(), person=p["person"], at=when)
         if type_ == "checkin.acted":
@@ -328,11 +329,11 @@ class _Renderer:
             whys = dict.fromkeys(t(f"handover.why.{i['why']}") for i in p["items"])
             return t(
                 "timeline.handover_opened",
-                operator=p.get("opened_by", ""),
+                operator=operator_shown(p.get("opened_by")),
                 whys=t("timeline.list_sep").join(whys),
             )
         if type_ == "handover.acknowledged":
-            return t("timeline.handover_acknowledged", by=p["by"])
+            return t("timeline.handover_acknowledged", by=operator_shown(p["by"]))
         if type_ == "reinspection.scheduled":
             return t(
                 "timeline.reinspection_scheduled", kind=label(ReinspectionKind(p["kind"])), day=p["due_on"]
@@ -401,7 +402,7 @@ def render_timeline(
         entries.append(
             TimelineEntry(
                 at=row.at,
-                operator=row.operator,
+                operator=operator_shown(row.operator),
                 type=row.type,
                 text=renderer.render(row.type, payload, checkin_dept),
                 station_id=row.station_id,

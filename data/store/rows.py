@@ -10,6 +10,7 @@ a handler may read what an earlier one wrote. A handler never reads through
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -31,6 +32,12 @@ def ts(value: str | None) -> Any:
 
 def day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def parts_json(parts: list[Any] | None) -> str:
+    """A reason's parts (models.agenda.said) as its row keeps them: the same text live and on
+    replay, whatever order the event's keys come back in; '' for none."""
+    return json.dumps(parts, ensure_ascii=False, sort_keys=True) if parts else ""
 
 
 class Registry:

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from data.store.schema_steps import V1, V2, V3_SYNC, V7_STATION_OPERATORS, V11_OPERATOR_AUTH, V12_WORKING_TIME
+from data.store.schema_steps_agenda import V23_REASON_PARTS
 from data.store.schema_steps_apply import V21_CLOCK_TRIGGERS_BY_CASE
 from data.store.schema_steps_assess import V16_ASSESSMENT_INDEXES
 from data.store.schema_steps_desk import (
@@ -47,6 +48,7 @@ STEPS: tuple[str, ...] = (
     V20_PERIOD_TOTALS,
     V21_CLOCK_TRIGGERS_BY_CASE,
     V22_PLACE_TOTALS,
+    V23_REASON_PARTS,
 )
 SCHEMA_VERSION = len(STEPS)
 

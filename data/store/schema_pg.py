@@ -399,6 +399,11 @@ PG6_PLACE_TOTALS = (
     .replace("INTEGER NOT NULL DEFAULT 0", "BIGINT NOT NULL DEFAULT 0")
     .replace("wait_us INTEGER", "wait_us BIGINT")
 )
+# data/store/schema_steps_agenda.py's V23_REASON_PARTS.
+PG7_REASON_PARTS = """
+ALTER TABLE agenda_item ADD COLUMN reason_parts VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE handover_item ADD COLUMN parts VARCHAR NOT NULL DEFAULT '';
+"""
 
 PG_STEPS: tuple[str, ...] = (
     PG1_DISTRICT,
@@ -407,5 +412,6 @@ PG_STEPS: tuple[str, ...] = (
     PG4_ATTENDANCE_PEOPLE,
     PG5_PERIOD_TOTALS,
     PG6_PLACE_TOTALS,
+    PG7_REASON_PARTS,
 )
 PG_SCHEMA_VERSION = len(PG_STEPS)

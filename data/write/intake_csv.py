@@ -26,7 +26,7 @@ from data.write.commands.cases import receive_case
 from data.write.commands.common import Ctx
 from models.enums import Priority
 from models.errors import DomainError, ValidationError
-from models.i18n import t
+from models.i18n import joined, t
 from models.strings import CATALOGUE
 
 FIELDS = (
@@ -147,11 +147,11 @@ def _columns(header: list[str]) -> list[str]:
         columns.append(field)
     if unknown:
         raise CsvError(
-            "csv.error.unknown_columns", columns="、".join(_shown(u) for u in unknown[:SHOWN_COLUMNS])
+            "csv.error.unknown_columns", columns=joined(_shown(u) for u in unknown[:SHOWN_COLUMNS])
         )
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        raise CsvError("csv.error.missing_columns", columns="、".join(t(f"csv.column.{f}") for f in missing))
+        raise CsvError("csv.error.missing_columns", columns=joined(t(f"csv.column.{f}") for f in missing))
     return columns
 
 

@@ -107,7 +107,7 @@ _TIMELINE: dict[str, tuple[str, str]] = {
     "timeline.field_change": ("{field} {before} → {after}", "{field} {before} → {after}"),
     "timeline.field_changed": ("{field}（已更改）", "{field} (changed)"),
     "timeline.on_time": ("按时", "on time"),
-    "timeline.late_by": ("迟到 {late} 分钟", "{late} min late"),
+    "timeline.late_by": ("迟到 {late}", "{late} late"),
     "timeline.case_became": ("案件 {before} → {after}", "case {before} → {after}"),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 _SHELL: dict[str, tuple[str, str]] = {
     "app.title": ("吹哨报到调度台", "Whistle Desk"),
+    "operator.system": ("系统", "system"),
     "app.operator": ("操作员 {name}", "Operator {name}"),
     "app.overdue_count": ("报到超时 {n}", "Overdue check-ins {n}"),
     "app.overdue_count_short": ("报到超时 {n}", "Overdue {n}"),

@@ -42,6 +42,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "handover.why.parked": ("挂账到期复查", "Parked, review due"),
     "handover.why.followup": ("会商督办到期", "Meeting follow-ups due"),
     "handover.no_owner": ("未定{missing}：{decision}", "no {missing}: {decision}"),
+    "handover.summons": ("{dept} {at}", "{dept} {at}"),
     "timeline.handover_opened": (
         "交接班：{operator} 交班（{whys}）",
         "Handover: {operator} handed over ({whys})",

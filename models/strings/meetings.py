@@ -4,6 +4,7 @@ from __future__ import annotations
 
 _AGENDA: dict[str, tuple[str, str]] = {
     "FollowUp.superseded": ("已由新决定替代", "Superseded"),
+    "agenda.detail_sep": ("；", "; "),
     "agenda.detail.flagged": ("{day} 提请会商", "flagged for consultation on {day}"),
     "agenda.detail.flagged_undated": ("已提请会商", "flagged for consultation"),
     "agenda.detail.long_open": ("已受理 {days} 天仍未办结", "open for {days} days"),
@@ -210,8 +211,8 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "meetings.form.timebox_title": ("议题时长：{subject}", "Time box: {subject}"),
     "meetings.form.decision_title": ("结论：{subject}", "Decision: {subject}"),
     "meetings.form.decision_hint": (
-        "跟踪事项需牵头部门和期限 · ctrl+s 确定 · esc 取消",
-        "a tracked follow-up needs a lead and a deadline · ctrl+s submit · esc cancel",
+        "跟踪事项需牵头部门和期限 · Ctrl+S 确定 · Esc 取消",
+        "a tracked follow-up needs a lead and a deadline · Ctrl+S submit · Esc cancel",
     ),
     "meetings.form.tracked": ("跟踪落实", "Track"),
     "meetings.form.tracked_yes": ("是，列入跟踪", "yes, track it"),
@@ -223,8 +224,8 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "minutes.people_sep": ("；", "; "),
     "meetings.form.attendance_title": ("出席登记（勾选 = 出席）", "Attendance (ticked = present)"),
     "meetings.form.attendance_hint": (
-        "空格 勾选 · ctrl+s 确定 · esc 取消；未勾选的部门记为缺席",
-        "space ticks · ctrl+s submit · esc cancel; unticked departments are recorded absent",
+        "空格 勾选 · Ctrl+S 确定 · Esc 取消；未勾选的部门记为缺席",
+        "space ticks · Ctrl+S submit · Esc cancel; unticked departments are recorded absent",
     ),
     "meetings.form.path": ("保存到", "Save to"),
     "meetings.form.stage": ("内容", "Content"),
@@ -232,8 +233,8 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "meetings.form.stage_minutes": ("纪要（会后）", "Minutes (after)"),
     "meetings.form.export_title": ("导出议程/纪要", "Export agenda/minutes"),
     "meetings.form.export_hint": (
-        "以 .html 结尾导出可打印网页，否则为 Markdown · ctrl+s 确定",
-        "a name ending in .html gives a printable page, else Markdown · ctrl+s submit",
+        "以 .html 结尾导出可打印网页，否则为 Markdown · Ctrl+S 确定",
+        "a name ending in .html gives a printable page, else Markdown · Ctrl+S submit",
     ),
     "meetings.add.title": ("添加议题", "Add an agenda item"),
     "meetings.add.case": ("案件", "Case"),
@@ -244,8 +245,8 @@ _SCREEN: dict[str, tuple[str, str]] = {
     "meetings.add.topic": ("或主题", "or topic"),
     "meetings.add.topic_placeholder": ("不针对具体案件的议题", "a topic not about one case"),
     "meetings.add.hint": (
-        "输入后回车到结果列表，回车选中案件 · 或填主题后 ctrl+s · esc 取消",
-        "type, enter to the results, enter picks a case · or a topic then ctrl+s · esc cancel",
+        "输入后回车到结果列表，回车选中案件 · 或填主题后 Ctrl+S · Esc 取消",
+        "type, enter to the results, enter picks a case · or a topic then Ctrl+S · Esc cancel",
     ),
 }
 
@@ -299,15 +300,15 @@ _SCHEDULE: dict[str, tuple[str, str]] = {
     "reinspect.form.notes": ("备注", "Notes"),
     "reinspect.form.result_title": ("回头看结果：{subject}", "Re-inspection result: {subject}"),
     "reinspect.form.result_hint": (
-        "反弹将重开为新案并计入返工 · ctrl+s 确定 · esc 取消",
-        "a relapse reopens a new case and counts as rework · ctrl+s submit · esc cancel",
+        "反弹将重开为新案并计入返工 · Ctrl+S 确定 · Esc 取消",
+        "a relapse reopens a new case and counts as rework · Ctrl+S submit · Esc cancel",
     ),
     "reinspect.form.seed": ("随机种子", "Seed"),
     "reinspect.form.rate": ("抽样比例", "Rate"),
     "reinspect.form.draw_title": ("不定期抽查（近七天结案）", "Random spot check (last week's closures)"),
     "reinspect.form.draw_hint": (
-        "种子与抽样结果一并留痕，可据此复核 · ctrl+s 确定 · esc 取消",
-        "the seed is recorded with the draw, so it can be checked · ctrl+s submit · esc cancel",
+        "种子与抽样结果一并留痕，可据此复核 · Ctrl+S 确定 · Esc 取消",
+        "the seed is recorded with the draw, so it can be checked · Ctrl+S submit · Esc cancel",
     ),
 }
 

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from data.settings import Settings
 from models.enums import CheckInStatus
 from models.errors import ValidationError
-from models.i18n import t
+from models.i18n import minutes_text, t
 from models.times import parse_local_time
 from screens.dialogs.form import FieldSpec, FormDialog, Submit
 
@@ -96,7 +96,9 @@ class ArriveDialog(TimedForm):
             return
         if self.late:
             yield Static(
-                t("dialog.arrive_late", late=self.late), id="arrive-late", classes="form-note -warning"
+                t("dialog.arrive_late", late=minutes_text(self.late)),
+                id="arrive-late",
+                classes="form-note -warning",
             )
         else:
             yield Static(t("dialog.arrive_on_time"), id="arrive-late", classes="form-note")

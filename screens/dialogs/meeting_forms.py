@@ -19,7 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from models.enums import MeetingKind
 from models.errors import ValidationError
-from models.i18n import label, t
+from models.i18n import joined, label, t
 from screens.bindings import CatalogueBindings, bindings_for
 from screens.dialogs.form import FieldSpec, FormDialog, Submit
 
@@ -199,7 +199,7 @@ class AttendanceDialog(CatalogueBindings[Attended | None], ModalScreen[Attended 
             with VerticalScroll(id="attendance-people"):
                 for code, name, _present in self.rows:
                     yield Input(
-                        "，".join(self.people.get(code, ())),
+                        joined(self.people.get(code, ())),
                         placeholder=t("meetings.form.attendance_people", name=name),
                         id=f"people-{code}",
                     )

@@ -10,13 +10,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual import events
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Label
 
 from models.enums import Role
-from models.i18n import label, t
+from models.i18n import joined, label, t
+from screens.fmt import clip
+
+
+class FittedLabel(Label):
+    """One line cut with … at its width, whole characters only (CSS text-overflow left a blank
+    cell before the … where a Chinese character did not fit: 街道综合执法 …)."""
+
+    def render(self) -> RenderResult:
+        return clip(str(self.content), self.content_size.width)
 
 
 class DeskHeader(Horizontal):
@@ -40,7 +49,7 @@ class DeskHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(t("app.title"), id="hdr-title")
         yield Label("", id="hdr-view")
-        yield Label("", id="hdr-station")
+        yield FittedLabel("", id="hdr-station")
         yield Label("", id="hdr-operator")
         yield Label("", id="hdr-overdue")
         yield Label("", id="hdr-calendar")
@@ -73,9 +82,9 @@ class DeskHeader(Horizontal):
         self.query_one("#hdr-overdue", Label).set_class(self.overdue > 0, "-overdue")
         badges = []
         if self.fallback_years:
-            badges.append(t("calendar.badge", years="、".join(map(str, self.fallback_years))))
+            badges.append(t("calendar.badge", years=joined(self.fallback_years)))
         if self.overridden_years:
-            badges.append(t("calendar.override_badge", years="、".join(map(str, self.overridden_years))))
+            badges.append(t("calendar.override_badge", years=joined(self.overridden_years)))
         self._set("calendar", "  ".join(badges))
         self.query_one("#hdr-calendar", Label).display = bool(badges)
 

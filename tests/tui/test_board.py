@@ -114,3 +114,28 @@ async def test_board_lines_show_a_long_community_whole(tmp_path: Path) -> None:
         assert "东四八条社区 紧急哨 待报到 剩余 25:00" in line
         others = [str(i.query_one(Label).render()) for i in board.query(SummonsItem)]
         assert all("…" not in text for text in others)
+
+
+async def test_a_long_lateness_reads_in_days_and_hours(tmp_path: Path) -> None:
+    """The arrive dialog said 将记为迟到 2564 分钟: a lateness past an hour reads in hours,
+    past a day in days and hours, on the dialog, the board and the notice."""
+    st = station(tmp_path)
+    st.clock.advance(timedelta(days=1, hours=18, minutes=34))  # XF's deadline passed 10 min before NOW
+    app = app_for(st)
+    told = Notices()
+    async with app.run_test(size=SIZE, message_hook=told) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await until(app, pilot, lambda: isinstance(app.screen, BoardScreen) and _board(app).board is not None)
+        listing = _board(app).query_one("#board-list", ListView)
+        for _ in range(30):
+            item = listing.highlighted_child
+            if isinstance(item, SummonsItem) and item.summons.clock.department_code == "XF":
+                break
+            await pilot.press("j")
+        await pilot.press("a")
+        await until(app, pilot, lambda: isinstance(app.screen, ArriveDialog), "arrive dialog")
+        assert "将记为迟到 1 天 18 小时。" in str(app.screen.query_one("#arrive-late").render())
+        await pilot.press(*"赵站长", "enter")
+        await until(app, pilot, lambda: "消防救援站 到场，迟到 1 天 18 小时。" in told.seen, "the notice")
+        assert "赵站长 迟到 1 天 18 小时" in str(_items_of(_board(app), "XF")[0].query_one(Label).render())

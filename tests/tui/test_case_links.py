@@ -10,8 +10,13 @@ from textual.widgets import Static
 
 from data.write.commands.reinspections import record_result
 from models.enums import ReinspectionResult
+from models.i18n import set_language
 from screens.case_detail import CaseDetailScreen
+from tests.tui.desk_support import settle, station
+from tests.tui.dispatch_support import until
 from tests.tui.meetings_support import app_as, closed_station, wait
+from tui.app import build_app
+from tui.config import AppConfig
 
 
 def _one(path: Path, sql: str, *args: str) -> str:
@@ -48,3 +53,22 @@ async def test_a_relapse_links_both_ways_by_number(tmp_path: Path) -> None:
         await pilot.press("g")
         await wait(app, pilot)
         assert isinstance(app.screen, CaseDetailScreen) and app.screen.case_id == relapse
+
+
+async def test_in_english_the_result_and_feedback_read_without_chinese_brackets(tmp_path: Path) -> None:
+    """The case's result line put the feedback in （full-width brackets） in English too."""
+    st = station(tmp_path)  # its closed case: result 已处理, feedback 已反馈
+    st.staff("张三")
+    app = build_app(AppConfig(st.path, st.settings, st.clock, "张三", "en"))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            app.screen.open_case(st.ids["closed"])  # type: ignore[attr-defined]
+            opened = lambda: isinstance(app.screen, CaseDetailScreen) and app.screen.detail is not None  # noqa: E731
+            await until(app, pilot, opened, "the case")
+            await wait(app, pilot)
+            fields = str(app.screen.query_one("#case-fields", Static).render())
+            result = next(line for line in fields.splitlines() if line.startswith("Result"))
+            assert result.endswith("已处理 (已反馈)"), result
+    finally:
+        set_language("zh")

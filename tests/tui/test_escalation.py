@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, select
 from textual.widgets import Label, ListView, Static
 
 from data.store.tables import CHECKIN, WHISTLE
+from models.i18n import set_language
 from screens.board import BoardScreen, DeptItem, SummonsItem
 from screens.case_detail import CaseDetailScreen
 from screens.dialogs.whistle import WhistleDialog
@@ -137,3 +138,22 @@ async def test_w_on_a_summons_not_marked_absent_says_why(tmp_path: Path) -> None
         await until(app, pilot, lambda: any("再吹哨用于已标记缺席的报到" in n for n in told.seen))
         assert not isinstance(app.screen, WhistleDialog)
         assert not any("请督办" in n for n in told.seen)  # an operator is not the supervisor
+
+
+async def test_in_english_the_notices_list_with_commas(tmp_path: Path) -> None:
+    """The second alarm's notices joined the summons with 、 in English too (SJ-… Police
+    station、SJ-… Fire and rescue)."""
+    st = station(tmp_path)
+    st.staff("张三")
+    app = build_app(AppConfig(st.path, st.settings, st.clock, SUPERVISOR, "en"))
+    told = Notices()
+    try:
+        async with app.run_test(size=SIZE, message_hook=told) as pilot:
+            await settle(app, pilot)
+            st.clock.advance(minutes=5)
+            await app.poll_once()
+            listed = ("Police station, ", "Fire and rescue, ")
+            await until(app, pilot, lambda: any(name in n for n in told.seen for name in listed))
+            assert not any("、" in n for n in told.seen), told.seen
+    finally:
+        set_language("zh")

@@ -4,12 +4,14 @@ both languages)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.cells import cell_len
 from sqlalchemy import select
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Label
 
 from data.store.tables import AGENDA
@@ -18,9 +20,12 @@ from models.enums import MeetingKind
 from models.i18n import set_language, t
 from screens.board import BoardScreen, DeptItem, SummonsItem
 from screens.meetings import MeetingsScreen
+from screens.report_columns import COLUMNS, card_cells
+from screens.reports import ReportsScreen
 from tests.tui.desk_support import app_for, settle, station
 from tests.tui.dispatch_support import until
 from tests.tui.meetings_support import app_as, meeting_station, wait
+from tests.tui.screen_text import footer_line
 
 SIZES = [(80, 24), (120, 40)]
 LANGS = ["zh", "en"]
@@ -39,15 +44,10 @@ def app_in(st: Any, lang: str) -> Any:
     return app
 
 
-def footer_keys(app: Any) -> dict[str, tuple[int, int]]:
-    """The footer's keys the operator can see: key shown → (left, right) cell on screen."""
-    width = app.size.width
-    seen: dict[str, tuple[int, int]] = {}
-    for key in app.screen.query("FooterKey"):
-        region = key.region
-        if region.width > 0 and region.right <= width:
-            seen[key.key_display] = (region.x, region.right)
-    return seen
+def footer_keys(app: Any) -> set[str]:
+    """The footer's keys the operator can see, each followed by what it does."""
+    words = footer_line(app).split()
+    return {key for key, _word in pairwise(words)}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
@@ -183,3 +183,44 @@ async def test_the_case_shows_each_summoned_department_and_clock_by_its_whole_na
         for line in app.screen.query(ClockLine):
             shown = str(line.render())
             assert shown.startswith(line.clock.label()) and "…" not in shown, shown
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("lang", LANGS, indirect=True)
+async def test_the_assessment_table_fits_its_width_and_cuts_no_figure(
+    tmp_path: Path, size: tuple[int, int], lang: str
+) -> None:
+    """View 5's scorecard scrolled sideways (21 columns wider than the screen): its columns now
+    fit whole, a name cut with …, the score on every page, and ``>`` brings up the columns that
+    did not fit."""
+    st = station(tmp_path)
+    app = app_in(st, lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await until(app, pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.data is not None)
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.data is not None
+        table = screen.query_one("#reports-scores", DataTable)
+        cards = {c.department: card_cells(c) for c in screen.data.cards.cards}
+        seen: set[str] = set()
+        for _ in range(len(COLUMNS)):
+            assert table.virtual_size.width <= table.scrollable_content_region.width, screen.page
+            assert table.max_scroll_x == 0
+            assert "score" in {str(c.key.value) for c in table.ordered_columns}  # what ranks them, always
+            for index, column in enumerate(table.ordered_columns):
+                key = str(column.key.value)
+                seen.add(key)
+                for row in table.ordered_rows:
+                    shown = str(table.get_cell_at(Coordinate(table.get_row_index(row.key), index)))
+                    whole = str(cards[str(row.key.value)][key])
+                    if key == "department":
+                        assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1]))
+                    else:
+                        assert shown == whole  # a figure is never cut
+            if screen.pages == 1:
+                break
+            await pilot.press("greater_than_sign")
+            await pilot.pause()
+        assert seen == {c.key for c in COLUMNS}

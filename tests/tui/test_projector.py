@@ -16,6 +16,7 @@ from screens.dialogs.whistle import WhistleDialog
 from screens.meeting_run import MeetingRunScreen
 from screens.meetings import MeetingsScreen
 from screens.readonly import reads_only
+from screens.widgets.footer import DeskFooter, FooterEntry
 from tests.tui.desk_support import NOW, Station
 from tests.tui.dispatch_support import Notices, until
 from tests.tui.meetings_support import meeting_station, wait
@@ -132,8 +133,8 @@ async def test_projector_palette_runs_screen_commands_that_read_and_refuses_the_
     assert notices.seen.count(READ_ONLY) == 1
 
 
-def _footer(app: WhistleApp) -> list[str]:
-    return [str(getattr(key, "description", "")) for key in app.screen.query("FooterKey")]
+def _footer(app: WhistleApp) -> list[FooterEntry]:
+    return app.screen.query_one(DeskFooter).entries()
 
 
 @pytest.mark.parametrize("read_only", [True, False])
@@ -143,8 +144,9 @@ async def test_projector_footer_leaves_out_the_keys_that_write(tmp_path: Path, r
     app = _desk(st, read_only=read_only, start_view="meetings")
     async with app.run_test(size=(200, 40)) as pilot:
         await wait(app, pilot)
-        footer = _footer(app)
-        views = [str(key.key_display) for key in app.screen.query("FooterKey")]
+        entries = _footer(app)
+        footer = [entry.description for entry in entries]
+        views = [key for entry in entries for key in entry.keys]
     # the views are one group of keys (1 2 3 4 5 视图): switching views reads only
     assert "开会" in footer and "查看案件" in footer and "3" in views
     assert ("新建会议" in footer) is not read_only

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.color import Color
 
 from screens.messages import DataChanged
@@ -249,3 +250,25 @@ async def test_closed_cases_are_reached_from_the_filter_and_marked(tmp_path: Pat
         await settle(app, pilot)
         assert set(numbers(view)) == {_number_of(st, "soon"), closed}
         assert "含已结案" in str(app.screen.query_one("#queue-filters").render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_filter_dialog_keeps_its_buttons_and_hint_on_screen(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """At 80×24 the filter dialog was taller than the screen: 确定, 清除 and the hint were below
+    its edge."""
+    from textual.widgets import Button, Select
+
+    from screens.queue_filter import FilterDialog
+
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FilterDialog)
+        height = app.size.height
+        for widget in [*dialog.query(Button), dialog.query_one(".dialog-hint"), *dialog.query(Select)]:
+            assert widget.region.height > 0 and widget.region.bottom <= height, widget

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import DataTable, Static
 
@@ -12,8 +13,17 @@ from tests.tui.desk_support import SIZE, app_for, settle, station
 from tests.tui.dispatch_support import Notices, until
 
 
-def column(key: str) -> int:
-    return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+async def column(app: Any, pilot: Any, key: str) -> int:
+    """The column ``key`` on screen (``>`` brings up the next page of columns until it is)."""
+    screen = app.screen
+    assert isinstance(screen, ReportsScreen)
+    for _ in COLUMNS:
+        shown = [c.key for c in screen.shown_columns]
+        if key in shown:
+            return shown.index(key)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+    raise AssertionError(f"column {key} never shown")
 
 
 async def test_a_figure_opens_its_check_ins_and_then_the_case(tmp_path: Path) -> None:
@@ -32,7 +42,7 @@ async def test_a_figure_opens_its_check_ins_and_then_the_case(tmp_path: Path) ->
         assert str(table.get_cell("XF", "on_time_rate")) == "0.0% 0/1"
         assert "2026-03" in str(screen.query_one("#reports-period", Static).render())
         table.focus()
-        table.move_cursor(row=table.get_row_index("XF"), column=column("absent"))
+        table.move_cursor(row=table.get_row_index("XF"), column=await column(app, pilot, "absent"))
         await pilot.press("enter")
         await until(app, pilot, lambda: isinstance(app.screen, FigureScreen))
         rows = app.screen.query_one(DataTable)
@@ -68,7 +78,7 @@ async def test_a_column_that_is_not_a_count_says_so(tmp_path: Path) -> None:
         await until(app, pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.data is not None)
         table = app.screen.query_one("#reports-scores", DataTable)
         table.focus()
-        table.move_cursor(row=0, column=column("score"))
+        table.move_cursor(row=0, column=await column(app, pilot, "score"))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)

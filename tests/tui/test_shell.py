@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, PINS, SIZE, SUPERVISOR, app_for, settle, station
 from tests.tui.dispatch_support import Notices, palette_offers, until
+from tests.tui.screen_text import footer_line, screen_lines
 from tests.unit.calendar_support import TABLE_2027_TEXT
 from tests.unit.support import as_supervisor, one
 from tui.app import VIEWS, build_app
@@ -241,7 +243,7 @@ async def test_the_footer_speaks_the_language_chosen_after_the_screens_were_impo
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            footer = " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+            footer = footer_line(app)
             assert "Search" in footer and "Help" in footer
             assert "搜索" not in footer
             await pilot.press("question_mark")
@@ -395,3 +397,22 @@ async def test_at_80_columns_every_view_shows_the_station_and_the_clock_whole(tm
             assert operator.startswith("赵主任（") and "操作员" not in operator
             clock = header.query_one("#hdr-clock", Label)
             assert clock.region.width >= cell_len("03-10 10:00:00") + 2, view.id
+
+
+async def test_at_80_columns_a_cut_station_name_ends_with_a_whole_character_and_an_ellipsis(
+    tmp_path: Path,
+) -> None:
+    """The case detail's header (a longer title, the case number) cut the station's name as
+    东四街道综合执法 … : a blank where the next character did not fit, then the …"""
+    st = station(tmp_path)
+    st.staff("赵主任")
+    app = app_for(st)
+    app.config.operator = "赵主任"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.screen.open_case(st.ids["overdue"])  # type: ignore[attr-defined]
+        await until(app, pilot, lambda: getattr(app.screen, "detail", None) is not None, "detail")
+        await pilot.pause()
+        header = screen_lines(app)[0]
+        assert "东四街道综合执法中心" in header or re.search(r"东四街道[\u4e00-\u9fff]*…", header), header
+        assert " …" not in header, header

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from models.i18n import set_language, t
-from screens.fmt import Flex, clip, column_widths, share
+from screens.fmt import Flex, clip, column_widths, pad, share
 from screens.reinspections import COLUMNS
 
 ROWS = [
@@ -60,3 +60,10 @@ def test_share_gives_the_room_left_to_the_growing_column_and_takes_from_cut_ones
     assert share(50, columns) == [14, 7, 8, 18]  # the minimums do not fit: cut columns give way
     assert sum(share(50, columns)) + 3 == 50
     assert cell_len(clip("占道经营/流动摊贩", 10)) == 10 and clip("占道经营/流动摊贩", 10).endswith("…")
+
+
+def test_a_cut_at_a_space_leaves_no_blank_before_the_ellipsis() -> None:
+    """English categories at 80 columns read ``Street …``: the cut kept the space."""
+    assert clip("Street vending", 8) == "Street…"
+    assert pad("Street vending", 9).rstrip() == "Street…"
+    assert clip("东四街道综合执法中心", 9) == "东四街道…"

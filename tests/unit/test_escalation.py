@@ -436,3 +436,30 @@ def test_a_ladder_out_of_order_is_refused_in_the_desks_language(tmp_path: Path) 
         assert "alarm (1h) must come before absent (15m)" in str(refused.value)
     finally:
         set_language("zh")
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("zh", "系统"), ("en", "system")])
+def test_a_step_written_with_nobody_signed_in_names_the_system(
+    db_path: Path, settings: Settings, clock: FrozenClock, lang: str, shown: str
+) -> None:
+    """The poller and ``whistle escalate`` write before anyone signs in: the timeline showed an
+    empty operator beside 二次报警 and 缺席; it says the system wrote them."""
+    desk = SyncService.open(db_path, settings, clock, "值班员")
+    try:
+        case_id = _whistled(desk)
+    finally:
+        desk.close()
+    clock.advance(hours=2)
+    nobody = SyncService.open(db_path, settings, clock)
+    try:
+        nobody.run(escalate)
+        set_language(lang)
+        with nobody.engine.connect() as conn:
+            timeline = case_detail(conn, case_id).timeline
+    finally:
+        set_language("zh")
+        nobody.close()
+    steps = [e for e in timeline if e.type == "checkin.escalated"]
+    assert len(steps) == 2 and {e.operator for e in steps} == {shown}
+    assert all(e.operator for e in timeline)
+    assert {e.operator for e in timeline if e.type != "checkin.escalated"} == {"值班员"}

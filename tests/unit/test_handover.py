@@ -20,6 +20,7 @@ from data.write.commands.reference import add_operator
 from models.clock import FrozenClock
 from models.enums import AgendaReason, CaseStatus, MeetingKind, Role
 from models.errors import DomainError
+from models.i18n import set_language
 from models.lifecycle import Action
 from models.shifts import DEFAULT_SHIFTS, next_shift, parse_shifts
 from tests.unit.conftest import NOW, snapshot_of
@@ -243,3 +244,38 @@ def test_shifts_are_read_from_the_settings_file(tmp_path: Path) -> None:
     path.write_text('[desk]\nshifts = ["25:00"]\n', encoding="utf-8")
     with pytest.raises(SettingsError):
         load_settings(path)
+
+
+def test_in_english_a_handover_names_the_departments_in_english(
+    svc: SyncService, clock: FrozenClock, settings: Settings
+) -> None:
+    """The overdue and awaited summons were named 公安派出所 / 城管执法队 in English too."""
+    _cases(svc, clock)
+    set_language("en")
+    try:
+        with svc.engine.connect() as conn:
+            got = gather(conn, clock.now(), settings.tz)
+    finally:
+        set_language("zh")
+    assert got.of("overdue")[0].detail.startswith("Police station ")
+    assert got.of("summons")[0].detail.startswith("Urban management enforcement ")
+
+
+def test_a_handover_written_in_chinese_reads_in_english(
+    svc: SyncService, clock: FrozenClock, db_path: Path
+) -> None:
+    """A handover kept its details as the writing desk said them: an English desk reread
+    公安派出所 2026-03-10 … ; now the departments are kept by code and named by the reader."""
+    _cases(svc, clock)
+    handover_id = svc.run(open_handover, note="")
+    set_language("en")
+    try:
+        with svc.engine.connect() as conn:
+            english = handover(conn, handover_id)
+    finally:
+        set_language("zh")
+    assert english.of("overdue")[0].detail.startswith("Police station ")
+    assert english.of("summons")[0].detail.startswith("Urban management enforcement ")
+    with svc.engine.connect() as conn:
+        assert handover(conn, handover_id).of("overdue")[0].detail.startswith("公安派出所 ")
+    assert verify(svc.engine).ok

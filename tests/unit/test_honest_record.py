@@ -229,6 +229,7 @@ LATER_STEPS_UNDONE = (
     "DROP INDEX ix_case_community_received",
     "DROP INDEX ix_case_category_received",
     "DROP INDEX ix_reinspection_recorded",
+    "ALTER TABLE agenda_item DROP COLUMN reason_parts",  # V23_REASON_PARTS
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

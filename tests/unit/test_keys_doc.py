@@ -18,6 +18,9 @@ def test_the_table_lists_every_registered_binding_with_both_languages() -> None:
             assert f"`{spec.id}`" in table
     assert "| app | `?` | 帮助 | Help | `help` |" in table
     assert "| queue | `/` | 搜索 | Search | `queue.search` |" in table
+    # keys written as the footer shows them, not Textual's names (`Left_square_bracket`)
+    assert "| reports | `[` | 上一期 | Previous period | `reports.previous` |" in table
+    assert "| reports | `>` | 更多列 | More columns | `reports.columns` |" in table
 
 
 def test_a_stale_table_is_detected() -> None:

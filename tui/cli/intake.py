@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from data.write.intake_csv import IntakeRefused, import_rows, read_file
-from models.i18n import t
+from models.i18n import joined, t
 from tui.cli.common import Context, add_common, open_service
 
 
@@ -44,6 +44,6 @@ def intake(ctx: Context, args: argparse.Namespace) -> int:
     elif result.numbers:
         print(t("csv.done", count=len(result.numbers), first=result.numbers[0], last=result.numbers[-1]))
     if service.rules.fallback_years:
-        years = "、".join(map(str, sorted(service.rules.fallback_years)))
+        years = joined(sorted(service.rules.fallback_years))
         print(t("calendar.fallback", years=years), file=sys.stderr)
     return 0 if result.case_ids or not result.errors else 1

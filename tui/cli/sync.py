@@ -19,7 +19,7 @@ from data.sync.export import db_path_of, export_bundle, sign_station_head
 from data.sync.importer import Outcome, import_bundle
 from data.write.commands.sync import drop_held, trust_station
 from models.errors import DomainError
-from models.i18n import t
+from models.i18n import joined, t
 from tui.cli.common import Context, add_common, open_service
 
 # Below this many events an export is over before a bar could be read.
@@ -230,7 +230,7 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _ranges(ranges: list[tuple[int, int]]) -> str:
-    return "、".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
+    return joined(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
 
 
 def import_(ctx: Context, args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from data.store.rows import Registry, add_row, add_rows, set_rows, ts
+from data.store.rows import Registry, add_row, add_rows, parts_json, set_rows, ts
 from data.store.tables import HANDOVER, HANDOVER_ITEM
 from models.events import EventRecord
 
@@ -33,6 +33,7 @@ def _opened(conn: Connection, e: EventRecord) -> None:
             "number": item["number"],
             "why": item["why"],
             "detail": item.get("detail", ""),
+            "parts": parts_json(item.get("parts")),
         }
         for n, item in enumerate(p["items"], start=1)
     ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from data.store.rows import Registry, add_row, day, set_rows, ts
+from data.store.rows import Registry, add_row, day, parts_json, set_rows, ts
 from data.store.tables import AGENDA, ATTENDANCE, MEETING, REINSPECTION
 from models.events import EventRecord
 
@@ -68,6 +68,7 @@ def _item_added(conn: Connection, e: EventRecord) -> None:
         topic=p.get("topic", ""),
         reason=p["reason"],
         reason_detail=p.get("reason_detail", ""),
+        reason_parts=parts_json(p.get("reason_parts")),
         timebox_minutes=p.get("timebox_minutes", 10),
         carried_from=p.get("carried_from"),
     )

@@ -14,6 +14,7 @@ from data.write.commands.schedule import schedule_after_close
 from models.deadlines import Unit, resume_deadline
 from models.enums import CaseStatus, CheckInStatus, Grade, Priority, Purpose
 from models.errors import DomainError, ValidationError
+from models.i18n import joined
 from models.ids import to_iso
 from models.lifecycle import ACTIONS_NEEDING_REASON, Action, next_status
 from models.limits import check_text
@@ -186,7 +187,7 @@ def withdraw_awaited(ctx: Ctx, case_id: str, reason: str) -> None:
     pending = awaited(ctx, case_id)
     if not pending:
         return
-    names = "、".join(row.department for row in pending)
+    names = joined(row.department for row in pending)
     why = (reason or "").strip()
     if not why:
         raise ValidationError("error.withdraw_reason", field="reason", names=names)
@@ -221,7 +222,7 @@ def _nobody_on_site(ctx: Ctx, case_id: str) -> None:
     ).scalars()
     on_site = list(names)
     if on_site:
-        raise DomainError("error.people_on_site", names="、".join(on_site))
+        raise DomainError("error.people_on_site", names=joined(on_site))
 
 
 def _resumed_clocks(ctx: Ctx, case_id: str, parked_at: datetime) -> list[dict[str, Any]]:
@@ -300,7 +301,7 @@ def blow_whistle(
         raise ValidationError(
             "error.already_summoned",
             field="departments",
-            names="、".join(known[c].name for c in already),
+            names=joined(known[c].name for c in already),
         )
     settings = ctx.rules.settings
     limit = settings.urgent_limit if grade is Grade.URGENT else settings.regular_limit

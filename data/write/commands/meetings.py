@@ -11,6 +11,7 @@ from sqlalchemy import Row, func, select
 from data.read.agenda import proposed_agenda
 from data.store.tables import AGENDA, ATTENDANCE, CASE, DEPARTMENT, MEETING
 from data.write.commands.common import Ctx, fetch, required
+from models.agenda import Part
 from models.enums import AgendaReason, CaseStatus, FollowUp, MeetingKind, MeetingStatus
 from models.errors import DomainError, ValidationError
 from models.i18n import t
@@ -101,6 +102,7 @@ def add_item(
     reason_detail: str = "",
     timebox_minutes: int = 10,
     carried_from: str | None = None,
+    reason_parts: Sequence[Part] = (),
 ) -> str:
     _open_meeting(ctx, meeting_id)
     if case_id is None and not topic.strip():
@@ -130,6 +132,7 @@ def add_item(
         "topic": topic.strip(),
         "reason": AgendaReason(reason).value,
         "reason_detail": reason_detail,
+        "reason_parts": list(reason_parts) or None,
         "timebox_minutes": timebox_minutes,
         "carried_from": carried_from,
     }
@@ -148,6 +151,7 @@ def propose(ctx: Ctx, meeting_id: str) -> list[str]:
             case_id=p.case_id,
             topic=p.topic,
             reason_detail=p.detail,
+            reason_parts=p.parts,
             carried_from=p.carried_from,
         )
         for p in proposed_agenda(ctx.conn, ctx.rules.settings, meeting_id, ctx.now)
