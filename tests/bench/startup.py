@@ -26,8 +26,9 @@ async def _paint(argv: list[str]) -> dict[str, float]:
     async with app.run_test(size=(120, 40)) as pilot:
         while True:
             await pilot.pause()
-            found = app.screen.query(QueueView)
-            if found and found.first().loaded_once:
+            # the queue painted under the sign-in (the first screen a desk shows)
+            found = [v for screen in app.screen_stack for v in screen.query(QueueView)]
+            if found and found[0].loaded_once:
                 break
         await pilot.pause()  # the window drawn
         out = {
