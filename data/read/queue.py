@@ -297,15 +297,14 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
             )
         )
     handling: dict[str, Handling] = {}
+    # by the window's cases, the kind and the stop kept in Python: with ``kind = 'handling'``
+    # in the condition SQLite chose ix_clock_kind_deadline and walked every handling clock of
+    # the file for each window (about a second at a million cases, for 40 rows)
     for row in conn.execute(
-        select(CLOCK)
-        .where(
-            CLOCK.c.case_id.in_(ids),
-            CLOCK.c.kind == ClockKind.HANDLING.value,
-            CLOCK.c.stopped_at.is_(None),
-        )
-        .order_by(CLOCK.c.started_at, CLOCK.c.id)
+        select(CLOCK).where(CLOCK.c.case_id.in_(ids)).order_by(CLOCK.c.started_at, CLOCK.c.id)
     ):
+        if row.kind != ClockKind.HANDLING.value or row.stopped_at is not None:
+            continue
         handling[row.case_id] = Handling(
             started_at=row.started_at,
             deadline=row.deadline,
