@@ -15,7 +15,7 @@ import re
 from functools import cache
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, and_, or_, select, text
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, Select, TextClause
 
 from data.catalogue import CATEGORIES
 from models.search_terms import SHORT_FORMS, pieces
@@ -112,6 +112,31 @@ def server_matching_ids(query: str) -> Select[tuple[str]] | None:
     if not parts:
         return None
     return select(SERVER_SEARCH.c.case_id).where(and_(*parts))
+
+
+FREQUENT = 20_000
+"""Matches from which a search asks the index about each case in the queue instead of
+gathering every match first (the queue holds a few thousand open cases; a frequent character
+matches every case the station ever had)."""
+
+
+def frequent(conn: Connection, expression: str) -> bool:
+    """Whether ``expression`` matches at least FREQUENT cases (counted no further)."""
+    counted = conn.execute(
+        text("SELECT count(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH :m LIMIT :cap)"),
+        {"m": expression, "cap": FREQUENT},
+    ).scalar()
+    return int(counted or 0) >= FREQUENT
+
+
+def queue_row_matches(expression: str) -> TextClause:
+    """Whether the queue row's case (``queue_key.case_id`` of the outer query) matches
+    ``expression``, asked of the full-text index by that case's rowid: a seek per case in the
+    queue, however many cases of the station's history match."""
+    return text(
+        "EXISTS (SELECT 1 FROM case_search_key k JOIN case_search s ON s.rowid = k.n"
+        " WHERE k.case_id = queue_key.case_id AND case_search MATCH :probe)"
+    ).bindparams(probe=expression)
 
 
 def matching_ids_in(dialect: str, query: str) -> Select[tuple[str]] | None:

@@ -105,6 +105,19 @@ def test_the_queue_window_and_counts_walk_the_queue_indexes(sync_service, clock,
     assert all("TEMP B-TREE" not in p for p in ordered), ordered  # no sort: the index's order
 
 
+def test_the_queue_rows_read_the_windows_cases_by_their_own_indexes(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """A window's 40 rows are read by their cases' ids: the handling clocks were read with
+    their kind in the condition, and SQLite walked every handling clock of the file for each
+    window (a second a key at a million cases)."""
+    _cases(sync_service)
+    now = clock.now()
+    statements = read(sync_service, lambda conn: queue_window(conn, now, QueueFilter(), 0, 50))
+    by_case = plans(db_path, statements, "IN (")
+    assert all("SCAN" not in p and "ix_clock_kind" not in p for p in by_case), by_case
+    clocks = plans(db_path, statements, "FROM clock", "IN (")
+    assert all("(case_id=?)" in p for p in clocks), clocks
+
+
 def test_a_search_reads_the_full_text_index_by_rowid(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
     _cases(sync_service)
     now = clock.now()
