@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
-from data.sync.export import ExportResult, export_file
+from data.sync.export import ExportResult, export_file, more_bundles
 from models.errors import DomainError
 from models.i18n import t
 from screens.base import Desk
@@ -90,16 +90,16 @@ class BundleExportScreen(ModalScreen[None]):
             status.add_class("field-error")
             return
         self.query_one(ProgressBar).update(total=max(result.count, 1), progress=max(result.count, 1))
-        status.update(
-            t(
-                "sync.cli.exported",
-                path=result.path,
-                station=result.station,
-                first=result.first_seq,
-                last=result.last_seq,
-                count=result.count,
-            )
+        done = t(
+            "sync.cli.exported",
+            path=result.path,
+            station=result.station,
+            first=result.first_seq,
+            last=result.last_seq,
+            count=result.count,
         )
+        more = more_bundles(result, self.desk.settings.sync)
+        status.update(f"{done}\n{more}" if more else done)
 
     def action_close(self) -> None:
         if not self.running:

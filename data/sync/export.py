@@ -26,6 +26,7 @@ from data.write.session import SyncService
 from models.clock import Clock
 from models.errors import DomainError
 from models.events import GENESIS, canonical, hashed_fields, hashed_text
+from models.i18n import joined, t
 from models.ids import to_iso
 
 Progress = Callable[[int, int], None]
@@ -41,6 +42,26 @@ class ExportResult:
     count: int
     file_sha256: str
     include_personal: bool
+    more: tuple[Path, ...] = ()
+    """Further bundles of the same export, in order, when one bundle could not hold it all
+    (SyncLimits: what a receiver accepts); each is a whole bundle of its own."""
+
+
+def more_bundles(result: ExportResult, limits_: SyncLimits) -> str:
+    """The line that names an export's further bundles (empty when it fitted one)."""
+    if not result.more:
+        return ""
+    return t(
+        "sync.cli.exported_more",
+        events=limits_.bundle_events,
+        mb=limits_.bundle_bytes // (1024 * 1024),
+        paths=joined(str(p) for p in result.more),
+    )
+
+
+def part_path(out: Path, number: int) -> Path:
+    """The file of the ``number``-th bundle of an export to ``out`` (``a.bundle`` → ``a.2.bundle``)."""
+    return out.with_name(f"{out.stem}.{number}{out.suffix}")
 
 
 def db_path_of(service: SyncService) -> Location:
@@ -63,8 +84,11 @@ def _lines(
     include_personal: bool,
     progress: Progress | None,
     state: dict[str, Any],
+    limits_: SyncLimits,
 ) -> Iterator[bytes]:
-    """The bundle's event lines, read in pages by (station, seq) and checked as they go."""
+    """The bundle's event lines, read in pages by (station, seq) and checked as they go, up to
+    ``head`` or to as many as one bundle may hold (``limits_``: events and bytes, what a
+    receiver accepts); ``state["last"]`` says where they stopped."""
     prev = GENESIS
     if since > 0:
         prev = conn.execute(
@@ -104,6 +128,11 @@ def _lines(
                 line = canonical({**fields, "hash": hash_, "personal": json.loads(personal)}) + b"\n"
             else:
                 line = bundle.line_of_hashed_bytes(hashed, hash_)
+            if last - since >= limits_.bundle_events or size + len(line) > limits_.bundle_bytes:
+                if last == since:  # not even one line fits: no bundle can carry this event
+                    raise DomainError("sync.error.line_too_big", station=station, seq=seq)
+                state.update(sha=digest.hexdigest(), size=size, head=link, last=last)
+                return
             digest.update(line)
             size += len(line)
             yield line
@@ -111,7 +140,7 @@ def _lines(
         done += len(rows)
         if progress is not None:
             progress(done, total)
-    state.update(sha=digest.hexdigest(), size=size, head=link)
+    state.update(sha=digest.hexdigest(), size=size, head=link, last=last)
 
 
 def _check_written(out: Path, expected_sha: str, public: str, count: int, limits_: SyncLimits) -> None:
@@ -173,7 +202,32 @@ def export_bundle(
         head = conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
         if head - start <= 0:
             raise DomainError("sync.error.nothing_to_export", station=station, since=start)
-        first, last = start + 1, head
+        limits_ = ctx.rules.settings.sync
+        public = public_text(key)
+        parts: list[ExportResult] = []
+        begin = start
+        while begin < head:  # one bundle, or as many as the receivers' limits need
+            target = out if not parts else part_path(out, len(parts) + 1)
+            parts.append(_part(ctx, target, begin, head, start, limits_, public))
+            begin = parts[-1].last_seq
+        first = parts[0]
+        return ExportResult(
+            out,
+            station,
+            start + 1,
+            head,
+            head - start,
+            first.file_sha256,
+            include_personal,
+            tuple(p.path for p in parts[1:]),
+        )
+
+    def _part(
+        ctx: Ctx, target: Path, begin: int, head: int, start: int, limits_: SyncLimits, public: str
+    ) -> ExportResult:
+        """One bundle of the events after ``begin``, as many as it may hold; checked and
+        recorded (a ``sync.exported`` event for each file)."""
+        conn, station = ctx.conn, ctx.w.station_id
         state: dict[str, Any] = {}
 
         def manifest(done: dict[str, Any]) -> dict[str, Any]:
@@ -182,9 +236,9 @@ def export_bundle(
                 "format_version": bundle.FORMAT_VERSION,
                 "schema_version": SCHEMA_VERSION,
                 "station": station,
-                "first_seq": first,
-                "last_seq": last,
-                "count": last - first + 1,
+                "first_seq": begin + 1,
+                "last_seq": done["last"],
+                "count": done["last"] - begin,
                 "events_sha256": done["sha"],
                 "events_bytes": done["size"],
                 "prev_hash": done["prev"],
@@ -193,24 +247,28 @@ def export_bundle(
                 "include_personal": include_personal,
             }
 
-        with atomic_write(out, personal=include_personal, owner_only=True) as stream:
-            lines = _lines(conn, station, start, head, include_personal, progress, state)
+        def overall(done: int, _total: int) -> None:
+            if progress is not None:
+                progress(begin - start + done, head - start)
+
+        with atomic_write(target, personal=include_personal, owner_only=True) as stream:
+            lines = _lines(conn, station, begin, head, include_personal, overall, state, limits_)
             bundle.write_streamed(stream, lines, lambda: manifest(state), key)
-        written.append(out)
-        file_sha = _file_sha(out)
-        count = last - first + 1
-        _check_written(out, file_sha, public_text(key), count, ctx.rules.settings.sync)
+        written.append(target)
+        file_sha = _file_sha(target)
+        last = int(state["last"])
+        _check_written(target, file_sha, public, last - begin, limits_)
         payload = {
-            "first_seq": first,
+            "first_seq": begin + 1,
             "last_seq": last,
-            "count": count,
+            "count": last - begin,
             "events_sha256": state["sha"],
             "file_sha256": file_sha,
-            "file": out.name,
+            "file": target.name,
             "include_personal": include_personal,
         }
         record_export(ctx, payload)
-        return ExportResult(out, station, first, last, count, file_sha, include_personal)
+        return ExportResult(target, station, begin + 1, last, last - begin, file_sha, include_personal)
 
     try:
         result: ExportResult = service.run(export)

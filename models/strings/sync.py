@@ -197,6 +197,16 @@ _CLI: dict[str, tuple[str, str]] = {
         "{station}  {key}  added {added} by {by}  bundles held {held}",
     ),
     "sync.cli.exporting": ("正在导出", "Exporting"),
+    "sync.cli.exported_more": (
+        "一个同步包装不下（每包至多 {events} 条、{mb} MB，接收方的上限），其余依次写入：{paths}。接收方逐个导入，顺序不限。",
+        "One bundle could not hold it all (at most {events} events and {mb} MB each, what a receiver"
+        " accepts); the rest went, in order, to: {paths}. Import each at the receiver, in any order.",
+    ),
+    "sync.error.line_too_big": (
+        "站点 {station} 事件 #{seq} 一条就超过一个同步包的上限（[sync] bundle_bytes），无法导出。",
+        "Station {station} event #{seq} alone is more than one bundle may hold ([sync] bundle_bytes);"
+        " it cannot be exported.",
+    ),
     "sync.cli.exported": (
         "已导出 {path}：站点 {station} 事件 #{first}–#{last}，共 {count} 条。",
         "Exported {path}: station {station}, events #{first}–#{last}, {count} in all.",

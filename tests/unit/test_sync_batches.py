@@ -20,6 +20,7 @@ from data.sync.bundle import Archive, BundleRefused, event_line, line_of_hashed
 from data.sync.export import db_path_of, export_bundle
 from data.sync.importer import Outcome, import_bundle
 from models.clock import FrozenClock
+from models.errors import DomainError
 from models.events import EventRecord, canonical, seal
 from tests.unit.sync_craft import entries, rechained
 from tests.unit.sync_support import events_of, new_case, open_station, table_dump, trust_each_other
@@ -134,3 +135,54 @@ def test_a_batch_reads_its_cases_totals_in_a_few_statements_however_many_cases_i
         event.remove(b.engine, "before_cursor_execute", seen)
     totals_reads = [s for s in reads if "case_file.feedback_at" in s]
     assert 1 <= len(totals_reads) <= 2, len(totals_reads)
+
+
+def _parts_station(tmp_path: Path, cases: int) -> tuple[Any, Any, Any]:
+    clock = FrozenClock(NOW)
+    a, b, c = (open_station(tmp_path, s, clock) for s in ("ST-A", "ST-B", "ST-C"))
+    trust_each_other([a, b, c])
+    for n in range(cases):
+        new_case(a, phone=f"138123456{n:02d}")
+    return a, b, c
+
+
+def test_a_history_bigger_than_one_bundle_goes_out_in_several_that_import_in_any_order(
+    tmp_path: Path,
+) -> None:
+    """A station's history is split into as many bundles as the receivers' limits need (a
+    million-case station wrote 9.2 GB of events and was then refused at its own read-back,
+    one bundle holding at most 2 GiB): each a whole bundle, imported in any order."""
+    a, b, c = _parts_station(tmp_path, 6)
+    a.rules.settings.sync.bundle_events = 7
+    whole = export_bundle(a, tmp_path / "a.bundle", since=0)
+    files = [whole.path, *whole.more]
+    assert len(files) >= 3 and whole.more[0].name == "a.2.bundle"
+    counts = []
+    for path in files:
+        with Archive(path, a.rules.settings.sync) as archive:
+            counts.append(archive.manifest["count"])
+    assert max(counts) <= 7 and sum(counts) == whole.count == whole.last_seq - whole.first_seq + 1
+    for path in reversed(files):  # the last first: held until the earlier ones come
+        import_bundle(b, path)
+    a.rules.settings.sync.bundle_events = 5_000_000
+    import_bundle(c, export_bundle(a, tmp_path / "one.bundle", since=0).path)
+    assert events_of(b, "ST-A", upto=whole.last_seq) == events_of(c, "ST-A", upto=whole.last_seq)
+    assert len(events_of(b, "ST-A", upto=whole.last_seq)) == whole.count
+
+
+def test_the_bundles_are_split_by_their_bytes_too_and_an_event_no_bundle_holds_is_refused(
+    tmp_path: Path,
+) -> None:
+    a, b, _c = _parts_station(tmp_path, 4)
+    a.rules.settings.sync.bundle_bytes = 6000
+    whole = export_bundle(a, tmp_path / "a.bundle", since=0)
+    assert whole.more
+    for path in [whole.path, *whole.more]:
+        with Archive(path, a.rules.settings.sync) as archive:
+            assert 0 < archive.manifest["events_bytes"] <= 6000
+        import_bundle(b, path)
+    a.rules.settings.sync.bundle_bytes = 10
+    with pytest.raises(DomainError) as refused:
+        export_bundle(a, tmp_path / "tiny.bundle", since=0)
+    assert refused.value.key == "sync.error.line_too_big"
+    assert not list(tmp_path.glob("tiny*"))

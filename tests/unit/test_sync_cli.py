@@ -77,3 +77,18 @@ def test_exports_for_others_from_the_command_line(tmp_path: Path, capsys: pytest
         "小王",
     )
     assert code == 2 and "supervisor" in err
+
+
+def test_an_export_too_big_for_one_bundle_names_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = str(tmp_path / "a.db")
+    config = tmp_path / "whistle.toml"
+    config.write_text("[sync]\nbundle_events = 4\n", encoding="utf-8")
+    assert run(capsys, "init", "--db", a, "--station-id", "ST-A", "--operator", "值班员")[0] == 0
+    bundle = tmp_path / "a1.bundle"
+    code, out, err = run(capsys, "export", "--db", a, "--config", str(config), "--out", str(bundle))
+    assert code == 0, err
+    assert str(bundle) in out and str(tmp_path / "a1.2.bundle") in out
+    assert "One bundle could not hold it all (at most 4 events" in out
+    assert (tmp_path / "a1.2.bundle").exists()

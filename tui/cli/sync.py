@@ -15,7 +15,7 @@ from data.exports.open311 import export_open311, services_path_for
 from data.read.exchange import held_bundles, trusted_stations
 from data.service import SyncService, station_public_key
 from data.sync.bundle import BundleRefused
-from data.sync.export import db_path_of, export_bundle, sign_station_head
+from data.sync.export import db_path_of, export_bundle, more_bundles, sign_station_head
 from data.sync.importer import Outcome, import_bundle
 from data.write.commands.sync import drop_held, trust_station
 from models.errors import DomainError
@@ -224,6 +224,8 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
             count=result.count,
         )
     )
+    if result.more:
+        print(more_bundles(result, service.rules.settings.sync))
     if result.include_personal:
         print(t("sync.cli.personal_included"), file=sys.stderr)
     return 0
