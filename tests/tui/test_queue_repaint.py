@@ -47,7 +47,9 @@ async def test_a_tick_repaints_the_countdowns_only(tmp_path: Path) -> None:
         st.clock.advance(seconds=1)
         app.tick()
         await pilot.pause()
-        assert calls == [(Region(x, 1, width - x, view.counts.total),)]
+        # every repaint is the countdown cells (the desk's own 1 Hz timer may tick once more
+        # on a loaded machine: it repaints the same cells, never the whole table)
+        assert calls and all(c == (Region(x, 1, width - x, view.counts.total),) for c in calls), calls
         assert "城管 19:59" in view.render_line(2).text  # and what it draws there moved on
 
 
