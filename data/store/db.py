@@ -125,10 +125,13 @@ def check_readable(path: Path) -> None:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             _refuse_newer(conn)
+            empty = version_of(conn) == 0  # an empty file, or another program's database
         finally:
             conn.close()
     except (SchemaTooNew, sqlite3.DatabaseError) as exc:
         raise _opening(path, exc) from exc
+    if empty:
+        raise DatabaseError("error.not_ours", path=str(path))
 
 
 def _refusal(exc: OperationalError) -> Exception:

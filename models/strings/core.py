@@ -216,6 +216,11 @@ _ERRORS: dict[str, tuple[str, str]] = {
         "The database {path} has schema version {found}; this program knows up to {known}. "
         "Upgrade Whistle Desk to open it.",
     ),
+    "error.not_ours": (
+        "{path} 不是调度台的数据库（里面没有调度台的表）；只读的命令不会建立它，请用 whistle init 新建。",
+        "{path} is not a Whistle Desk database (it holds none of the desk's tables); a command that"
+        " only reads does not create one: use whistle init.",
+    ),
     "error.not_a_database": (
         "无法打开数据库 {path}：{detail}",
         "Cannot open the database {path}: {detail}",

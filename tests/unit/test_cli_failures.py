@@ -232,3 +232,25 @@ def test_the_bundle_writer_stops_the_reading_when_a_write_fails() -> None:
         bundle.write_beside(Fills(), bundle.chunks_of(lines()))  # type: ignore[arg-type]
     assert failed.value.errno == errno.ENOSPC
     assert len(read) < 10_000  # stopped soon after, not read to the end
+
+
+@pytest.mark.parametrize("made_by", ["empty", "another program"])
+def test_a_reader_on_a_file_that_is_not_a_desk_database_is_one_line_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], made_by: str
+) -> None:
+    """``whistle verify`` on an empty SQLite file (or another program's database) printed a
+    traceback ("no such table: event")."""
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    if made_by == "another program":
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute("INSERT INTO notes (body) VALUES ('hello')")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    for args in (["verify"], ["verify", "--quick"]):
+        code = main([*args, "--db", str(db)])
+        err = capsys.readouterr().err
+        assert code == 2 and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1 and "不是调度台的数据库" in err
+    assert db.read_bytes() == before
