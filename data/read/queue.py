@@ -111,7 +111,7 @@ def _shows_closed(flt: QueueFilter) -> bool:
 
 
 def _filtered(
-    query: Select[Any], flt: QueueFilter, dialect: str = "sqlite", probe: bool = False
+    query: Select[Any], flt: QueueFilter, dialect: str = "sqlite", probe: str | None = None
 ) -> Select[Any]:
     if flt.status:  # a status is open or closed: the index's first column says which
         query = query.where(QUEUE_KEY.c.open == int(CaseStatus(flt.status) in OPEN_STATUSES))
@@ -139,9 +139,8 @@ def _filtered(
         query = query.where(
             exists().where(WHISTLE.c.case_id == QUEUE_KEY.c.case_id, WHISTLE.c.grade == flt.grade)
         )
-    expression = match_expression(flt.search) if flt.search and probe else None
-    if expression is not None:  # a frequent term: each queue row asks the index
-        query = query.where(queue_row_matches(expression))
+    if probe is not None:  # a frequent term: each queue row asks the index
+        query = query.where(queue_row_matches(probe))
     elif flt.search:
         ids = matching_ids_in(dialect, flt.search)
         query = query.where(false()) if ids is None else query.where(QUEUE_KEY.c.case_id.in_(ids))
@@ -223,7 +222,7 @@ def _found(conn: Connection, flt: QueueFilter) -> _Found | None:
         select(*REST_ORDER[:3], QUEUE_KEY.c.case_id).select_from(QUEUE_KEY),
         flt,
         conn.dialect.name,
-        probe=expression is not None and frequent(conn, expression),
+        probe=expression if expression is not None and frequent(conn, expression) else None,
     )
     found = _Found([tuple(r) for r in conn.execute(query.order_by(*REST_ORDER))])
     while len(_HELD) >= HELD_SEARCHES:

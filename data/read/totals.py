@@ -6,6 +6,7 @@ a case is due once its handling deadline has."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -112,22 +113,32 @@ def absent_pending(
     return found
 
 
+def _summed_by(
+    conn: Connection,
+    table: Any,
+    key: Any,
+    names: Sequence[str],
+    period: Period,
+    station: str | None,
+    *where: Any,
+) -> dict[str, dict[str, int]]:
+    """Per ``key``, the sums of the counters ``names`` of ``table``'s days in the period (of
+    one station, when given, and under ``where``)."""
+    first, after = _days(period)
+    condition = and_(*where, table.c.day >= first, table.c.day < after)
+    if station is not None:
+        condition = and_(condition, table.c.station_id == station)
+    rows = conn.execute(
+        select(key, *(func.sum(table.c[name]) for name in names)).where(condition).group_by(key)
+    )
+    return {k: {name: int(v or 0) for name, v in zip(names, values, strict=True)} for k, *values in rows}
+
+
 def department_totals(
     conn: Connection, period: Period, now: datetime, station: str | None
 ) -> dict[str, dict[str, int]]:
     """Per department, the counts of its card for the period (corrections apart)."""
-    first, after = _days(period)
-    where = and_(DEPT_DAY.c.day >= first, DEPT_DAY.c.day < after)
-    if station is not None:
-        where = and_(where, DEPT_DAY.c.station_id == station)
-    rows = conn.execute(
-        select(DEPT_DAY.c.department_code, *(func.sum(DEPT_DAY.c[name]) for name in _SUMMED))
-        .where(where)
-        .group_by(DEPT_DAY.c.department_code)
-    )
-    found: dict[str, dict[str, int]] = {}
-    for code, *values in rows:
-        found[code] = {name: int(v or 0) for name, v in zip(_SUMMED, values, strict=True)}
+    found = _summed_by(conn, DEPT_DAY, DEPT_DAY.c.department_code, _SUMMED, period, station)
     for code, n in _pairs(conn, period, station, "rework", by_department=True).items():
         found.setdefault(code, {})["rework"] = found.get(code, {}).get("rework", 0) + n
     for code, (absent, pending) in absent_pending(conn, period, now, station).items():
@@ -291,17 +302,9 @@ def place_totals(
     relapsed, summons, on time, late, the times to report in summed; absent and pending when
     ``awaited``."""
     first, after = _days(period)
-    where = and_(PLACE_DAY.c.area == area, PLACE_DAY.c.day >= first, PLACE_DAY.c.day < after)
-    if station is not None:
-        where = and_(where, PLACE_DAY.c.station_id == station)
-    rows = conn.execute(
-        select(PLACE_DAY.c.place, *(func.sum(PLACE_DAY.c[name]) for name in PLACE_SUMMED))
-        .where(where)
-        .group_by(PLACE_DAY.c.place)
+    found = _summed_by(
+        conn, PLACE_DAY, PLACE_DAY.c.place, PLACE_SUMMED, period, station, PLACE_DAY.c.area == area
     )
-    found: dict[str, dict[str, int]] = {}
-    for place, *values in rows:
-        found[place] = {name: int(v or 0) for name, v in zip(PLACE_SUMMED, values, strict=True)}
     pairs = and_(  # day < day2: both bound the index's range
         PLACE_PAIR.c.area == area,
         PLACE_PAIR.c.day >= first,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -13,7 +15,7 @@ from data.store.rows import insert_now
 from data.store.tables import EVENT
 from models.clock import Clock
 from models.errors import DomainError
-from models.events import GENESIS, EventRecord, canonical_text, seal
+from models.events import GENESIS, EventRecord, canonical_text, hashed_text, seal
 from models.ids import to_iso, uuid7
 
 
@@ -84,6 +86,17 @@ HASHED_COLUMNS = (
     EVENT.c.prev_hash,
     EVENT.c.hash,
 )
+
+
+def sealed_as_stored(row: Sequence[Any]) -> bytes | None:
+    """A HASHED_COLUMNS row's hashed bytes joined from its stored text, when they hash to its
+    stored hash (payloads are kept as the canonical text the hash covers); None for a row
+    stored before that, respelled or changed, which the caller parses and encodes again."""
+    seq, ident, station, operator, at, type_, subject, payload, _personal, digest, prev, hash_ = row
+    if not isinstance(payload, str) or payload[:1] != "{":
+        return None
+    hashed = hashed_text(ident, station, seq, operator, stored_iso(at), type_, subject, payload, digest, prev)
+    return hashed if hashlib.sha256(hashed).hexdigest() == hash_ else None
 
 
 def driver_rows(result: CursorResult[Any]) -> list[Any]:

@@ -63,6 +63,8 @@ def department_name_shown() -> Any:
     if language() == "en":
         return func.coalesce(func.nullif(DEPARTMENT.c.name_en, ""), DEPARTMENT.c.name).label("name")
     return DEPARTMENT.c.name
+
+
 CASE = table(Case)
 WHISTLE = table(Whistle)
 CHECKIN = table(CheckIn)

@@ -126,6 +126,16 @@ class Fetched:
     handling: defaultdict[str, list[Any]]
     relapses: defaultdict[str, list[Any]]
 
+    def of_case(self, case: Any) -> Fetched:
+        """The rows of one of the fetched cases (its part apart from the others')."""
+        return Fetched(
+            [case],
+            *(
+                defaultdict(list, {case.id: rows[case.id]})
+                for rows in (self.whistles, self.checkins, self.handling, self.relapses)
+            ),
+        )
+
 
 @functools.cache
 def _fetching(many: bool) -> dict[str, Any]:
@@ -386,15 +396,7 @@ def prefetch_parts(conn: Connection, records: list[EventRecord]) -> None:
         for case_id in ids:
             batch.before[case_id] = Parts()
         for case in found.cases:
-            batch.before[case.id] = case_parts(
-                Fetched(
-                    [case],
-                    defaultdict(list, {case.id: found.whistles[case.id]}),
-                    defaultdict(list, {case.id: found.checkins[case.id]}),
-                    defaultdict(list, {case.id: found.handling[case.id]}),
-                    defaultdict(list, {case.id: found.relapses[case.id]}),
-                )
-            )
+            batch.before[case.id] = case_parts(found.of_case(case))
 
 
 def before_event(conn: Connection, record: EventRecord) -> Parts | None:

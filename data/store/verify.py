@@ -21,7 +21,7 @@ from sqlalchemy.pool import StaticPool
 from data.store.apply import apply_event
 from data.store.derived import derived_problem
 from data.store.dialect import by_insertion, insertion, on_server
-from data.store.eventlog import HASHED_COLUMNS, driver_rows, record_from_row, stored_iso
+from data.store.eventlog import HASHED_COLUMNS, driver_rows, record_from_row, sealed_as_stored, stored_iso
 from data.store.heads import first_contradiction
 from data.store.marks import Marks, signed_marks
 from data.store.ownership import prefetch
@@ -49,7 +49,7 @@ from data.store.tables import (
 from data.store.totals import differences, prefetch_parts, totals_batch
 from data.store.writebehind import write_behind
 from models.errors import DomainError
-from models.events import GENESIS, canonical, digest_of, hashed_fields, hashed_text
+from models.events import GENESIS, canonical, digest_of, hashed_fields
 from models.i18n import t
 
 # Columns that describe this copy of the file rather than the shared history.
@@ -177,29 +177,17 @@ def _check_station(conn: Connection, station: str, start: int, prev: str, report
             at,
             type_,
             subject,
-            stored,
+            _stored,
             stored_personal,
             personal_digest,
             prev_hash,
             hash_,
         ) = row
         report.events += 1
-        iso = stored_iso(at)
         # The stored text is canonical (as hashed) since payloads are kept so: hash it as it
         # is. An older row, or one that does not hash so, is parsed and encoded again.
-        sealed = (
-            isinstance(stored, str)
-            and stored[:1] == "{"
-            and sha256(
-                hashed_text(
-                    ident, station_id, seq, operator, iso, type_, subject, stored, personal_digest, prev_hash
-                )
-            ).hexdigest()
-            == hash_
-            and (
-                stored_personal is None
-                or sha256(stored_personal.encode("utf-8")).hexdigest() == personal_digest
-            )
+        sealed = sealed_as_stored(row) is not None and (
+            stored_personal is None or sha256(stored_personal.encode("utf-8")).hexdigest() == personal_digest
         )
         parsed = None
         if not sealed:
@@ -216,6 +204,7 @@ def _check_station(conn: Connection, station: str, start: int, prev: str, report
             return False
         if parsed is not None:
             payload, personal = parsed
+            iso = stored_iso(at)
             hashed = hashed_fields(
                 ident, station_id, seq, operator, iso, type_, subject, payload, personal_digest, prev_hash
             )

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
 from data.store.db import Location, location_of
-from data.store.eventlog import HASHED_COLUMNS, driver_rows, stored_iso
+from data.store.eventlog import HASHED_COLUMNS, driver_rows, sealed_as_stored, stored_iso
 from data.store.files import atomic_write, prepare_folder
 from data.store.keys import key_path_for, load_private, public_text, signature_ok
 from data.store.schema import SCHEMA_VERSION
@@ -25,7 +25,7 @@ from data.write.commands.sync import record_export, require_supervisor, sign_hea
 from data.write.session import SyncService
 from models.clock import Clock
 from models.errors import DomainError
-from models.events import GENESIS, canonical, hashed_fields, hashed_text
+from models.events import GENESIS, canonical, hashed_fields
 from models.i18n import joined, t
 from models.ids import to_iso
 
@@ -76,6 +76,13 @@ def last_exported(conn: Connection, station: str) -> int:
     return max((int(json.loads(p)["last_seq"]) for p in payloads), default=0)
 
 
+def _parsed_fields(row: Any) -> dict[str, Any]:
+    """What a HASHED_COLUMNS row's hash covers, its payload parsed (a row stored before
+    payloads were kept canonical, or a line with personal data)."""
+    seq, ident, st, op, at, kind, subj, payload, _personal, pd, prev, _hash = row
+    return hashed_fields(ident, st, seq, op, stored_iso(at), kind, subj, json.loads(payload), pd, prev)
+
+
 def _lines(
     conn: Connection,
     station: str,
@@ -108,23 +115,20 @@ def _lines(
             )
         )
         for row in rows:
-            # the stored columns hashed as they are (no EventRecord per row), each unpacked once
-            seq, ident, st, op, at, kind, subj, payload, personal, pd, prev, hash_ = row
-            iso = stored_iso(at)
+            # the stored columns hashed as they are (no EventRecord per row)
+            seq, personal, prev, hash_ = row[0], row[8], row[10], row[11]
             # the stored payload is its canonical text: hashed as it is; an older row (stored
             # before payloads were kept canonical) is parsed and encoded again
-            hashed = hashed_text(ident, st, seq, op, iso, kind, subj, payload, pd, prev)
-            sealed = sha256(hashed).hexdigest() == hash_
-            if not sealed:
-                hashed = canonical(
-                    hashed_fields(ident, st, seq, op, iso, kind, subj, json.loads(payload), pd, prev)
-                )
+            hashed = sealed_as_stored(row)
+            sealed = hashed is not None
+            if hashed is None:
+                hashed = canonical(_parsed_fields(row))
                 sealed = sha256(hashed).hexdigest() == hash_
             # Never sign a history that does not verify here: the receiver would refuse it.
             if seq != last + 1 or prev != link or not sealed:
                 raise DomainError("sync.error.local_chain", station=station, seq=seq)
             if include_personal and personal is not None:
-                fields = hashed_fields(ident, st, seq, op, iso, kind, subj, json.loads(payload), pd, prev)
+                fields = _parsed_fields(row)
                 line = canonical({**fields, "hash": hash_, "personal": json.loads(personal)}) + b"\n"
             else:
                 line = bundle.line_of_hashed_bytes(hashed, hash_)
