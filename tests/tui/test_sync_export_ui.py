@@ -38,6 +38,9 @@ async def test_the_palette_exports_a_signed_bundle_with_progress(tmp_path: Path)
         status = str(app.screen.query_one("#bundle-status").render())
         assert str(out) in status and "已导出" in status
         assert not app.screen.running
+        # centred like every dialog, not in the top-left corner over the header
+        box = app.screen.query_one(".dialog").region
+        assert box.y > 0 and box.x > 0 and abs(box.x - (SIZE[0] - box.right)) <= 1, box
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, BundleExportScreen)
