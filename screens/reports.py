@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -28,9 +27,10 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
-from data.read.areas import Area, AreaCards, area_cards, behind_area
-from data.read.assessment import Scorecards, behind_figure
+from data.read.areas import Area, AreaCards, area_cards
+from data.read.assessment import Scorecards
 from data.read.assessment import scorecards as read_scorecards
+from data.read.behind import Behind
 from data.read.district import StationName, StationRank, ranked_stations, stations_with_cases
 from data.read.station_rates import StationRates, station_rates
 from data.read.trends import Trend, trend
@@ -241,8 +241,7 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         table = self.query_one("#reports-scores", DataTable)
         columns = columns_of(self.by)
         wants = [
-            max([cell_len(t(c.label)), *(_cells_of(cells[c.key]) for _, cells in rows)])
-            for c in columns
+            max([cell_len(t(c.label)), *(_cells_of(cells[c.key]) for _, cells in rows)]) for c in columns
         ]
         room = table.size.width - table.styles.scrollbar_size_vertical
         fixed = 2 if self.by is GroupBy.DEPARTMENT else 1
@@ -435,17 +434,19 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         tz = service.settings.tz
 
         names = None if data.areas is None else {c.department: c.name for c in data.cards.cards}
+        now, station = self.desk.now(), data.station
+        if data.areas is None:
+            behind = Behind(period, now, tz, figure, department=key, station=station)
+        else:
+            behind = Behind(period, now, tz, figure, area=data.areas.area, key=key, station=station)
+
+        async def more() -> tuple[Any, bool]:
+            rows = await service.db.run_read(behind.page)
+            return rows, behind.done
 
         def opened(rows: Any) -> None:
             title = t("reports.figure_title", name=name, figure=t(column.label), period=period.key)
-            self.app.push_screen(FigureScreen(title, rows, tz, names))
+            following = None if behind.done else more
+            self.app.push_screen(FigureScreen(title, rows, tz, names, cases=behind.of_cases, more=following))
 
-        now = self.desk.now()
-        station = data.station
-        if data.areas is None:
-            self.read(partial(behind_figure, station=station), period, now, tz, key, figure, on_done=opened)
-        else:
-            area = data.areas.area
-            self.read(
-                partial(behind_area, station=station), period, now, tz, area, key, figure, on_done=opened
-            )
+        self.read(behind.page, on_done=opened, group="read-behind")

@@ -128,7 +128,7 @@ def _relapsed(conn: Connection, start: datetime, end: datetime, station: str | N
     return of_station(conn, {r.case_id for r in relapses(conn, start, end)}, station)
 
 
-def _case_lines(conn: Connection, case_ids: set[str]) -> list[CaseLine]:
+def case_lines(conn: Connection, case_ids: set[str]) -> list[CaseLine]:
     found: list[CaseLine] = []
     for chunk in chunks(sorted(case_ids)):
         rows = conn.execute(
@@ -215,7 +215,7 @@ def raw_area_cards(
     for key, values in waits.items():
         cards[key].median_wait, cards[key].longest_us = median_of_us(values), max(values)
     relapsed = _relapsed(conn, start, end, station)
-    counted: Counter[str] = Counter(getattr(line, area.value) for line in _case_lines(conn, relapsed))
+    counted: Counter[str] = Counter(getattr(line, area.value) for line in case_lines(conn, relapsed))
     for key, count in counted.items():
         card(key).relapses += count
     return cards
@@ -240,17 +240,17 @@ def behind_area(
         where = and_(col == key, CASE.c.received_at >= start, CASE.c.received_at < end)
         if station is not None:
             where = and_(where, CASE.c.station_id == station)
-        return _case_lines(conn, set(conn.execute(select(CASE.c.id).where(where)).scalars()))
+        return case_lines(conn, set(conn.execute(select(CASE.c.id).where(where)).scalars()))
     if figure == AreaFigure.RELAPSED:
-        lines = _case_lines(conn, _relapsed(conn, start, end, station))
+        lines = case_lines(conn, _relapsed(conn, start, end, station))
         return [line for line in lines if getattr(line, area.value) == key]
     if place_totals_usable(conn, tz):
         found = summons_of_place(conn, area.value, key, period, figure, station)
         if figure == AreaFigure.WHISTLED:
-            return _case_lines(conn, {r.case_id for r in found})
+            return case_lines(conn, {r.case_id for r in found})
         mine = summons_by_ids(conn, [r.checkin_id for r in found])
     else:
         mine = summonses(conn, period, tz, station, case_field=(area.value, key))
         if figure == AreaFigure.WHISTLED:
-            return _case_lines(conn, {s.case_id for s in mine})
+            return case_lines(conn, {s.case_id for s in mine})
     return [s for s in mine if figure in s.figures(now)]

@@ -262,6 +262,24 @@ OUTCOMES = {
     "acted": ARRIVED,
 }
 """The outcomes a figure's summons can have (any for the others: summoned, rated, paused …)."""
+ALL_OUTCOMES = ("on_time", "late", "withdrawn", AWAITED)
+
+
+def _behind(table: Any, where: Any, period: Period, figure: str, station: str | None) -> Any:
+    """The candidates of one figure in ``table`` (SUMMONS_DAY or SUMMONS_PLACE): the rows of the
+    period whose outcome the figure can have; every outcome is named, so that the day's range is
+    read by the index on (department or place, outcome, day) and nothing before or after it."""
+    first, after = _days(period)
+    cases = (table.c.case_id,) if table is SUMMONS_PLACE else ()
+    query = select(table.c.checkin_id, *cases, table.c.day).where(
+        where,
+        table.c.outcome.in_(OUTCOMES.get(figure, ALL_OUTCOMES)),
+        table.c.day >= first,
+        table.c.day < after,
+    )
+    if station is not None:
+        query = query.where(table.c.station_id == station)
+    return query
 
 
 def checkins_behind(
@@ -269,15 +287,45 @@ def checkins_behind(
 ) -> list[str]:
     """The check-ins of ``department`` in the period that may make up ``figure``, by the index
     on (department, outcome, day); the caller keeps those the figure counts."""
-    first, after = _days(period)
-    query = select(SUMMONS_DAY.c.checkin_id).where(
-        SUMMONS_DAY.c.department_code == department, SUMMONS_DAY.c.day >= first, SUMMONS_DAY.c.day < after
-    )
-    if figure in OUTCOMES:
-        query = query.where(SUMMONS_DAY.c.outcome.in_(OUTCOMES[figure]))
-    if station is not None:
-        query = query.where(SUMMONS_DAY.c.station_id == station)
-    return list(conn.execute(query).scalars())
+    query = _behind(SUMMONS_DAY, SUMMONS_DAY.c.department_code == department, period, figure, station)
+    return [r.checkin_id for r in conn.execute(query)]
+
+
+def checkins_behind_page(
+    conn: Connection,
+    period: Period,
+    department: str,
+    figure: str,
+    station: str | None,
+    resume: DayMark,
+    limit: int,
+) -> tuple[list[Any], DayMark | None]:
+    """A page of ``checkins_behind`` in the order of their days: whole days only (see
+    ``day_page``)."""
+    query = _behind(SUMMONS_DAY, SUMMONS_DAY.c.department_code == department, period, figure, station)
+    return day_page(conn, query, SUMMONS_DAY.c.day, resume, limit)
+
+
+DayMark = tuple[str, bool]
+"""Where the next page of a list read by days starts: (day, whether that day is included)."""
+FIRST_DAY: DayMark = ("", True)
+
+
+def day_page(
+    conn: Connection, query: Any, day: Any, resume: DayMark, limit: int
+) -> tuple[list[Any], DayMark | None]:
+    """About ``limit`` rows of ``query`` from ``resume`` on, always whole days (a list shown in
+    time order is sorted within a page, so no day may be split between two), and where the next
+    page starts (None: there is none). A day of more than ``limit`` rows is one page of its own."""
+    since, included = resume
+    start = day >= since if included else day > since
+    rows = list(conn.execute(query.where(start).order_by(day).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[-1].day
+    if rows[0].day == last:
+        return list(conn.execute(query.where(day == last))), (last, False)
+    return [r for r in rows if r.day != last], (last, True)
 
 
 # -- by community and by category (V22_PLACE_TOTALS) ---------------------------------------------
@@ -285,7 +333,6 @@ def checkins_behind(
 PLACE_SUMMED = tuple(name for name in PLACE_COUNTERS if name != "withdrawn")
 """What a place's row reads from its day totals (whistled and relapsed then corrected by the
 pairs; absent and pending decided when read)."""
-ALL_OUTCOMES = ("on_time", "late", "withdrawn", AWAITED)
 
 
 def place_totals(
@@ -408,13 +455,19 @@ def summons_of_place(
 ) -> list[Any]:
     """The check-ins (and their cases) of the place's summons in the period that may make up
     ``figure``, by the index on (place, outcome, day); the caller keeps those it counts."""
-    first, after = _days(period)
-    query = select(SUMMONS_PLACE.c.checkin_id, SUMMONS_PLACE.c.case_id).where(
-        SUMMONS_PLACE.c[area] == place,
-        SUMMONS_PLACE.c.outcome.in_(OUTCOMES.get(figure, ALL_OUTCOMES)),
-        SUMMONS_PLACE.c.day >= first,
-        SUMMONS_PLACE.c.day < after,
-    )
-    if station is not None:
-        query = query.where(SUMMONS_PLACE.c.station_id == station)
-    return list(conn.execute(query))
+    return list(conn.execute(_behind(SUMMONS_PLACE, SUMMONS_PLACE.c[area] == place, period, figure, station)))
+
+
+def summons_of_place_page(
+    conn: Connection,
+    area: str,
+    place: str,
+    period: Period,
+    figure: str,
+    station: str | None,
+    resume: DayMark,
+    limit: int,
+) -> tuple[list[Any], DayMark | None]:
+    """A page of ``summons_of_place`` in the order of their days: whole days only."""
+    query = _behind(SUMMONS_PLACE, SUMMONS_PLACE.c[area] == place, period, figure, station)
+    return day_page(conn, query, SUMMONS_PLACE.c.day, resume, limit)

@@ -108,6 +108,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "共 {n} 条；回车 打开案件与留痕，Esc 返回",
         "{n} records; Enter opens the case and its trail, Esc goes back",
     ),
+    "reports.figure_hint_more": (
+        "已列出 {n} 条，向下翻阅载入更多；回车 打开案件与留痕，Esc 返回",
+        "{n} records so far, more as you scroll down; Enter opens the case and its trail, Esc goes back",
+    ),
     "reports.f.case": ("案件编号", "Case"),
     "reports.f.blown": ("吹哨", "Whistled"),
     "reports.f.deadline": ("报到时限", "Deadline"),
@@ -186,8 +190,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reports.f.status": ("状态", "Status"),
     "key.report_by": ("部门/社区/类别", "Dept/community/category"),
     "key.report_columns": ("更多列", "More columns"),
-    "reports.columns_page": ("　列 {page}/{pages}（> 下一组列）", " · columns {page}/{pages} (> next columns)"),
-    "refuse.all_columns_shown": ("整张表已在屏上，没有更多列", "The whole table is on screen: no more columns"),
+    "reports.columns_page": (
+        "　列 {page}/{pages}（> 下一组列）",
+        " · columns {page}/{pages} (> next columns)",
+    ),
+    "refuse.all_columns_shown": (
+        "整张表已在屏上，没有更多列",
+        "The whole table is on screen: no more columns",
+    ),
     "key.report_export": ("导出报表", "Export report"),
     "report_export.title": ("导出 {period} 报表", "Export the report for {period}"),
     "report_export.kind": ("报表", "Report"),

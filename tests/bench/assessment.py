@@ -5,9 +5,10 @@
 The month with the most whistles: its department scorecards (with the previous month's, for the
 change), the station's rates, the 12-month trend, the figures by community and by category (view
 5's tables; the monthly report's facts, whose top communities and categories are among them),
-and the lists behind a figure (the absent summons of the most summoned department; the cases the
-busiest community received, the cases it whistled, its absent summons and its arrivals; the
-cases of the busiest category that relapsed). Medians of ``--runs`` after one warm-up, wall and
+and the lists behind a figure as view 5 opens them, their first page (the absent, all and the
+rated summons of the most summoned department; the cases the busiest community received, the
+cases it whistled, its absent summons and its arrivals; the cases of the busiest category that
+relapsed), and one list read whole for comparison. Medians of ``--runs`` after one warm-up, wall and
 CPU; the last line is JSON.
 
 The scorecard, the rates, the trend and the list behind a scorecard figure read the running
@@ -29,8 +30,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
-from data.read.areas import Area, AreaFigure, area_cards, behind_area
+from data.read.areas import Area, AreaFigure, area_cards
 from data.read.assessment import Figure, behind_figure, scorecards
+from data.read.behind import Behind
 from data.read.periodic import periodic_facts
 from data.read.station_rates import station_rates
 from data.read.trends import trend
@@ -100,8 +102,12 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
             )
             behind = len(behind_figure(conn, period, now, TZ, str(department), Figure.ABSENT))
 
+            def opened(figure: str, **where: Any) -> Callable[[], Any]:
+                """Opening the list behind a figure: its first page, as view 5 shows it."""
+                return lambda: Behind(period, now, TZ, figure, **where).page(conn)
+
             def community_list(figure: str) -> Callable[[], Any]:
-                return lambda: behind_area(conn, period, now, TZ, Area.COMMUNITY, str(community), figure)
+                return opened(figure, area=Area.COMMUNITY, key=str(community))
 
             return {
                 "cases": cases,
@@ -116,18 +122,18 @@ def measure(path: Path, runs: int) -> dict[str, Any]:
                 "month by category": _sample(lambda: area_cards(conn, period, now, TZ, Area.CATEGORY), runs),
                 "month report facts": _sample(lambda: periodic_facts(conn, period, now, TZ), runs),
                 "12-month trend": _sample(lambda: trend(conn, period, now, TZ, count=12), runs),
-                "drill-down": _sample(
-                    lambda: behind_figure(conn, period, now, TZ, str(department), Figure.ABSENT), runs
-                ),
+                "drill-down": _sample(opened(Figure.ABSENT, department=str(department)), runs),
+                "drill-down summoned": _sample(opened(Figure.SUMMONED, department=str(department)), runs),
+                "drill-down rated": _sample(opened(Figure.RATED, department=str(department)), runs),
                 "drill-down community": _sample(community_list(AreaFigure.RECEIVED), runs),
                 "drill-down whistled": _sample(community_list(AreaFigure.WHISTLED), runs),
                 "drill-down area absent": _sample(community_list(AreaFigure.ABSENT), runs),
                 "drill-down area waits": _sample(community_list(AreaFigure.ARRIVED), runs),
                 "drill-down relapsed": _sample(
-                    lambda: behind_area(
-                        conn, period, now, TZ, Area.CATEGORY, str(category), AreaFigure.RELAPSED
-                    ),
-                    runs,
+                    opened(AreaFigure.RELAPSED, area=Area.CATEGORY, key=str(category)), runs
+                ),
+                "whole list absent": _sample(
+                    lambda: behind_figure(conn, period, now, TZ, str(department), Figure.ABSENT), runs
                 ),
             }
     finally:

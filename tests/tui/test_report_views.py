@@ -160,3 +160,36 @@ async def test_the_view_in_english(tmp_path: Path) -> None:
             assert "Longest wait" in labels
     finally:
         set_language("zh")
+
+
+async def test_a_long_list_behind_a_figure_comes_a_page_at_a_time_until_all_are_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of one row: the list opens with the first and reads on while the rows do not fill
+    the table, until it holds every case the figure counts; Enter opens one from a later page."""
+    monkeypatch.setattr("data.read.behind.PAGE", 1)
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reports(app, pilot)
+        await pilot.press("g")
+        await until(app, pilot, lambda: screen.data is not None and screen.data.areas is not None)
+        table = screen.query_one("#reports-scores", DataTable)
+        received = column(GroupBy.COMMUNITY, "received")
+        counts = {str(k.value): int(str(table.get_cell(k, "received"))) for k in table.rows}
+        busiest = max(counts, key=lambda k: counts[k])
+        assert counts[busiest] >= 2
+        table.move_cursor(row=table.get_row_index(busiest), column=received)
+        await pilot.press("enter")
+        await until(app, pilot, lambda: isinstance(app.screen, FigureScreen) and app.screen.more is None)
+        figure = app.screen
+        assert isinstance(figure, FigureScreen)
+        rows = figure.query_one(DataTable)
+        assert rows.row_count == counts[busiest]
+        assert {str(rows.get_row_at(i)[3]) for i in range(rows.row_count)} == {busiest}
+        assert f"共 {counts[busiest]} 条" in str(figure.query_one("#figure-hint", Static).render())
+        last = figure.rows[-1].case_id
+        rows.move_cursor(row=rows.row_count - 1)
+        await pilot.press("enter")
+        await until(app, pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        assert app.screen.case_id == last

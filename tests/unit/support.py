@@ -105,3 +105,32 @@ def as_supervisor(path: Path, settings: Any, clock: Any, name: str = "值班员"
     else:
         service.set_up(name, secret)
     return service
+
+
+def paged(conn: Any, behind: Any) -> list[Any]:
+    """Every page of a ``Behind`` joined, read to its end (the same as the list read at once)."""
+    joined: list[Any] = []
+    for _ in range(10_000):
+        if behind.done:
+            return joined
+        joined += behind.page(conn)
+    raise AssertionError("the pages never end")
+
+
+def assert_pages_join(
+    conn: Any, make: Callable[[int], Any], whole: list[Any], *, ordered: bool = True
+) -> None:
+    """The list behind a figure read a page at a time (pages of 1, 2 and 3 rows, so that a day
+    holds more than a page and a page ends between days) gives what it gives read at once: in
+    the same order when ``ordered``; otherwise the same records, none twice."""
+
+    def key(row: Any) -> str:
+        return str(getattr(row, "checkin_id", None) or row.case_id)
+
+    for size in (1, 2, 3):
+        joined = [key(r) for r in paged(conn, make(page_size=size))]
+        want = [key(r) for r in whole]
+        if ordered:
+            assert joined == want, size
+        else:
+            assert len(joined) == len(set(joined)) and sorted(joined) == sorted(want), size

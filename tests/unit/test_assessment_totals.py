@@ -8,12 +8,14 @@ import random
 import sqlite3
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from data.read.assessment import Figure, behind_figure, cards_from_totals, raw_cards_of
+from data.read.behind import Behind
 from data.read.station_rates import rates_from_totals, raw_station_rates
 from data.read.totals import totals_usable
 from data.read.trends import trend
@@ -33,7 +35,7 @@ from models.enums import Grade, ReinspectionResult
 from models.errors import DomainError
 from models.lifecycle import Action
 from models.periods import Period, day_period, month_period, parse_period, week_period
-from tests.unit.support import ACTION_ARGS, as_supervisor, new_case, rows, whistle
+from tests.unit.support import ACTION_ARGS, as_supervisor, assert_pages_join, new_case, rows, whistle
 
 TZ = ZoneInfo("Asia/Shanghai")
 SAME_DAYS = ZoneInfo("Etc/GMT-8")
@@ -91,7 +93,13 @@ def assert_same(svc: SyncService, now: datetime) -> None:
             )
             for code in raw:  # the list behind every figure, by the totals' index and by the rows
                 for figure in LISTED:
-                    kept_ids = [s.checkin_id for s in behind_figure(conn, period, now, TZ, code, figure)]
+                    kept_list = behind_figure(conn, period, now, TZ, code, figure)
+                    kept_ids = [s.checkin_id for s in kept_list]
+                    assert_pages_join(  # a page at a time, as view 5 reads it
+                        conn,
+                        partial(Behind, period, now, TZ, figure, department=code),
+                        kept_list,
+                    )
                     raw_ids = [
                         s.checkin_id for s in behind_figure(conn, period, now, SAME_DAYS, code, figure)
                     ]

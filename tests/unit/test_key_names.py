@@ -11,7 +11,5 @@ LOWER_KEY = re.compile(r"(?<![\w+])(ctrl\+[a-z]|esc)(?![\w])")
 
 
 def test_every_hint_writes_ctrl_and_esc_capitalised() -> None:
-    found = {
-        key: text for key, pair in CATALOGUE.items() for text in pair if LOWER_KEY.search(text)
-    }
+    found = {key: text for key, pair in CATALOGUE.items() for text in pair if LOWER_KEY.search(text)}
     assert found == {}

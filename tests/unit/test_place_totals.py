@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from data.read.areas import Area, AreaCard, AreaFigure, CaseLine, area_cards, behind_area, raw_area_cards
+from data.read.behind import Behind
 from data.read.cases import case_detail
 from data.read.periodic import TOP, periodic_facts
 from data.read.summons import Summons
@@ -36,7 +38,7 @@ from models.enums import CheckInStatus, Grade, ReinspectionResult
 from models.lifecycle import Action
 from models.periods import Period, day_period, month_period, parse_period, week_period
 from screens.report_columns import area_cells
-from tests.unit.support import ACTION_ARGS, as_supervisor, new_case, rows, whistle
+from tests.unit.support import ACTION_ARGS, as_supervisor, assert_pages_join, new_case, rows, whistle
 
 TZ = ZoneInfo("Asia/Shanghai")
 SAME_DAYS = ZoneInfo("Etc/GMT-8")
@@ -236,6 +238,13 @@ def assert_lists(conn: Any, period: Period, now: datetime, area: Area, card: Are
         kept = behind_area(conn, period, now, TZ, area, card.key, figure)
         raw = behind_area(conn, period, now, SAME_DAYS, area, card.key, figure)
         assert listed(kept) == listed(raw), (period.key, area, card.key, figure)
+        for tz, whole in ((TZ, kept), (SAME_DAYS, raw)):  # a page at a time, as view 5 reads it
+            assert_pages_join(
+                conn,
+                partial(Behind, period, now, tz, figure, area=area, key=card.key),
+                whole,
+                ordered=figure != AreaFigure.WHISTLED,
+            )
         assert len(kept) == counts[figure], (period.key, area, card.key, figure)
         for row in kept:  # Enter again opens the case
             assert getattr(case_detail(conn, row.case_id, TZ), area.value) == card.key

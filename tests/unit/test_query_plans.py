@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from data.read.areas import Area, AreaFigure, area_cards, behind_area
 from data.read.assessment import Figure, behind_figure, clock_history, scorecards
+from data.read.behind import Behind
 from data.read.board import board
 from data.read.periodic import periodic_facts
 from data.read.queue import QueueFilter, queue_counts, queue_window
@@ -39,7 +40,7 @@ from models.enums import CaseStatus as S
 from models.enums import Grade
 from models.lifecycle import Action
 from models.periods import Period, PeriodKind
-from tests.unit.support import case_in
+from tests.unit.support import case_in, paged
 from tests.unit.sync_support import new_case, open_station, trust_each_other
 from tests.unit.test_sync_roundtrip import NOW, busy_case
 
@@ -178,8 +179,9 @@ def _report(sync_service: SyncService, clock: Any) -> list[tuple[str, Any]]:
             scorecards(conn, period, now, tz)
             station_rates(conn, period, now, tz)
             trend(conn, period, now, tz, count=2)
-            for figure in (Figure.ABSENT, Figure.REWORK, Figure.CORRECTED):
+            for figure in (Figure.ABSENT, Figure.RATED, Figure.REWORK, Figure.CORRECTED):
                 behind_figure(conn, period, now, tz, "XF", figure)
+                paged(conn, Behind(period, now, tz, figure, department="XF", page_size=1))
             for area in Area:
                 area_cards(conn, period, now, tz, area)
             for area_figure in (
@@ -189,6 +191,10 @@ def _report(sync_service: SyncService, clock: Any) -> list[tuple[str, Any]]:
                 AreaFigure.ABSENT,
             ):
                 behind_area(conn, period, now, tz, Area.COMMUNITY, "东四社区", area_figure)
+                behind = Behind(
+                    period, now, tz, area_figure, area=Area.COMMUNITY, key="东四社区", page_size=1
+                )
+                paged(conn, behind)
         clock_history(conn, [case_id])
 
     return read(sync_service, everything)
@@ -223,7 +229,12 @@ def test_the_running_totals_are_read_by_day_through_their_indexes(sync_service, 
         found = plans(db_path, statements, f"FROM {table}", ".day >=")
         assert all(f"ix_{table}_day (day>? AND day<?)" in p for p in found), found
     figure = plans(db_path, statements, "FROM summons_day", "summons_day.department_code =")
-    assert all("INDEX ix_summons_day_figure (department_code=? AND outcome" in p for p in figure), figure
+    # every figure's list reads only the period's days, whichever outcomes it can have (a
+    # figure of any outcome, rated, named none and walked the department's every summons)
+    assert all(
+        "INDEX ix_summons_day_figure (department_code=? AND outcome=? AND day>? AND day<?)" in p
+        for p in figure
+    ), figure
     today = set(plans(db_path, statements, "FROM summons_day JOIN checkin"))  # departments', places'
     assert all("ix_summons_day_outcome (outcome=? AND day>? AND day<?)" in p for p in today), today
     for plan in plans(db_path, statements, "SELECT"):
@@ -267,6 +278,7 @@ def _places(sync_service: SyncService, clock: Any, db_path: Path) -> list[tuple[
             for card in cards:
                 for figure in AREA_FIGURES:
                     behind_area(conn, period, now, SH, area, card.key, figure)
+                    paged(conn, Behind(period, now, SH, figure, area=area, key=card.key, page_size=1))
         periodic_facts(conn, period, now, SH)
 
     return read(sync_service, everything)
