@@ -43,8 +43,8 @@ ARRIVED = ("on_time", "late")
 def totals_usable(conn: Connection, tz: Any) -> bool:
     """Whether the totals count days of ``tz`` and have been filled (a file upgraded to V20 is
     filled when first opened for writing; a reader of one not yet filled counts the rows)."""
-    if getattr(tz, "key", None) != TZ.key:
-        return False
+    if getattr(tz, "key", None) != TZ.key or not inspect(conn).has_table("period_totals_state"):
+        return False  # (a file from before V20, read by a reader that leaves it as it is)
     return bool(conn.execute(text("SELECT filled FROM period_totals_state WHERE id = 1")).scalar())
 
 
