@@ -18,7 +18,7 @@ from models.assessment import Weights
 from models.deadlines import Limit, parse_limit
 from models.errors import DomainError
 from models.escalation import Ladder, default_ladders
-from models.i18n import LANGUAGES
+from models.i18n import LANGUAGES, os_reason
 from models.shifts import DEFAULT_SHIFTS, parse_shifts
 from models.working_hours import (
     WEEKDAY_NAMES,
@@ -182,7 +182,9 @@ def load_settings(path: Path | None = None) -> Settings:
         return settings
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise SettingsError("error.settings_file", path=str(path), detail=os_reason(exc)) from exc
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError("error.settings_file", path=str(path), detail=str(exc)) from exc
     station = raw.get("station", {})
     settings.station_id = station.get("id", settings.station_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -55,3 +56,26 @@ def operator_shown(name: str | None) -> str:
 def label(value: StrEnum) -> str:
     """The display name of an enum member, e.g. ``label(CaseStatus.TRIAGE)`` → 待派遣."""
     return t(f"{type(value).__name__}.{value.value}")
+
+
+OS_REASONS = {
+    errno.EISDIR: "os.is_a_folder",
+    errno.ENOTDIR: "os.not_a_folder",
+    errno.EACCES: "os.not_allowed",
+    errno.EPERM: "os.not_allowed",
+    errno.ENOENT: "os.missing",
+    errno.EROFS: "os.read_only",
+    errno.ENOSPC: "os.disk_full",
+    errno.EDQUOT: "os.disk_full",
+    errno.EEXIST: "os.exists",
+    errno.ENAMETOOLONG: "os.name_too_long",
+    errno.EIO: "os.io",
+}
+"""The operating system's reasons a desk meets, in the catalogue (its own are in English)."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the desk's language (its own text for the rare
+    others)."""
+    key = OS_REASONS.get(exc.errno or 0)
+    return t(key) if key else exc.strerror or str(exc)

@@ -18,7 +18,7 @@ from data.exports.report import ReportFormat
 from data.exports.report_build import STEPS, ReportKind, build, write_report
 from data.service import is_disk_full, open_sync
 from models.errors import DomainError
-from models.i18n import language, t
+from models.i18n import language, os_reason, t
 from models.periods import Period
 from screens.base import ViewScreen
 from screens.dialogs.form import FieldSpec, FormDialog
@@ -132,6 +132,8 @@ class ReportExportFlow:
                 detail = (
                     t("error.disk_full", path=str(path))
                     if is_disk_full(exc)
+                    else os_reason(exc)
+                    if isinstance(exc, OSError)
                     else str(exc) or type(exc).__name__
                 )
                 app.call_from_thread(finish, t("report_export.failed", detail=detail), True)

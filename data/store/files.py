@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from models.errors import DomainError
+from models.i18n import os_reason
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -68,7 +69,7 @@ def prepare_folder(folder: Path, *, personal: bool) -> None:
 def _refusal(exc: OSError, path: Path) -> DomainError:
     if is_disk_full(exc):
         return DomainError("error.disk_full", path=str(path))
-    return DomainError("error.export_failed", path=str(path), detail=exc.strerror or str(exc))
+    return DomainError("error.export_failed", path=str(path), detail=os_reason(exc))
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -41,6 +41,7 @@ from data.write.session import SyncService
 from models import limits
 from models.errors import DomainError
 from models.events import EventRecord
+from models.i18n import os_reason
 
 
 class Outcome(Enum):
@@ -420,9 +421,7 @@ def import_bundle(service: SyncService, path: Path) -> ImportResult:
         try:
             digest = file_digest(path)
         except OSError as exc:
-            raise DomainError(
-                "sync.error.read_file", path=str(path), detail=exc.strerror or str(exc)
-            ) from exc
+            raise DomainError("sync.error.read_file", path=str(path), detail=os_reason(exc)) from exc
         with service.engine.begin() as conn:
             w = writer(conn, service.station_id, service.operator, service.clock, service.rules.settings)
             ctx = Ctx(w, service.rules)

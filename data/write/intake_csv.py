@@ -26,7 +26,7 @@ from data.write.commands.cases import receive_case
 from data.write.commands.common import Ctx
 from models.enums import Priority
 from models.errors import DomainError, ValidationError
-from models.i18n import joined, t
+from models.i18n import joined, os_reason, t
 from models.strings import CATALOGUE
 
 FIELDS = (
@@ -230,7 +230,7 @@ def read_file(path: Path) -> ParsedFile:
             raise CsvError("csv.error.too_big", path=str(path), size=info.st_size, limit=MAX_FILE_BYTES)
         data = path.read_bytes()
     except OSError as exc:
-        raise CsvError("csv.error.read", path=str(path), detail=exc.strerror or str(exc)) from exc
+        raise CsvError("csv.error.read", path=str(path), detail=os_reason(exc)) from exc
     text = decode(data, str(path))
     if not text.strip():
         raise CsvError("csv.error.empty", path=str(path))

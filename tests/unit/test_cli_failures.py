@@ -254,3 +254,24 @@ def test_a_reader_on_a_file_that_is_not_a_desk_database_is_one_line_and_changes_
         assert code == 2 and "Traceback" not in err
         assert len(err.strip().splitlines()) == 1 and "不是调度台的数据库" in err
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "无法写入 {out}：这是一个文件夹，不是文件"),
+        ("en", "Cannot write {out}: it is a folder, not a file"),
+    ],
+)
+def test_a_folder_given_for_a_file_is_said_in_the_desks_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """The operating system's reason comes from the catalogue: a Chinese desk read 无法写入
+    …：Is a directory."""
+    db = _station(tmp_path, capsys)
+    out = tmp_path / "a-folder"
+    out.mkdir()
+    assert main(["--lang", lang, "export", "--out", str(out), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert said.format(out=out) in err and "Is a directory" not in err
+    assert list(out.iterdir()) == []
