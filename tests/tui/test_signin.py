@@ -149,3 +149,33 @@ async def test_the_demo_pins_read_in_the_desks_language() -> None:
                 assert expected in shown, shown
     finally:
         set_language("zh")
+
+
+def _points(region: Any) -> list[tuple[int, int]]:
+    return [(x, y) for y in range(region.y, region.bottom) for x in range(region.x, region.right)]
+
+
+async def test_a_notice_waits_while_someone_signs_in_and_shows_on_the_queue_after(tmp_path: Path) -> None:
+    """The ladder's notices covered the sign-in dialog's names and PINs (at 80 columns half of
+    it): under the sign-in they are not drawn; signed in, the queue shows them."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await until(app, pilot, lambda: _locked(app), "locked")
+        st.clock.advance(minutes=21)  # "overdue" (31 min past) reaches its second alarm
+        app.tick()
+        await app.poll_once()
+        await _pass_turns(app, pilot)
+        signin = app.screen
+        assert isinstance(signin, SignInScreen)
+        assert signin.query("Toast")  # the notices are there, beneath
+        dialog = signin.query_one("#signin-dialog").region
+        on_top = {type(signin.get_widget_at(x, y)[0]).__name__ for x, y in _points(dialog)}
+        assert "Toast" not in on_top, on_top
+        await pilot.press(*PINS["张三"], "enter")
+        await until(app, pilot, lambda: not app.locked, "unlocked")
+        await settle(app, pilot)
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast") if toast.region.area]
+        assert any("二次报警" in text for text in toasts), toasts
