@@ -12,6 +12,7 @@ from data.service import is_disk_full
 from models.errors import DomainError
 from models.i18n import LANGUAGES, set_language, t
 from tui.cli.common import Context, add_common, early_language
+from tui.cli.parser import DeskParser
 
 REGISTRARS = (
     "tui.cli.core",
@@ -31,7 +32,7 @@ HELP = ("-h", "--help")
 
 
 def _console_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="whistle", description=t("cli.description"))
+    parser = DeskParser(prog="whistle", description=t("cli.description"))
     add_common(parser, top=True)
     parser.add_argument("--demo", action="store_true", help=t("cli.help.demo_start"))
     return parser
