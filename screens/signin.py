@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -122,6 +122,21 @@ class SignInScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         if not self.locked:
             self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """A PIN typed while the names have the focus goes to the PIN field, for the name
+        highlighted (the keys were lost: an operator types the PIN after choosing a name)."""
+        listing = self.query("#signin-list")
+        if not listing or self.focused is not listing.first() or not event.is_printable:
+            return
+        if event.character is None or event.character.isspace():
+            return
+        event.stop()
+        event.prevent_default()
+        secret = self.query_one("#signin-secret", Input)
+        secret.select_on_focus = False  # (selected, the first key would be typed over)
+        secret.focus()
+        secret.insert_text_at_cursor(event.character)
 
 
 Run = Callable[[str, Callable[[Any], None], Callable[[DomainError], None]], None]

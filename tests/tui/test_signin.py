@@ -179,3 +179,20 @@ async def test_a_notice_waits_while_someone_signs_in_and_shows_on_the_queue_afte
         await settle(app, pilot)
         toasts = [str(toast.render()) for toast in app.screen.query("Toast") if toast.region.area]
         assert any("二次报警" in text for text in toasts), toasts
+
+
+async def test_a_pin_typed_on_the_names_goes_to_the_pin_field(tmp_path: Path) -> None:
+    """Choose the name with the arrows, then type the PIN: the keys went to the list of names
+    and were lost, and Enter only moved to an empty PIN field."""
+    st = station(tmp_path)
+    st.staff("李四")
+    app = app_for(st)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await until(app, pilot, lambda: _locked(app), "locked")
+        await pilot.press("shift+tab", "down")
+        assert app.screen.focused is app.screen.query_one("#signin-list")
+        await pilot.press(*PINS["李四"], "enter")
+        await until(app, pilot, lambda: not app.locked, "unlocked")
+        assert app.operator == "李四"
