@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, delete, select, text
 
-from data.store.rows import add_rows, add_to, set_rows
+from data.store.rows import add_rows, add_to_many, counters_of, set_rows
 from data.store.tables import (
     CASE,
     CHECKIN,
@@ -449,15 +449,25 @@ def event_parts(record: EventRecord, before: Parts) -> Parts:
 _TABLES = {t.name: t for t in TOTALS}
 
 
+@functools.cache
+def _keys_of(table: Any) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
 def write_difference(conn: Connection, before: Parts, after: Parts) -> None:
+    """Add what changed from ``before`` to ``after``: one executemany per totals table."""
+    rows: dict[str, list[dict[str, Any]]] = {}
     for slot in before.counts.keys() | after.counts.keys():
         old, new = before.counts.get(slot, {}), after.counts.get(slot, {})
         delta = {name: new.get(name, 0) - old.get(name, 0) for name in old.keys() | new.keys()}
-        delta = {name: value for name, value in delta.items() if value}
-        if delta:
+        if any(delta.values()):
             table = _TABLES[slot[0]]
-            keys = [c.name for c in table.primary_key.columns]
-            add_to(conn, table, dict(zip(keys, slot[1], strict=True)), delta)
+            row = dict.fromkeys(counters_of(table), 0)
+            row.update(delta)
+            row.update(zip(_keys_of(table), slot[1], strict=True))
+            rows.setdefault(slot[0], []).append(row)
+    for name in sorted(rows):  # one order, whatever the sets' (no two writers lock crosswise)
+        add_to_many(conn, _TABLES[name], rows[name])
     _write_rows(conn, SUMMONS_DAY, before.summons, after.summons)
     _write_rows(conn, SUMMONS_PLACE, before.places, after.places)
 
@@ -470,12 +480,18 @@ PER_SUMMONS = {
 the tuples ``Parts`` keeps them as."""
 
 
+@functools.cache
+def _deleting(table: Any) -> Any:
+    return delete(table).where(table.c.checkin_id == bindparam("gone"))
+
+
 def _write_rows(
     conn: Connection, table: Any, before: dict[str, tuple[Any, ...]], after: dict[str, tuple[Any, ...]]
 ) -> None:
     columns = PER_SUMMONS[table.name]
-    for checkin_id in before.keys() - after.keys():
-        conn.execute(delete(table).where(table.c.checkin_id == checkin_id))
+    gone = [{"gone": checkin_id} for checkin_id in sorted(before.keys() - after.keys())]
+    if gone:
+        conn.execute(_deleting(table), gone)
     added = []
     for checkin_id, row in after.items():
         if checkin_id not in before:
