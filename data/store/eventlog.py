@@ -62,7 +62,7 @@ def event_row(record: EventRecord) -> dict[str, Any]:
         "at": record.at,
         "type": record.type,
         "subject": record.subject,
-        "payload": _json(record.payload),
+        "payload": record.payload_text(),
         "personal": _json(record.personal),
         "personal_digest": record.personal_digest,
         "prev_hash": record.prev_hash,
