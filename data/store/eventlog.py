@@ -9,10 +9,13 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, String, select, type_coerce
+from sqlalchemy.exc import DBAPIError
 
 from data.store.apply import apply_event
+from data.store.dialect import on_server
 from data.store.rows import insert_now
 from data.store.tables import EVENT
+from data.store.writebehind import pending
 from models.clock import Clock
 from models.errors import DomainError
 from models.events import GENESIS, EventRecord, canonical_text, hashed_text, seal
@@ -122,10 +125,68 @@ def store(conn: Connection, record: EventRecord) -> None:
     insert_now(conn, EVENT, [event_row(record)])
 
 
+STORED = (
+    "id",
+    "station_id",
+    "seq",
+    "operator",
+    "at",
+    "type",
+    "subject",
+    "payload",
+    "personal",
+    "personal_digest",
+    "prev_hash",
+    "hash",
+)
+"""The event table's columns ``store_many`` writes, in its order."""
+_COLUMNS = ", ".join(STORED)
+_INSERT_MANY = f"INSERT INTO event ({_COLUMNS}) VALUES ({', '.join('?' * len(STORED))})"
+_COPY = f"COPY event ({_COLUMNS}) FROM STDIN"
+
+
+def _stored_values(record: EventRecord) -> tuple[Any, ...]:
+    """``event_row`` as the driver takes it: the time naive UTC (as UTCDateTime binds it)."""
+    return (
+        record.id,
+        record.station_id,
+        record.seq,
+        record.operator,
+        record.at.astimezone(UTC).replace(tzinfo=None),
+        record.type,
+        record.subject,
+        record.payload_text(),
+        _json(record.personal),
+        record.personal_digest,
+        record.prev_hash,
+        record.hash,
+    )
+
+
 def store_many(conn: Connection, records: list[EventRecord]) -> None:
-    """Several events' rows through the same prepared statement (an import's batch)."""
-    if records:
-        insert_now(conn, EVENT, [event_row(r) for r in records])
+    """Several events' rows in one go (an import's batch), the values as ``store`` writes
+    them: on SQLite the driver's executemany of one statement (the time as the text SQLAlchemy
+    stores, ``YYYY-MM-DD HH:MM:SS.ffffff``), on the server one COPY. A row the table refuses
+    raises the IntegrityError ``store`` would."""
+    if not records:
+        return
+    batch = pending(conn)
+    if batch is not None:
+        batch.flush()  # the driver's own calls do not flush what is written behind
+    if not on_server(conn):
+        rows = []
+        for record in records:
+            values = _stored_values(record)
+            rows.append((*values[:4], values[4].isoformat(" ", "microseconds"), *values[5:]))
+        conn.exec_driver_sql(_INSERT_MANY, rows)
+        return
+    dbapi = conn.connection.driver_connection
+    try:
+        with dbapi.cursor() as cursor, cursor.copy(_COPY) as copy:  # type: ignore[union-attr]
+            for record in records:
+                copy.write_row(_stored_values(record))
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(_COPY, None, exc, conn.dialect.loaded_dbapi.Error) from exc
 
 
 def record_from_row(row: Any) -> EventRecord:

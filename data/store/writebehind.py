@@ -85,6 +85,7 @@ def _refers_to_itself(tbl: Table) -> bool:
     return any(fk.column.table is tbl for fk in tbl.foreign_keys)
 
 
+@functools.cache
 def _single_key(tbl: Table) -> str | None:
     keys = list(tbl.primary_key.columns)
     return keys[0].name if len(keys) == 1 else None
