@@ -9,10 +9,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, String, select, type_coerce
-from sqlalchemy.exc import DBAPIError
 
 from data.store.apply import apply_event
-from data.store.dialect import on_server
+from data.store.bulk import copies, copy_values
 from data.store.rows import insert_now
 from data.store.tables import EVENT
 from data.store.writebehind import pending
@@ -142,17 +141,16 @@ STORED = (
 """The event table's columns ``store_many`` writes, in its order."""
 _COLUMNS = ", ".join(STORED)
 _INSERT_MANY = f"INSERT INTO event ({_COLUMNS}) VALUES ({', '.join('?' * len(STORED))})"
-_COPY = f"COPY event ({_COLUMNS}) FROM STDIN"
 
 
 def _stored_values(record: EventRecord) -> tuple[Any, ...]:
-    """``event_row`` as the driver takes it: the time naive UTC (as UTCDateTime binds it)."""
+    """``event_row`` as a tuple in the order of STORED (the time bound by the driver's caller)."""
     return (
         record.id,
         record.station_id,
         record.seq,
         record.operator,
-        record.at.astimezone(UTC).replace(tzinfo=None),
+        record.at,
         record.type,
         record.subject,
         record.payload_text(),
@@ -173,20 +171,15 @@ def store_many(conn: Connection, records: list[EventRecord]) -> None:
     batch = pending(conn)
     if batch is not None:
         batch.flush()  # the driver's own calls do not flush what is written behind
-    if not on_server(conn):
+    if not copies(conn):
         rows = []
         for record in records:
             values = _stored_values(record)
-            rows.append((*values[:4], values[4].isoformat(" ", "microseconds"), *values[5:]))
+            at = values[4].astimezone(UTC).replace(tzinfo=None)  # as UTCDateTime binds it
+            rows.append((*values[:4], at.isoformat(" ", "microseconds"), *values[5:]))
         conn.exec_driver_sql(_INSERT_MANY, rows)
         return
-    dbapi = conn.connection.driver_connection
-    try:
-        with dbapi.cursor() as cursor, cursor.copy(_COPY) as copy:  # type: ignore[union-attr]
-            for record in records:
-                copy.write_row(_stored_values(record))
-    except conn.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(_COPY, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+    copy_values(conn, EVENT, STORED, (_stored_values(r) for r in records))
 
 
 def record_from_row(row: Any) -> EventRecord:

@@ -99,8 +99,15 @@ class Parts:
 
     def merge(self, other: Parts) -> None:
         """Add another part (of other cases, or more figures) to this one."""
-        for (table, key), values in other.counts.items():
-            self.add(table, key, **values)
+        counts = self.counts
+        for slot, values in other.counts.items():
+            mine = counts.get(slot)
+            if mine is None:
+                counts[slot] = {name: value for name, value in values.items() if value}
+                continue
+            for name, value in values.items():
+                if value:
+                    mine[name] = mine.get(name, 0) + value
         self.summons.update(other.summons)
         self.places.update(other.places)
         self.clocks.update(other.clocks)
@@ -423,7 +430,8 @@ def after_event(conn: Connection, record: EventRecord, before: Parts | None) -> 
     own = event_parts(record, before)
     batch = conn.info.get(BATCH)
     if isinstance(batch, TotalsBatch):
-        batch.own.merge(own)
+        if own.counts:
+            batch.own.merge(own)
         return
     after = case_parts(fetch(conn, [case_id]))
     write_difference(conn, before, after)

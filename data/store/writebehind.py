@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, event, insert, update
 
+from data.store.bulk import can_copy, copy_rows
 from data.store.tables import CASE
 
 KEY = "_key"
@@ -200,8 +201,12 @@ class WriteBehind:
                     )
             for tbl in sorted(inserts.keys() | listed.keys(), key=_rank):
                 rows = [*inserts.get(tbl, {}).values(), *listed.get(tbl, ())]
+                copy = can_copy(self.conn, tbl)  # the server takes the rows in one COPY
                 for group in _groups(tbl, rows):
-                    self.conn.execute(insert_of(tbl), group)
+                    if copy:
+                        copy_rows(self.conn, tbl, group)
+                    else:
+                        self.conn.execute(insert_of(tbl), group)
             for (tbl, column), pending in updates.items():
                 shapes: dict[frozenset[str], list[dict[str, Any]]] = {}
                 for key, values in pending.items():
