@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, delete, select, text
 
+from data.store.dialect import keys_value, one_of
 from data.store.rows import add_rows, add_to_many, counters_of, set_rows
 from data.store.tables import (
     CASE,
@@ -145,12 +146,12 @@ class Fetched:
 
 
 @functools.cache
-def _fetching(many: bool) -> dict[str, Any]:
-    """The five reads of ``fetch``, built once: by one case (``:case``), or by a list of them
-    (``:ids``, expanding)."""
+def _fetching(many: bool, dialect: str) -> dict[str, Any]:
+    """The five reads of ``fetch``, built once per dialect: by one case (``:case``), or by a
+    list of them (``:ids``, one parameter: data/store/dialect.py ``one_of``)."""
 
     def of(column: Any) -> Any:
-        return column.in_(bindparam("ids", expanding=True)) if many else column == bindparam("case")
+        return one_of(dialect, column, "ids") if many else column == bindparam("case")
 
     return {
         "cases": select(
@@ -199,8 +200,8 @@ def fetch(conn: Connection, case_ids: list[str]) -> Fetched:
     """The rows of ``case_ids`` that the totals count."""
     found = Fetched([], defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list))
     many = len(case_ids) != 1
-    reads = _fetching(many)
-    params = {"ids": case_ids} if many else {"case": case_ids[0]}
+    reads = _fetching(many, conn.dialect.name)
+    params = {"ids": keys_value(conn, case_ids)} if many else {"case": case_ids[0]}
     found.cases = list(conn.execute(reads["cases"], params))
     r: Any
     for r in conn.execute(reads["whistles"], params):

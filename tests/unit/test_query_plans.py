@@ -387,12 +387,13 @@ def test_the_totals_read_a_case_by_its_own_rows(db_path, settings, clock) -> Non
 
     SyncService.open(db_path, settings, clock, "值班员").close()
     with sqlite3.connect(db_path) as conn:
-        for many, params in ((False, {"case": "c"}), (True, {"ids": ["a", "b"]})):
-            for name, statement in _fetching(many).items():
+        for many, params in ((False, {"case": "c"}), (True, {"ids": '["a", "b"]'})):
+            for name, statement in _fetching(many, "sqlite").items():
                 bound = statement.params(**params)
                 sql = str(bound.compile(dialect=sqlite_dialect(), compile_kwargs={"literal_binds": True}))
                 plan = " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
-                assert "SCAN" not in plan and ("case_id=?" in plan or "id=?" in plan), (name, plan)
+                scans = plan.replace("SCAN json_each VIRTUAL TABLE", "")  # the list of ids itself
+                assert "SCAN" not in scans and ("case_id=?" in plan or "id=?" in plan), (name, plan)
 
 
 def test_the_recount_reads_a_chunk_of_cases_by_their_events_subject(db_path, settings, clock) -> None:  # type: ignore[no-untyped-def]
