@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, String, select, type_coerce
 
 from data.store.apply import apply_event
-from data.store.bulk import copies, copy_values
+from data.store.bulk import copies, copy_values, execute_values
 from data.store.rows import insert_now
 from data.store.tables import EVENT
 from data.store.writebehind import pending
@@ -139,8 +139,6 @@ STORED = (
     "hash",
 )
 """The event table's columns ``store_many`` writes, in its order."""
-_COLUMNS = ", ".join(STORED)
-_INSERT_MANY = f"INSERT INTO event ({_COLUMNS}) VALUES ({', '.join('?' * len(STORED))})"
 
 
 def _stored_values(record: EventRecord) -> tuple[Any, ...]:
@@ -163,23 +161,18 @@ def _stored_values(record: EventRecord) -> tuple[Any, ...]:
 
 def store_many(conn: Connection, records: list[EventRecord]) -> None:
     """Several events' rows in one go (an import's batch), the values as ``store`` writes
-    them: on SQLite the driver's executemany of one statement (the time as the text SQLAlchemy
-    stores, ``YYYY-MM-DD HH:MM:SS.ffffff``), on the server one COPY. A row the table refuses
-    raises the IntegrityError ``store`` would."""
+    them (data/store/bulk.py: on SQLite the driver's executemany of one statement, on the
+    server one COPY). A row the table refuses raises the IntegrityError ``store`` would."""
     if not records:
         return
     batch = pending(conn)
     if batch is not None:
         batch.flush()  # the driver's own calls do not flush what is written behind
-    if not copies(conn):
-        rows = []
-        for record in records:
-            values = _stored_values(record)
-            at = values[4].astimezone(UTC).replace(tzinfo=None)  # as UTCDateTime binds it
-            rows.append((*values[:4], at.isoformat(" ", "microseconds"), *values[5:]))
-        conn.exec_driver_sql(_INSERT_MANY, rows)
-        return
-    copy_values(conn, EVENT, STORED, (_stored_values(r) for r in records))
+    values = (_stored_values(r) for r in records)
+    if copies(conn):
+        copy_values(conn, EVENT, STORED, values)
+    else:
+        execute_values(conn, EVENT, STORED, values)
 
 
 def record_from_row(row: Any) -> EventRecord:

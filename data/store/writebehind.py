@@ -41,7 +41,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, event, insert, update
 
-from data.store.bulk import can_copy, copy_rows
+from data.store.bulk import direct, insert_rows
 from data.store.tables import CASE
 
 KEY = "_key"
@@ -201,10 +201,10 @@ class WriteBehind:
                     )
             for tbl in sorted(inserts.keys() | listed.keys(), key=_rank):
                 rows = [*inserts.get(tbl, {}).values(), *listed.get(tbl, ())]
-                copy = can_copy(self.conn, tbl)  # the server takes the rows in one COPY
+                at_once = direct(self.conn, tbl)  # past SQLAlchemy's per-row work (bulk.py)
                 for group in _groups(tbl, rows):
-                    if copy:
-                        copy_rows(self.conn, tbl, group)
+                    if at_once:
+                        insert_rows(self.conn, tbl, group)
                     else:
                         self.conn.execute(insert_of(tbl), group)
             for (tbl, column), pending in updates.items():
