@@ -7,7 +7,8 @@ with ``conn.execute``. Inside ``with write_behind(conn):``
 - ``add_row`` / ``add_rows`` / ``set_rows`` are queued instead of run: an update of a row
   inserted in the same window is folded into its pending INSERT, later updates of one row into
   one, and at a flush each table's rows go out as one ``executemany`` per statement shape
-  (INSERTs in foreign-key order, then the UPDATEs), through statements built once;
+  (INSERTs in foreign-key order, then the UPDATEs), through statements built once (the
+  INSERTs straight to the driver, a COPY on the server: data/store/bulk.py);
 - ``for_case(conn, tbl, statement, case_id, **params)`` (``data.store.rows``) queues a statement
   that changes only rows of ``tbl`` with ``case_id = case_id`` (an ``UPDATE … WHERE case_id =
   :case AND …``: a case's clocks stopped when it ends, its summonses settled); such statements
