@@ -128,8 +128,7 @@ def _fork_check(conn: Connection, station: str, batch: list[EventRecord]) -> Non
 
 def _store_batch(conn: Connection, batch: list[EventRecord]) -> None:
     """The batch's event rows in one go (one prepared statement, a COPY on the server: the
-    handlers never read the log);
-    a row the log refuses is then found, and named, one by one."""
+    handlers never read the log); a row the log refuses is then found, and named, one by one."""
     savepoint = conn.begin_nested()
     try:
         store_many(conn, batch)
