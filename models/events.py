@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from json.encoder import encode_basestring
 from typing import Any
@@ -120,6 +121,18 @@ class EventRecord:
     personal_digest: str | None
     prev_hash: str
     hash: str
+    _payload_text: str | None = field(default=None, init=False, compare=False, repr=False)
+    """The payload's canonical text once encoded (``payload_text``): hashed and stored from the
+    one encoding. Not an argument, so a record made again (``dataclasses.replace``, perhaps
+    with another payload) encodes its own."""
+
+    def payload_text(self) -> str:
+        """``canonical_text(self.payload)``, encoded once."""
+        text = self._payload_text
+        if text is None:
+            text = canonical_text(self.payload)
+            object.__setattr__(self, "_payload_text", text)
+        return text
 
     def hashed_part(self) -> dict[str, Any]:
         return hashed_fields(
@@ -135,8 +148,24 @@ class EventRecord:
             self.prev_hash,
         )
 
-    def computed_hash(self) -> str:
-        return hashlib.sha256(canonical(self.hashed_part())).hexdigest()
+    def hashed_bytes(self, at: str | None = None) -> bytes:
+        """``canonical(self.hashed_part())``, built from the payload's text (``hashed_text``);
+        ``at``: the time's canonical text when the caller has it (``to_iso(self.at)``)."""
+        return hashed_text(
+            self.id,
+            self.station_id,
+            self.seq,
+            self.operator,
+            to_iso(self.at) if at is None else at,
+            self.type,
+            self.subject,
+            self.payload_text(),
+            self.personal_digest,
+            self.prev_hash,
+        )
+
+    def computed_hash(self, at: str | None = None) -> str:
+        return hashlib.sha256(self.hashed_bytes(at)).hexdigest()
 
 
 def seal(
@@ -167,4 +196,6 @@ def seal(
         prev_hash=prev_hash,
         hash="",
     )
-    return EventRecord(**{**draft.__dict__, "hash": draft.computed_hash()})
+    record = dataclasses.replace(draft, hash=draft.computed_hash())
+    object.__setattr__(record, "_payload_text", draft._payload_text)  # the same payload
+    return record

@@ -3,9 +3,12 @@ connection's dialect in one helper each, so the business logic holds no SQLite-o
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, cast, func, text
+from sqlalchemy import JSON, Connection, String, any_, bindparam, cast, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import TextClause
 
 
@@ -33,3 +36,20 @@ def json_field(conn: Connection, column: Any, key: str) -> Any:
     if on_server(conn):
         return func.json_extract_path_text(cast(column, JSON), key)
     return func.json_extract(column, f"$.{key}")
+
+
+def one_of(dialect: str, column: Any, name: str) -> Any:
+    """``column IN`` the list bound as ``name`` (``keys_value``), as one parameter whatever its
+    length: the same SQL for every list, prepared once, instead of one placeholder per key
+    (a new statement for SQLite to prepare at each length). SQLite reads the list from its
+    JSON text (``json_each``, the column's index searched for each), the server from an array
+    (``= ANY``). ``dialect``: the connection's dialect name (statements are built per dialect)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(String)))
+    listed: Any = select(literal_column("value")).select_from(func.json_each(bindparam(name, type_=String)))
+    return column.in_(listed)
+
+
+def keys_value(conn: Connection, keys: Sequence[str]) -> Any:
+    """The value to bind for ``one_of``'s parameter."""
+    return list(keys) if on_server(conn) else json.dumps(list(keys), ensure_ascii=False)

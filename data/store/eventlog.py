@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, String, select, type_coerce
 
 from data.store.apply import apply_event
+from data.store.bulk import copies, copy_values, execute_values
 from data.store.rows import insert_now
 from data.store.tables import EVENT
+from data.store.writebehind import pending
 from models.clock import Clock
 from models.errors import DomainError
 from models.events import GENESIS, EventRecord, canonical_text, hashed_text, seal
@@ -62,7 +64,7 @@ def event_row(record: EventRecord) -> dict[str, Any]:
         "at": record.at,
         "type": record.type,
         "subject": record.subject,
-        "payload": _json(record.payload),
+        "payload": record.payload_text(),
         "personal": _json(record.personal),
         "personal_digest": record.personal_digest,
         "prev_hash": record.prev_hash,
@@ -122,10 +124,55 @@ def store(conn: Connection, record: EventRecord) -> None:
     insert_now(conn, EVENT, [event_row(record)])
 
 
+STORED = (
+    "id",
+    "station_id",
+    "seq",
+    "operator",
+    "at",
+    "type",
+    "subject",
+    "payload",
+    "personal",
+    "personal_digest",
+    "prev_hash",
+    "hash",
+)
+"""The event table's columns ``store_many`` writes, in its order."""
+
+
+def _stored_values(record: EventRecord) -> tuple[Any, ...]:
+    """``event_row`` as a tuple in the order of STORED (the time bound by the driver's caller)."""
+    return (
+        record.id,
+        record.station_id,
+        record.seq,
+        record.operator,
+        record.at,
+        record.type,
+        record.subject,
+        record.payload_text(),
+        _json(record.personal),
+        record.personal_digest,
+        record.prev_hash,
+        record.hash,
+    )
+
+
 def store_many(conn: Connection, records: list[EventRecord]) -> None:
-    """Several events' rows through the same prepared statement (an import's batch)."""
-    if records:
-        insert_now(conn, EVENT, [event_row(r) for r in records])
+    """Several events' rows in one go (an import's batch), the values as ``store`` writes
+    them (data/store/bulk.py: on SQLite the driver's executemany of one statement, on the
+    server one COPY). A row the table refuses raises the IntegrityError ``store`` would."""
+    if not records:
+        return
+    batch = pending(conn)
+    if batch is not None:
+        batch.flush()  # the driver's own calls do not flush what is written behind
+    values = (_stored_values(r) for r in records)
+    if copies(conn):
+        copy_values(conn, EVENT, STORED, values)
+    else:
+        execute_values(conn, EVENT, STORED, values)
 
 
 def record_from_row(row: Any) -> EventRecord:

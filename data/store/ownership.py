@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, select
 
+from data.store.dialect import keys_value, one_of
 from data.store.tables import AGENDA, CASE, CHECKIN, CLOCK, HANDOVER, MEETING, REINSPECTION, WHISTLE
 from data.store.writebehind import READ_AROUND, WriteBehind, pending
 from models.errors import DomainError
@@ -158,11 +159,12 @@ def _owner_query(kind: str) -> Select[Any]:
 
 
 @functools.cache
-def _owners_query(kind: str) -> Select[Any]:
-    """(owner, id, case) of several rows: a case's own id, a child's case."""
+def _owners_query(kind: str, dialect: str) -> Select[Any]:
+    """(owner, id, case) of several rows: a case's own id, a child's case (``:keys``, bound
+    with ``keys_value``)."""
     ident, query = _owned(kind)
     case_id = ident.table.c.case_id if "case_id" in ident.table.c else ident
-    return query.add_columns(ident, case_id).where(ident.in_(bindparam("keys", expanding=True)))
+    return query.add_columns(ident, case_id).where(one_of(dialect, ident, "keys"))
 
 
 @functools.cache
@@ -282,7 +284,11 @@ def prefetch(conn: Connection, records: list[EventRecord]) -> None:
         for start in range(0, len(ordered), PREFETCH_CHUNK):
             chunk = ordered[start : start + PREFETCH_CHUNK]
             found = dict.fromkeys(chunk)
-            rows = conn.execute(_owners_query(kind), {"keys": chunk}, execution_options=_AROUND)
+            rows = conn.execute(
+                _owners_query(kind, conn.dialect.name),
+                {"keys": keys_value(conn, chunk)},
+                execution_options=_AROUND,
+            )
             for owner, key, case_id in rows:
                 found[key] = owner
                 batch.cases[(_TABLE_OF.get(kind, kind), key)] = case_id

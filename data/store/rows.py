@@ -123,8 +123,16 @@ def _adding(tbl: Table, dialect: str, columns: tuple[str, ...]) -> Any:
     )
 
 
-def add_to(conn: Connection, tbl: Table, key: dict[str, Any], deltas: dict[str, int]) -> None:
-    """Add ``deltas`` to the counters of the row at ``key`` (made, at zero, when missing):
-    INSERT … ON CONFLICT DO UPDATE SET c = c + excluded.c, through a statement built once."""
-    columns = tuple(sorted(deltas))
-    conn.execute(_adding(tbl, conn.dialect.name, columns), {**key, **deltas})
+@functools.cache
+def counters_of(tbl: Table) -> tuple[str, ...]:
+    """Every column of ``tbl`` outside its primary key (a totals table's counters)."""
+    return tuple(c.name for c in tbl.columns if not c.primary_key)
+
+
+def add_to_many(conn: Connection, tbl: Table, rows: list[dict[str, Any]]) -> None:
+    """Add each row's counters to the row at its key (made, at zero, when missing): INSERT …
+    ON CONFLICT DO UPDATE SET c = c + excluded.c, one executemany through a statement built
+    once. Each row names its key and every counter (``counters_of``; adding 0 leaves a
+    counter as it was, and a new row's counters start at 0 either way), so all share it."""
+    if rows:
+        conn.execute(_adding(tbl, conn.dialect.name, counters_of(tbl)), rows)

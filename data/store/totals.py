@@ -30,7 +30,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, delete, select, text
 
-from data.store.rows import add_rows, add_to, set_rows
+from data.store.dialect import keys_value, one_of
+from data.store.rows import add_rows, add_to_many, counters_of, set_rows
 from data.store.tables import (
     CASE,
     CHECKIN,
@@ -99,8 +100,15 @@ class Parts:
 
     def merge(self, other: Parts) -> None:
         """Add another part (of other cases, or more figures) to this one."""
-        for (table, key), values in other.counts.items():
-            self.add(table, key, **values)
+        counts = self.counts
+        for slot, values in other.counts.items():
+            mine = counts.get(slot)
+            if mine is None:
+                counts[slot] = {name: value for name, value in values.items() if value}
+                continue
+            for name, value in values.items():
+                if value:
+                    mine[name] = mine.get(name, 0) + value
         self.summons.update(other.summons)
         self.places.update(other.places)
         self.clocks.update(other.clocks)
@@ -138,12 +146,12 @@ class Fetched:
 
 
 @functools.cache
-def _fetching(many: bool) -> dict[str, Any]:
-    """The five reads of ``fetch``, built once: by one case (``:case``), or by a list of them
-    (``:ids``, expanding)."""
+def _fetching(many: bool, dialect: str) -> dict[str, Any]:
+    """The five reads of ``fetch``, built once per dialect: by one case (``:case``), or by a
+    list of them (``:ids``, one parameter: data/store/dialect.py ``one_of``)."""
 
     def of(column: Any) -> Any:
-        return column.in_(bindparam("ids", expanding=True)) if many else column == bindparam("case")
+        return one_of(dialect, column, "ids") if many else column == bindparam("case")
 
     return {
         "cases": select(
@@ -192,8 +200,8 @@ def fetch(conn: Connection, case_ids: list[str]) -> Fetched:
     """The rows of ``case_ids`` that the totals count."""
     found = Fetched([], defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list))
     many = len(case_ids) != 1
-    reads = _fetching(many)
-    params = {"ids": case_ids} if many else {"case": case_ids[0]}
+    reads = _fetching(many, conn.dialect.name)
+    params = {"ids": keys_value(conn, case_ids)} if many else {"case": case_ids[0]}
     found.cases = list(conn.execute(reads["cases"], params))
     r: Any
     for r in conn.execute(reads["whistles"], params):
@@ -423,7 +431,8 @@ def after_event(conn: Connection, record: EventRecord, before: Parts | None) -> 
     own = event_parts(record, before)
     batch = conn.info.get(BATCH)
     if isinstance(batch, TotalsBatch):
-        batch.own.merge(own)
+        if own.counts:
+            batch.own.merge(own)
         return
     after = case_parts(fetch(conn, [case_id]))
     write_difference(conn, before, after)
@@ -449,15 +458,25 @@ def event_parts(record: EventRecord, before: Parts) -> Parts:
 _TABLES = {t.name: t for t in TOTALS}
 
 
+@functools.cache
+def _keys_of(table: Any) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
 def write_difference(conn: Connection, before: Parts, after: Parts) -> None:
+    """Add what changed from ``before`` to ``after``: one executemany per totals table."""
+    rows: dict[str, list[dict[str, Any]]] = {}
     for slot in before.counts.keys() | after.counts.keys():
         old, new = before.counts.get(slot, {}), after.counts.get(slot, {})
         delta = {name: new.get(name, 0) - old.get(name, 0) for name in old.keys() | new.keys()}
-        delta = {name: value for name, value in delta.items() if value}
-        if delta:
+        if any(delta.values()):
             table = _TABLES[slot[0]]
-            keys = [c.name for c in table.primary_key.columns]
-            add_to(conn, table, dict(zip(keys, slot[1], strict=True)), delta)
+            row = dict.fromkeys(counters_of(table), 0)
+            row.update(delta)
+            row.update(zip(_keys_of(table), slot[1], strict=True))
+            rows.setdefault(slot[0], []).append(row)
+    for name in sorted(rows):  # one order, whatever the sets' (no two writers lock crosswise)
+        add_to_many(conn, _TABLES[name], rows[name])
     _write_rows(conn, SUMMONS_DAY, before.summons, after.summons)
     _write_rows(conn, SUMMONS_PLACE, before.places, after.places)
 
@@ -470,12 +489,18 @@ PER_SUMMONS = {
 the tuples ``Parts`` keeps them as."""
 
 
+@functools.cache
+def _deleting(table: Any) -> Any:
+    return delete(table).where(table.c.checkin_id == bindparam("gone"))
+
+
 def _write_rows(
     conn: Connection, table: Any, before: dict[str, tuple[Any, ...]], after: dict[str, tuple[Any, ...]]
 ) -> None:
     columns = PER_SUMMONS[table.name]
-    for checkin_id in before.keys() - after.keys():
-        conn.execute(delete(table).where(table.c.checkin_id == checkin_id))
+    gone = [{"gone": checkin_id} for checkin_id in sorted(before.keys() - after.keys())]
+    if gone:
+        conn.execute(_deleting(table), gone)
     added = []
     for checkin_id, row in after.items():
         if checkin_id not in before:

@@ -7,7 +7,8 @@ with ``conn.execute``. Inside ``with write_behind(conn):``
 - ``add_row`` / ``add_rows`` / ``set_rows`` are queued instead of run: an update of a row
   inserted in the same window is folded into its pending INSERT, later updates of one row into
   one, and at a flush each table's rows go out as one ``executemany`` per statement shape
-  (INSERTs in foreign-key order, then the UPDATEs), through statements built once;
+  (INSERTs in foreign-key order, then the UPDATEs), through statements built once (the
+  INSERTs straight to the driver, a COPY on the server: data/store/bulk.py);
 - ``for_case(conn, tbl, statement, case_id, **params)`` (``data.store.rows``) queues a statement
   that changes only rows of ``tbl`` with ``case_id = case_id`` (an ``UPDATE … WHERE case_id =
   :case AND …``: a case's clocks stopped when it ends, its summonses settled); such statements
@@ -41,6 +42,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, event, insert, update
 
+from data.store.bulk import direct, insert_rows
 from data.store.tables import CASE
 
 KEY = "_key"
@@ -85,6 +87,7 @@ def _refers_to_itself(tbl: Table) -> bool:
     return any(fk.column.table is tbl for fk in tbl.foreign_keys)
 
 
+@functools.cache
 def _single_key(tbl: Table) -> str | None:
     keys = list(tbl.primary_key.columns)
     return keys[0].name if len(keys) == 1 else None
@@ -199,8 +202,12 @@ class WriteBehind:
                     )
             for tbl in sorted(inserts.keys() | listed.keys(), key=_rank):
                 rows = [*inserts.get(tbl, {}).values(), *listed.get(tbl, ())]
+                at_once = direct(self.conn, tbl)  # past SQLAlchemy's per-row work (bulk.py)
                 for group in _groups(tbl, rows):
-                    self.conn.execute(insert_of(tbl), group)
+                    if at_once:
+                        insert_rows(self.conn, tbl, group)
+                    else:
+                        self.conn.execute(insert_of(tbl), group)
             for (tbl, column), pending in updates.items():
                 shapes: dict[frozenset[str], list[dict[str, Any]]] = {}
                 for key, values in pending.items():

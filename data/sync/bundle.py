@@ -292,13 +292,13 @@ class Archive:
                 raise BundleRefused(
                     "sync.refuse.count", count=m["count"], first=m["first_seq"], last=m["last_seq"]
                 )
-            record = parse_line(line, number, self.station)
+            record, at = parse_line(line, number, self.station)
             expected = m["first_seq"] + number - 1
             if record.station_id != self.station:
                 raise BundleRefused("sync.refuse.foreign_event", seq=record.seq, station=record.station_id)
             if record.seq != expected:
                 raise BundleRefused("sync.refuse.seq", seq=record.seq, expected=expected)
-            if record.computed_hash() != record.hash:
+            if record.computed_hash(at) != record.hash:
                 raise BundleRefused("sync.refuse.event_hash", seq=record.seq)
             if record.personal is not None and digest_of(record.personal) != record.personal_digest:
                 raise BundleRefused("sync.refuse.event_hash", seq=record.seq)
@@ -357,9 +357,10 @@ def events_digest(events: bytes) -> str:
     return hashlib.sha256(events).hexdigest()
 
 
-def parse_line(line: bytes, number: int, station: str) -> EventRecord:
+def parse_line(line: bytes, number: int, station: str) -> tuple[EventRecord, str]:
     """One event line, typed: the envelope and the payload by its type's schema. A line that
-    does not match is refused naming the station, the sequence number and the field."""
+    does not match is refused naming the station, the sequence number and the field. With the
+    record, its time as the line gives it (checked canonical: its hash is computed from it)."""
     try:
         d = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -385,7 +386,7 @@ def parse_line(line: bytes, number: int, station: str) -> EventRecord:
     at = from_iso(envelope.at)
     if to_iso(at) != envelope.at:
         raise BundleRefused("sync.refuse.bad_payload", **where, field="at", detail=envelope.at)
-    return EventRecord(
+    record = EventRecord(
         id=envelope.id,
         station_id=envelope.station,
         seq=envelope.seq,
@@ -399,3 +400,4 @@ def parse_line(line: bytes, number: int, station: str) -> EventRecord:
         prev_hash=envelope.prev,
         hash=envelope.hash,
     )
+    return record, envelope.at

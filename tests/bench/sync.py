@@ -4,11 +4,15 @@ RSS in MB, and the events it went through.
 
     python -m tests.bench.sync export  SOURCE.db WORK_DIR
     python -m tests.bench.sync import  SOURCE.db WORK_DIR   (after export)
+    python -m tests.bench.sync import-pg SOURCE.db WORK_DIR  (after export; needs PostgreSQL)
     python -m tests.bench.sync raw     SOURCE.db WORK_DIR   (after export)
     python -m tests.bench.sync verify  SOURCE.db WORK_DIR   (--quick | --since | full)
 
 ``export`` works on a copy of SOURCE (an export signs a head and records itself); ``import``
-reads that bundle into a new station that trusts the source; ``raw`` is the yardstick: the
+reads that bundle into a new station that trusts the source; ``import-pg`` does the same into
+a fresh database of a throwaway PostgreSQL cluster (tests/pg_cluster.py: initdb on a temporary
+folder and port, stopped and removed afterwards; its start-up is not timed, and the figures
+are this process's: the server's own work shows in the wall time); ``raw`` is the yardstick: the
 same event rows read from the same bundle and upserted with ``sqlite3`` (executemany, one
 transaction per batch) into a new file of the same schema.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import sqlite3
@@ -36,6 +41,7 @@ from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
 from data.write.commands.sync import trust_station
 from models.clock import SystemClock
+from tests.pg_cluster import start_cluster
 from tests.unit.support import as_supervisor
 
 OPERATOR = "值班员"
@@ -84,6 +90,25 @@ def do_import(source: Path, work: Path) -> None:
         _report("import", started, result.applied)
     finally:
         service.close()
+
+
+def do_import_pg(source: Path, work: Path) -> None:
+    cluster = start_cluster()
+    os.environ["WHISTLE_KEY_DIR"] = str(work / "pg-keys")  # the district's key, off the server
+    try:
+        url = cluster.url(cluster.fresh_database())
+        settings = Settings(station_id="ST-BENCH", station_name="bench", case_prefix="B")
+        service = as_supervisor(url, settings, SystemClock(), OPERATOR)
+        try:
+            station = sqlite3.connect(source).execute("SELECT id FROM station WHERE is_local").fetchone()[0]
+            service.run(trust_station, station, public_text(load_private(key_path_for(source))))
+            started = _start()
+            result = import_bundle(service, work / BUNDLE)
+            _report("import-pg", started, result.applied)
+        finally:
+            service.close()
+    finally:
+        cluster.stop()
 
 
 def do_raw(work: Path) -> None:
@@ -150,7 +175,7 @@ def _report(step: str, started: tuple[float, float], events: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["export", "import", "raw", "verify"])
+    parser.add_argument("step", choices=["export", "import", "import-pg", "raw", "verify"])
     parser.add_argument("source", type=Path)
     parser.add_argument("work", type=Path)
     parser.add_argument("--mode", choices=["quick", "since", "full"], default="quick")
@@ -160,6 +185,8 @@ def main() -> None:
         do_export(args.source, args.work)
     elif args.step == "import":
         do_import(args.source, args.work)
+    elif args.step == "import-pg":
+        do_import_pg(args.source, args.work)
     elif args.step == "raw":
         do_raw(args.work)
     else:

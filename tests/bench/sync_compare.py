@@ -6,7 +6,8 @@ trees on the same demo database, alternating step by step so both see the same m
     PYTHONPATH=$PWD python -m tests.bench.sync_compare --before /tmp/before \\
         --db ~/.cache/whistle-bench/cases-20000.db
 
-(build the database once with ``python -m tests.bench.run --cases 20000 --parts sync``).
+(build the database once with ``python -m tests.bench.run --cases 20000 --parts sync``;
+add ``--steps import import-pg raw`` for the import into PostgreSQL beside the SQLite one).
 Prints one table: wall and CPU ms, events per second of CPU, peak memory, for each tree,
 and import as a share of the raw upsert measured in the same run.
 """
@@ -28,7 +29,11 @@ STEPS = (
     ("raw", []),
     ("verify", ["--mode", "quick"]),
     ("verify", ["--mode", "full"]),
+    ("import-pg", []),
 )
+ON_DEMAND = {"import-pg"}
+"""Steps run only when named (``--steps import-pg``): the import into a throwaway PostgreSQL
+cluster, which a tree older than that step cannot run."""
 
 
 def _step(tree: Path, step: str, extra: list[str], db: Path, work: Path) -> dict[str, Any]:
@@ -46,7 +51,11 @@ def main() -> None:
     parser.add_argument("--before", type=Path, required=True, help="the source tree to compare with")
     parser.add_argument("--after", type=Path, default=ROOT, help="default: this tree")
     parser.add_argument("--db", type=Path, required=True, help="a demo database (tests.bench.run builds one)")
-    parser.add_argument("--steps", nargs="+", default=[s if not e else f"{s}-{e[1]}" for s, e in STEPS])
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        default=[s if not e else f"{s}-{e[1]}" for s, e in STEPS if s not in ON_DEMAND],
+    )
     args = parser.parse_args()
     trees = {"before": args.before.resolve(), "after": args.after.resolve()}
     rows: list[tuple[str, dict[str, dict[str, Any]]]] = []

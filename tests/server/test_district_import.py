@@ -13,14 +13,16 @@ import pytest
 
 from data.service import SyncService
 from data.settings import Settings
+from data.store.keys import key_path_for, load_private
 from data.store.verify import verify
 from data.sync.bundle import BundleRefused
-from data.sync.export import export_bundle
+from data.sync.export import db_path_of, export_bundle
 from data.sync.importer import Outcome, import_bundle
 from data.write.commands.sync import trust_station
 from models.clock import FrozenClock
 from tests.server.conftest import STATIONS, Street
 from tests.unit.support import as_supervisor
+from tests.unit.sync_craft import rechained
 from tests.unit.sync_support import new_case, public_key, replicated_dump
 
 pytestmark = pytest.mark.server
@@ -123,4 +125,32 @@ def test_a_bundle_from_a_station_not_trusted_is_refused_and_changes_nothing_but_
         if table != "event":  # the refusal is recorded as the district's own event
             assert after[table] == before[table], table
     assert verify(hub.engine).ok
+    hub.close()
+
+
+def test_an_event_whose_id_the_server_holds_is_refused_by_its_seq_and_changes_nothing(
+    server_url: str, streets: list[Street], tmp_path: Path
+) -> None:
+    """The server takes a batch's event rows in one COPY: a row it refuses is still named by
+    its sequence number, and nothing of the bundle stays."""
+    street = streets[0]
+    hub = _trusting(_district(server_url), [street])
+    taken = server_dump(server_url)["event"][0][0]  # an id the district's own log holds
+    key = load_private(key_path_for(db_path_of(street.service)))
+
+    def reuse(events: list[dict[str, Any]]) -> None:
+        events[-2]["id"] = taken
+
+    crafted = tmp_path / "reused.bundle"
+    crafted.write_bytes(rechained(street.bundle.read_bytes(), key, reuse))
+    before = server_dump(server_url)
+    with pytest.raises(BundleRefused) as refused:
+        import_bundle(hub, crafted)
+    assert refused.value.key == "sync.refuse.conflict"
+    assert refused.value.params["seq"] == street.last_seq - 1
+    after = server_dump(server_url)
+    for table in after:
+        if table != "event":  # the refusal is recorded as the district's own event
+            assert after[table] == before[table], table
+    assert [row for row in after["event"] if row[2] == street.service.station_id] == []
     hub.close()
