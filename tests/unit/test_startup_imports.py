@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-NOT_AT_START = ("data.demo", "data.exports", "data.sync", "openpyxl")
+NOT_AT_START = ("data.demo", "data.exports", "data.sync", "openpyxl", "psycopg")
 
 # the console path of ``whistle --db FILE``: parse, settle the context, build the app and
 # show its first screen (the queue)
