@@ -18,6 +18,7 @@ from textual.command import CommandPalette, Provider
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 
 from data.read import escalation as ladder
 from data.read import poll as queries
@@ -43,6 +44,12 @@ from tui.config import AppConfig
 from tui.palette import DeskCommands
 
 POLL_SECONDS = 1.0
+QUIET_ROUNDS = 10
+"""A poll round that would find nothing new is passed over (``_poll_due``), but never more
+than this many in a row."""
+CHANGE_SECONDS = 0.1
+"""Between polls the desk looks this often whether the database file changed (two stats, no
+query), so another desk's write shows within a tenth of a second and a poll, not a second."""
 WHILE_LOCKED = frozenset({"quit", "focus_next", "focus_previous"})
 
 
@@ -141,6 +148,12 @@ class WhistleApp(App[None]):
         self._ladder_overdue = -1
         self._polling = False
         self._poll_again = False
+        self._change_mark: queries.ChangeMark | None = None
+        """The database file as the last poll found it (``_look_for_changes``)."""
+        self._next_deadline: datetime | None = None
+        """The first running check-in deadline after the last poll (``_poll_due``)."""
+        self._passed_over = 0
+        self._changes: Timer | None = None
         self.latest: datetime | None = None
         """The latest time this desk has seen, on the clock or in the record: it never goes back."""
         self._last_reading: datetime | None = None
@@ -212,6 +225,7 @@ class WhistleApp(App[None]):
         await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self.poll_round)
+        self._changes = self.set_interval(CHANGE_SECONDS, self._look_for_changes)
         if self.read_only:
             # the projector shows and never writes: no one signs in (signing in is a write);
             # the header names the operator the page was opened as
@@ -293,6 +307,8 @@ class WhistleApp(App[None]):
         return not self.locked or action in WHILE_LOCKED
 
     async def on_unmount(self) -> None:
+        if self._changes is not None:
+            self._changes.stop()  # no poll begins on a service being closed
         if self.service is not None:
             await self.service.close()
 
@@ -343,10 +359,36 @@ class WhistleApp(App[None]):
         round started while another polls makes that one poll again (``poll_once``), where
         cancelling it mid-read lost both rounds."""
         try:
-            await self.poll_once()
+            if self._poll_due():
+                await self.poll_once()
         finally:
             if self.is_running:
                 self.set_timer(POLL_SECONDS, self.poll_round)
+
+    def _poll_due(self) -> bool:
+        """Whether this second's poll could find anything new: the database file changed (a
+        desk wrote), a check-in deadline or a step of the escalation ladder came, or the
+        rounds passed over reached QUIET_ROUNDS. A desk at rest reads nothing else; a server
+        database, whose writes no file shows, is read every round."""
+        mark = queries.change_mark(self.db_path)
+        now = self.now()
+        came = [at for at in (self._next_deadline, self._ladder_next) if at is not None and now >= at]
+        if mark is None or mark != self._change_mark or came or self._passed_over >= QUIET_ROUNDS:
+            return True
+        self._passed_over += 1
+        return False
+
+    def _look_for_changes(self) -> None:
+        """Poll now when the database file changed since the last poll looked (another desk,
+        or this one, committed); the poll every second stays the one that always reads."""
+        mark = queries.change_mark(self.db_path)
+        if mark is not None and mark != self._change_mark and not self._polling:
+            self._change_mark = mark
+            self._poll_soon()
+
+    @work(group="poll", exit_on_error=False)
+    async def _poll_soon(self) -> None:
+        await self.poll_once()
 
     async def poll_once(self) -> None:
         """Read what changed since the last poll; tell the screen and announce new overdues.
@@ -370,6 +412,9 @@ class WhistleApp(App[None]):
             self._polling = False
 
     async def _poll_step(self, service: Service) -> None:
+        self._change_mark = queries.change_mark(self.db_path)  # before the read: a later
+        # commit changes it again and is looked at by the next round
+        self._passed_over = 0
         now = self.now()
         full = self._announce_since is None
         announced = frozenset(self.announced)
@@ -390,6 +435,7 @@ class WhistleApp(App[None]):
             # another desk may have moved deadlines: look at every overdue check-in again
             result = await service.db.run_read(queries.poll, now, None, announced)
         self._announce_since = now
+        self._next_deadline = result.next_deadline
         self.overdue_count = result.overdue
         self._warn_calendar(service)
         fresh = [row for row in result.newly_overdue if row.clock_id not in self.announced]
