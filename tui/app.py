@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.actions import ActionParseResult, parse
@@ -22,7 +22,6 @@ from textual.timer import Timer
 
 from data.read import escalation as ladder
 from data.read import poll as queries
-from data.read.handover import HandoverRow, awaiting
 from data.read.staff import demo_candidates, demo_pins_hold
 from data.service import Service, catch_up, escalate, refresh_calendar
 from data.settings import Settings
@@ -33,7 +32,6 @@ from models.escalation import Step
 from models.i18n import joined, set_language, t
 from screens.base import Desk, ViewScreen
 from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
-from screens.case_detail import CaseDetailScreen
 from screens.commands import CommandQueue
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
@@ -42,6 +40,9 @@ from screens.signin import SignInScreen
 from screens.theme import DESK_THEME, THEME, meaning_variables
 from tui.config import AppConfig
 from tui.palette import DeskCommands
+
+if TYPE_CHECKING:
+    from data.read.handover import HandoverRow
 
 POLL_SECONDS = 1.0
 QUIET_ROUNDS = 10
@@ -73,12 +74,23 @@ VIEWS: tuple[View, ...] = (
 )
 
 
+CASE_DETAIL = "screens.case_detail:CaseDetailScreen"
+HANDOVER_AWAITING = "data.read.handover:awaiting"
+
+
+def _loaded(spec: str) -> Any:
+    """``module:name``, imported when first used, for start-up cost: what the first screen
+    does not show (the other views, the case detail, the handover's reads and the meetings'
+    they lean on) is not loaded at start (test_startup_imports)."""
+    module_name, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
 def _view_factory(view: View) -> Callable[[], Screen[None]]:
     """Views are imported when first shown, so start-up loads only the queue."""
 
     def make() -> Screen[None]:
-        module_name, _, class_name = view.screen.partition(":")
-        screen: Screen[None] = getattr(importlib.import_module(module_name), class_name)()
+        screen: Screen[None] = _loaded(view.screen)()
         return screen
 
     return make
@@ -278,7 +290,7 @@ class WhistleApp(App[None]):
         service = self.service
         if service is None:
             return
-        pending: HandoverRow | None = await service.db.run_read(awaiting)
+        pending: HandoverRow | None = await service.db.run_read(_loaded(HANDOVER_AWAITING))
         if pending is None or pending.opened_by == name or self.locked:
             return
         self.action_view("handover")
@@ -578,7 +590,8 @@ class WhistleApp(App[None]):
     @on(CaseSelected)
     def open_case(self, message: CaseSelected) -> None:
         """A case chosen anywhere (a queue row, a board line, an agenda item) opens here."""
-        self.push_screen(CaseDetailScreen(message.case_id))
+        detail: Screen[None] = _loaded(CASE_DETAIL)(message.case_id)
+        self.push_screen(detail)
 
     def action_go_back(self) -> None:
         if len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):

@@ -8,7 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-NOT_AT_START = ("data.demo", "data.exports", "data.sync", "openpyxl", "psycopg")
+NOT_AT_START = (
+    "data.demo",
+    "data.exports",
+    "data.sync",
+    "openpyxl",
+    "psycopg",
+    # the case detail and the handover's reads (and the meetings' they lean on): when first used
+    "screens.case_detail",
+    "data.read.handover",
+    "data.read.meetings",
+    "models.agenda",
+)
 
 # the console path of ``whistle --db FILE``: parse, settle the context, build the app and
 # show its first screen (the queue)
