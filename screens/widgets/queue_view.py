@@ -23,7 +23,15 @@ from data.read.queue import QueueCounts, QueueFilter, QueueRow, QueueWindow
 from models.calendar import WorkCalendar
 from screens.bindings import bindings_for
 from screens.messages import CaseSelected
-from screens.widgets.queue_row import Columns, MarkView, marks_width, row_marks, row_segments
+from screens.widgets.queue_row import (
+    Columns,
+    MarkView,
+    format_age,
+    marks_width,
+    row_clocks,
+    row_marks,
+    row_segments,
+)
 
 TONES = ("overdue", "warning", "ok", "muted")
 
@@ -87,6 +95,10 @@ class QueueView(ScrollView, can_focus=True):
         """A window is being read."""
         self._window_wanted = False
         self.loaded_once = False
+        self._drawn: dict[int, tuple[QueueRow, Columns, tuple[object, ...], Strip]] = {}
+        """Each screen line as last drawn, with what it showed: the tick's repaint of the
+        countdown cells draws again only a line that reads differently now (from one second
+        to the next most read the same: hours and minutes, an age in days)."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -232,8 +244,18 @@ class QueueView(ScrollView, can_focus=True):
         styles: dict[str, Style] = {
             tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES
         }
-        segments, _marks = row_segments(row, cols, self.now, self.calendar, self.tz, styles, base)
-        return Strip(segments).crop_extend(0, width, base)
+        marks = row_marks(row, self.now, self.calendar, self.tz)
+        clocks = row_clocks(row, self.now, self.calendar, self.tz, marks)
+        shows = (width, base, *styles.values(), *clocks, format_age(self.now - row.received_at))
+        drawn = self._drawn.get(y)
+        if drawn is not None and drawn[0] is row and drawn[1] is cols and drawn[2] == shows:
+            return drawn[3]
+        segments, _marks = row_segments(
+            row, cols, self.now, self.calendar, self.tz, styles, base, (marks, clocks)
+        )
+        strip = Strip(segments).crop_extend(0, width, base)
+        self._drawn[y] = (row, cols, shows, strip)
+        return strip
 
     # -- moving --------------------------------------------------------------------------------
 
