@@ -38,6 +38,7 @@ from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.readonly import foreign_case_write, is_write_action, refuse_write
 from screens.signin import SignInScreen
 from screens.theme import DESK_THEME, THEME, meaning_variables
+from tui import loaded
 from tui.config import AppConfig
 from tui.palette import DeskCommands
 
@@ -654,6 +655,7 @@ _DESK: type[Desk] = WhistleApp
 
 def build_app(config: AppConfig) -> WhistleApp:
     """The one factory: the command line and the tests build the app the same way."""
+    loaded()  # the console's modules are in (tui/__init__.py)
     set_language(config.language)
     return WhistleApp(config)
 
