@@ -14,6 +14,7 @@ NOT_AT_START = (
     "data.sync",
     "openpyxl",
     "psycopg",
+    "sqlalchemy.dialects.postgresql",
     # the case detail and the handover's reads (and the meetings' they lean on): when first used
     "screens.case_detail",
     "data.read.handover",
