@@ -25,6 +25,7 @@ from screens.bindings import bindings_for
 from screens.messages import CaseSelected
 from screens.widgets.queue_row import (
     Columns,
+    MarksWidth,
     MarkView,
     format_age,
     marks_width,
@@ -95,6 +96,7 @@ class QueueView(ScrollView, can_focus=True):
         """A window is being read."""
         self._window_wanted = False
         self.loaded_once = False
+        self._widths: tuple[list[QueueRow], tuple[object, ...], MarksWidth] | None = None
         self._drawn: dict[int, tuple[QueueRow, Columns, tuple[object, ...], Strip]] = {}
         """Each screen line as last drawn, with what it showed: the tick's repaint of the
         countdown cells draws again only a line that reads differently now (from one second
@@ -301,8 +303,22 @@ class QueueView(ScrollView, can_focus=True):
 
     def _fit_columns(self) -> None:
         self._columns_width = self.scrollable_content_region.width
-        marks = marks_width(self._rows, self.now, self.calendar, self.tz) if self.now else None
+        marks = self._marks_width()
         self.columns = Columns.for_width(self._columns_width, self._rows, marks, stations=self.stations)
+
+    def _marks_width(self) -> MarksWidth | None:
+        """The marks' width over the rows held, counted once for the rows, the time, the
+        calendar and the zone (a window's arrival and the resize it brings fit the columns
+        twice: each clock of two hundred rows counted again)."""
+        if self.now is None:
+            return None
+        key = (self.now, self.calendar, self.tz)
+        held = self._widths
+        if held is not None and held[0] is self._rows and held[1] == key:
+            return held[2]
+        found = marks_width(self._rows, self.now, self.calendar, self.tz)
+        self._widths = (self._rows, key, found)
+        return found
 
     def on_resize(self) -> None:
         self._fit_columns()
