@@ -153,8 +153,9 @@ async def test_the_demo_pins_read_in_the_desks_language() -> None:
 
 async def test_the_sign_in_is_up_before_the_demo_pins_are_checked(tmp_path: Path) -> None:
     """On a demo file the sign-in (and the queue under it) waited for the check of every demo
-    PIN, one slow key derivation each (~0.35 s in all): the sign-in now comes up at once and
-    the PIN line joins it, above the hint, once the check is done."""
+    PIN, one slow key derivation each (~0.35 s in all): the sign-in now comes up at once, the
+    check runs once the queue has drawn its first window, and the PIN line joins the sign-in,
+    above the hint, once the check is done."""
     import data.read.staff as staff_module
     from data.read.staff import DEMO_PINS, SUPERVISOR
     from data.write.commands.operators import enrol
@@ -168,7 +169,9 @@ async def test_the_sign_in_is_up_before_the_demo_pins_are_checked(tmp_path: Path
     real = staff_module.check_secret
 
     def check(secret: str, stored: str) -> bool:
-        up_when_checked.append(any(isinstance(s, SignInScreen) for s in app.screen_stack))
+        signing_in = any(isinstance(s, SignInScreen) for s in app.screen_stack)
+        drawn = [v.loaded_once for s in app.screen_stack for v in s.query(QueueView)]
+        up_when_checked.append(signing_in and drawn == [True])  # the queue drawn under it
         return real(secret, stored)
 
     staff_module.check_secret = check  # type: ignore[assignment]
