@@ -71,7 +71,7 @@ Hex = Annotated[StrictStr, Field(max_length=256, pattern=r"^[0-9a-f]*$")]
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 P = TypeVar("P", bound=type[Payload])
@@ -98,7 +98,7 @@ class PayloadInvalid(ValueError):
 
 
 class Personal(Payload):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
     salt: Hex | None = None
     reporter_name: Name | None = None
     reporter_phone: Name | None = None

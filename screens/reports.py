@@ -211,8 +211,7 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
         )
 
     def _show(self, data: ReportData) -> None:
-        wanted_by = GroupBy.DEPARTMENT if data.areas is None else GroupBy(data.areas.area.value)
-        if data.period != self.period or wanted_by is not self.by or data.station != self.station:
+        if data.period != self.period or _grouping(data) is not self.by or data.station != self.station:
             return  # an older read finished after the period, the grouping or the station changed
         self.data = data
         self._show_stations(data)
@@ -335,8 +334,10 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
 
     @on(ScoreTable.Resized)
     def _resized(self) -> None:
-        if self.data is not None:  # the columns share the new width
-            self._fill(self.data)
+        data = self.data
+        # the columns share the new width; figures of the grouping before ``g`` wait for theirs
+        if data is not None and _grouping(data) is self.by:
+            self._fill(data)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_columns":
@@ -450,3 +451,8 @@ class ReportsScreen(ReportExportFlow, ViewScreen):
             self.app.push_screen(FigureScreen(title, rows, tz, names, cases=behind.of_cases, more=following))
 
         self.read(behind.page, on_done=opened, group="read-behind")
+
+
+def _grouping(data: ReportData) -> GroupBy:
+    """What ``data``'s figures are grouped by."""
+    return GroupBy.DEPARTMENT if data.areas is None else GroupBy(data.areas.area.value)

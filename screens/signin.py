@@ -68,10 +68,25 @@ class SignInScreen(ModalScreen[str | None]):
             yield Input(placeholder=t("signin.secret"), password=True, id="signin-secret", compact=True)
             yield Static("", id="signin-error", classes="field-error")
             if self.demo:
-                shown = [(t("app.operator_role", name=n, role=label(r)), pin) for n, r, pin in self.demo]
-                staff = "  ".join(f"{who} {pin}" for who, pin in shown)
-                yield Static(t("signin.demo", staff=staff), id="signin-demo")
-            yield Static(t("signin.locked_hint") if self.locked else t("signin.hint"), classes="dialog-hint")
+                yield self._demo_line()
+            yield Static(
+                t("signin.locked_hint") if self.locked else t("signin.hint"),
+                classes="dialog-hint",
+                id="signin-hint",
+            )
+
+    def _demo_line(self) -> Static:
+        shown = [(t("app.operator_role", name=n, role=label(r)), pin) for n, r, pin in self.demo]
+        staff = "  ".join(f"{who} {pin}" for who, pin in shown)
+        return Static(t("signin.demo", staff=staff), id="signin-demo")
+
+    def show_demo(self, demo: list[tuple[str, Role, str]]) -> None:
+        """The demo's operators and PINs, once the desk has checked them (after the sign-in
+        is up: the check is slow on purpose); shown above the hint, as when given at once."""
+        if self.demo or not demo:
+            return
+        self.demo = demo
+        self.query_one("#signin-dialog", Vertical).mount(self._demo_line(), before="#signin-hint")
 
     def on_mount(self) -> None:
         if not self.names:

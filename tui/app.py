@@ -3,12 +3,13 @@ poller, and switches between the five main views; screens do the rest."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.actions import ActionParseResult, parse
@@ -17,11 +18,11 @@ from textual.command import CommandPalette, Provider
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 
 from data.read import escalation as ladder
 from data.read import poll as queries
-from data.read.handover import HandoverRow, awaiting
-from data.read.staff import demo_staff
+from data.read.staff import demo_candidates, demo_pins_hold
 from data.service import Service, catch_up, escalate, refresh_calendar
 from data.settings import Settings
 from models.clock import Clock
@@ -31,17 +32,27 @@ from models.escalation import Step
 from models.i18n import joined, set_language, t
 from screens.base import Desk, ViewScreen
 from screens.bindings import APP_SCOPE, bindings_for, declared_bindings, help_rows
-from screens.case_detail import CaseDetailScreen
 from screens.commands import CommandQueue
 from screens.help import HelpScreen
 from screens.messages import CaseSelected, DataChanged, ServiceReady, Tick
 from screens.readonly import foreign_case_write, is_write_action, refuse_write
 from screens.signin import SignInScreen
 from screens.theme import DESK_THEME, THEME, meaning_variables
+from screens.widgets.queue_view import QueueView
+from tui import loaded
 from tui.config import AppConfig
 from tui.palette import DeskCommands
 
+if TYPE_CHECKING:
+    from data.read.handover import HandoverRow
+
 POLL_SECONDS = 1.0
+QUIET_ROUNDS = 10
+"""A poll round that would find nothing new is passed over (``_poll_due``), but never more
+than this many in a row."""
+CHANGE_SECONDS = 0.1
+"""Between polls the desk looks this often whether the database file changed (two stats, no
+query), so another desk's write shows within a tenth of a second and a poll, not a second."""
 WHILE_LOCKED = frozenset({"quit", "focus_next", "focus_previous"})
 
 
@@ -65,12 +76,23 @@ VIEWS: tuple[View, ...] = (
 )
 
 
+CASE_DETAIL = "screens.case_detail:CaseDetailScreen"
+HANDOVER_AWAITING = "data.read.handover:awaiting"
+
+
+def _loaded(spec: str) -> Any:
+    """``module:name``, imported when first used, for start-up cost: what the first screen
+    does not show (the other views, the case detail, the handover's reads and the meetings'
+    they lean on) is not loaded at start (test_startup_imports)."""
+    module_name, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
 def _view_factory(view: View) -> Callable[[], Screen[None]]:
     """Views are imported when first shown, so start-up loads only the queue."""
 
     def make() -> Screen[None]:
-        module_name, _, class_name = view.screen.partition(":")
-        screen: Screen[None] = getattr(importlib.import_module(module_name), class_name)()
+        screen: Screen[None] = _loaded(view.screen)()
         return screen
 
     return make
@@ -140,6 +162,14 @@ class WhistleApp(App[None]):
         self._ladder_overdue = -1
         self._polling = False
         self._poll_again = False
+        self._change_mark: queries.ChangeMark | None = None
+        """The database file as the last poll found it (``_look_for_changes``)."""
+        self._next_deadline: datetime | None = None
+        """The first running check-in deadline after the last poll (``_poll_due``)."""
+        self._passed_over = 0
+        self._changes: Timer | None = None
+        self._demo_waits: SignInScreen | None = None
+        """A sign-in whose demo PINs are checked once the queue has drawn (``_check_demo``)."""
         self.latest: datetime | None = None
         """The latest time this desk has seen, on the clock or in the record: it never goes back."""
         self._last_reading: datetime | None = None
@@ -211,6 +241,7 @@ class WhistleApp(App[None]):
         await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self.poll_round)
+        self._changes = self.set_interval(CHANGE_SECONDS, self._look_for_changes)
         if self.read_only:
             # the projector shows and never writes: no one signs in (signing in is a write);
             # the header names the operator the page was opened as
@@ -231,10 +262,39 @@ class WhistleApp(App[None]):
         if service is None:
             return
         names = await service.db.run_read(queries.operator_names)
-        demo = await service.db.run_read(demo_staff)
         chosen = locked_by or self.config.operator
-        screen = SignInScreen(service, names, chosen=chosen, locked_by=locked_by, demo=demo)
+        screen = SignInScreen(service, names, chosen=chosen, locked_by=locked_by)
         self.push_screen(screen, self._signed_in)
+        self._demo_waits = screen
+        if not self._queue_loading():
+            self._check_demo()
+
+    def _queue_loading(self) -> bool:
+        """The queue stands under the sign-in and has not drawn its first window yet."""
+        views = [view for screen in self.screen_stack for view in screen.query(QueueView)]
+        return bool(views) and not views[0].loaded_once
+
+    @on(QueueView.WindowLoaded)
+    def _queue_loaded(self) -> None:
+        if self._demo_waits is not None:
+            self.call_after_refresh(self._check_demo)  # once that window is on the screen
+
+    def _check_demo(self) -> None:
+        """The demo's PINs are checked once the queue has drawn its first window (or at once,
+        over any other view or a queue already drawn): their key derivations take ~0.35 s of
+        CPU that the first paint does not wait for."""
+        screen, self._demo_waits = self._demo_waits, None
+        if screen is not None and self.service is not None:
+            self._demo_staff(self.service, screen)
+
+    @work(group="demo-staff", exit_on_error=False)
+    async def _demo_staff(self, service: Service, screen: SignInScreen) -> None:
+        """The demo's PINs join the sign-in once checked: the check's key derivations run in a
+        thread, after the sign-in is up."""
+        candidates = await service.db.run_read(demo_candidates)
+        staff = await asyncio.to_thread(demo_pins_hold, candidates)
+        if staff and screen.is_attached:
+            screen.show_demo(staff)
 
     def _signed_in(self, name: str | None) -> None:
         service = self.service
@@ -254,7 +314,7 @@ class WhistleApp(App[None]):
         service = self.service
         if service is None:
             return
-        pending: HandoverRow | None = await service.db.run_read(awaiting)
+        pending: HandoverRow | None = await service.db.run_read(_loaded(HANDOVER_AWAITING))
         if pending is None or pending.opened_by == name or self.locked:
             return
         self.action_view("handover")
@@ -283,6 +343,8 @@ class WhistleApp(App[None]):
         return not self.locked or action in WHILE_LOCKED
 
     async def on_unmount(self) -> None:
+        if self._changes is not None:
+            self._changes.stop()  # no poll begins on a service being closed
         if self.service is not None:
             await self.service.close()
 
@@ -333,10 +395,36 @@ class WhistleApp(App[None]):
         round started while another polls makes that one poll again (``poll_once``), where
         cancelling it mid-read lost both rounds."""
         try:
-            await self.poll_once()
+            if self._poll_due():
+                await self.poll_once()
         finally:
             if self.is_running:
                 self.set_timer(POLL_SECONDS, self.poll_round)
+
+    def _poll_due(self) -> bool:
+        """Whether this second's poll could find anything new: the database file changed (a
+        desk wrote), a check-in deadline or a step of the escalation ladder came, or the
+        rounds passed over reached QUIET_ROUNDS. A desk at rest reads nothing else; a server
+        database, whose writes no file shows, is read every round."""
+        mark = queries.change_mark(self.db_path)
+        now = self.now()
+        came = [at for at in (self._next_deadline, self._ladder_next) if at is not None and now >= at]
+        if mark is None or mark != self._change_mark or came or self._passed_over >= QUIET_ROUNDS:
+            return True
+        self._passed_over += 1
+        return False
+
+    def _look_for_changes(self) -> None:
+        """Poll now when the database file changed since the last poll looked (another desk,
+        or this one, committed); the poll every second stays the one that always reads."""
+        mark = queries.change_mark(self.db_path)
+        if mark is not None and mark != self._change_mark and not self._polling:
+            self._change_mark = mark
+            self._poll_soon()
+
+    @work(group="poll", exit_on_error=False)
+    async def _poll_soon(self) -> None:
+        await self.poll_once()
 
     async def poll_once(self) -> None:
         """Read what changed since the last poll; tell the screen and announce new overdues.
@@ -360,6 +448,9 @@ class WhistleApp(App[None]):
             self._polling = False
 
     async def _poll_step(self, service: Service) -> None:
+        self._change_mark = queries.change_mark(self.db_path)  # before the read: a later
+        # commit changes it again and is looked at by the next round
+        self._passed_over = 0
         now = self.now()
         full = self._announce_since is None
         announced = frozenset(self.announced)
@@ -380,6 +471,7 @@ class WhistleApp(App[None]):
             # another desk may have moved deadlines: look at every overdue check-in again
             result = await service.db.run_read(queries.poll, now, None, announced)
         self._announce_since = now
+        self._next_deadline = result.next_deadline
         self.overdue_count = result.overdue
         self._warn_calendar(service)
         fresh = [row for row in result.newly_overdue if row.clock_id not in self.announced]
@@ -522,7 +614,8 @@ class WhistleApp(App[None]):
     @on(CaseSelected)
     def open_case(self, message: CaseSelected) -> None:
         """A case chosen anywhere (a queue row, a board line, an agenda item) opens here."""
-        self.push_screen(CaseDetailScreen(message.case_id))
+        detail: Screen[None] = _loaded(CASE_DETAIL)(message.case_id)
+        self.push_screen(detail)
 
     def action_go_back(self) -> None:
         if len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
@@ -585,6 +678,7 @@ _DESK: type[Desk] = WhistleApp
 
 def build_app(config: AppConfig) -> WhistleApp:
     """The one factory: the command line and the tests build the app the same way."""
+    loaded()  # the console's modules are in (tui/__init__.py)
     set_language(config.language)
     return WhistleApp(config)
 

@@ -48,6 +48,9 @@ class PollResult:
     newly_overdue: list[OverdueCheckIn] = field(default_factory=list)
     record_time: datetime | None = None
     """The time of this station's last event: the record never goes back from it."""
+    next_deadline: datetime | None = None
+    """The first deadline after ``now`` of a check-in clock running: until then, with the
+    record as it was, a poll would find what this one found."""
 
 
 def record_time(conn: Connection) -> datetime | None:
@@ -106,7 +109,36 @@ def poll(conn: Connection, now: datetime, since: datetime | None, announced: fro
             .order_by(CLOCK.c.deadline)
         )
         rows += [OverdueCheckIn(*row) for row in conn.execute(query)]
-    return PollResult(int(last), int(overdue or 0), rows, record_time(conn))
+    running_on = and_(
+        CLOCK.c.kind == ClockKind.CHECKIN.value,
+        CLOCK.c.stopped_at.is_(None),
+        CLOCK.c.paused_at.is_(None),
+        CLOCK.c.deadline > now,
+    )
+    upcoming = conn.execute(select(func.min(CLOCK.c.deadline)).where(running_on)).scalar()
+    return PollResult(int(last), int(overdue or 0), rows, record_time(conn), upcoming)
+
+
+ChangeMark = tuple[int, int, int, int]
+
+
+def change_mark(db_path: Path | str) -> ChangeMark | None:
+    """What a commit by any desk changes without a query: the size and modification time of
+    the SQLite file and of its write-ahead log (two stats). None for a server database, whose
+    commits show only to a query. An equal mark may still hide a change (two commits within
+    the file system's time resolution that leave the sizes as they were): the poll that reads
+    the record every second stays the authority; the mark only brings a change in sooner."""
+    if is_server(db_path):
+        return None
+    marks: list[int] = []
+    for path in (str(db_path), f"{db_path}-wal"):
+        try:
+            found = os.stat(path)
+        except OSError:
+            marks += [-1, -1]
+            continue
+        marks += [found.st_size, found.st_mtime_ns]
+    return (marks[0], marks[1], marks[2], marks[3])
 
 
 def announced_path(db_path: Path | str) -> Path:

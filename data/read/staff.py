@@ -26,7 +26,11 @@ def demo_staff(conn: Connection, station_id: str | None = None) -> list[tuple[st
     """The demo's operators, roles and PINs, for a newcomer to sign in with: only in a demo
     file, where every one of them is there with the demo's PIN (a real station's file that
     happens to have one of these names and PINs shows nothing)."""
-    staff = []
+    return demo_pins_hold(demo_candidates(conn, station_id))
+
+
+def demo_candidates(conn: Connection, station_id: str | None = None) -> list[tuple[str, str, str]]:
+    """The local operators named like the demo's: (name, role, stored passphrase hash)."""
     station_id = station_id or local_station(conn)
     rows = conn.execute(
         select(OPERATOR.c.name, OPERATOR.c.role, CREDENTIAL.c.secret_hash)
@@ -36,10 +40,20 @@ def demo_staff(conn: Connection, station_id: str | None = None) -> list[tuple[st
         )
         .where((OPERATOR.c.station_id == station_id) & OPERATOR.c.name.in_(list(DEMO_PINS)))
     ).all()
+    return [(str(name), str(role), str(secret)) for name, role, secret in rows]
+
+
+def demo_pins_hold(candidates: list[tuple[str, str, str]]) -> list[tuple[str, Role, str]]:
+    """The demo's staff when every one of ``candidates`` still has the demo's PIN, else none.
+    No database: each check is a deliberately slow key derivation (~50 ms), so the console
+    runs this off its event loop, after the sign-in is up."""
+    if len(candidates) != len(DEMO_PINS):
+        return []  # not all of them there: no passphrase needs checking
     order = list(DEMO_PINS)
-    for row in sorted(rows, key=lambda r: order.index(r.name)):
-        pin = DEMO_PINS[row.name]
-        if not check_secret(pin, row.secret_hash):
+    staff = []
+    for name, role, secret in sorted(candidates, key=lambda r: order.index(r[0])):
+        pin = DEMO_PINS[name]
+        if not check_secret(pin, secret):
             return []
-        staff.append((row.name, Role(row.role), pin))
-    return staff if len(staff) == len(DEMO_PINS) else []
+        staff.append((name, Role(role), pin))
+    return staff

@@ -215,10 +215,13 @@ def handling_view(clock: Handling, now: datetime, cal: WorkCalendar, tz: ZoneInf
     return MarkView(text, {Light.RED: "overdue", Light.YELLOW: "warning", Light.GREEN: ""}[state.light])
 
 
-def row_clocks(row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> list[MarkView]:
+def row_clocks(
+    row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo, marks: list[MarkView] | None = None
+) -> list[MarkView]:
     """What the marks column draws: the check-in marks, led by the handling countdown when
-    no department's check-in is awaited (the deadline the queue then orders the case by)."""
-    marks = row_marks(row, now, cal, tz)
+    no department's check-in is awaited (the deadline the queue then orders the case by).
+    ``marks``: the row's ``row_marks`` at ``now`` when the caller has them already."""
+    marks = row_marks(row, now, cal, tz) if marks is None else list(marks)
     awaited = any(CheckInStatus(m.status) is CheckInStatus.SUMMONED for m in row.marks)
     if row.handling is not None and not awaited:
         marks.insert(0, handling_view(row.handling, now, cal, tz))
@@ -255,11 +258,14 @@ def row_segments(
     tz: ZoneInfo,
     styles: dict[str, Style],
     base: Style,
+    clocks: tuple[list[MarkView], list[MarkView]] | None = None,
 ) -> tuple[list[Segment], list[MarkView]]:
-    """The segments of one row and its marks (the caller checks them for red)."""
+    """The segments of one row and its marks (the caller checks them for red). ``clocks``:
+    the row's ``row_marks`` and ``row_clocks`` at ``now`` when the caller has them already."""
     # what needs the desk first: overdue, then still awaited, then those already there; a
     # narrow screen cuts the end of the line, never a red mark
-    marks = row_marks(row, now, cal, tz)
+    marks = row_marks(row, now, cal, tz) if clocks is None else clocks[0]
+    drawn = row_clocks(row, now, cal, tz, marks) if clocks is None else clocks[1]
     if CaseStatus(row.status) not in OPEN_STATUSES:  # a closed case, shown on request: greyed
         base = base + styles["muted"]
     overdue = any(m.tone == "overdue" for m in marks)  # a check-in's: the handling clock is not
@@ -282,7 +288,7 @@ def row_segments(
         Segment(" ", base),
     ]
     used = 0
-    for view in row_clocks(row, now, cal, tz):
+    for view in drawn:
         piece = view.text if used == 0 else " " + view.text
         if used + cell_len(piece) > cols.marks:
             if used == 0:  # the most urgent is cut at its end, never dropped

@@ -23,7 +23,16 @@ from data.read.queue import QueueCounts, QueueFilter, QueueRow, QueueWindow
 from models.calendar import WorkCalendar
 from screens.bindings import bindings_for
 from screens.messages import CaseSelected
-from screens.widgets.queue_row import Columns, MarkView, marks_width, row_marks, row_segments
+from screens.widgets.queue_row import (
+    Columns,
+    MarksWidth,
+    MarkView,
+    format_age,
+    marks_width,
+    row_clocks,
+    row_marks,
+    row_segments,
+)
 
 TONES = ("overdue", "warning", "ok", "muted")
 
@@ -87,6 +96,11 @@ class QueueView(ScrollView, can_focus=True):
         """A window is being read."""
         self._window_wanted = False
         self.loaded_once = False
+        self._widths: tuple[list[QueueRow], tuple[object, ...], MarksWidth] | None = None
+        self._drawn: dict[int, tuple[QueueRow, Columns, tuple[object, ...], Strip]] = {}
+        """Each screen line as last drawn, with what it showed: the tick's repaint of the
+        countdown cells draws again only a line that reads differently now (from one second
+        to the next most read the same: hours and minutes, an age in days)."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -232,8 +246,18 @@ class QueueView(ScrollView, can_focus=True):
         styles: dict[str, Style] = {
             tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES
         }
-        segments, _marks = row_segments(row, cols, self.now, self.calendar, self.tz, styles, base)
-        return Strip(segments).crop_extend(0, width, base)
+        marks = row_marks(row, self.now, self.calendar, self.tz)
+        clocks = row_clocks(row, self.now, self.calendar, self.tz, marks)
+        shows = (width, base, *styles.values(), *clocks, format_age(self.now - row.received_at))
+        drawn = self._drawn.get(y)
+        if drawn is not None and drawn[0] is row and drawn[1] is cols and drawn[2] == shows:
+            return drawn[3]
+        segments, _marks = row_segments(
+            row, cols, self.now, self.calendar, self.tz, styles, base, (marks, clocks)
+        )
+        strip = Strip(segments).crop_extend(0, width, base)
+        self._drawn[y] = (row, cols, shows, strip)
+        return strip
 
     # -- moving --------------------------------------------------------------------------------
 
@@ -279,8 +303,22 @@ class QueueView(ScrollView, can_focus=True):
 
     def _fit_columns(self) -> None:
         self._columns_width = self.scrollable_content_region.width
-        marks = marks_width(self._rows, self.now, self.calendar, self.tz) if self.now else None
+        marks = self._marks_width()
         self.columns = Columns.for_width(self._columns_width, self._rows, marks, stations=self.stations)
+
+    def _marks_width(self) -> MarksWidth | None:
+        """The marks' width over the rows held, counted once for the rows, the time, the
+        calendar and the zone (a window's arrival and the resize it brings fit the columns
+        twice: each clock of two hundred rows counted again)."""
+        if self.now is None:
+            return None
+        key = (self.now, self.calendar, self.tz)
+        held = self._widths
+        if held is not None and held[0] is self._rows and held[1] == key:
+            return held[2]
+        found = marks_width(self._rows, self.now, self.calendar, self.tz)
+        self._widths = (self._rows, key, found)
+        return found
 
     def on_resize(self) -> None:
         self._fit_columns()

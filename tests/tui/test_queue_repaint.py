@@ -10,7 +10,7 @@ from typing import Any
 from textual.geometry import Region
 
 from screens.widgets.queue_view import QueueView
-from tests.tui.desk_support import SIZE, app_for, settle, station
+from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
 from tests.tui.dispatch_support import workers_done
 
 
@@ -83,3 +83,60 @@ async def test_moving_the_cursor_repaints_two_lines(tmp_path: Path) -> None:
         await pilot.press("down")
         assert view.cursor == 1
         assert calls[0] == (Region(0, 1, width, 1), Region(0, 2, width, 1))
+
+
+async def test_a_tick_draws_again_only_the_lines_that_read_differently(tmp_path: Path) -> None:
+    """The tick's region is drawn line by line: a line whose countdowns and age read as they
+    did (its clocks counting in days: a minute's step) is the line drawn before, not drawn
+    anew; a line whose seconds moved is drawn again."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        st.clock.advance(days=2)
+        app.tick()
+        await _caught_up(app, pilot)
+        lines = {y: view_line for y in range(1, 5) if (view_line := _view(app).render_line(y))}
+        st.clock.advance(seconds=1)
+        app.tick()
+        await pilot.pause()
+        again = {y: _view(app).render_line(y) for y in lines}
+    same = [y for y in lines if again[y] is lines[y]]
+    drawn = [y for y in lines if again[y] is not lines[y]]
+    assert same and drawn, [line.text for line in again.values()]
+    assert all("d " in lines[y].text for y in same)  # days and minutes: the same this second
+    assert all(again[y].text != lines[y].text for y in drawn)
+
+
+def _view(app: Any) -> QueueView:
+    view: QueueView = app.screen.query_one(QueueView)
+    return view
+
+
+async def test_a_window_arriving_counts_the_marks_width_once(tmp_path: Path) -> None:
+    """A window's arrival fitted the columns, and the resize a new row count brings fitted them
+    again: every clock of the window (two hundred rows) counted twice for one width."""
+    import screens.widgets.queue_view as queue_view
+
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await _caught_up(app, pilot)
+        counted: list[int] = []
+        real = queue_view.marks_width
+
+        def spy(rows: Any, *args: Any) -> Any:
+            counted.append(len(rows))
+            return real(rows, *args)
+
+        queue_view.marks_width = spy  # type: ignore[assignment]
+        try:
+            st.case("new", at=NOW, description="另一台调度台登记的案件")  # another desk: one row more
+            await _caught_up(app, pilot)
+            for _ in range(3):
+                await pilot.pause()
+        finally:
+            queue_view.marks_width = real  # type: ignore[assignment]
+        assert _view(app).counts.total == 5
+    assert counted == [5]

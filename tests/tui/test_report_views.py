@@ -193,3 +193,22 @@ async def test_a_long_list_behind_a_figure_comes_a_page_at_a_time_until_all_are_
         await pilot.press("enter")
         await until(app, pilot, lambda: isinstance(app.screen, CaseDetailScreen))
         assert app.screen.case_id == last
+
+
+async def test_a_resize_between_g_and_its_figures_waits_for_them(tmp_path: Path) -> None:
+    """``g`` changes the grouping and reads its figures; a resize of the table before they came
+    filled the figures held (the departments') into the new grouping's columns and failed
+    (KeyError: 'name'), a traceback on the desk. Now the figures held wait for theirs."""
+    from screens.reports import ScoreTable
+
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await reports(app, pilot)
+        assert screen.by is GroupBy.DEPARTMENT
+        screen.by = GroupBy.COMMUNITY  # what ``g`` does first; its read is still to come
+        screen.query_one("#reports-scores", ScoreTable).post_message(ScoreTable.Resized())
+        await pilot.pause()
+        assert screen.shown_by is GroupBy.DEPARTMENT  # the table as it was, no traceback
+        screen.refresh_data()  # the read ``g`` starts
+        await until(app, pilot, lambda: screen.shown_by is GroupBy.COMMUNITY)

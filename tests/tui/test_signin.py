@@ -196,3 +196,37 @@ async def test_a_pin_typed_on_the_names_goes_to_the_pin_field(tmp_path: Path) ->
         await pilot.press(*PINS["李四"], "enter")
         await until(app, pilot, lambda: not app.locked, "unlocked")
         assert app.operator == "李四"
+async def test_the_sign_in_is_up_before_the_demo_pins_are_checked(tmp_path: Path) -> None:
+    """On a demo file the sign-in (and the queue under it) waited for the check of every demo
+    PIN, one slow key derivation each (~0.35 s in all): the sign-in now comes up at once, the
+    check runs once the queue has drawn its first window, and the PIN line joins the sign-in,
+    above the hint, once the check is done."""
+    import data.read.staff as staff_module
+    from data.read.staff import DEMO_PINS, SUPERVISOR
+    from data.write.commands.operators import enrol
+    from models.enums import Role
+
+    st = station(tmp_path)
+    for name, pin in DEMO_PINS.items():
+        st.run(enrol, name=name, role=Role.SUPERVISOR if name == SUPERVISOR else Role.OPERATOR, secret=pin)
+    app = app_for(st)
+    up_when_checked: list[bool] = []
+    real = staff_module.check_secret
+
+    def check(secret: str, stored: str) -> bool:
+        signing_in = any(isinstance(s, SignInScreen) for s in app.screen_stack)
+        drawn = [v.loaded_once for s in app.screen_stack for v in s.query(QueueView)]
+        up_when_checked.append(signing_in and drawn == [True])  # the queue drawn under it
+        return real(secret, stored)
+
+    staff_module.check_secret = check  # type: ignore[assignment]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(app, pilot, lambda: bool(app.screen.query("#signin-demo")), "the demo's PINs")
+            shown = str(app.screen.query_one("#signin-demo").render())
+            lines = [w for w in app.screen.query_one("#signin-dialog").children]
+    finally:
+        staff_module.check_secret = real  # type: ignore[assignment]
+    assert up_when_checked == [True] * len(DEMO_PINS)
+    assert "王丽（调度员） 1111" in shown and "赵主任（中心主任） 8888" in shown, shown
+    assert lines[-2].id == "signin-demo" and lines[-1].has_class("dialog-hint")  # where it always stood

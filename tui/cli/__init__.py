@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from data.service import is_disk_full
 from models.errors import DomainError
 from models.i18n import LANGUAGES, set_language, t
+from tui import loaded
 from tui.cli.common import Context, add_common, early_language
 from tui.cli.parser import DeskParser
 
@@ -69,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli.console import run_console
 
             return run_console(ctx, demo=args.demo)
+        loaded()  # a command's modules are in (tui/__init__.py); the console's: build_app
         result: int = handler(ctx, args)
         # what is still buffered goes now, so a closed pipe is met here and not at exit
         sys.stdout.flush()
