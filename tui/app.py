@@ -414,10 +414,11 @@ class WhistleApp(App[None]):
         self._passed_over += 1
         return False
 
-    def _look_for_changes(self) -> None:
+    async def _look_for_changes(self) -> None:
         """Poll now when the database file changed since the last poll looked (another desk,
-        or this one, committed); the poll every second stays the one that always reads."""
-        mark = queries.change_mark(self.db_path)
+        or this one, committed); the poll every second stays the one that always reads. The
+        two stats run off the event loop (a file on a slow disk or share must not stall it)."""
+        mark = await asyncio.to_thread(queries.change_mark, self.db_path)
         if mark is not None and mark != self._change_mark and not self._polling:
             self._change_mark = mark
             self._poll_soon()
