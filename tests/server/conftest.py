@@ -3,7 +3,10 @@ test (see tests/pg_cluster.py)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,16 +55,49 @@ class Street:
 
 @pytest.fixture(scope="session")
 def streets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Street]]:
-    """Three demo stations, each with one bundle of everything it has: built once per test
-    process (the tests only read them: their bundles, keys and rows)."""
+    """Three demo stations, each with one bundle of everything it has: built once for the whole
+    run (the first test process that needs them builds them, the others wait and copy the same
+    files) and opened in each test process's own copy (the tests only read them: their bundles,
+    keys and rows)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each test process's own
+    built = root / "streets"
+    with (root / "streets.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            building = root / "streets-building"
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            last_seqs = {}
+            for n, station in enumerate(STATIONS):
+                service = SyncService.open(
+                    building / f"{station}.db", _street_settings(station), FrozenClock(NOW), "值班员"
+                )
+                try:
+                    generate(service, DemoOptions(cases=25, seed=2026 + n, days=40))
+                    exported = export_bundle(service, building / f"{station}.bundle")
+                finally:
+                    service.close()
+                assert exported.path == building / f"{station}.bundle"
+                last_seqs[station] = exported.last_seq
+            (building / "last_seq.json").write_text(json.dumps(last_seqs))
+            building.rename(built)  # whole (databases, keys, bundles) or not at all
     folder = tmp_path_factory.mktemp("streets")
-    made = []
-    for n, station in enumerate(STATIONS):
-        settings = Settings(station_id=station, station_name=f"{station} 街道", case_prefix=station[-2:])
-        service = SyncService.open(folder / f"{station}.db", settings, FrozenClock(NOW), "值班员")
-        generate(service, DemoOptions(cases=25, seed=2026 + n, days=40))
-        exported = export_bundle(service, folder / f"{station}.bundle")
-        made.append(Street(service, exported.path, exported.last_seq))
+    shutil.copytree(built, folder, dirs_exist_ok=True)
+    last_seqs = json.loads((folder / "last_seq.json").read_text())
+    made = [
+        Street(
+            SyncService.open(folder / f"{station}.db", _street_settings(station), FrozenClock(NOW), "值班员"),
+            folder / f"{station}.bundle",
+            last_seqs[station],
+        )
+        for station in STATIONS
+    ]
     yield made
     for street in made:
         street.service.close()
+
+
+def _street_settings(station: str) -> Settings:
+    return Settings(station_id=station, station_name=f"{station} 街道", case_prefix=station[-2:])

@@ -57,15 +57,25 @@ class Station:
         )
     )
     ids: dict[str, str] = field(default_factory=dict)
+    writer: SyncService | None = field(default=None, repr=False, compare=False)
+    """The service ``run`` writes through: opened at the first command and kept open until the
+    test ends (``close_writers``), so the statements it compiled are compiled once, not again
+    for every command (an engine keeps its own cache)."""
 
     def run(self, command: Any, *args: Any, at: datetime | None = None, **kwargs: Any) -> Any:
-        clock = FrozenClock(at or self.clock.now())
-        service = SyncService.open(self.path, self.settings, clock, "值班员")
-        service.ordered = False  # the history below is written out of time order
-        try:
-            return service.run(command, *args, **kwargs)
-        finally:
-            service.close()
+        when = at or self.clock.now()
+        if self.writer is None:
+            self.writer = SyncService.open(self.path, self.settings, FrozenClock(when), "值班员")
+            self.writer.ordered = False  # the history below is written out of time order
+            _WRITING.append(self)
+        assert isinstance(self.writer.clock, FrozenClock)
+        self.writer.clock.set(when)  # each command at its own time, as a fresh service would be
+        return self.writer.run(command, *args, **kwargs)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
     def staff(self, *names: str) -> None:
         """The station's supervisor (值班员 here) and ``names`` as operators, each with the PIN
@@ -99,6 +109,17 @@ class Station:
         return result
 
 
+_WRITING: list[Station] = []
+"""Stations whose service is open (``Station.run``)."""
+
+
+def close_writers() -> None:
+    """Close the service of every station that wrote (the suite's conftest calls this after
+    each test)."""
+    while _WRITING:
+        _WRITING.pop().close()
+
+
 _BUILT: dict[str, Station] = {}
 """The stations of this test process built once (see ``built_once``)."""
 
@@ -111,6 +132,7 @@ def built_once(key: str, build: Callable[[Path], Station], tmp_path: Path, name:
         folder = Path(tempfile.mkdtemp(prefix="whistle-desk-"))
         atexit.register(shutil.rmtree, folder, True)
         _BUILT[key] = build(folder)
+        _BUILT[key].close()
     built = _BUILT[key]
     st = Station(tmp_path / name, FrozenClock(NOW), ids=dict(built.ids))
     st.path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,6 +210,7 @@ def app_for(st: Station, **settings: Any) -> WhistleApp:
     for key, value in settings.items():
         setattr(config_settings, key, value)
     st.staff("张三")
+    st.close()  # the desk starts with no other service open on its file, as it did before
     return build_app(AppConfig(st.path, config_settings, st.clock, "张三", "zh"))
 
 

@@ -27,13 +27,19 @@ async def workers_done(app: App[Any]) -> None:
 
 
 async def until(app: App[Any], pilot: Any, condition: Callable[[], bool], what: str = "") -> None:
-    """Let workers and messages run until ``condition`` holds (bounded, no sleeping)."""
+    """Let workers and messages run until ``condition`` holds (bounded, no sleeping). A condition
+    that asserts on the way (``detail_screen`` while a dialog still waits for its write to
+    finish) is not met yet; if it never is, its last failure is the cause given."""
+    failed: AssertionError | None = None
     for _ in range(200):
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except AssertionError as error:
+            failed = error
         await workers_done(app)
         await pilot.pause()
-    raise AssertionError(f"never happened: {what or condition}")
+    raise AssertionError(f"never happened: {what or condition}") from failed
 
 
 def palette_offers(app: App[Any], name: str) -> bool:

@@ -51,7 +51,18 @@ def _build_meeting_station(tmp_path: Path) -> Station:
 
 def closed_station(tmp_path: Path, count: int = 3, days_ago: int = 0) -> Station:
     """``count`` street-vending cases handled by 城管 and closed ``days_ago`` days before NOW
-    (re-inspected 7 days after), and one noise case closed at NOW (14 days after)."""
+    (re-inspected 7 days after), and one noise case closed at NOW (14 days after). Built once
+    per test process for each ``count`` and ``days_ago`` and copied into each test's
+    ``tmp_path`` (``built_once``)."""
+    return built_once(
+        f"closed-{count}-{days_ago}",
+        lambda folder: _build_closed_station(folder, count, days_ago),
+        tmp_path,
+        "schedule.db",
+    )
+
+
+def _build_closed_station(tmp_path: Path, count: int, days_ago: int) -> Station:
     st = Station(tmp_path / "schedule.db", FrozenClock(NOW))
     closed_at = NOW - timedelta(days=days_ago)
     for i in range(count):
@@ -87,6 +98,7 @@ def handle(st: Station, name: str, *, at: Any) -> None:
 
 def app_as(st: Station, operator: str, size: tuple[int, int] = (120, 40)) -> WhistleApp:
     st.staff(operator)
+    st.close()  # the desk starts with no other service open on its file, as it did before
     return build_app(AppConfig(st.path, st.settings, st.clock, operator, "zh"))
 
 
