@@ -6,7 +6,9 @@ reads them in the order they are shown, a page of about ``PAGE`` rows at a time,
 where it stopped:
 
 - summons (a department's or a place's figures) by the day of their whistle, through the
-  per-summons totals, whole days at a time, each page sorted by (whistle, check-in);
+  per-summons totals, whole days at a time, each page sorted by (whistle, check-in); a day of
+  more summons than a page holds is put in that order by its two keys alone, then listed a page
+  at a time (a department's busiest day at a million cases held 1,900: 108 ms to open);
 - the cases a place received, by (received, number);
 - the cases a place whistled, by the day of their first whistle in the period (a case whistled
   again later is not listed twice);
@@ -28,7 +30,7 @@ from sqlalchemy import Connection, and_, literal, select, tuple_
 
 from data.read.areas import CASE_FIGURES, Area, AreaFigure, CaseLine, behind_area, case_lines
 from data.read.assessment import behind_figure
-from data.read.summons import Figure, Summons, summons_by_ids
+from data.read.summons import Figure, Summons, in_order_shown, summons_by_ids
 from data.read.totals import (
     FIRST_DAY,
     DayMark,
@@ -67,6 +69,9 @@ class Behind:
     _day: DayMark = FIRST_DAY
     _received: tuple[datetime, str] | None = None
     _listed: set[str] = field(default_factory=set)
+    _big_day: list[str] = field(default_factory=list)
+    """The check-ins of one day bigger than a page still to list, in the order shown."""
+    _after_big_day: DayMark | None = None
 
     @property
     def of_cases(self) -> bool:
@@ -78,6 +83,8 @@ class Behind:
         (a day of candidates none of which the figure counts)."""
         if self.done:
             return []
+        if self._big_day:
+            return self._next_of_big_day(conn)
         if self.area is None:
             return self._department_page(conn)
         return self._area_page(conn, self.area)
@@ -125,7 +132,21 @@ class Behind:
             self._day = resume
 
     def _summons(self, conn: Connection, checkins: list[str], resume: DayMark | None) -> list[Summons]:
+        if len(checkins) > self.page_size:  # one day bigger than a page: listed a page at a time
+            self._big_day = in_order_shown(conn, checkins)
+            self._after_big_day = resume
+            return self._next_of_big_day(conn)
         self._advance(resume)
+        return self._counted(conn, checkins)
+
+    def _next_of_big_day(self, conn: Connection) -> list[Summons]:
+        taken, self._big_day = self._big_day[: self.page_size], self._big_day[self.page_size :]
+        if not self._big_day:
+            self._advance(self._after_big_day)
+        return self._counted(conn, taken)
+
+    def _counted(self, conn: Connection, checkins: list[str]) -> list[Summons]:
+        """The summons of ``checkins`` that the figure counts, in the order shown."""
         return [s for s in summons_by_ids(conn, checkins) if self.figure in s.figures(self.now)]
 
     def _received_page(self, conn: Connection, area: Area) -> list[CaseLine]:

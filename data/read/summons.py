@@ -272,3 +272,18 @@ def summons_by_ids(conn: Connection, checkin_ids: list[str]) -> list[Summons]:
         )
         found += [_summons(r) for r in rows]
     return sorted(found, key=lambda s: (s.blown_at, s.checkin_id))
+
+
+def in_order_shown(conn: Connection, checkin_ids: list[str]) -> list[str]:
+    """``checkin_ids`` in the order a list behind a figure shows them: by whistle, then by id
+    (only the two keys are read, for a day of more summons than a page holds)."""
+    keyed: list[tuple[datetime, str]] = []
+    for chunk in chunks(checkin_ids):
+        rows = conn.execute(
+            select(WHISTLE.c.blown_at, CHECKIN.c.id)
+            .select_from(CHECKIN)
+            .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
+            .where(CHECKIN.c.id.in_(chunk))
+        )
+        keyed += [(at, checkin_id) for at, checkin_id in rows]
+    return [checkin_id for _at, checkin_id in sorted(keyed)]
