@@ -40,7 +40,7 @@ from models.enums import CaseStatus as S
 from models.enums import Grade
 from models.lifecycle import Action
 from models.periods import Period, PeriodKind
-from tests.unit.support import case_in, paged
+from tests.unit.support import SECRET, as_supervisor, case_in, paged
 from tests.unit.sync_support import new_case, open_station, trust_each_other
 from tests.unit.test_sync_roundtrip import NOW, busy_case
 
@@ -428,3 +428,18 @@ def test_a_batch_looks_its_rows_owners_up_by_their_ids_however_many(db_path, set
             plan = " | ".join(str(r[3]) for r in rows)
             assert f"SEARCH {ident.table.name} USING" in plan and "(id=?)" in plan, (kind, plan)
             assert "SCAN" not in plan.replace("SCAN json_each VIRTUAL TABLE", ""), (kind, plan)
+
+
+def test_a_sign_in_counts_the_operators_failures_by_the_subject_index(db_path, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    """The wrong tries in a row are read by the operator's name (ix_event_subject): ordered by
+    seq in the statement, SQLite walked the station's (station, seq) index back through every
+    event it held, 20 s for a sign-in at a million cases."""
+    svc = as_supervisor(db_path, settings, clock)  # made the first supervisor, then signed in
+    try:
+        case_in(svc.run, S.TRIAGE)
+        with caught(svc) as statements:
+            svc.sign_in("值班员", SECRET)
+    finally:
+        svc.close()
+    (plan,) = plans(db_path, statements, "FROM event", "event.subject =")
+    assert "SEARCH event USING INDEX ix_event_subject (subject=?)" in plan, plan
