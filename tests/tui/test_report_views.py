@@ -6,6 +6,7 @@ import errno
 import os
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 from textual.worker import WorkerCancelled
 
+from data.read.areas import CaseLine
 from data.read.reinspections import category_name
 from models.i18n import set_language
 from screens.case_detail import CaseDetailScreen
@@ -212,3 +214,26 @@ async def test_a_resize_between_g_and_its_figures_waits_for_them(tmp_path: Path)
         assert screen.shown_by is GroupBy.DEPARTMENT  # the table as it was, no traceback
         screen.refresh_data()  # the read ``g`` starts
         await until(app, pilot, lambda: screen.shown_by is GroupBy.COMMUNITY)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_page_of_many_rows_leaves_the_hint_on_the_screen(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """A page of 200 rows (a million-case station's list) pushed the hint below the screen:
+    the operator could not see how many were listed, nor that more would come."""
+    app = app_for(station(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await reports(app, pilot)
+        at = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+        rows = [CaseLine(f"c{n}", f"SJ-2026-{n:06d}", at, "noise", "东四社区", "triage") for n in range(200)]
+
+        async def more() -> tuple[list[CaseLine], bool]:
+            return [], False
+
+        app.push_screen(FigureScreen("东四社区 · 接收 · 2026-03", rows, UTC, cases=True, more=more))
+        await until(app, pilot, lambda: isinstance(app.screen, FigureScreen))
+        await pilot.pause()
+        hint = app.screen.query_one("#figure-hint", Static)
+        assert "已列出 200 条" in str(hint.render())
+        assert hint.region.area and app.screen.region.contains_region(hint.region), hint.region
