@@ -35,6 +35,7 @@ from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
 from data.write.commands.cases import blow_whistle, transition
 from data.write.commands.checkins import arrive
+from data.write.commands.district import is_district
 from models.clock import FrozenClock
 from models.enums import CaseStatus as S
 from models.enums import Grade
@@ -443,3 +444,13 @@ def test_a_sign_in_counts_the_operators_failures_by_the_subject_index(db_path, s
         svc.close()
     (plan,) = plans(db_path, statements, "FROM event", "event.subject =")
     assert "SEARCH event USING INDEX ix_event_subject (subject=?)" in plan, plan
+
+
+def test_a_stations_newest_registration_is_found_by_the_type_index(sync_service, db_path) -> None:  # type: ignore[no-untyped-def]
+    """Whether this database is a district's is read by the event type's index (a rare type):
+    ordered by seq in the statement, SQLite walked the station's (station, seq) index back
+    through every event it held (``whistle district publish`` at a million cases)."""
+    _cases(sync_service)
+    statements = read(sync_service, is_district)
+    (plan,) = plans(db_path, statements, "FROM event", "event.type =")
+    assert "SEARCH event USING INDEX ix_event_type (type=?)" in plan, plan

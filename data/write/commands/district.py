@@ -21,13 +21,18 @@ from models.errors import DomainError
 
 
 def _newest_payload(conn: Connection, station: str, event_type: str) -> dict[str, Any] | None:
-    payload = conn.execute(
-        select(EVENT.c.payload)
-        .where((EVENT.c.station_id == station) & (EVENT.c.type == event_type))
-        .order_by(EVENT.c.seq.desc())
-        .limit(1)
-    ).scalar()
-    return None if payload is None else dict(json.loads(payload))
+    """The payload of ``station``'s newest event of ``event_type`` (a rare type: a station's
+    registration, a district's publication), found by the type's index and ordered here:
+    ordered by seq in the statement, SQLite walked the station's (station, seq) index back
+    through every event it holds (at a million-case station, ``whistle district publish``
+    read 14 million events to refuse)."""
+    found = conn.execute(
+        select(EVENT.c.seq, EVENT.c.station_id, EVENT.c.payload).where(EVENT.c.type == event_type)
+    ).all()
+    mine = [r for r in found if r.station_id == station]
+    if not mine:
+        return None
+    return dict(json.loads(max(mine, key=lambda r: r.seq).payload))
 
 
 def is_district(conn: Connection) -> bool:
