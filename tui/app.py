@@ -395,18 +395,18 @@ class WhistleApp(App[None]):
         round started while another polls makes that one poll again (``poll_once``), where
         cancelling it mid-read lost both rounds."""
         try:
-            if self._poll_due():
+            if await self._poll_due():
                 await self.poll_once()
         finally:
             if self.is_running:
                 self.set_timer(POLL_SECONDS, self.poll_round)
 
-    def _poll_due(self) -> bool:
+    async def _poll_due(self) -> bool:
         """Whether this second's poll could find anything new: the database file changed (a
         desk wrote), a check-in deadline or a step of the escalation ladder came, or the
         rounds passed over reached QUIET_ROUNDS. A desk at rest reads nothing else; a server
         database, whose writes no file shows, is read every round."""
-        mark = queries.change_mark(self.db_path)
+        mark = await self._file_mark()
         now = self.now()
         came = [at for at in (self._next_deadline, self._ladder_next) if at is not None and now >= at]
         if mark is None or mark != self._change_mark or came or self._passed_over >= QUIET_ROUNDS:
@@ -416,12 +416,16 @@ class WhistleApp(App[None]):
 
     async def _look_for_changes(self) -> None:
         """Poll now when the database file changed since the last poll looked (another desk,
-        or this one, committed); the poll every second stays the one that always reads. The
-        two stats run off the event loop (a file on a slow disk or share must not stall it)."""
-        mark = await asyncio.to_thread(queries.change_mark, self.db_path)
+        or this one, committed); the poll every second stays the one that always reads."""
+        mark = await self._file_mark()
         if mark is not None and mark != self._change_mark and not self._polling:
             self._change_mark = mark
             self._poll_soon()
+
+    async def _file_mark(self) -> queries.ChangeMark | None:
+        """The database file's mark (``change_mark``: two stats), read off the event loop: a
+        file on a slow disk or share must not stall the desk."""
+        return await asyncio.to_thread(queries.change_mark, self.db_path)
 
     @work(group="poll", exit_on_error=False)
     async def _poll_soon(self) -> None:
@@ -449,7 +453,7 @@ class WhistleApp(App[None]):
             self._polling = False
 
     async def _poll_step(self, service: Service) -> None:
-        self._change_mark = queries.change_mark(self.db_path)  # before the read: a later
+        self._change_mark = await self._file_mark()  # before the read: a later
         # commit changes it again and is looked at by the next round
         self._passed_over = 0
         now = self.now()

@@ -72,6 +72,9 @@ class Behind:
     _big_day: list[str] = field(default_factory=list)
     """The check-ins of one day bigger than a page still to list, in the order shown."""
     _after_big_day: DayMark | None = None
+    _read_at_once: bool | None = None
+    """Decided on the first page: the list is read whole (see WHOLE, and a file whose totals
+    cannot be read); the later pages do not ask the file again."""
 
     @property
     def of_cases(self) -> bool:
@@ -85,6 +88,9 @@ class Behind:
             return []
         if self._big_day:
             return self._next_of_big_day(conn)
+        if self._read_at_once is None:
+            usable = place_totals_usable if self.area is not None else totals_usable
+            self._read_at_once = self.figure in WHOLE or not usable(conn, self.tz)
         if self.area is None:
             return self._department_page(conn)
         return self._area_page(conn, self.area)
@@ -95,7 +101,7 @@ class Behind:
 
     def _department_page(self, conn: Connection) -> Rows:
         department = self.department or ""
-        if self.figure in WHOLE or not totals_usable(conn, self.tz):
+        if self._read_at_once:
             return self._whole(
                 behind_figure(
                     conn, self.period, self.now, self.tz, department, self.figure, station=self.station
@@ -109,7 +115,7 @@ class Behind:
     def _area_page(self, conn: Connection, area: Area) -> Rows:
         if self.figure == AreaFigure.RECEIVED:
             return self._received_page(conn, area)
-        if self.figure in WHOLE or not place_totals_usable(conn, self.tz):
+        if self._read_at_once:
             return self._whole(
                 behind_area(
                     conn, self.period, self.now, self.tz, area, self.key, self.figure, station=self.station

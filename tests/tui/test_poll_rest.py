@@ -20,20 +20,20 @@ async def test_a_desk_at_rest_reads_nothing_until_a_deadline_or_a_step_comes(tmp
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await app.poll_once()
-        assert app._poll_due() is False  # nothing written, no deadline come: no read
+        assert await app._poll_due() is False  # nothing written, no deadline come: no read
         assert app.overdue_count == 2  # "overdue"'s two check-ins
         assert app._next_deadline == NOW + timedelta(minutes=20)  # "soon"'s check-in
         for _ in range(2):  # the ladder's next step (5 minutes on), then "soon"'s deadline
             assert app._next_deadline is not None and app._ladder_next is not None
             came = min(app._next_deadline, app._ladder_next)
             st.clock.advance(seconds=(came - st.clock.now()).total_seconds() - 1)
-            assert app._poll_due() is False
+            assert await app._poll_due() is False
             st.clock.advance(seconds=1)
-            assert app._poll_due() is True  # it came: the poll reads, rings, escalates
+            assert await app._poll_due() is True  # it came: the poll reads, rings, escalates
             await app.poll_once()
             await workers_done(app)
             await pilot.pause()
-        assert app.overdue_count == 4 and app._poll_due() is False  # and "soon"'s two
+        assert app.overdue_count == 4 and await app._poll_due() is False  # and "soon"'s two
 
 
 async def test_ten_quiet_rounds_read_once(tmp_path: Path) -> None:
@@ -42,7 +42,7 @@ async def test_ten_quiet_rounds_read_once(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await app.poll_once()
-        due = [app._poll_due() for _ in range(11)]
+        due = [await app._poll_due() for _ in range(11)]
         assert due == [False] * 10 + [True]
 
 
@@ -55,7 +55,7 @@ async def test_another_desks_write_is_looked_at_before_the_next_poll(tmp_path: P
         view = app.screen.query_one(QueueView)
         before = view.counts.total
         st.case("new", at=st.clock.now() + timedelta(seconds=1), description="另一台调度台登记的案件")
-        assert app._poll_due() is True  # the file changed
+        assert await app._poll_due() is True  # the file changed
         app._look_for_changes()  # what the desk does ten times a second
         for _ in range(5):
             await workers_done(app)
