@@ -31,7 +31,18 @@ from models import limits
 from models.errors import DomainError
 from models.events import EventRecord, canonical, digest_of
 from models.ids import from_iso, to_iso
-from models.payloads import MAX_INT, SCHEMAS, Code, Hex, Id, Moment, Name, PayloadInvalid, check_payload
+from models.payloads import (
+    MAX_INT,
+    SCHEMAS,
+    Code,
+    Hex,
+    Id,
+    Moment,
+    Name,
+    PayloadInvalid,
+    check_payload,
+    error_message,
+)
 
 FORMAT = "whistle-bundle"
 FORMAT_VERSION = 1
@@ -80,8 +91,10 @@ class Envelope(BaseModel):
     at: Moment
     type: Code
     subject: Id | None
-    payload: dict[str, Any]
-    personal: dict[str, Any] | None = None
+    # the payload and the personal part are checked by their own schemas (``check_payload``,
+    # which refuses one that is not an object): not walked here a first time
+    payload: Any
+    personal: Any = None
     personal_digest: Hex | None
     prev: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
     hash: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -375,7 +388,7 @@ def parse_line(line: bytes, number: int, station: str) -> tuple[EventRecord, str
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "event"
         raise BundleRefused(
-            "sync.refuse.bad_payload", **where, field=field, detail=first["msg"][:200]
+            "sync.refuse.bad_payload", **where, field=field, detail=error_message(first)[:200]
         ) from None
     if envelope.type not in SCHEMAS:
         raise BundleRefused("sync.refuse.unknown_type", type=envelope.type, seq=envelope.seq)

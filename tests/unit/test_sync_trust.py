@@ -203,6 +203,7 @@ def test_a_nul_character_in_a_payload_is_refused(tmp_path: Path) -> None:
     w = World(tmp_path)
     exc = refused(w.b, tmp_path / "nul.bundle", rechained(w.good, w.key, _set_description("占道\x00经营")))
     assert exc.key == "sync.refuse.bad_payload" and exc.params["field"] == "payload.description"
+    assert exc.params["detail"] == "Value error, control character U+0000"
 
 
 def _number_as_list(events: list[dict[str, Any]]) -> None:
