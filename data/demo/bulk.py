@@ -17,7 +17,7 @@ import hashlib
 import json
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -26,8 +26,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, Date, Engine, Table, func, select
 
 from data.store.eventlog import event_row, head_of
-from data.store.tables import CASE, CHECKIN, CLOCK, EVENT, REINSPECTION, WHISTLE
-from data.store.totals import rebuild
+from data.store.tables import CASE, CHECKIN, CLOCK, EVENT, REINSPECTION, SUMMONS_DAY, SUMMONS_PLACE, WHISTLE
+from data.store.totals import NEVER, PAST, TZ, Key, Parts, rebuild, recount, totals_filled, write_difference
 from models.enums import CaseStatus
 from models.events import canonical, canonical_text, seal
 from models.ids import from_iso, to_iso
@@ -37,6 +37,10 @@ TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}\.\d{6}Z)")
 STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}\.\d{6})")  # a datetime column's text
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ROW_TABLES: tuple[Table, ...] = (CASE, WHISTLE, CLOCK, CHECKIN, REINSPECTION)
+SUMMONS_TABLES: tuple[Table, ...] = (SUMMONS_DAY, SUMMONS_PLACE)
+"""The assessment's one row per summons: copied with the case, like its rows (its ids and its
+day are slots); the totals' counters are added up once for all the copies (``_add_counts``)."""
+COPIED: tuple[Table, ...] = (*ROW_TABLES, *SUMMONS_TABLES)
 FINISHED = (CaseStatus.CLOSED, CaseStatus.VERIFIED, CaseStatus.REJECTED)
 FLUSH = 5000
 TEMPLATES = 800
@@ -94,11 +98,24 @@ class EventText:
 
 
 @dataclass
+class Counted:
+    """What the template's case adds to one totals counter: the table, its key with the
+    positions of the days in it (a copy's are that many weeks earlier), and the values."""
+
+    table: str
+    key: Key
+    days: tuple[int, ...]
+    values: dict[str, int]
+
+
+@dataclass
 class Template:
     received_at: datetime
     slots: list[tuple[int, int, str]] = field(default_factory=list)  # (kind, ms or day, rest)
     events: list[EventText] = field(default_factory=list)
     rows: dict[str, list[tuple[tuple[Any, ...], tuple[tuple[int, int], ...]]]] = field(default_factory=dict)
+    case_id: str = ""
+    counted: list[Counted] = field(default_factory=list)
 
 
 class Compiler:
@@ -207,7 +224,9 @@ class Compiler:
                     n = self.stamp(value)
                 elif TIMESTAMP.fullmatch(value):
                     n = self.timestamp(value)
-                elif DAY.fullmatch(value) and (isinstance(tbl.c[name].type, Date) or name.endswith("_on")):
+                elif DAY.fullmatch(value) and (
+                    isinstance(tbl.c[name].type, Date) or name.endswith("_on") or name == "day"
+                ):
                     n = self.day(value)
             if n is not None:
                 out[i] = None
@@ -254,6 +273,14 @@ def _templates(conn: Connection, station_id: str, limit: int = TEMPLATES) -> lis
         at = _columns(tbl).index(key)
         for stored in conn.exec_driver_sql(query, tuple(ids)):
             raw[stored[at]].setdefault(tbl.name, []).append(tuple(stored))
+    for tbl in SUMMONS_TABLES:  # by the case of the summons' check-in
+        columns = ", ".join(f's."{c}"' for c in _columns(tbl))
+        query = (
+            f'SELECT {columns}, c.case_id FROM "{tbl.name}" s JOIN "{CHECKIN.name}" c ON c.id = s.checkin_id'
+            f" WHERE c.case_id IN ({marks}) ORDER BY s.checkin_id"
+        )
+        for found in conn.exec_driver_sql(query, tuple(ids)):
+            raw[found[-1]].setdefault(tbl.name, []).append(tuple(found[:-1]))
     events: dict[str, list[Any]] = defaultdict(list)
     for event in conn.execute(select(EVENT).where(EVENT.c.subject.in_(ids)).order_by(EVENT.c.seq)):
         events[event.subject].append(event)
@@ -269,9 +296,10 @@ def _templates(conn: Connection, station_id: str, limit: int = TEMPLATES) -> lis
         received = STAMP.fullmatch(case[case_columns.index("received_at")])
         assert received is not None
         compiler = Compiler(datetime.fromisoformat(received.group(0)).replace(tzinfo=UTC))
+        compiler.template.case_id = case_id
         for event in events[case_id]:
             compiler.event(event)
-        for tbl in ROW_TABLES:
+        for tbl in COPIED:
             for values in rows.get(tbl.name, []):
                 compiler.row(tbl, _columns(tbl), values)
         templates.append(compiler.template)
@@ -310,12 +338,15 @@ def fill(template: Template, weeks: int, number: str, rng: random.Random) -> lis
         elif kind == NUMBER:
             append(number)
         else:  # a time or a day: the day moves, the time of day stays
-            ordinal = number_or_day - shift_days
-            day = _DAYS.get(ordinal)
-            if day is None:
-                day = _DAYS[ordinal] = date.fromordinal(ordinal).isoformat()
-            append(day + rest)
+            append(_day(number_or_day - shift_days) + rest)
     return vals
+
+
+def _day(ordinal: int) -> str:
+    day = _DAYS.get(ordinal)
+    if day is None:
+        day = _DAYS[ordinal] = date.fromordinal(ordinal).isoformat()
+    return day
 
 
 def render(
@@ -442,6 +473,13 @@ def copy_cases(
             return 0
         for template in templates:
             check_template(template, station_id, rng)
+        order = _order(templates, count, rng)
+        # a copy counts as its template's case a whole number of weeks earlier: the same
+        # figures on days as many weeks earlier, as long as the zone's offset does not change
+        counted = totals_filled(conn) and _fixed_offset(templates, order)
+        if counted:
+            for template in templates:
+                template.counted = _counted(conn, template)
         numbers = Numbers(conn, station_id, prefix, tz)
         conn.commit()
         dbapi = conn.connection.dbapi_connection
@@ -450,15 +488,53 @@ def copy_cases(
         for name, value in BUILD_PRAGMAS.items():
             dbapi.execute(f"PRAGMA {name} = {value}")
         try:
-            order = _order(templates, count, rng)
-            written = _copy(conn, station_id, templates, order, numbers, rng, progress)
-            rebuild(conn)  # the copies' rows were written apart from the apply function
+            written, copies = _copy(conn, station_id, templates, order, numbers, rng, progress)
+            if counted:
+                _add_counts(conn, templates, copies)
+            else:  # the copies' rows were written apart from the apply function
+                rebuild(conn)
             conn.commit()
         finally:
             conn.rollback()
             for name, value in before.items():
                 dbapi.execute(f"PRAGMA {name} = {value}")
     return written
+
+
+def _fixed_offset(templates: list[Template], order: list[int]) -> bool:
+    """The zone the totals count days in keeps one offset from the oldest copy to a year after
+    the newest template's case came in (the copies and the cases they copy, closed)."""
+    newest = max(t.received_at for t in templates)
+    at = datetime.fromtimestamp(order[0] >> 20, UTC) - timedelta(days=1) if order else newest
+    offsets = set()
+    while at < newest + timedelta(days=366):
+        offsets.add(TZ.utcoffset(at))
+        at += timedelta(days=14)
+    return len(offsets) == 1
+
+
+def _counted(conn: Connection, template: Template) -> list[Counted]:
+    """What the template's case adds to the totals' counters (its rows per summons are copied)."""
+    out = []
+    for (table, key), values in recount(conn, [template.case_id]).counts.items():
+        days = tuple(
+            i for i, v in enumerate(key) if isinstance(v, str) and DAY.fullmatch(v) and v not in (PAST, NEVER)
+        )
+        out.append(Counted(table, key, days, values))
+    return out
+
+
+def _add_counts(conn: Connection, templates: list[Template], copies: Counter[int]) -> None:
+    """The copies' counters, added up by template and weeks back and written at once."""
+    parts = Parts()
+    for key, n in copies.items():
+        template, shift_days = templates[key >> 6], 7 * (key & 0x3F)
+        for c in template.counted:
+            moved = list(c.key)
+            for i in c.days:
+                moved[i] = _day(date.fromisoformat(c.key[i]).toordinal() - shift_days)
+            parts.add(c.table, tuple(moved), **{name: value * n for name, value in c.values.items()})
+    write_difference(conn, Parts(), parts)
 
 
 def _copy(
@@ -469,10 +545,13 @@ def _copy(
     numbers: Numbers,
     rng: random.Random,
     progress: IO[str] | None,
-) -> int:
+) -> tuple[int, Counter[int]]:
+    """Writes the copies; returns how many events, and how many copies of each template were
+    moved back how many weeks (``template << 6 | weeks``)."""
     written = 0
     count = len(order)
-    inserts = {tbl.name: _insert(tbl) for tbl in (*ROW_TABLES, EVENT)}
+    copies: Counter[int] = Counter()
+    inserts = {tbl.name: _insert(tbl) for tbl in (*COPIED, EVENT)}
     events: list[tuple[Any, ...]] = []
     rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     seq, prev = 0, ""
@@ -481,6 +560,7 @@ def _copy(
             seq, prev = head_of(conn, station_id)
         template = templates[key >> 6 & 0x3FFF]
         weeks = key & 0x3F
+        copies[key & 0xFFFFF] += 1
         number = numbers(template.received_at - timedelta(weeks=weeks))
         vals = fill(template, weeks, number, rng)
         copied, seq, prev = render(template, vals, seq, prev)
@@ -489,7 +569,7 @@ def _copy(
             rows[name].append(row)
         if done % FLUSH == 0 or done == count:
             written += len(events)
-            for tbl in ROW_TABLES:
+            for tbl in COPIED:
                 if rows.get(tbl.name):
                     conn.exec_driver_sql(inserts[tbl.name], rows[tbl.name])
             conn.exec_driver_sql(inserts[EVENT.name], events)
@@ -498,4 +578,4 @@ def _copy(
             if progress is not None:
                 progress.write(f"\r{done}/{count} …")
                 progress.flush()
-    return written
+    return written, copies

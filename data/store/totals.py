@@ -590,10 +590,20 @@ def recounted(conn: Connection) -> Iterator[tuple[list[str], Parts]]:
     add (their counts and their one row per summons). Nothing of a chunk is kept after it,
     so a recount of a million cases holds one chunk, not a million summons."""
     for ids in _case_ids(conn):
-        parts = case_parts(fetch(conn, ids))
-        _event_figures(conn, ids, parts)
-        parts.clocks.clear()
-        yield ids, parts
+        yield ids, recount(conn, ids)
+
+
+def recount(conn: Connection, case_ids: list[str]) -> Parts:
+    """What ``case_ids`` add to the totals, counted from their rows and events."""
+    parts = case_parts(fetch(conn, case_ids))
+    _event_figures(conn, case_ids, parts)
+    parts.clocks.clear()
+    return parts
+
+
+def totals_filled(conn: Connection) -> bool:
+    """The file's totals are counted (kept by the apply function since)."""
+    return bool(conn.execute(_state_sql()).scalar())
 
 
 def _add_counts(whole: Parts, parts: Parts) -> None:
@@ -712,7 +722,7 @@ def _state_sql() -> Any:
 def fill_if_new(conn: Connection) -> bool:
     """Count the totals of a file that reached V20 (or V22, which adds the place totals) with
     rows already in it; True if it did."""
-    if conn.execute(_state_sql()).scalar():
+    if totals_filled(conn):
         return False
     rebuild(conn)
     return True

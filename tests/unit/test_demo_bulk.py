@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from data.demo.bulk import Text, _templates, check_template, copy_cases
 from data.service import open_sync, verify
 from data.settings import Settings
+from data.store.totals import differences
 from tests.unit.conftest import copy_db
 from tests.unit.support import one, rows
 
@@ -98,3 +100,40 @@ def test_a_template_that_would_not_seal_as_written_is_refused_before_writing(dem
     first.hashed = Text(first.hashed.fmt.replace('"seq":', '"seq":1', 1))
     with pytest.raises(AssertionError, match="does not seal"):
         check_template(template, STATION, random.Random(1))
+
+
+def test_the_copies_are_counted_in_the_assessments_totals_as_a_recount_counts_them(bulk_db: Path) -> None:
+    engine = open_sync(bulk_db, writer=False)
+    try:
+        with engine.connect() as conn:
+            assert differences(conn) == []
+    finally:
+        engine.dispose()
+    cases = one(bulk_db, "SELECT count(*) FROM case_file")[0]
+    assert one(bulk_db, "SELECT sum(received) FROM station_day_total")[0] == cases
+    summoned = one(
+        bulk_db,
+        "SELECT count(*) FROM checkin c JOIN whistle w ON w.id = c.whistle_id",
+    )[0]
+    assert one(bulk_db, "SELECT count(*) FROM summons_day")[0] == summoned
+    assert one(bulk_db, "SELECT count(*) FROM summons_place")[0] == summoned
+
+
+def test_a_file_whose_totals_are_not_counted_yet_is_counted_whole_after_the_copies(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    path = copy_db(demo_db, tmp_path / "bulk.db")
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute("UPDATE period_totals_state SET filled = 0")
+        raw.execute("DELETE FROM summons_day")
+    raw.close()
+    settings = Settings()
+    engine = open_sync(path)
+    try:
+        copy_cases(engine, STATION, count=40, rng=random.Random(3), prefix=settings.case_prefix, tz=settings.tz)
+        with engine.connect() as conn:
+            assert differences(conn) == []
+    finally:
+        engine.dispose()
+    assert one(path, "SELECT filled FROM period_totals_state")[0] == 1
