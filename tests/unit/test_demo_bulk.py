@@ -131,7 +131,9 @@ def test_a_file_whose_totals_are_not_counted_yet_is_counted_whole_after_the_copi
     settings = Settings()
     engine = open_sync(path)
     try:
-        copy_cases(engine, STATION, count=40, rng=random.Random(3), prefix=settings.case_prefix, tz=settings.tz)
+        copy_cases(
+            engine, STATION, count=40, rng=random.Random(3), prefix=settings.case_prefix, tz=settings.tz
+        )
         with engine.connect() as conn:
             assert differences(conn) == []
     finally:
