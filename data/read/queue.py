@@ -142,7 +142,7 @@ def _filtered(
     if probe is not None:  # a frequent term: each queue row asks the index
         query = query.where(queue_row_matches(probe))
     elif flt.search:
-        ids = matching_ids_in(dialect, flt.search)
+        ids = matching_ids_in(dialect, flt.search, open_only=not _shows_closed(flt))
         query = query.where(false()) if ids is None else query.where(QUEUE_KEY.c.case_id.in_(ids))
     return query
 
@@ -217,7 +217,10 @@ def _found(conn: Connection, flt: QueueFilter) -> _Found | None:
     held = _HELD.get(key)
     if held is not None and held[0] == head:
         return held[1]
-    expression = match_expression(flt.search) if conn.dialect.name == "sqlite" else None
+    # the open cases are searched in their own index; the closed too, in every case's, where a
+    # frequent term is asked of the index case by case along the queue
+    closed = conn.dialect.name == "sqlite" and _shows_closed(flt)
+    expression = match_expression(flt.search) if closed else None
     query = _filtered(
         select(*REST_ORDER[:3], QUEUE_KEY.c.case_id).select_from(QUEUE_KEY),
         flt,

@@ -86,12 +86,14 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(parts) or None
 
 
-def matching_ids(expression: str) -> Select[tuple[str]]:
-    """A sub-query of the ids of the cases matching ``expression`` (from match_expression)."""
+def matching_ids(expression: str, index: str = "case_search") -> Select[tuple[str]]:
+    """A sub-query of the ids of the cases matching ``expression`` (from match_expression) in
+    ``index``: every case's (``case_search``) or the open cases' (``open_search``)."""
+    assert index in ("case_search", "open_search")
     return (
         select(SEARCH_KEY.c.case_id)
         .select_from(SEARCH_KEY)
-        .where(SEARCH_KEY.c.n.in_(text("SELECT rowid FROM case_search WHERE case_search MATCH :match")))
+        .where(SEARCH_KEY.c.n.in_(text(f"SELECT rowid FROM {index} WHERE {index} MATCH :match")))
         .params(match=expression)
     )
 
@@ -139,13 +141,17 @@ def queue_row_matches(expression: str) -> TextClause:
     ).bindparams(probe=expression)
 
 
-def matching_ids_in(dialect: str, query: str) -> Select[tuple[str]] | None:
+def matching_ids_in(dialect: str, query: str, open_only: bool = False) -> Select[tuple[str]] | None:
     """A sub-query of the ids of the cases matching ``query`` in ``dialect``'s index; None
-    when the query holds no searchable word."""
+    when the query holds no searchable word. ``open_only``: the caller keeps only open cases,
+    so SQLite asks the open cases' index (schema step V24_OPEN_SEARCH), which holds a few
+    thousand cases however long the station's history."""
     if dialect == "postgresql":
         return server_matching_ids(query)
     expression = match_expression(query)
-    return None if expression is None else matching_ids(expression)
+    if expression is None:
+        return None
+    return matching_ids(expression, "open_search" if open_only else "case_search")
 
 
 def search_case_ids(conn: Connection, query: str, limit: int = 1000) -> list[str]:

@@ -1,10 +1,10 @@
-"""verify's check of the derived tables: what the queue's order (``queue_key``) and the
-search index (``case_search``) must hold for each case, as their triggers write them, in
-SQLite's and the server's SQL."""
+"""verify's check of the derived tables: what the queue's order (``queue_key``), the search
+index (``case_search``) and, on SQLite, the open cases' index (``open_search``) must hold for
+each case, as their triggers write them, in SQLite's and the server's SQL."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
 from data.store.dialect import on_server
 from models.i18n import t
@@ -54,6 +54,23 @@ SELECT CAST(s.rowid AS TEXT) FROM case_search s LEFT JOIN case_search_key k ON k
 ORDER BY 1 LIMIT 1
 """
 
+# The open cases' index (V24_OPEN_SEARCH): the search index's row of every open case, and no
+# other row.
+OPEN_SEARCH_WRONG = """
+SELECT q.case_id FROM queue_key q
+JOIN case_search_key k ON k.case_id = q.case_id
+LEFT JOIN case_search s ON s.rowid = k.n
+LEFT JOIN open_search o ON o.rowid = k.n
+WHERE q.open = 1 AND (o.rowid IS NULL
+   OR o.pairs IS NOT s.pairs OR o.singles IS NOT s.singles OR o.tags IS NOT s.tags)
+UNION ALL
+SELECT coalesce(k.case_id, CAST(o.rowid AS TEXT)) FROM open_search o
+LEFT JOIN case_search_key k ON k.n = o.rowid
+LEFT JOIN queue_key q ON q.case_id = k.case_id
+WHERE q.open IS NOT 1
+ORDER BY 1 LIMIT 1
+"""
+
 
 SERVER_FAR = "TIMESTAMP '9999-12-31 00:00:00'"
 SERVER_QUEUE_KEY_WRONG = f"""
@@ -84,11 +101,13 @@ ORDER BY 1 LIMIT 1
 def derived_problem(conn: Connection) -> str | None:
     """The first row of the tables kept from the cases by triggers (the queue's order, the
     search index) that disagrees with the cases, said in one line; None when all agree."""
-    checks = (
+    checks: tuple[tuple[str, str], ...] = (
         (("queue_key", SERVER_QUEUE_KEY_WRONG), ("case_search", SERVER_SEARCH_WRONG))
         if on_server(conn)
         else (("queue_key", QUEUE_KEY_WRONG), ("case_search", SEARCH_WRONG))
     )
+    if not on_server(conn) and inspect(conn).has_table("open_search"):  # V24_OPEN_SEARCH on
+        checks += (("open_search", OPEN_SEARCH_WRONG),)
     for table, sql in checks:
         wrong = conn.exec_driver_sql(sql).scalar()
         if wrong is not None:

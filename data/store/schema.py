@@ -19,6 +19,7 @@ from data.store.schema_steps_desk import (
     V8_BOARD_INDEXES,
     V14_SCALE_INDEXES,
     V15_SEARCH_MORE,
+    V24_OPEN_SEARCH,
 )
 from data.store.schema_steps_escalation import V18_ESCALATION
 from data.store.schema_steps_handover import V17_HANDOVER, V19_ATTENDANCE_PEOPLE
@@ -49,6 +50,7 @@ STEPS: tuple[str, ...] = (
     V21_CLOCK_TRIGGERS_BY_CASE,
     V22_PLACE_TOTALS,
     V23_REASON_PARTS,
+    V24_OPEN_SEARCH,
 )
 SCHEMA_VERSION = len(STEPS)
 

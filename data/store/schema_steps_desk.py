@@ -207,3 +207,53 @@ AFTER UPDATE OF number, community, address, description, category ON case_file B
         || ' ' || new.description AS body) t;
 END;
 """
+
+
+# The open cases' own search index: the same rows as case_search (same rowids, texts and
+# tokenizer), for the cases the queue shows (queue_key.open). A search of the live queue asks
+# it alone, so a frequent character is looked up among a few thousand open cases rather than
+# the station's whole history. Kept by the triggers that keep case_search (recreated here as
+# they were, each with the open index's lines after) and by the queue key's: whichever of a
+# new case's two triggers runs second finds both rows and writes it.
+_OPEN_SEARCH_ROW = """
+    DELETE FROM open_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = {id});
+    INSERT INTO open_search (rowid, pairs, singles, tags)
+    SELECT s.rowid, s.pairs, s.singles, s.tags
+    FROM case_search_key k JOIN case_search s ON s.rowid = k.n JOIN queue_key q ON q.case_id = k.case_id
+    WHERE k.case_id = {id} AND q.open = 1;"""
+_CASE_SEARCH_ROW = """
+    INSERT INTO case_search (rowid, pairs, singles, tags)
+    SELECT (SELECT n FROM case_search_key WHERE case_id = new.id),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 2) AS g FROM search_seq
+            WHERE n < length(t.body) ORDER BY n)), ''),
+        coalesce((SELECT group_concat(g, ' ') FROM (
+            SELECT substr(t.body, n, 1) AS g FROM search_seq
+            WHERE n <= length(t.body) ORDER BY n)), ''),
+        new.category
+    FROM (SELECT replace(new.number, '-', ' ') || ' ' || new.community || ' ' || new.address
+        || ' ' || new.description AS body) t;"""
+_NEW_CASE = _OPEN_SEARCH_ROW.format(id="new.id")
+_NEW_KEY = _OPEN_SEARCH_ROW.format(id="new.case_id")
+V24_OPEN_SEARCH = f"""
+CREATE VIRTUAL TABLE open_search USING fts5(pairs, singles, tags, tokenize = "unicode61 tokenchars '_'");
+INSERT INTO open_search (rowid, pairs, singles, tags)
+    SELECT s.rowid, s.pairs, s.singles, s.tags
+    FROM queue_key q JOIN case_search_key k ON k.case_id = q.case_id JOIN case_search s ON s.rowid = k.n
+    WHERE q.open = 1;
+DROP TRIGGER case_search_insert;
+DROP TRIGGER case_search_update;
+CREATE TRIGGER case_search_insert AFTER INSERT ON case_file BEGIN
+    INSERT INTO case_search_key (case_id) VALUES (new.id);{_CASE_SEARCH_ROW}{_NEW_CASE}
+END;
+CREATE TRIGGER case_search_update
+AFTER UPDATE OF number, community, address, description, category ON case_file BEGIN
+    DELETE FROM case_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = old.id);
+    {_CASE_SEARCH_ROW.strip()}{_NEW_CASE}
+END;
+CREATE TRIGGER open_search_queue_insert AFTER INSERT ON queue_key WHEN new.open = 1 BEGIN{_NEW_KEY}
+END;
+CREATE TRIGGER open_search_queue_open AFTER UPDATE OF open ON queue_key
+WHEN new.open IS NOT old.open BEGIN{_NEW_KEY}
+END;
+"""

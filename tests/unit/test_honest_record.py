@@ -230,6 +230,9 @@ LATER_STEPS_UNDONE = (
     "DROP INDEX ix_case_category_received",
     "DROP INDEX ix_reinspection_recorded",
     "ALTER TABLE agenda_item DROP COLUMN reason_parts",  # V23_REASON_PARTS
+    "DROP TRIGGER open_search_queue_insert",  # V24_OPEN_SEARCH
+    "DROP TRIGGER open_search_queue_open",
+    "DROP TABLE open_search",
 )
 NEW_COLUMNS = [
     ("clock", "late_since"),

@@ -129,6 +129,22 @@ def test_a_search_reads_the_full_text_index_by_rowid(sync_service, clock, db_pat
     assert all("SCAN case_search_key" not in p for p in found), found  # its key by rowid
 
 
+def test_a_search_of_the_open_queue_asks_the_open_cases_index_only(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """However many cases of the history match (号: every address), the live queue's search
+    reads the open cases' index; with the closed cases shown it reads every case's."""
+    _cases(sync_service)
+    now = clock.now()
+    statements = read(sync_service, lambda conn: queue_window(conn, now, QueueFilter(search="号"), 0, 50))
+    found = plans(db_path, statements, "MATCH")
+    assert all("SCAN open_search VIRTUAL TABLE INDEX" in p for p in found), found
+    assert not any("case_search VIRTUAL" in p for p in found), found
+    statements = read(
+        sync_service, lambda conn: queue_window(conn, now, QueueFilter(search="号", closed=True), 0, 50)
+    )
+    found = plans(db_path, statements, "MATCH")
+    assert all("open_search" not in p for p in found), found
+
+
 def test_the_board_reads_by_its_three_indexes(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
     _cases(sync_service)
     statements = read(sync_service, lambda conn: board(conn, clock.now(), SH))

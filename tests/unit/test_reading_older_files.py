@@ -16,6 +16,7 @@ from data.settings import Settings
 from data.store.db import open_sync
 from data.store.schema import STEPS
 from data.store.schema_steps_agenda import V23_REASON_PARTS
+from data.store.schema_steps_desk import V24_OPEN_SEARCH
 from data.store.schema_steps_totals import V20_PERIOD_TOTALS
 from data.store.verify import verify
 from data.write.commands.checkins import arrive
@@ -103,3 +104,33 @@ def test_the_scorecards_of_a_file_from_before_the_totals_are_counted_from_its_ro
         engine.dispose()
     assert got == want
     assert {c.department: (c.on_time, c.absent) for c in got.cards} == {"CGZF": (1, 0), "GA": (0, 1)}
+
+
+def test_a_file_from_before_the_open_cases_index_is_verified_as_it_is_and_indexed_when_opened(
+    db_path: Path, clock: FrozenClock
+) -> None:
+    _station(db_path, clock)
+    version = _before(
+        db_path,
+        V24_OPEN_SEARCH,
+        [
+            "DROP TRIGGER open_search_queue_insert",
+            "DROP TRIGGER open_search_queue_open",
+            "DROP TABLE open_search",
+        ],
+    )
+    engine = open_sync(db_path, writer=False)
+    try:
+        report = verify(engine)
+        assert report.ok, report.problems
+    finally:
+        engine.dispose()
+    assert one(db_path, "PRAGMA user_version")[0] == version
+    engine = open_sync(db_path, writer=True)  # the desk opens it: the step adds the open cases
+    try:
+        assert verify(engine).ok
+    finally:
+        engine.dispose()
+    assert one(db_path, "SELECT count(*) FROM open_search")[0] == one(
+        db_path, "SELECT count(*) FROM queue_key WHERE open = 1"
+    )[0] > 0
