@@ -19,6 +19,7 @@ from data.read.areas import Area, AreaFigure, area_cards, behind_area
 from data.read.assessment import Figure, behind_figure, clock_history, scorecards
 from data.read.behind import Behind
 from data.read.board import board
+from data.read.escalation import reached_steps
 from data.read.periodic import periodic_facts
 from data.read.queue import QueueFilter, queue_counts, queue_window
 from data.read.station_rates import station_rates
@@ -470,3 +471,17 @@ def test_a_stations_newest_registration_is_found_by_the_type_index(sync_service,
     statements = read(sync_service, is_district)
     (plan,) = plans(db_path, statements, "FROM event", "event.type =")
     assert "SEARCH event USING INDEX ix_event_type (type=?)" in plan, plan
+
+
+def test_the_steps_reached_are_read_by_the_open_cases_not_every_absence(sync_service, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """Each time another desk writes, a desk reads the escalation steps reached on open cases.
+    The 缺席 of the whole history (tens of thousands at a million cases) were walked by the
+    status index; they are read through the open cases' summons."""
+    _cases(sync_service)
+    statements = read(sync_service, lambda conn: reached_steps(conn, None))
+    (absent,) = plans(db_path, statements, "absent_at")
+    assert "SEARCH queue_key USING COVERING INDEX ix_queue_checkin (open=?)" in absent, absent
+    assert "ix_checkin_case_status (case_id=?" in absent, absent
+    assert "ix_checkin_status" not in absent and "ix_checkin_absent" not in absent, absent
+    (alarm,) = plans(db_path, statements, "alarmed_at")
+    assert "ix_checkin_status (status=?)" in alarm, alarm  # the summons still awaited: a few
