@@ -266,12 +266,27 @@ def row_segments(
     # narrow screen cuts the end of the line, never a red mark
     marks = row_marks(row, now, cal, tz) if clocks is None else clocks[0]
     drawn = row_clocks(row, now, cal, tz, marks) if clocks is None else clocks[1]
-    if CaseStatus(row.status) not in OPEN_STATUSES:  # a closed case, shown on request: greyed
-        base = base + styles["muted"]
     overdue = any(m.tone == "overdue" for m in marks)  # a check-in's: the handling clock is not
     # what puts a case in the overdue head of the queue
+    head = row_head(row, cols, styles, base, overdue=overdue)
+    tail = row_tail(row, cols, drawn, format_age(now - row.received_at), styles, base)
+    return [*head, *tail], marks
+
+
+def row_base(row: QueueRow, styles: dict[str, Style], base: Style) -> Style:
+    """The style a row is drawn in: a closed case, shown on request, greyed."""
+    return base + styles["muted"] if CaseStatus(row.status) not in OPEN_STATUSES else base
+
+
+def row_head(
+    row: QueueRow, cols: Columns, styles: dict[str, Style], base: Style, *, overdue: bool
+) -> list[Segment]:
+    """The cells before the marks (``cols.marks_x`` of them): the number (red while a
+    check-in is ``overdue``), station, grade, category, community and status. A tick changes
+    none of them but the number's colour."""
+    base = row_base(row, styles, base)
     number_style = base + styles["overdue"] if overdue else base
-    segs = [
+    return [
         Segment(fit(row.number, cols.number), number_style),
         Segment(" ", base),
         *([Segment(fit(row.station_id, cols.station), base), Segment(" ", base)] if cols.station else []),
@@ -287,6 +302,20 @@ def row_segments(
         Segment(fit(label(CaseStatus(row.status)), cols.status), base),
         Segment(" ", base),
     ]
+
+
+def row_tail(
+    row: QueueRow,
+    cols: Columns,
+    drawn: Sequence[MarkView],
+    age: str,
+    styles: dict[str, Style],
+    base: Style,
+) -> list[Segment]:
+    """The countdown cells from ``cols.marks_x`` on: the marks ``drawn`` (``row_clocks``), most
+    urgent first and cut at the column's end, and the ``age`` (``format_age``)."""
+    base = row_base(row, styles, base)
+    segs: list[Segment] = []
     used = 0
     for view in drawn:
         piece = view.text if used == 0 else " " + view.text
@@ -301,5 +330,5 @@ def row_segments(
         used += cell_len(piece)
     segs.append(Segment(" " * (cols.marks - used), base))
     segs.append(Segment(" ", base))
-    segs.append(Segment(fit(format_age(now - row.received_at), cols.age), base + styles["muted"]))
-    return segs, marks
+    segs.append(Segment(fit(age, cols.age), base + styles["muted"]))
+    return segs
