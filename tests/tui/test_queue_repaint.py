@@ -11,7 +11,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widgets import Label
 
+from screens.widgets.header import DeskHeader
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
 from tests.tui.dispatch_support import workers_done
@@ -198,3 +200,28 @@ async def test_a_window_arriving_counts_the_marks_width_once(tmp_path: Path) -> 
         assert _view(app).counts.total == 5
     assert counted == [5]
 
+
+async def test_a_tick_repaints_the_header_clock_not_the_header(tmp_path: Path) -> None:
+    """The header's clock label shows the new second; the header line as a whole is not drawn
+    again for it (setting the clock repainted the whole header every second)."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await _caught_up(app, pilot)
+        header = app.screen.query_one(DeskHeader)
+        repaints: list[tuple[Any, ...]] = []
+        real = header.refresh
+
+        def refresh(*regions: Any, **kwargs: Any) -> DeskHeader:
+            if kwargs.get("repaint", True):
+                repaints.append(regions)
+            return real(*regions, **kwargs)
+
+        header.refresh = refresh  # type: ignore[method-assign]
+        st.clock.advance(seconds=1)
+        app.tick()
+        await pilot.pause()
+        assert str(header.query_one("#hdr-clock", Label).render()) == "03-10 10:00:01"
+        assert "03-10 10:00:01" in screen_lines(app)[0]
+        assert repaints == []
