@@ -171,8 +171,10 @@ class QueueView(ScrollView, can_focus=True):
         self.columns = Columns.for_width(0)
         self._columns_width = 0
         """The columns as drawn: shared by the width and what the rows held hold."""
-        self.loading = False
-        """A window is being read."""
+        self.reading = False
+        """A window is being read. (Not Textual's ``loading``, which covers the table with a
+        loading indicator: mounting it and taking it away laid the screen out twice for every
+        window read, ~20 ms of a key at a million cases.)"""
         self._window_wanted = False
         self.loaded_once = False
         self._widths: tuple[list[QueueRow], tuple[object, ...], MarksWidth] | None = None
@@ -222,13 +224,14 @@ class QueueView(ScrollView, can_focus=True):
         self._rows = []
         self._fetch(keep_counts=False, follow=False)
 
-    def _fetch(self, *, keep_counts: bool, follow: bool) -> None:
+    def _fetch(self, *, keep_counts: bool, follow: bool, scroll: int | None = None) -> None:
+        """Read the window around ``scroll`` (the scroll position when None)."""
         row = self.cursor_row if follow else None
         request = WindowRequest(
             self.filter,
             row.case_id if row else None,
             self.cursor,
-            int(self.scroll_y),
+            int(self.scroll_y) if scroll is None else scroll,
             self.rows_on_screen,
             self._window_size(),
             self.counts if keep_counts else None,
@@ -236,11 +239,11 @@ class QueueView(ScrollView, can_focus=True):
         load = self.loader
 
         async def job() -> None:
-            self.loading = True
+            self.reading = True
             try:
                 loaded = await load(request)
             finally:
-                self.loading = False
+                self.reading = False
             if loaded is not None:
                 self._apply(loaded)
 
@@ -271,7 +274,7 @@ class QueueView(ScrollView, can_focus=True):
         bottom = min(top + self.rows_on_screen, self.counts.total)
         if bottom <= top:
             return
-        if self.loading:
+        if self.reading:
             self._window_wanted = True
             return
         self._window_wanted = False
@@ -420,15 +423,20 @@ class QueueView(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         top = int(self.scroll_y)
-        if new < top:
-            self.scroll_to(y=new, animate=False, immediate=True)
-        elif new >= top + self.rows_on_screen:
-            self.scroll_to(y=new - self.rows_on_screen + 1, animate=False, immediate=True)
-        else:  # no scroll: only the two cursor lines change
+        rows = self.rows_on_screen
+        if top <= new < top + rows:  # no scroll: only the two cursor lines change
             width = self.scrollable_content_region.width
-            lines = [i - top + 1 for i in {old, new} if top <= i < top + self.rows_on_screen]
+            lines = [i - top + 1 for i in {old, new} if top <= i < top + rows]
             self.refresh(*(Region(0, y, width, 1) for y in lines))
             return
+        target = new if new < top else new - rows + 1
+        bottom = min(target + rows, self.counts.total)
+        if self.row_at(target) is None or self.row_at(bottom - 1) is None:
+            # the rows it scrolls to are not held (End, Home, a page past the window): read
+            # them first and scroll when they come, not draw the table blank in between
+            self._fetch(keep_counts=True, follow=False, scroll=target)
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
         self.refresh()
 
     def _move(self, delta: int) -> None:
