@@ -60,6 +60,7 @@ class QueueScreen(ViewScreen):
         self.review_day: date | None = None
         """The day the count of parked cases due for review was read for."""
         self._bindings_for: tuple[bool, bool, bool] | None = None
+        self._counts_shown: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-filters")
@@ -123,7 +124,10 @@ class QueueScreen(ViewScreen):
         if active:
             line += "  " + t("queue.filtered", filters=active)
         bar = self.query_one("#queue-filters", Static)
-        bar.update(line)
+        if line != self._counts_shown:  # a window read while scrolling counts the same: an
+            # update lays the screen out again (~5 ms of a key at scale)
+            self._counts_shown = line
+            bar.update(line)
         bar.set_class(bool(active), "-active")
         # the footer is rebuilt only when what check_action answers changed (a rebuild costs
         # more than the window read itself at scale)

@@ -18,7 +18,6 @@ from textual.command import CommandPalette, Provider
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 
 from data.read import escalation as ladder
 from data.read import poll as queries
@@ -42,6 +41,7 @@ from screens.widgets.queue_view import QueueView
 from tui import loaded
 from tui.config import AppConfig
 from tui.palette import DeskCommands
+from tui.watch import ChangeWatch
 
 if TYPE_CHECKING:
     from data.read.handover import HandoverRow
@@ -167,7 +167,7 @@ class WhistleApp(App[None]):
         self._next_deadline: datetime | None = None
         """The first running check-in deadline after the last poll (``_poll_due``)."""
         self._passed_over = 0
-        self._changes: Timer | None = None
+        self._changes: ChangeWatch | None = None
         self._demo_waits: SignInScreen | None = None
         """A sign-in whose demo PINs are checked once the queue has drawn (``_check_demo``)."""
         self.latest: datetime | None = None
@@ -241,7 +241,10 @@ class WhistleApp(App[None]):
         await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
         self.set_timer(POLL_SECONDS, self.poll_round)
-        self._changes = self.set_interval(CHANGE_SECONDS, self._look_for_changes)
+        self._changes = ChangeWatch(
+            self.db_path, CHANGE_SECONDS, lambda: self._change_mark, self._look_for_changes
+        )
+        self._changes.start()
         if self.read_only:
             # the projector shows and never writes: no one signs in (signing in is a write);
             # the header names the operator the page was opened as
@@ -414,11 +417,11 @@ class WhistleApp(App[None]):
         self._passed_over += 1
         return False
 
-    async def _look_for_changes(self) -> None:
+    def _look_for_changes(self, mark: queries.ChangeMark) -> None:
         """Poll now when the database file changed since the last poll looked (another desk,
-        or this one, committed); the poll every second stays the one that always reads."""
-        mark = await self._file_mark()
-        if mark is not None and mark != self._change_mark and not self._polling:
+        or this one, committed): ``mark`` is the file's as the watch (tui/watch.py) read it;
+        the poll every second stays the one that always reads."""
+        if mark != self._change_mark and not self._polling:
             self._change_mark = mark
             self._poll_soon()
 

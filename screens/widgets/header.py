@@ -33,8 +33,9 @@ class DeskHeader(Horizontal):
     station: reactive[str] = reactive("")
     operator: reactive[str | None] = reactive(None)
     role: reactive[Role | None] = reactive(None)
-    clock: reactive[datetime | None] = reactive(None)
-    """Station-local time."""
+    clock: reactive[datetime | None] = reactive(None, repaint=False)
+    """Station-local time. Its label repaints itself (``_set``): repainting the header for it
+    drew the whole line again every second."""
     overdue: reactive[int] = reactive(0)
     fallback_years: reactive[tuple[int, ...]] = reactive(())
     """Years whose deadlines were counted Monday–Friday for lack of a holiday table."""

@@ -5,11 +5,13 @@ the window and keeps the cursor on the same case."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import BindingType
@@ -30,11 +32,88 @@ from screens.widgets.queue_row import (
     format_age,
     marks_width,
     row_clocks,
+    row_head,
     row_marks,
-    row_segments,
+    row_tail,
 )
 
 TONES = ("overdue", "warning", "ok", "muted")
+
+
+@dataclass(frozen=True)
+class Look:
+    """The styles the table is drawn in, read once for a tick or a repaint (not for every
+    line): the widget's own, the cursor line's, the header's and each tone's."""
+
+    base: Style
+    cursor: Style
+    header: Style
+    tones: dict[str, Style]
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """What a row's countdown cells show at one time: its marks (most urgent first), what
+    the marks column draws, and the age."""
+
+    marks: list[MarkView]
+    drawn: list[MarkView]
+    age: str
+
+    @property
+    def overdue(self) -> bool:
+        """A check-in is overdue (its number is red; the handling clock does not count)."""
+        return any(m.tone == "overdue" for m in self.marks)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One screen line as drawn, with what it was drawn from: the tick draws a line again
+    from its held head (the cells before the marks) and new countdown cells."""
+
+    row: QueueRow
+    columns: Columns
+    look: Look
+    cursor: bool
+    clocks: Clocks
+    head: list[Segment]
+    """The cells before the marks (``Columns.marks_x``), kept while they read the same."""
+    tail: list[Segment]
+    """The countdown cells: the marks and the age."""
+    strip: Strip
+
+
+def changed_cells(old: Sequence[Segment], new: Sequence[Segment]) -> tuple[int, int] | None:
+    """The cells ``[x0, x1)`` outside which two runs of segments as wide as each other read
+    and look the same (None: they are the same), compared segment by segment from both ends
+    and, in the first segment that differs in text only, character by character."""
+    a, b = old, new
+    width = sum(cell_len(segment.text) for segment in a)
+    n = min(len(a), len(b))
+    i, x0 = 0, 0
+    while i < n and (a[i] is b[i] or a[i] == b[i]):
+        x0 += cell_len(a[i].text)
+        i += 1
+    if i == len(a) == len(b):
+        return None
+    if i < n and a[i].style == b[i].style:
+        x0 += cell_len(_common_prefix(a[i].text, b[i].text))
+    j, x1 = 0, width
+    while j < n - i and (a[-1 - j] is b[-1 - j] or a[-1 - j] == b[-1 - j]):
+        x1 -= cell_len(a[-1 - j].text)
+        j += 1
+    if j < n - i and a[-1 - j].style == b[-1 - j].style:
+        x1 -= cell_len(_common_prefix(a[-1 - j].text[::-1], b[-1 - j].text[::-1]))
+    return (x0, x1) if x1 > x0 else None
+
+
+def _common_prefix(a: str, b: str) -> str:
+    k = 0
+    for ca, cb in zip(a, b, strict=False):
+        if ca != cb:
+            break
+        k += 1
+    return a[:k]
 
 
 @dataclass(frozen=True)
@@ -92,15 +171,23 @@ class QueueView(ScrollView, can_focus=True):
         self.columns = Columns.for_width(0)
         self._columns_width = 0
         """The columns as drawn: shared by the width and what the rows held hold."""
-        self.loading = False
-        """A window is being read."""
+        self.reading = False
+        """A window is being read. (Not Textual's ``loading``, which covers the table with a
+        loading indicator: mounting it and taking it away laid the screen out twice for every
+        window read, ~20 ms of a key at a million cases.)"""
         self._window_wanted = False
         self.loaded_once = False
         self._widths: tuple[list[QueueRow], tuple[object, ...], MarksWidth] | None = None
-        self._drawn: dict[int, tuple[QueueRow, Columns, tuple[object, ...], Strip]] = {}
-        """Each screen line as last drawn, with what it showed: the tick's repaint of the
-        countdown cells draws again only a line that reads differently now (from one second
-        to the next most read the same: hours and minutes, an age in days)."""
+        self._drawn: dict[int, Line] = {}
+        """Each screen line as last drawn, with what it showed: the tick repaints only the
+        cells of a line that read differently now (the seconds of a countdown; from one second
+        to the next many read the same: hours and minutes, an age in days)."""
+        self._clocks: dict[str, tuple[QueueRow, Clocks]] = {}
+        self._clocks_at: tuple[datetime, WorkCalendar, ZoneInfo] | None = None
+        """The rows' countdowns as of ``now``, counted once for the tick and the repaint."""
+        self._look: Look | None = None
+        """The styles read for the repaint under way (``render_lines``), or the last ones."""
+        self._pass: tuple[Look, int] | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -137,13 +224,14 @@ class QueueView(ScrollView, can_focus=True):
         self._rows = []
         self._fetch(keep_counts=False, follow=False)
 
-    def _fetch(self, *, keep_counts: bool, follow: bool) -> None:
+    def _fetch(self, *, keep_counts: bool, follow: bool, scroll: int | None = None) -> None:
+        """Read the window around ``scroll`` (the scroll position when None)."""
         row = self.cursor_row if follow else None
         request = WindowRequest(
             self.filter,
             row.case_id if row else None,
             self.cursor,
-            int(self.scroll_y),
+            int(self.scroll_y) if scroll is None else scroll,
             self.rows_on_screen,
             self._window_size(),
             self.counts if keep_counts else None,
@@ -151,11 +239,11 @@ class QueueView(ScrollView, can_focus=True):
         load = self.loader
 
         async def job() -> None:
-            self.loading = True
+            self.reading = True
             try:
                 loaded = await load(request)
             finally:
-                self.loading = False
+                self.reading = False
             if loaded is not None:
                 self._apply(loaded)
 
@@ -186,7 +274,7 @@ class QueueView(ScrollView, can_focus=True):
         bottom = min(top + self.rows_on_screen, self.counts.total)
         if bottom <= top:
             return
-        if self.loading:
+        if self.reading:
             self._window_wanted = True
             return
         self._window_wanted = False
@@ -196,21 +284,40 @@ class QueueView(ScrollView, can_focus=True):
     # -- the clock ---------------------------------------------------------------------------
 
     def tick(self, now: datetime) -> None:
-        """Repaint the countdown cells only (the marks and the age), and the whole line of a
-        row whose check-in deadline passed since the last tick (its number turns red)."""
+        """Repaint the countdown cells only: of each line on screen, the cells of its marks and
+        age that read differently now (the seconds of a countdown, most seconds), and the cells
+        before them of a row whose check-in deadline passed since the last tick (its number
+        turns red). A line not drawn as it is held (a window just arrived) is drawn whole."""
         before, self.now = self.now, now
         if before is None or not self._rows:
             self.refresh()
             return
         width = self.scrollable_content_region.width
-        x = self.columns.marks_x
+        cols = self.columns
+        if width != self._columns_width:
+            self.refresh()
+            return
+        look = self._current_look()
+        focus = self.has_focus
+        x = cols.marks_x
         top = int(self.scroll_y)
         lines = min(self.rows_on_screen, max(self.counts.total - top, 0))
-        regions = [Region(x, 1, max(width - x, 0), lines)] if lines else []
+        regions: list[Region] = []
         for y in range(1, lines + 1):
-            row = self.row_at(top + y - 1)
-            if row is not None and any(before < m.deadline <= now for m in row.marks):
+            index = top + y - 1
+            row = self.row_at(index)
+            held = self._drawn.get(y)
+            if row is None or held is None or held.row is not row or held.columns is not cols:
+                regions.append(Region(0, y, width, 1))
+                continue
+            line = self._line(y, row, cols, look, index == self.cursor and focus, width)
+            if line is held:
+                continue
+            if line.head is not held.head and line.head != held.head:  # its number turned red
                 regions.append(Region(0, y, x, 1))
+            cells = changed_cells(held.tail, line.tail)
+            if cells is not None:
+                regions.append(Region(x + cells[0], y, cells[1] - cells[0], 1))
         if regions:
             self.refresh(*regions)
 
@@ -228,50 +335,108 @@ class QueueView(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         self.call_later(self._ensure_window)
 
+    def _current_look(self) -> Look:
+        """The styles as they are now; the held ones while they read the same (so the lines
+        held compare by identity)."""
+        tones = {tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES}
+        look = Look(
+            self.rich_style,
+            self.get_component_rich_style("queue--cursor"),
+            self.get_component_rich_style("queue--header"),
+            tones,
+        )
+        if look != self._look:
+            self._look = look
+        return self._look
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the styles and the width, read once for every line of this repaint
+        self._pass = (self._current_look(), self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        look, width = self._pass or (self._current_look(), self.scrollable_content_region.width)
         if width != self._columns_width:
             self._fit_columns()
         cols = self.columns
         if y == 0:
-            style = self.get_component_rich_style("queue--header")
-            return Strip([Segment(cols.header(), style)]).crop_extend(0, width, style)
+            return Strip([Segment(cols.header(), look.header)]).crop_extend(0, width, look.header)
         index = int(self.scroll_y) + y - 1
         row = self.row_at(index)
-        base = self.rich_style
-        if index == self.cursor and self.has_focus:
-            base = base + self.get_component_rich_style("queue--cursor")
+        cursor = index == self.cursor and self.has_focus
         if row is None or self.now is None:
-            return Strip.blank(width, base)
-        styles: dict[str, Style] = {
-            tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES
-        }
+            return Strip.blank(width, look.base + look.cursor if cursor else look.base)
+        return self._line(y, row, cols, look, cursor, width).strip
+
+    def _clocks_of(self, row: QueueRow) -> Clocks:
+        """The row's countdowns as of ``now``, counted once however often they are drawn."""
+        assert self.now is not None
+        at = self._clocks_at
+        if at is None or at[0] != self.now or at[1] is not self.calendar or at[2] is not self.tz:
+            self._clocks_at = (self.now, self.calendar, self.tz)
+            self._clocks = {}
+        held = self._clocks.get(row.case_id)
+        if held is not None and held[0] is row:
+            return held[1]
         marks = row_marks(row, self.now, self.calendar, self.tz)
-        clocks = row_clocks(row, self.now, self.calendar, self.tz, marks)
-        shows = (width, base, *styles.values(), *clocks, format_age(self.now - row.received_at))
-        drawn = self._drawn.get(y)
-        if drawn is not None and drawn[0] is row and drawn[1] is cols and drawn[2] == shows:
-            return drawn[3]
-        segments, _marks = row_segments(
-            row, cols, self.now, self.calendar, self.tz, styles, base, (marks, clocks)
+        clocks = Clocks(
+            marks,
+            row_clocks(row, self.now, self.calendar, self.tz, marks),
+            format_age(self.now - row.received_at),
         )
-        strip = Strip(segments).crop_extend(0, width, base)
-        self._drawn[y] = (row, cols, shows, strip)
-        return strip
+        self._clocks[row.case_id] = (row, clocks)
+        return clocks
+
+    def _line(self, y: int, row: QueueRow, cols: Columns, look: Look, cursor: bool, width: int) -> Line:
+        """Line ``y`` showing ``row`` as of ``now``: the line held when it reads the same, else
+        drawn again, with the held head when only the countdown cells changed. Runs of one
+        style are drawn as one segment (each segment costs Textual's repaint again)."""
+        clocks = self._clocks_of(row)
+        held = self._drawn.get(y)
+        same = (
+            held is not None
+            and held.row is row
+            and held.columns is cols
+            and held.look is look
+            and held.cursor == cursor
+        )
+        if same and held is not None and held.clocks == clocks:
+            return held
+        base = look.base + look.cursor if cursor else look.base
+        if same and held is not None and held.clocks.overdue == clocks.overdue:
+            head = held.head
+        else:
+            head = list(Segment.simplify(row_head(row, cols, look.tones, base, overdue=clocks.overdue)))
+        tail = list(Segment.simplify(row_tail(row, cols, clocks.drawn, clocks.age, look.tones, base)))
+        cells = cols.marks_x + cols.marks + 1 + cols.age  # what head and tail fill, exactly
+        strip = Strip([*head, *tail], cells)
+        if cells != width:
+            strip = strip.crop_extend(0, width, base)
+        line = Line(row, cols, look, cursor, clocks, head, tail, strip)
+        self._drawn[y] = line
+        return line
 
     # -- moving --------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
         top = int(self.scroll_y)
-        if new < top:
-            self.scroll_to(y=new, animate=False, immediate=True)
-        elif new >= top + self.rows_on_screen:
-            self.scroll_to(y=new - self.rows_on_screen + 1, animate=False, immediate=True)
-        else:  # no scroll: only the two cursor lines change
+        rows = self.rows_on_screen
+        if top <= new < top + rows:  # no scroll: only the two cursor lines change
             width = self.scrollable_content_region.width
-            lines = [i - top + 1 for i in {old, new} if top <= i < top + self.rows_on_screen]
+            lines = [i - top + 1 for i in {old, new} if top <= i < top + rows]
             self.refresh(*(Region(0, y, width, 1) for y in lines))
             return
+        target = new if new < top else new - rows + 1
+        bottom = min(target + rows, self.counts.total)
+        if self.row_at(target) is None or self.row_at(bottom - 1) is None:
+            # the rows it scrolls to are not held (End, Home, a page past the window): read
+            # them first and scroll when they come, not draw the table blank in between
+            self._fetch(keep_counts=True, follow=False, scroll=target)
+            return
+        self.scroll_to(y=target, animate=False, immediate=True)
         self.refresh()
 
     def _move(self, delta: int) -> None:

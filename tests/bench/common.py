@@ -24,7 +24,7 @@ async def settled(app: Any, pilot: Any, view: QueueView | None = None) -> None:
     and left the app hanging, and awaiting the poller's worker from outside stopped its timer)."""
     for _ in range(100_000):
         await pilot.pause()
-        if not any(w.state in BUSY for w in app.workers) and (view is None or not view.loading):
+        if not any(w.state in BUSY for w in app.workers) and (view is None or not view.reading):
             return
         await asyncio.sleep(0.001)
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from data.read.poll import change_mark
 from screens.widgets.queue_view import QueueView
 from tests.tui.desk_support import NOW, SIZE, app_for, settle, station
 from tests.tui.dispatch_support import workers_done
+from tui.app import WhistleApp
 
 
 async def test_a_desk_at_rest_reads_nothing_until_a_deadline_or_a_step_comes(tmp_path: Path) -> None:
@@ -19,6 +22,7 @@ async def test_a_desk_at_rest_reads_nothing_until_a_deadline_or_a_step_comes(tmp
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        _no_watch(app)
         await app.poll_once()
         assert await app._poll_due() is False  # nothing written, no deadline come: no read
         assert app.overdue_count == 2  # "overdue"'s two check-ins
@@ -33,6 +37,7 @@ async def test_a_desk_at_rest_reads_nothing_until_a_deadline_or_a_step_comes(tmp
             await app.poll_once()
             await workers_done(app)
             await pilot.pause()
+            await _looked(app, pilot, st.path)  # the step it wrote is looked at, as the watch does
         assert app.overdue_count == 4 and await app._poll_due() is False  # and "soon"'s two
 
 
@@ -41,6 +46,7 @@ async def test_ten_quiet_rounds_read_once(tmp_path: Path) -> None:
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        _no_watch(app)
         await app.poll_once()
         due = [await app._poll_due() for _ in range(11)]
         assert due == [False] * 10 + [True]
@@ -51,13 +57,31 @@ async def test_another_desks_write_is_looked_at_before_the_next_poll(tmp_path: P
     app = app_for(st)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        _no_watch(app)
         await app.poll_once()
         view = app.screen.query_one(QueueView)
         before = view.counts.total
         st.case("new", at=st.clock.now() + timedelta(seconds=1), description="另一台调度台登记的案件")
         assert await app._poll_due() is True  # the file changed
-        app._look_for_changes()  # what the desk does ten times a second
+        app._look_for_changes(change_mark(st.path))  # what the watch hands on when it looks
         for _ in range(5):
             await workers_done(app)
             await pilot.pause()
         assert view.counts.total == before + 1
+
+
+def _no_watch(app: WhistleApp) -> None:
+    """The file's watch (tui/watch.py) stops: it looks in a thread of its own, and a look that
+    lands between a write and the test's own question answers it first."""
+    assert app._changes is not None
+    app._changes.stop()
+
+
+async def _looked(app: WhistleApp, pilot: Any, db: Path) -> None:
+    """What the watch does within a tenth of a second of a write (the poll's own escalation
+    step): the file's new mark is looked at and polled once more, which settles."""
+    mark = change_mark(db)
+    assert mark is not None
+    app._look_for_changes(mark)
+    await workers_done(app)
+    await pilot.pause()

@@ -14,7 +14,15 @@ from data.catalogue import DEPARTMENTS
 from data.read.queue import Handling, Mark, QueueRow
 from models.calendar import WorkCalendar
 from models.i18n import set_language
-from screens.widgets.queue_row import Columns, department_short, mark_view, marks_width, row_segments
+from screens.widgets.queue_row import (
+    Columns,
+    MarksWidth,
+    department_short,
+    mark_view,
+    marks_width,
+    row_clocks,
+    row_segments,
+)
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
@@ -167,3 +175,37 @@ def test_a_case_without_a_whistle_shows_its_handling_countdown() -> None:
         )
         assert text in "".join(s.text for s in segs)
         assert any(s.text.startswith("时限") and bool(s.style and s.style.bold) == bold for s in segs)
+
+
+def test_the_marks_width_from_their_texts_is_the_width_drawn() -> None:
+    """``marks_width`` counts the marks from their texts alone (no working-time reckoning): for
+    every kind of mark (running, overdue, missed, arrived, released, withdrawn, paused,
+    stopped late, in working days), the handling countdown and a review date, it is the width
+    of the marks ``row_clocks`` draws, whole and red."""
+    tz, cal = ZoneInfo("Asia/Shanghai"), WorkCalendar()
+    paused = replace(_mark("SCJG", "summoned", 30), paused_at=NOW - timedelta(minutes=3))
+    stopped_late = replace(_mark("XF", "summoned", -5), stopped_at=NOW - timedelta(minutes=1))
+    workdays = replace(_mark("ZJ", "summoned", 60 * 50), unit="working_days")
+    handling = Handling(NOW - timedelta(days=2), NOW - timedelta(minutes=90), "minutes", None, 0.0)
+    rows = [
+        *ROWS,
+        _row("SJ-2026-000400", "noise", "东四社区", "dispatched", (paused, stopped_late, workdays)),
+        _row(
+            "SJ-2026-000401",
+            "noise",
+            "东四社区",
+            "dispatched",
+            (_mark("GA", "no_show", -3), _mark("CGZF", "released", 1), _mark("HW", "withdrawn", 1)),
+        ),
+        replace(ROWS[3], handling=handling),
+        replace(ROWS[2], handling=replace(handling, paused_at=NOW), review_on=NOW.date()),
+    ]
+    drawn = [v.text for v in row_clocks(rows[4], NOW, cal, tz)]
+    assert sorted(drawn) == sorted(["市场‖", "消防+04:00", "房管 2d 02:00"])  # as of the stop: 4 minutes late
+    for now in (NOW, NOW + timedelta(hours=30)):
+        for row in rows:
+            views = row_clocks(row, now, cal, tz)
+            whole = cell_len(" ".join(v.text for v in views))
+            red = cell_len(" ".join(v.text for v in views if v.tone == "overdue"))
+            assert marks_width([row], now, cal, tz) == MarksWidth(whole, red), (row.number, views)
+        assert marks_width(rows, now, cal, tz).red > 0
