@@ -31,6 +31,14 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = str(RAM)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The new file tests/fresh_file.py made for this test process goes (only where that module
+    is loaded)."""
+    fresh = sys.modules.get("tests.fresh_file")
+    if fresh is not None:
+        fresh.remove_made()
+
+
 @pytest.fixture(autouse=True)
 def _quick_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Hashes made in tests cost little (the parameters are stored with each hash, so checking

@@ -26,6 +26,7 @@ from models.enums import Grade, Role
 from models.lifecycle import Action
 from screens.signin import SignInScreen
 from screens.widgets.queue_view import QueueView
+from tests.fresh_file import fresh_file
 from tests.tui.dispatch_support import until, workers_done
 from tui.app import WhistleApp, build_app
 from tui.config import AppConfig
@@ -65,7 +66,7 @@ class Station:
     def run(self, command: Any, *args: Any, at: datetime | None = None, **kwargs: Any) -> Any:
         when = at or self.clock.now()
         if self.writer is None:
-            self.writer = SyncService.open(self.path, self.settings, FrozenClock(when), "值班员")
+            self.writer = SyncService.open(fresh_file(self.path), self.settings, FrozenClock(when), "值班员")
             self.writer.ordered = False  # the history below is written out of time order
             _WRITING.append(self)
         assert isinstance(self.writer.clock, FrozenClock)

@@ -41,6 +41,8 @@ async def _correct_arrival(app: WhistleApp, pilot: object, st: Station, at: str)
     await settle(app, pilot)
     app.screen.open_case(st.ids["overdue"])  # type: ignore[attr-defined]
     await until(app, pilot, lambda: getattr(app.screen, "detail", None) is not None, "detail")
+    # the check-ins are listed after the detail is read (a loaded machine showed the gap)
+    await until(app, pilot, lambda: bool(selected_department(app)), "the check-ins listed")
     listing = detail_screen(app).query_one("#case-checkins", ListView)
     while selected_department(app) != "XF":
         listing.index = (listing.index or 0) + 1

@@ -17,6 +17,7 @@ from data.service import Service, SyncService
 from data.settings import Settings
 from models.clock import FrozenClock
 from models.i18n import set_language
+from tests.fresh_file import fresh_file
 
 # A Tuesday, 10:00 in Shanghai: a working day inside the library's holiday tables.
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -59,7 +60,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def service(db_path: Path, settings: Settings, clock: FrozenClock) -> AsyncIterator[Service]:
-    svc = await Service.open(db_path, settings, clock)
+    svc = await Service.open(fresh_file(db_path), settings, clock)
     svc.operator = "值班员"  # as if signed in (no operator is made: commands name who acts)
     yield svc
     await svc.close()
@@ -67,7 +68,7 @@ async def service(db_path: Path, settings: Settings, clock: FrozenClock) -> Asyn
 
 @pytest.fixture
 def sync_service(db_path: Path, settings: Settings, clock: FrozenClock) -> Iterator[SyncService]:
-    svc = SyncService.open(db_path, settings, clock, "值班员")
+    svc = SyncService.open(fresh_file(db_path), settings, clock, "值班员")
     yield svc
     svc.close()
 

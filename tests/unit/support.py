@@ -11,6 +11,7 @@ from data.write.commands.cases import blow_whistle, receive_case, transition
 from models.enums import CaseStatus as S
 from models.enums import Grade
 from models.lifecycle import Action
+from tests.fresh_file import fresh_file
 
 Run = Callable[..., Any]
 
@@ -97,7 +98,7 @@ def as_supervisor(path: Path, settings: Any, clock: Any, name: str = "值班员"
     from data.service import SyncService
     from data.write.commands.operators import has_credentials
 
-    service = SyncService.open(path, settings, clock)
+    service = SyncService.open(fresh_file(path), settings, clock)
     with service.engine.connect() as conn:
         ready = has_credentials(conn, service.station_id)
     if ready:
