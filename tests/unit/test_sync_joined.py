@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from data.store import eventlog
 from data.store.eventlog import LINE_PAGE, SEALED_PAGE, line_hashed, record_from_row
 from data.store.schema import upgrade
 from data.store.verify import Report, check_chain
-from data.sync.bundle import EVENTS, event_line
+from data.sync.bundle import EVENTS, Archive, BundleRefused, event_line
 from data.sync.export import export_bundle
 from data.sync.importer import import_bundle
 from data.write.commands.cases import receive_case
@@ -179,3 +180,22 @@ def test_a_text_rewritten_as_its_own_escaped_spelling_is_named(tmp_path: Path) -
         check_chain(conn, found)
     assert not found.ok and ident in found.problems[0] and str(seq) in found.problems[0]
     a.close()
+
+
+def test_an_events_entry_that_does_not_inflate_is_refused_as_corrupt(tmp_path: Path) -> None:
+    """The events are inflated by ISA-L, which raises its own error on a damaged stream: it is
+    the same one-line refusal as zlib's, not a traceback."""
+    a = _station(tmp_path)
+    path = export_bundle(a, tmp_path / "a.bundle", since=0).path
+    limits_ = a.rules.settings.sync
+    a.close()
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(EVENTS).header_offset
+    name_len, extra_len = struct.unpack("<HH", raw[offset + 26 : offset + 30])
+    start = offset + 30 + name_len + extra_len
+    raw[start : start + 16] = b"\xff" * 16  # a block of the reserved type: no inflater takes it
+    with Archive(bytes(raw), limits_) as archive, pytest.raises(BundleRefused) as refused:
+        for _line in archive.lines():
+            pass
+    assert refused.value.key == "sync.refuse.corrupt"
