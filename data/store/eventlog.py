@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, String, select, type_coerce
+from sqlalchemy import Connection, CursorResult, String, bindparam, select, type_coerce
 
 from data.store.apply import apply_event
 from data.store.bulk import copies, copy_values, execute_values
@@ -99,6 +99,60 @@ def sealed_as_stored(row: Sequence[Any]) -> bytes | None:
         return None
     hashed = hashed_text(ident, station, seq, operator, stored_iso(at), type_, subject, payload, digest, prev)
     return hashed if hashlib.sha256(hashed).hexdigest() == hash_ else None
+
+
+# On SQLite the database joins an event's hashed bytes itself, one printf a row, so a page of
+# the chain check or of the export is a handful of values an event instead of its twelve
+# columns joined again in Python. Each text goes through json_quote, as ``hashed_text``
+# encodes it (a JSON string decodes to one text only: bytes that match were made from the
+# values that were hashed), the payload as its stored canonical text, the time as
+# ``stored_iso`` reads SQLite's form. The result is the event's hashed bytes only when it
+# hashes to the stored hash: any other row (stored before payloads were kept canonical, a
+# time in another form, a row changed behind the desk) is read whole (``whole_row``) and
+# checked as before. Pages are keyset pages of the (station, seq) index.
+_AFTER_AT = (
+    '"id":%s,"operator":%s,"payload":%s,"personal_digest":%s,"prev":%s,"seq":%s,"station":%s,'
+    '"subject":%s,"type":%s}'
+)
+_VALUES = (
+    "json_quote(replace(at, ' ', 'T') || 'Z'), {hash}json_quote(id), json_quote(operator), payload,"
+    " json_quote(personal_digest), json_quote(prev_hash), seq, json_quote(station_id), json_quote(subject),"
+    " json_quote(type)"
+)
+SEALED_PAGE = (
+    "SELECT seq, prev_hash, hash, personal, personal_digest,"
+    f" CAST(printf('{{\"at\":%s,{_AFTER_AT}', {_VALUES.format(hash='')}) AS BLOB)"
+    " FROM event WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+)
+"""The chain check's page on SQLite, parameters (station, after, limit): (seq, prev_hash, hash,
+personal, personal_digest, the hashed bytes as joined here) by seq."""
+LINE_PAGE = (
+    "SELECT seq, prev_hash, hash, personal IS NOT NULL,"
+    f' CAST(printf(\'{{"at":%s,"hash":"%s",{_AFTER_AT}\' || char(10), {_VALUES.format(hash="hash, ")})'
+    " AS BLOB) FROM event WHERE station_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
+)
+"""The export's page on SQLite, parameters (station, after, upto, limit): (seq, prev_hash, hash,
+whether it has a personal part, its bundle line without personal data as joined here) by seq.
+The line is the hashed bytes with ``"hash":"…",`` after the time: ``line_hashed`` takes it out."""
+_LINE_CUT = len('{"at":"2026-01-01T00:00:00.000000Z",')
+_LINE_HASH = len('"hash":"",') + 64
+
+
+def line_hashed(line: bytes) -> bytes:
+    """The hashed bytes of a LINE_PAGE line whose time was in SQLite's stored form (26
+    characters): without the hash after the time, nor the newline. A line of another shape
+    gives bytes that do not hash to its stored hash, and its row is read whole."""
+    return line[:_LINE_CUT] + line[_LINE_CUT + _LINE_HASH : -1]
+
+
+_FULL_ROW = select(*HASHED_COLUMNS).where(
+    (EVENT.c.station_id == bindparam("station")) & (EVENT.c.seq == bindparam("seq"))
+)
+
+
+def whole_row(conn: Connection, station: str, seq: int) -> Any:
+    """One event's HASHED_COLUMNS, by (station, seq): a row a page could not take as it joined it."""
+    return driver_rows(conn.execute(_FULL_ROW, {"station": station, "seq": seq}))[0]
 
 
 def driver_rows(result: CursorResult[Any]) -> list[Any]:

@@ -21,7 +21,15 @@ from sqlalchemy.pool import StaticPool
 from data.store.apply import apply_event
 from data.store.derived import derived_problem
 from data.store.dialect import by_insertion, insertion, on_server
-from data.store.eventlog import HASHED_COLUMNS, driver_rows, record_from_row, sealed_as_stored, stored_iso
+from data.store.eventlog import (
+    HASHED_COLUMNS,
+    SEALED_PAGE,
+    driver_rows,
+    record_from_row,
+    sealed_as_stored,
+    stored_iso,
+    whole_row,
+)
 from data.store.heads import first_contradiction
 from data.store.marks import Marks, signed_marks
 from data.store.ownership import prefetch
@@ -165,55 +173,83 @@ def check_chain(conn: Connection, report: Report, since: dict[str, tuple[int, st
 
 
 def _check_station(conn: Connection, station: str, start: int, prev: str, report: Report) -> bool:
-    expected = start + 1
+    """The station's chain after ``start`` (whose hash is ``prev``); False (and the problem
+    named) at the first event that does not follow, link or hash."""
+    if on_server(conn):
+        expected = start + 1
+        for row in _chain(conn, station, start):
+            report.events += 1
+            if not _check_row(row, expected, prev, report):
+                return False
+            expected, prev = row[0] + 1, row[11]
+        return True
+    # SQLite: keyset pages of the (station, seq) index with the hashed bytes joined by the
+    # database (SEALED_PAGE), hashed here as they come. A row that does not pass so is read
+    # whole and checked as above: it is named the same way, or it is an older row that passes.
+    expected, after, sha256 = start + 1, start, hashlib.sha256
+    while rows := driver_rows(conn.exec_driver_sql(SEALED_PAGE, (station, after, BATCH))):
+        for seq, prev_hash, hash_, personal, digest, hashed in rows:
+            report.events += 1
+            if (
+                seq != expected
+                or prev_hash != prev
+                or sha256(hashed).hexdigest() != hash_
+                or (personal is not None and sha256(personal.encode("utf-8")).hexdigest() != digest)
+            ) and not _check_row(whole_row(conn, station, seq), expected, prev, report):
+                return False
+            expected, prev = seq + 1, hash_
+        after = rows[-1][0]
+    return True
+
+
+def _check_row(row: Any, expected: int, prev: str, report: Report) -> bool:
+    """One HASHED_COLUMNS row: it follows (``expected``), links (``prev``) and hashes to its
+    stored hash, its personal part to its digest; False (and the problem named) otherwise."""
+    # unpacked once: a row's attributes by name cost more than the hash
+    (
+        seq,
+        ident,
+        station_id,
+        operator,
+        at,
+        type_,
+        subject,
+        _stored,
+        stored_personal,
+        personal_digest,
+        prev_hash,
+        hash_,
+    ) = row
+    # The stored text is canonical (as hashed) since payloads are kept so: hash it as it
+    # is. An older row, or one that does not hash so, is parsed and encoded again.
     sha256 = hashlib.sha256
-    for row in _chain(conn, station, start):
-        # unpacked once: a row's attributes by name cost more than the hash
-        (
-            seq,
-            ident,
-            station_id,
-            operator,
-            at,
-            type_,
-            subject,
-            _stored,
-            stored_personal,
-            personal_digest,
-            prev_hash,
-            hash_,
-        ) = row
-        report.events += 1
-        # The stored text is canonical (as hashed) since payloads are kept so: hash it as it
-        # is. An older row, or one that does not hash so, is parsed and encoded again.
-        sealed = sealed_as_stored(row) is not None and (
-            stored_personal is None or sha256(stored_personal.encode("utf-8")).hexdigest() == personal_digest
+    sealed = sealed_as_stored(row) is not None and (
+        stored_personal is None or sha256(stored_personal.encode("utf-8")).hexdigest() == personal_digest
+    )
+    parsed = None
+    if not sealed:
+        parsed = _parsed(row, report)
+        if parsed is None:
+            return False
+    if seq != expected:
+        report.problems.append(
+            t("verify.seq_gap", expected=expected, found=seq, station=station_id, id=ident)
         )
-        parsed = None
-        if not sealed:
-            parsed = _parsed(row, report)
-            if parsed is None:
-                return False
-        if seq != expected:
-            report.problems.append(
-                t("verify.seq_gap", expected=expected, found=seq, station=station_id, id=ident)
-            )
+        return False
+    if prev_hash != prev:
+        report.problems.append(t("verify.prev_mismatch", station=station_id, seq=seq, id=ident))
+        return False
+    if parsed is not None:
+        payload, personal = parsed
+        iso = stored_iso(at)
+        hashed = hashed_fields(
+            ident, station_id, seq, operator, iso, type_, subject, payload, personal_digest, prev_hash
+        )
+        if sha256(canonical(hashed)).hexdigest() != hash_ or (
+            personal is not None and digest_of(personal) != personal_digest
+        ):
+            report.problems.append(t("verify.hash_mismatch", station=station_id, seq=seq, id=ident))
             return False
-        if prev_hash != prev:
-            report.problems.append(t("verify.prev_mismatch", station=station_id, seq=seq, id=ident))
-            return False
-        if parsed is not None:
-            payload, personal = parsed
-            iso = stored_iso(at)
-            hashed = hashed_fields(
-                ident, station_id, seq, operator, iso, type_, subject, payload, personal_digest, prev_hash
-            )
-            if sha256(canonical(hashed)).hexdigest() != hash_ or (
-                personal is not None and digest_of(personal) != personal_digest
-            ):
-                report.problems.append(t("verify.hash_mismatch", station=station_id, seq=seq, id=ident))
-                return False
-        expected, prev = seq + 1, hash_
     return True
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Annotated, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from isal import isal_zlib
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticError
 
@@ -54,6 +55,14 @@ MAX_MANIFEST_BYTES = 64 * 1024
 MAX_SIGNATURE_BYTES = 1024
 CHUNK = 256 * 1024
 QUEUED = 4
+ISAL_LEVEL = 2
+"""ISA-L's levels go 0-3: 2 deflates these lines to ~21% of their size (zlib's default: 19%)."""
+_ZLIB_COMPRESSOR = type(zlib.compressobj())
+_ZLIB_DECOMPRESSOR = type(zlib.decompressobj())
+_ISAL_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]  # its stubs: an instance
+UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, _ISAL_ERROR, NotImplementedError)
+"""What reading a damaged archive raises (ISA-L's inflate raises its own error)."""
+
 MANIFEST_FIELDS = {
     "format": str,
     "format_version": int,
@@ -137,10 +146,29 @@ def write_streamed(
     digest and size) and its signature follow them. Readers find entries by name."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open(EVENTS, "w", force_zip64=True) as stream:
+            deflate_fast(stream)
             write_beside(stream, chunks_of(events))
         data = manifest_bytes(manifest())
         archive.writestr(MANIFEST, data)
         archive.writestr(SIGNATURE, sign(key, data).hex())
+
+
+def deflate_fast(stream: IO[bytes]) -> None:
+    """The events entry deflated by ISA-L (isal) instead of zlib: the same format, which any
+    zip reader inflates, ~9× less CPU (zlib's default level cost ~10 µs an event, more than
+    reading and checking it) for a file ~10% larger. zipfile has no public way to choose the
+    compressor, so the entry's own is replaced before anything is written; were it named
+    otherwise by a later Python, the entry is deflated by zlib as before."""
+    if isinstance(getattr(stream, "_compressor", None), _ZLIB_COMPRESSOR):
+        setattr(stream, "_compressor", isal_zlib.compressobj(ISAL_LEVEL, isal_zlib.DEFLATED, -15))  # noqa: B010
+
+
+def inflate_fast(stream: IO[bytes]) -> None:
+    """The events entry inflated by ISA-L instead of zlib, as it is deflated (``deflate_fast``):
+    the same bytes at half the CPU, for the export's read-back and for an import; a stored
+    entry, or one named otherwise by a later Python, is read by zipfile as it is."""
+    if isinstance(getattr(stream, "_decompressor", None), _ZLIB_DECOMPRESSOR):
+        setattr(stream, "_decompressor", isal_zlib.decompressobj(-15))  # noqa: B010
 
 
 def chunks_of(lines: Iterator[bytes]) -> Iterator[bytes]:
@@ -266,6 +294,7 @@ class Archive:
         line_limit = limits.EVENT_LINE_BYTES
         try:
             with self._zip.open(EVENTS) as stream:
+                inflate_fast(stream)
                 while chunk := stream.read(CHUNK):
                     total += len(chunk)
                     if total > declared:
@@ -281,7 +310,7 @@ class Archive:
                         yield line
                     if len(pending) > line_limit:
                         raise BundleRefused("sync.refuse.line_too_long", limit=line_limit)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        except UNREADABLE as exc:
             raise BundleRefused("sync.refuse.corrupt", detail=str(exc)) from exc
         if pending:
             yield pending

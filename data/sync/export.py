@@ -14,7 +14,16 @@ from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
 from data.store.db import Location, location_of
-from data.store.eventlog import HASHED_COLUMNS, driver_rows, sealed_as_stored, stored_iso
+from data.store.dialect import on_server
+from data.store.eventlog import (
+    HASHED_COLUMNS,
+    LINE_PAGE,
+    driver_rows,
+    line_hashed,
+    sealed_as_stored,
+    stored_iso,
+    whole_row,
+)
 from data.store.files import atomic_write, prepare_folder
 from data.store.keys import key_path_for, load_private, public_text, signature_ok
 from data.store.schema import SCHEMA_VERSION
@@ -83,6 +92,37 @@ def _parsed_fields(row: Any) -> dict[str, Any]:
     return hashed_fields(ident, st, seq, op, stored_iso(at), kind, subj, json.loads(payload), pd, prev)
 
 
+def _whole_line(row: Any, include_personal: bool) -> tuple[bytes, bool]:
+    """A HASHED_COLUMNS row's bundle line, and whether its columns hash to its stored hash: the
+    stored text hashed as it is; an older row (stored before payloads were kept canonical)
+    parsed and encoded again; a line with personal data encoded whole."""
+    personal, hash_ = row[8], row[11]
+    hashed = sealed_as_stored(row)
+    sealed = hashed is not None
+    if hashed is None:
+        hashed = canonical(_parsed_fields(row))
+        sealed = hashlib.sha256(hashed).hexdigest() == hash_
+    if include_personal and personal is not None:
+        fields = _parsed_fields(row)
+        return canonical({**fields, "hash": hash_, "personal": json.loads(personal)}) + b"\n", sealed
+    return bundle.line_of_hashed_bytes(hashed, hash_), sealed
+
+
+def _page(conn: Connection, station: str, last: int, head: int, joined: bool) -> list[Any]:
+    """The next page of the station's events after ``last`` up to ``head``, by the (station,
+    seq) index: on SQLite as LINE_PAGE joins them, elsewhere their HASHED_COLUMNS."""
+    if joined:
+        return driver_rows(conn.exec_driver_sql(LINE_PAGE, (station, last, head, BATCH)))
+    return driver_rows(
+        conn.execute(
+            select(*HASHED_COLUMNS)
+            .where((EVENT.c.station_id == station) & (EVENT.c.seq > last) & (EVENT.c.seq <= head))
+            .order_by(EVENT.c.seq)
+            .limit(BATCH)
+        )
+    )
+
+
 def _lines(
     conn: Connection,
     station: str,
@@ -93,57 +133,60 @@ def _lines(
     state: dict[str, Any],
     limits_: SyncLimits,
 ) -> Iterator[bytes]:
-    """The bundle's event lines, read in pages by (station, seq) and checked as they go, up to
-    ``head`` or to as many as one bundle may hold (``limits_``: events and bytes, what a
-    receiver accepts); ``state["last"]`` says where they stopped."""
+    """The bundle's event lines in chunks of about bundle.CHUNK bytes (whole lines), read in
+    pages by (station, seq) and checked as they go, up to ``head`` or to as many as one bundle
+    may hold (``limits_``: events and bytes, what a receiver accepts); ``state["last"]`` says
+    where they stopped. Each line is checked by the bytes it is written from: its hashed
+    bytes hash to the stored hash, its seq follows and its prev is the last one's hash."""
     prev = GENESIS
     if since > 0:
         prev = conn.execute(
             select(EVENT.c.hash).where((EVENT.c.station_id == station) & (EVENT.c.seq == since))
         ).scalar_one()
     state["prev"] = prev
-    sha256 = hashlib.sha256
-    digest, size = sha256(), 0
+    joined = not on_server(conn)
+    sha256, cut = hashlib.sha256, line_hashed
+    max_events, max_bytes, chunk_bytes = limits_.bundle_events, limits_.bundle_bytes, bundle.CHUNK
+    digest, size, waiting = sha256(), 0, 0
+    pending: list[bytes] = []
     last, done, link, total = since, 0, prev, head - since
-    while last < head:
-        rows = driver_rows(
-            conn.execute(
-                select(*HASHED_COLUMNS)
-                .where((EVENT.c.station_id == station) & (EVENT.c.seq > last) & (EVENT.c.seq <= head))
-                .order_by(EVENT.c.seq)
-                .limit(BATCH)
-            )
-        )
+    full = False
+    while last < head and not full:
+        rows = _page(conn, station, last, head, joined)
         for row in rows:
-            # the stored columns hashed as they are (no EventRecord per row)
-            seq, personal, prev, hash_ = row[0], row[8], row[10], row[11]
-            # the stored payload is its canonical text: hashed as it is; an older row (stored
-            # before payloads were kept canonical) is parsed and encoded again
-            hashed = sealed_as_stored(row)
-            sealed = hashed is not None
-            if hashed is None:
-                hashed = canonical(_parsed_fields(row))
-                sealed = sha256(hashed).hexdigest() == hash_
+            if joined:
+                seq, prev, hash_, personal, line = row
+                # the joined line, when it hashes to the stored hash; else the row read whole
+                sealed = not (personal and include_personal) and sha256(cut(line)).hexdigest() == hash_
+                if not sealed:
+                    line, sealed = _whole_line(whole_row(conn, station, seq), include_personal)
+            else:
+                seq, prev, hash_ = row[0], row[10], row[11]
+                line, sealed = _whole_line(row, include_personal)
             # Never sign a history that does not verify here: the receiver would refuse it.
             if seq != last + 1 or prev != link or not sealed:
                 raise DomainError("sync.error.local_chain", station=station, seq=seq)
-            if include_personal and personal is not None:
-                fields = _parsed_fields(row)
-                line = canonical({**fields, "hash": hash_, "personal": json.loads(personal)}) + b"\n"
-            else:
-                line = bundle.line_of_hashed_bytes(hashed, hash_)
-            if last - since >= limits_.bundle_events or size + len(line) > limits_.bundle_bytes:
+            if last - since >= max_events or size + len(line) > max_bytes:
                 if last == since:  # not even one line fits: no bundle can carry this event
                     raise DomainError("sync.error.line_too_big", station=station, seq=seq)
-                state.update(sha=digest.hexdigest(), size=size, head=link, last=last)
-                return
-            digest.update(line)
+                full = True
+                break
+            pending.append(line)
             size += len(line)
-            yield line
+            waiting += len(line)
+            if waiting >= chunk_bytes:
+                chunk = b"".join(pending)
+                digest.update(chunk)
+                yield chunk
+                pending, waiting = [], 0
             last, link = seq, hash_
         done += len(rows)
-        if progress is not None:
+        if progress is not None and not full:
             progress(done, total)
+    if pending:
+        chunk = b"".join(pending)
+        digest.update(chunk)
+        yield chunk
     state.update(sha=digest.hexdigest(), size=size, head=link, last=last)
 
 

@@ -13,9 +13,9 @@ rare term, idle CPU with the queue showing, and how long another desk's write ta
 the busiest month: its scorecard, rates, communities, the 12-month trend and the lists behind a
 figure (``tests.bench.assessment``, which also runs alone on any database); then the sync rows
 (``--parts sync``, tests/bench/sync.py): export, import beside a raw ``sqlite3`` upsert of
-the same event rows into the same schema, verify --quick, --since and the full replay, each
-with its events per second of CPU and its peak memory. Medians unless marked
-p95; CPU time beside wall time because the machine may be shared; the last column is the
+the same event rows into the same schema, the chain check alone, verify --quick, --since and
+the full replay, each with its events per second of CPU and its peak memory. Medians unless
+marked p95; CPU time beside wall time because the machine may be shared; the last column is the
 largest database over the smallest (CPU where there is CPU).
 
 A 1,000,000-case build takes a while (``whistle demo`` copies cases at ~1,600 a second of CPU);
@@ -128,6 +128,7 @@ SYNC_STEPS = (
     ("export", []),
     ("import", []),
     ("raw", []),
+    ("verify", ["--mode", "chain"]),  # the chain check alone
     ("verify", ["--mode", "quick"]),
     ("verify", ["--mode", "since"]),  # after the quick one, which left its marks
     ("verify", ["--mode", "full"]),

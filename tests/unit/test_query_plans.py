@@ -28,6 +28,7 @@ from data.read.totals import totals_usable
 from data.read.trends import trend
 from data.service import SyncService
 from data.store.apply.cases import _case_clocks
+from data.store.eventlog import LINE_PAGE, SEALED_PAGE
 from data.store.schema import SCHEMA_VERSION, STEPS, upgrade
 from data.store.schema_steps_assess import V16_ASSESSMENT_INDEXES
 from data.store.schema_steps_desk import V14_SCALE_INDEXES
@@ -485,3 +486,28 @@ def test_the_steps_reached_are_read_by_the_open_cases_not_every_absence(sync_ser
     assert "ix_checkin_status" not in absent and "ix_checkin_absent" not in absent, absent
     (alarm,) = plans(db_path, statements, "alarmed_at")
     assert "ix_checkin_status (status=?)" in alarm, alarm  # the summons still awaited: a few
+
+
+def test_the_joined_pages_are_keyset_pages_of_the_station_seq_index(sync_service, db_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The pages the chain check and the export read on SQLite, their bytes joined by the
+    database, find their rows in the (station, seq) index from where the last page ended: no
+    scan of the event table, no sort."""
+    _cases(sync_service)
+    report = Report()
+    with caught(sync_service) as statements:
+        with sync_service.engine.connect() as conn:
+            check_chain(conn, report)
+        export_bundle(sync_service, tmp_path / "a.bundle", since=0)
+    assert report.ok and report.events > 0
+    with sqlite3.connect(db_path) as conn:
+        (index,) = [
+            name
+            for (_seq, name, *_rest) in conn.execute("PRAGMA index_list(event)")
+            if [c[2] for c in conn.execute(f"PRAGMA index_info('{name}')")] == ["station_id", "seq"]
+        ]
+    for page, keyset in (
+        (SEALED_PAGE, "(station_id=? AND seq>?)"),
+        (LINE_PAGE, "(station_id=? AND seq>? AND seq<?)"),
+    ):
+        found = plans(db_path, [(s, p) for s, p in statements if s == page], "FROM event")
+        assert all(f"SEARCH event USING INDEX {index} {keyset}" == p for p in found), found
