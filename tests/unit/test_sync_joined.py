@@ -183,8 +183,8 @@ def test_a_text_rewritten_as_its_own_escaped_spelling_is_named(tmp_path: Path) -
 
 
 def test_an_events_entry_that_does_not_inflate_is_refused_as_corrupt(tmp_path: Path) -> None:
-    """The events are inflated by ISA-L, which raises its own error on a damaged stream: it is
-    the same one-line refusal as zlib's, not a traceback."""
+    """A damaged deflate stream in the events entry is the one-line "corrupt" refusal, not a
+    traceback."""
     a = _station(tmp_path)
     path = export_bundle(a, tmp_path / "a.bundle", since=0).path
     limits_ = a.rules.settings.sync
