@@ -32,11 +32,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """The new file tests/fresh_file.py made for this test process goes (only where that module
-    is loaded)."""
+    """The new file tests/fresh_file.py made for this test process goes, and the stations
+    tests/tui/desk_support.py built once (only where those modules are loaded)."""
     fresh = sys.modules.get("tests.fresh_file")
     if fresh is not None:
         fresh.remove_made()
+    desks = sys.modules.get("tests.tui.desk_support")  # the desk stations built once
+    if desks is not None:
+        desks.remove_built()
 
 
 @pytest.fixture(autouse=True)

@@ -123,6 +123,14 @@ def close_writers() -> None:
 
 _BUILT: dict[str, Station] = {}
 """The stations of this test process built once (see ``built_once``)."""
+_FOLDERS: list[Path] = []
+
+
+def remove_built() -> None:
+    """The folders of the stations built once go (tests/conftest.py's session end: an xdist
+    worker does not always run ``atexit``)."""
+    while _FOLDERS:
+        shutil.rmtree(_FOLDERS.pop(), ignore_errors=True)
 
 
 def built_once(key: str, build: Callable[[Path], Station], tmp_path: Path, name: str) -> Station:
@@ -131,7 +139,8 @@ def built_once(key: str, build: Callable[[Path], Station], tmp_path: Path, name:
     rows a fresh build writes, at a file copy's cost."""
     if key not in _BUILT:
         folder = Path(tempfile.mkdtemp(prefix="whistle-desk-"))
-        atexit.register(shutil.rmtree, folder, True)
+        _FOLDERS.append(folder)
+        atexit.register(remove_built)
         _BUILT[key] = build(folder)
         _BUILT[key].close()
     built = _BUILT[key]
