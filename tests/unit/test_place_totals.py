@@ -377,6 +377,9 @@ def test_a_file_of_before_the_place_totals_is_counted_when_first_opened(
     conn.execute("DROP INDEX ix_reinspection_recorded")
     conn.execute("ALTER TABLE agenda_item DROP COLUMN reason_parts")  # and V23's columns
     conn.execute("ALTER TABLE handover_item DROP COLUMN parts")
+    conn.execute("DROP TRIGGER open_search_queue_insert")  # and V24's open cases' index
+    conn.execute("DROP TRIGGER open_search_queue_open")
+    conn.execute("DROP TABLE open_search")
     conn.execute(f"PRAGMA user_version = {STEPS.index(V22_PLACE_TOTALS)}")
     assert conn.execute("SELECT filled FROM period_totals_state").fetchone()[0] == 1
     conn.commit()
