@@ -273,10 +273,37 @@ def queue_ids(
     return ids
 
 
+_ROWS: dict[str, tuple[int, dict[str, QueueRow]]] = {}
+HELD_ROWS = 2000
+"""Rows held at once (per database): a few windows, a jump's and the one it jumped from."""
+
+
+def forget_rows() -> None:
+    """Drop the rows held (the next window reads each of its rows again)."""
+    _ROWS.clear()
+
+
 def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
-    """The rows of the given cases, in the given order, with their check-in marks."""
+    """The rows of the given cases, in the given order, with their check-in marks. A row read
+    since the last event was written is not read again (every change to a case, its check-ins
+    or its clocks writes one): a jump back (End, then Home) or a window read again while
+    scrolling reads only the rows it has not read."""
     if not ids:
         return []
+    head = last_event(conn)
+    url = str(conn.engine.url)
+    held = _ROWS.get(url)
+    if held is None or held[0] != head or len(held[1]) > HELD_ROWS:
+        held = (head, {})
+        _ROWS[url] = held
+    rows = held[1]
+    missing = [i for i in dict.fromkeys(ids) if i not in rows]
+    if missing:
+        rows.update((row.case_id, row) for row in _read_rows(conn, missing))
+    return [rows[i] for i in ids if i in rows]
+
+
+def _read_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
     # only the columns a row holds: the others (texts, a dozen timestamps each converted on
     # the way out) cost most of a window's read at scale
     shown = select(
