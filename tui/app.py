@@ -4,6 +4,7 @@ poller, and switches between the five main views; screens do the rest."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -170,6 +171,9 @@ class WhistleApp(App[None]):
         self._changes: ChangeWatch | None = None
         self._demo_waits: SignInScreen | None = None
         """A sign-in whose demo PINs are checked once the queue has drawn (``_check_demo``)."""
+        self.heap_frozen = False
+        """The objects of the start-up are kept out of the garbage collector's rounds
+        (``_freeze_heap``)."""
         self.latest: datetime | None = None
         """The latest time this desk has seen, on the clock or in the record: it never goes back."""
         self._last_reading: datetime | None = None
@@ -281,6 +285,18 @@ class WhistleApp(App[None]):
     def _queue_loaded(self) -> None:
         if self._demo_waits is not None:
             self.call_after_refresh(self._check_demo)  # once that window is on the screen
+        if self.operator is not None and not self.heap_frozen:
+            self.heap_frozen = True
+            self.call_after_refresh(self._freeze_heap)
+
+    def _freeze_heap(self) -> None:
+        """Once the desk is up (signed in, the queue drawn): what the start-up made (the
+        libraries, the screens, the service) lives as long as the desk, and each full round of
+        the garbage collector walked all of it again: ~100 ms in about one key press in ten at
+        a million cases. Collected once now, then frozen: the later rounds walk only what was
+        made since. Given back to the collector when the app ends (``on_unmount``)."""
+        gc.collect()
+        gc.freeze()
 
     def _check_demo(self) -> None:
         """The demo's PINs are checked once the queue has drawn its first window (or at once,
@@ -346,6 +362,8 @@ class WhistleApp(App[None]):
         return not self.locked or action in WHILE_LOCKED
 
     async def on_unmount(self) -> None:
+        if self.heap_frozen:
+            gc.unfreeze()
         if self._changes is not None:
             self._changes.stop()  # no poll begins on a service being closed
         if self.service is not None:

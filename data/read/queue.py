@@ -273,11 +273,51 @@ def queue_ids(
     return ids
 
 
+_ROWS: dict[str, tuple[int, dict[str, QueueRow]]] = {}
+HELD_ROWS = 2000
+"""Rows held at once (per database): a few windows, a jump's and the one it jumped from."""
+
+
+def forget_rows() -> None:
+    """Drop the rows held (the next window reads each of its rows again)."""
+    _ROWS.clear()
+
+
 def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
-    """The rows of the given cases, in the given order, with their check-in marks."""
+    """The rows of the given cases, in the given order, with their check-in marks. A row read
+    since the last event was written is not read again (every change to a case, its check-ins
+    or its clocks writes one): a jump back (End, then Home) or a window read again while
+    scrolling reads only the rows it has not read."""
     if not ids:
         return []
-    cases = {row.id: row for row in conn.execute(select(CASE).where(CASE.c.id.in_(ids)))}
+    head = last_event(conn)
+    url = str(conn.engine.url)
+    held = _ROWS.get(url)
+    if held is None or held[0] != head or len(held[1]) > HELD_ROWS:
+        held = (head, {})
+        _ROWS[url] = held
+    rows = held[1]
+    missing = [i for i in dict.fromkeys(ids) if i not in rows]
+    if missing:
+        rows.update((row.case_id, row) for row in _read_rows(conn, missing))
+    return [rows[i] for i in ids if i in rows]
+
+
+def _read_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
+    # only the columns a row holds: the others (texts, a dozen timestamps each converted on
+    # the way out) cost most of a window's read at scale
+    shown = select(
+        CASE.c.id,
+        CASE.c.number,
+        CASE.c.category,
+        CASE.c.community,
+        CASE.c.status,
+        CASE.c.source,
+        CASE.c.received_at,
+        CASE.c.station_id,
+        CASE.c.park_review_on,
+    )
+    cases = {row.id: row for row in conn.execute(shown.where(CASE.c.id.in_(ids)))}
     grades: dict[str, str] = {}
     for case_id, grade in conn.execute(
         select(WHISTLE.c.case_id, WHISTLE.c.grade)
@@ -288,7 +328,17 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
             grades[case_id] = grade
     marks: dict[str, list[Mark]] = {}
     query = (
-        select(CHECKIN, CLOCK.c.started_at, CLOCK.c.limit_unit, CLOCK.c.paused_at, CLOCK.c.paused_minutes)
+        select(
+            CHECKIN.c.id,
+            CHECKIN.c.case_id,
+            CHECKIN.c.department_code,
+            CHECKIN.c.status,
+            CHECKIN.c.arrived_at,
+            CLOCK.c.started_at,
+            CLOCK.c.limit_unit,
+            CLOCK.c.paused_at,
+            CLOCK.c.paused_minutes,
+        )
         .add_columns(CLOCK.c.stopped_at, CLOCK.c.deadline.label("clock_deadline"), CLOCK.c.work_hours)
         .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
         .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
@@ -313,12 +363,23 @@ def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
             )
         )
     handling: dict[str, Handling] = {}
-    # by the window's cases, the kind and the stop kept in Python: with ``kind = 'handling'``
-    # in the condition SQLite chose ix_clock_kind_deadline and walked every handling clock of
-    # the file for each window (about a second at a million cases, for 40 rows)
-    for row in conn.execute(
-        select(CLOCK).where(CLOCK.c.case_id.in_(ids)).order_by(CLOCK.c.started_at, CLOCK.c.id)
-    ):
+    # by the window's cases and their running clocks (ix_clock_open: case_id, stopped_at), the
+    # kind kept in Python: with ``kind = 'handling'`` in the condition SQLite chose
+    # ix_clock_kind_deadline and walked every handling clock of the file for each window (about
+    # a second at a million cases, for 40 rows); the stopped clocks were half the rows read
+    held = select(
+        CLOCK.c.case_id,
+        CLOCK.c.kind,
+        CLOCK.c.stopped_at,
+        CLOCK.c.started_at,
+        CLOCK.c.deadline,
+        CLOCK.c.limit_unit,
+        CLOCK.c.paused_at,
+        CLOCK.c.paused_minutes,
+        CLOCK.c.work_hours,
+    )
+    running = held.where(CLOCK.c.case_id.in_(ids), CLOCK.c.stopped_at.is_(None))
+    for row in conn.execute(running.order_by(CLOCK.c.started_at, CLOCK.c.id)):
         if row.kind != ClockKind.HANDLING.value or row.stopped_at is not None:
             continue
         handling[row.case_id] = Handling(

@@ -198,6 +198,12 @@ class QueueView(ScrollView, can_focus=True):
     def _window_size(self) -> int:
         return max(200, self.rows_on_screen * 4)
 
+    def _jump_size(self) -> int:
+        """The window read for a jump (End, Home, a page past the rows held): the screen's rows
+        and as many again around them, not a scrolling window's two hundred (each row read
+        costs its case, marks and clocks: ~0.1 ms at a million cases)."""
+        return self.rows_on_screen * 2
+
     def row_at(self, index: int) -> QueueRow | None:
         if self._offset <= index < self._offset + len(self._rows):
             return self._rows[index - self._offset]
@@ -224,8 +230,11 @@ class QueueView(ScrollView, can_focus=True):
         self._rows = []
         self._fetch(keep_counts=False, follow=False)
 
-    def _fetch(self, *, keep_counts: bool, follow: bool, scroll: int | None = None) -> None:
-        """Read the window around ``scroll`` (the scroll position when None)."""
+    def _fetch(
+        self, *, keep_counts: bool, follow: bool, scroll: int | None = None, size: int | None = None
+    ) -> None:
+        """Read the window around ``scroll`` (the scroll position when None) of ``size`` rows
+        (a scrolling window's when None)."""
         row = self.cursor_row if follow else None
         request = WindowRequest(
             self.filter,
@@ -233,7 +242,7 @@ class QueueView(ScrollView, can_focus=True):
             self.cursor,
             int(self.scroll_y) if scroll is None else scroll,
             self.rows_on_screen,
-            self._window_size(),
+            size or self._window_size(),
             self.counts if keep_counts else None,
         )
         load = self.loader
@@ -434,7 +443,7 @@ class QueueView(ScrollView, can_focus=True):
         if self.row_at(target) is None or self.row_at(bottom - 1) is None:
             # the rows it scrolls to are not held (End, Home, a page past the window): read
             # them first and scroll when they come, not draw the table blank in between
-            self._fetch(keep_counts=True, follow=False, scroll=target)
+            self._fetch(keep_counts=True, follow=False, scroll=target, size=self._jump_size())
             return
         self.scroll_to(y=target, animate=False, immediate=True)
         self.refresh()

@@ -98,3 +98,34 @@ async def test_a_window_read_lays_nothing_out_again(tmp_path: Path) -> None:
         assert view.cursor == 3 and view.row_at(3) is not None  # the window was read
         assert covered == [] and updates == []
         assert str(bar.render()) == shown
+
+
+async def test_a_jump_reads_the_screens_rows_and_as_many_again(tmp_path: Path) -> None:
+    """End and Home read the rows they show with a margin (twice the screen's rows), not a
+    scrolling window (two hundred rows at a million cases, each with its marks and clocks):
+    what they show is the same."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SHORT) as pilot:
+        await settle(app, pilot)
+        view = await _small_window(app, pilot)
+        view._window_size = lambda: 3  # type: ignore[method-assign]
+        sizes: list[int] = []
+        real = view.loader
+
+        async def loader(request: Any) -> Any:
+            sizes.append(request.size)
+            return await real(request)
+
+        view.loader = loader
+        await pilot.press("end")
+        await workers_done(app)
+        await pilot.pause()
+        assert sizes == [2 * view.rows_on_screen] == [4]
+        last = view.row_at(3)
+        assert view.cursor == 3 and last is not None and last.number in view.render_line(2).text
+        await pilot.press("home")
+        await workers_done(app)
+        await pilot.pause()
+        assert sizes == [4, 4] and view.cursor == 0 and int(view.scroll_y) == 0
+        assert [view.row_at(i) is not None for i in range(4)] == [True] * 4

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import event, func, select
 
-from data.read.queue import QueueFilter, position_of, queue_counts, queue_ids, queue_rows, queue_window
-from data.service import SyncService
+from data.read.queue import (
+    Handling,
+    Mark,
+    QueueFilter,
+    QueueRow,
+    position_of,
+    queue_counts,
+    queue_ids,
+    queue_rows,
+    queue_window,
+)
+from data.service import SyncService, open_sync
+from data.store.tables import CASE, CHECKIN, CLOCK, DEPARTMENT, WHISTLE
 from data.write.commands.cases import blow_whistle, transition
 from data.write.commands.checkins import arrive
 from models.clock import FrozenClock
 from models.enums import CaseStatus as S
-from models.enums import Grade
+from models.enums import ClockKind, Grade
 from models.lifecycle import Action
 from tests.unit.conftest import NOW
 from tests.unit.support import case_in, new_case, one
@@ -134,3 +148,98 @@ async def test_the_announced_file_is_owner_only_and_a_damaged_one_is_not_fatal(t
     assert await load_announced(db) == {"a", "b"}
     announced_path(db).write_bytes(b"\xff\xfe\nc\n")
     assert "c" in await load_announced(db)
+
+
+def _rows_read_whole(conn, ids: list[str]) -> list[QueueRow]:  # type: ignore[no-untyped-def]
+    """A window's rows as they were read before the columns were chosen: every column of
+    the cases, check-ins and clocks, the stopped clocks sorted out in Python."""
+    cases = {r.id: r for r in conn.execute(select(CASE).where(CASE.c.id.in_(ids)))}
+    grades: dict[str, str] = {}
+    for case_id, grade in conn.execute(
+        select(WHISTLE.c.case_id, WHISTLE.c.grade)
+        .where(WHISTLE.c.case_id.in_(ids))
+        .order_by(WHISTLE.c.blown_at)
+    ):
+        if grades.get(case_id) != Grade.URGENT.value:
+            grades[case_id] = grade
+    marks: dict[str, list[Mark]] = {}
+    query = (
+        select(CHECKIN, CLOCK.c.started_at, CLOCK.c.limit_unit, CLOCK.c.paused_at, CLOCK.c.paused_minutes)
+        .add_columns(CLOCK.c.stopped_at, CLOCK.c.deadline.label("clock_deadline"), CLOCK.c.work_hours)
+        .join(CLOCK, CLOCK.c.id == CHECKIN.c.clock_id)
+        .join(WHISTLE, WHISTLE.c.id == CHECKIN.c.whistle_id)
+        .join(DEPARTMENT, DEPARTMENT.c.code == CHECKIN.c.department_code)
+        .where(CHECKIN.c.case_id.in_(ids))
+        .order_by(WHISTLE.c.blown_at, DEPARTMENT.c.sort, CHECKIN.c.department_code)
+    )
+    for r in conn.execute(query):
+        marks.setdefault(r.case_id, []).append(
+            Mark(r.id, r.department_code, r.status, r.started_at, r.clock_deadline, r.limit_unit,
+                 r.paused_at, r.paused_minutes or 0.0, r.stopped_at, r.arrived_at, r.work_hours)
+        )  # fmt: skip
+    handling: dict[str, Handling] = {}
+    every = select(CLOCK).where(CLOCK.c.case_id.in_(ids))
+    for r in conn.execute(every.order_by(CLOCK.c.started_at, CLOCK.c.id)):
+        if r.kind == ClockKind.HANDLING.value and r.stopped_at is None:
+            handling[r.case_id] = Handling(
+                r.started_at, r.deadline, r.limit_unit, r.paused_at, r.paused_minutes or 0.0, r.work_hours
+            )
+    return [
+        QueueRow(c.id, c.number, grades.get(c.id), c.category, c.community, c.status, c.source,
+                 c.received_at, tuple(marks.get(c.id, ())), handling.get(c.id), c.station_id,
+                 c.park_review_on if c.status == S.PARKED.value else None)
+        for c in (cases[i] for i in ids)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("flt", [QueueFilter(), QueueFilter(closed=True)])
+def test_a_windows_rows_hold_what_every_column_of_their_rows_gives(demo_db: Path, flt: QueueFilter) -> None:
+    """A window reads only the columns a row holds and only the running clocks: each row,
+    mark and handling clock is what reading every column of every clock gave, over the demo's
+    open cases and its whole history (stopped clocks, parked, closed and rejected cases)."""
+    engine = open_sync(demo_db, writer=False)
+    try:
+        with engine.connect() as conn:
+            counts = queue_counts(conn, NOW, flt)
+            ids = queue_ids(conn, NOW, flt, counts, 0, counts.total)
+            assert len(ids) == counts.total > 50
+            rows = queue_rows(conn, ids)
+            assert rows == _rows_read_whole(conn, ids)
+            assert any(r.handling for r in rows) and any(len(r.marks) > 1 for r in rows)
+            assert any(r.review_on for r in rows)
+            stopped = select(func.count()).where(CLOCK.c.case_id.in_(ids), CLOCK.c.stopped_at.is_not(None))
+            assert conn.execute(stopped).scalar()  # clocks the window leaves out
+    finally:
+        engine.dispose()
+
+
+def test_a_row_is_read_once_until_the_next_write(sync_service, queue, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """A jump back (End, then Home) reads again only the rows it has not read since the last
+    event: a window's rows cost their cases, marks and clocks (~0.1 ms a row at a million
+    cases). Any write (here an arrival) has the rows read again, and what they hold is new."""
+    read: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
+        if "case_file.park_review_on" in statement and "IN (" in statement:  # a window's cases
+            read.append(statement)
+
+    now = clock.now()
+    event.listen(sync_service.engine, "before_cursor_execute", keep)
+    try:
+        with sync_service.engine.connect() as conn:
+            ids = queue_ids(conn, now, QueueFilter(), queue_counts(conn, now, QueueFilter()), 0, 100)
+            first = queue_rows(conn, ids)
+            assert len(read) == 1 and len(first) == len(ids) >= 3
+            again = queue_rows(conn, ids[::-1])
+            assert len(read) == 1 and again == first[::-1]
+            assert all(a is b for a, b in zip(again, first[::-1], strict=True))
+        sql = "SELECT id FROM checkin WHERE case_id = ? AND department_code = 'XF'"
+        checkin = one(db_path, sql, queue["urgent"])[0]
+        sync_service.run(arrive, checkin, person="王队")
+        with sync_service.engine.connect() as conn:
+            after = queue_rows(conn, ids)
+            assert len(read) == 2
+            urgent = next(r for r in after if r.case_id == queue["urgent"])
+            assert any(m.status == "arrived" for m in urgent.marks)
+    finally:
+        event.remove(sync_service.engine, "before_cursor_execute", keep)
