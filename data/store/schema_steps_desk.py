@@ -215,8 +215,7 @@ END;
 # the station's whole history. Kept by the triggers that keep case_search (recreated here as
 # they were, each with the open index's lines after) and by the queue key's: whichever of a
 # new case's two triggers runs second finds both rows and writes it.
-_OPEN_SEARCH_ROW = """
-    DELETE FROM open_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = {id});
+_OPEN_SEARCH_INSERT = """
     INSERT INTO open_search (rowid, pairs, singles, tags)
     SELECT s.rowid, s.pairs, s.singles, s.tags
     FROM case_search_key k JOIN case_search s ON s.rowid = k.n JOIN queue_key q ON q.case_id = k.case_id
@@ -233,8 +232,14 @@ _CASE_SEARCH_ROW = """
         new.category
     FROM (SELECT replace(new.number, '-', ' ') || ' ' || new.community || ' ' || new.address
         || ' ' || new.description AS body) t;"""
-_NEW_CASE = _OPEN_SEARCH_ROW.format(id="new.id")
-_NEW_KEY = _OPEN_SEARCH_ROW.format(id="new.case_id")
+_OPEN_SEARCH_DELETE = """
+    DELETE FROM open_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = {id});"""
+_OPEN_SEARCH_ROW = _OPEN_SEARCH_DELETE + _OPEN_SEARCH_INSERT
+# a new case's row: not there before, whichever of its two triggers runs first
+_NEW_CASE = _OPEN_SEARCH_INSERT.format(id="new.id")
+_NEW_KEY = _OPEN_SEARCH_INSERT.format(id="new.case_id")
+_CHANGED_CASE = _OPEN_SEARCH_ROW.format(id="new.id")
+_CHANGED_KEY = _OPEN_SEARCH_ROW.format(id="new.case_id")
 V24_OPEN_SEARCH = f"""
 CREATE VIRTUAL TABLE open_search USING fts5(pairs, singles, tags, tokenize = "unicode61 tokenchars '_'");
 INSERT INTO open_search (rowid, pairs, singles, tags)
@@ -249,11 +254,11 @@ END;
 CREATE TRIGGER case_search_update
 AFTER UPDATE OF number, community, address, description, category ON case_file BEGIN
     DELETE FROM case_search WHERE rowid = (SELECT n FROM case_search_key WHERE case_id = old.id);
-    {_CASE_SEARCH_ROW.strip()}{_NEW_CASE}
+    {_CASE_SEARCH_ROW.strip()}{_CHANGED_CASE}
 END;
 CREATE TRIGGER open_search_queue_insert AFTER INSERT ON queue_key WHEN new.open = 1 BEGIN{_NEW_KEY}
 END;
 CREATE TRIGGER open_search_queue_open AFTER UPDATE OF open ON queue_key
-WHEN new.open IS NOT old.open BEGIN{_NEW_KEY}
+WHEN new.open IS NOT old.open BEGIN{_CHANGED_KEY}
 END;
 """
