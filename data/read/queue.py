@@ -370,7 +370,6 @@ def _read_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
     held = select(
         CLOCK.c.case_id,
         CLOCK.c.kind,
-        CLOCK.c.stopped_at,
         CLOCK.c.started_at,
         CLOCK.c.deadline,
         CLOCK.c.limit_unit,
@@ -380,7 +379,7 @@ def _read_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
     )
     running = held.where(CLOCK.c.case_id.in_(ids), CLOCK.c.stopped_at.is_(None))
     for row in conn.execute(running.order_by(CLOCK.c.started_at, CLOCK.c.id)):
-        if row.kind != ClockKind.HANDLING.value or row.stopped_at is not None:
+        if row.kind != ClockKind.HANDLING.value:
             continue
         handling[row.case_id] = Handling(
             started_at=row.started_at,

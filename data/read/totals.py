@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, inspect, select, text
+from sqlalchemy import Connection, and_, case, func, inspect, select
 
 from data.store.tables import (
     CASE,
@@ -28,7 +28,7 @@ from data.store.tables import (
     SUMMONS_PLACE,
     TOTAL_PAIR,
 )
-from data.store.totals import AWAITED, TZ, local_day
+from data.store.totals import AWAITED, TZ, local_day, totals_filled
 from models.assessment import median_of_us
 from models.enums import ClockKind
 from models.periods import Period
@@ -45,7 +45,7 @@ def totals_usable(conn: Connection, tz: Any) -> bool:
     filled when first opened for writing; a reader of one not yet filled counts the rows)."""
     if getattr(tz, "key", None) != TZ.key or not inspect(conn).has_table("period_totals_state"):
         return False  # (a file from before V20, read by a reader that leaves it as it is)
-    return bool(conn.execute(text("SELECT filled FROM period_totals_state WHERE id = 1")).scalar())
+    return totals_filled(conn)
 
 
 def place_totals_usable(conn: Connection, tz: Any) -> bool:

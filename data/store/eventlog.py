@@ -55,21 +55,44 @@ def _json(value: Any) -> str | None:
     return None if value is None else canonical_text(value)
 
 
+STORED = (
+    "id",
+    "station_id",
+    "seq",
+    "operator",
+    "at",
+    "type",
+    "subject",
+    "payload",
+    "personal",
+    "personal_digest",
+    "prev_hash",
+    "hash",
+)
+"""The event table's columns, in the order ``stored_values`` gives them."""
+
+
+def stored_values(record: EventRecord) -> tuple[Any, ...]:
+    """The event's row as the table stores it, in the order of STORED."""
+    return (
+        record.id,
+        record.station_id,
+        record.seq,
+        record.operator,
+        record.at,
+        record.type,
+        record.subject,
+        record.payload_text(),
+        _json(record.personal),
+        record.personal_digest,
+        record.prev_hash,
+        record.hash,
+    )
+
+
 def event_row(record: EventRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "station_id": record.station_id,
-        "seq": record.seq,
-        "operator": record.operator,
-        "at": record.at,
-        "type": record.type,
-        "subject": record.subject,
-        "payload": record.payload_text(),
-        "personal": _json(record.personal),
-        "personal_digest": record.personal_digest,
-        "prev_hash": record.prev_hash,
-        "hash": record.hash,
-    }
+    """The event's row as the table stores it (the time bound by the caller's driver)."""
+    return dict(zip(STORED, stored_values(record), strict=True))
 
 
 # The columns an event's hash covers, as stored (the time as its text on SQLite), for the
@@ -178,41 +201,6 @@ def store(conn: Connection, record: EventRecord) -> None:
     insert_now(conn, EVENT, [event_row(record)])
 
 
-STORED = (
-    "id",
-    "station_id",
-    "seq",
-    "operator",
-    "at",
-    "type",
-    "subject",
-    "payload",
-    "personal",
-    "personal_digest",
-    "prev_hash",
-    "hash",
-)
-"""The event table's columns ``store_many`` writes, in its order."""
-
-
-def _stored_values(record: EventRecord) -> tuple[Any, ...]:
-    """``event_row`` as a tuple in the order of STORED (the time bound by the driver's caller)."""
-    return (
-        record.id,
-        record.station_id,
-        record.seq,
-        record.operator,
-        record.at,
-        record.type,
-        record.subject,
-        record.payload_text(),
-        _json(record.personal),
-        record.personal_digest,
-        record.prev_hash,
-        record.hash,
-    )
-
-
 def store_many(conn: Connection, records: list[EventRecord]) -> None:
     """Several events' rows in one go (an import's batch), the values as ``store`` writes
     them (data/store/bulk.py: on SQLite the driver's executemany of one statement, on the
@@ -222,7 +210,7 @@ def store_many(conn: Connection, records: list[EventRecord]) -> None:
     batch = pending(conn)
     if batch is not None:
         batch.flush()  # the driver's own calls do not flush what is written behind
-    values = (_stored_values(r) for r in records)
+    values = (stored_values(r) for r in records)
     if copies(conn):
         copy_values(conn, EVENT, STORED, values)
     else:

@@ -620,7 +620,7 @@ def held_counts(conn: Connection) -> Parts:
     for table in TOTALS:
         if table.name in PER_SUMMONS:
             continue
-        keys = [c.name for c in table.primary_key.columns]
+        keys = _keys_of(table)
         for row in conn.execute(select(table)).mappings():
             parts.add(
                 table.name,

@@ -159,6 +159,10 @@ class MarkView:
     """'ok', 'warning', 'overdue', 'muted' or '' (running, green)."""
 
 
+LIGHT_TONES = {Light.RED: "overdue", Light.YELLOW: "warning", Light.GREEN: ""}
+"""A running clock's light as the tone its mark is drawn in."""
+
+
 def mark_text(mark: Mark, now: datetime) -> tuple[str, bool]:
     """A mark's text as of ``now`` and whether it is drawn red (a missed or overdue check-in),
     without its light: its width needs no working-time reckoning (``marks_width``)."""
@@ -214,7 +218,7 @@ def mark_view(mark: Mark, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> Mar
     )
     if state.paused:
         return MarkView(text, "muted")
-    return MarkView(text, {Light.RED: "overdue", Light.YELLOW: "warning", Light.GREEN: ""}[state.light])
+    return MarkView(text, LIGHT_TONES[state.light])
 
 
 def handling_view(clock: Handling, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> MarkView:
@@ -234,7 +238,7 @@ def handling_view(clock: Handling, now: datetime, cal: WorkCalendar, tz: ZoneInf
     )
     if state.paused:
         return MarkView(text, "muted")
-    return MarkView(text, {Light.RED: "overdue", Light.YELLOW: "warning", Light.GREEN: ""}[state.light])
+    return MarkView(text, LIGHT_TONES[state.light])
 
 
 def row_clocks(
