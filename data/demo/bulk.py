@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import random
 import re
 from collections import Counter, defaultdict
@@ -43,6 +44,7 @@ day are slots); the totals' counters are added up once for all the copies (``_ad
 COPIED: tuple[Table, ...] = (*ROW_TABLES, *SUMMONS_TABLES)
 FINISHED = (CaseStatus.CLOSED, CaseStatus.VERIFIED, CaseStatus.REJECTED)
 FLUSH = 5000
+APART = 20_000  # from this many copies on, a second process renders them (``_rendered_apart``)
 TEMPLATES = 800
 WEEK_S = 7 * 24 * 3600
 # while the copies are written (into a new demo database that nothing else has open): no
@@ -487,8 +489,10 @@ def copy_cases(
         before = {name: dbapi.execute(f"PRAGMA {name}").fetchone()[0] for name in BUILD_PRAGMAS}
         for name, value in BUILD_PRAGMAS.items():
             dbapi.execute(f"PRAGMA {name} = {value}")
+        aside = _set_aside(dbapi, [tbl.name for tbl in (*COPIED, EVENT)])
         try:
             written, copies = _copy(conn, station_id, templates, order, numbers, rng, progress)
+            _put_back(dbapi, aside)
             if counted:
                 _add_counts(conn, templates, copies)
             else:  # the copies' rows were written apart from the apply function
@@ -496,9 +500,40 @@ def copy_cases(
             conn.commit()
         finally:
             conn.rollback()
+            _put_back(dbapi, aside)
             for name, value in before.items():
                 dbapi.execute(f"PRAGMA {name} = {value}")
     return written
+
+
+def _set_aside(dbapi: Any, tables: list[str]) -> list[tuple[str, str]]:
+    """Drops the copied tables' own indexes that no trigger names and returns them (name, SQL):
+    made again once the copies are written, each is one sort instead of a b-tree insert per row
+    (the indexes SQLite makes for keys and unique columns stay)."""
+    trigger_sql = dbapi.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'")
+    triggers = " ".join(sql for (sql,) in trigger_sql)
+    named = set(re.findall(r"INDEXED BY (\w+)", triggers))
+    marks = ", ".join("?" * len(tables))
+    aside = [
+        (name, sql)
+        for name, sql in dbapi.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks}) ORDER BY name",
+            tables,
+        )
+        if name not in named
+    ]
+    for name, _sql in aside:
+        dbapi.execute(f'DROP INDEX "{name}"')
+    return aside
+
+
+def _put_back(dbapi: Any, aside: list[tuple[str, str]]) -> None:
+    """Makes again the indexes ``_set_aside`` dropped (those not made yet: also after a failure)."""
+    there = {name for (name,) in dbapi.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for name, sql in aside:
+        if name not in there:
+            dbapi.execute(sql)
 
 
 def _fixed_offset(templates: list[Template], order: list[int]) -> bool:
@@ -537,6 +572,92 @@ def _add_counts(conn: Connection, templates: list[Template], copies: Counter[int
     write_difference(conn, Parts(), parts)
 
 
+@dataclass
+class Batch:
+    """``FLUSH`` copies' events and rows, chained after (``seq``, ``prev``), the ``done``-th
+    copy last."""
+
+    seq: int
+    prev: str
+    done: int
+    events: list[tuple[Any, ...]]
+    rows: dict[str, list[tuple[Any, ...]]]
+
+
+def _batches(
+    templates: list[Template], order: list[int], numbers: Numbers, rng: random.Random, seq: int, prev: str
+) -> Iterator[Batch]:
+    """The copies in ``order``, rendered and chained after (``seq``, ``prev``), in batches."""
+    count = len(order)
+    batch = Batch(seq, prev, 0, [], defaultdict(list))
+    for done, key in enumerate(order, 1):
+        template = templates[key >> 6 & 0x3FFF]
+        weeks = key & 0x3F
+        number = numbers(template.received_at - timedelta(weeks=weeks))
+        vals = fill(template, weeks, number, rng)
+        copied, seq, prev = render(template, vals, seq, prev)
+        batch.events.extend(copied)
+        for name, row in rows_of(template, vals):
+            batch.rows[name].append(row)
+        if done % FLUSH == 0 or done == count:
+            batch.done = done
+            yield batch
+            batch = Batch(seq, prev, done, [], defaultdict(list))
+
+
+def _render_apart(
+    out: Any,
+    templates: list[Template],
+    order: list[int],
+    numbers: Numbers,
+    rng: random.Random,
+    seq: int,
+    prev: str,
+) -> None:
+    """A second process's work: renders the batches and sends each down the pipe ``out``, then
+    ``None``; a failure is sent as its text (the process then ends)."""
+    try:
+        for batch in _batches(templates, order, numbers, rng, seq, prev):
+            out.send(batch)
+        out.send(None)
+    except BaseException as exc:  # handed to the writing process, which raises it
+        out.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        out.close()
+
+
+def _rendered_apart(
+    templates: list[Template], order: list[int], numbers: Numbers, rng: random.Random, seq: int, prev: str
+) -> Iterator[Batch]:
+    """``_batches`` rendered by a second process while this one writes the batch before: the
+    build's Python half and SQLite's half run on two cores. The same draws in the same order,
+    so the same seed makes the same file as rendering in this process."""
+    ctx = multiprocessing.get_context("spawn")  # not a fork of a process with a database open
+    receive, send = ctx.Pipe(duplex=False)
+    worker = ctx.Process(
+        target=_render_apart, args=(send, templates, order, numbers, rng, seq, prev), daemon=True
+    )
+    worker.start()
+    send.close()
+    try:
+        while True:
+            try:
+                item = receive.recv()
+            except EOFError:
+                raise RuntimeError(f"the copying process ended ({worker.exitcode})") from None
+            if item is None:
+                return
+            if isinstance(item, str):
+                raise RuntimeError(item)
+            yield item
+    finally:
+        receive.close()
+        worker.join(timeout=5)
+        if worker.is_alive():
+            worker.terminate()
+            worker.join()
+
+
 def _copy(
     conn: Connection,
     station_id: str,
@@ -550,32 +671,20 @@ def _copy(
     moved back how many weeks (``template << 6 | weeks``)."""
     written = 0
     count = len(order)
-    copies: Counter[int] = Counter()
+    copies = Counter(key & 0xFFFFF for key in order)
     inserts = {tbl.name: _insert(tbl) for tbl in (*COPIED, EVENT)}
-    events: list[tuple[Any, ...]] = []
-    rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-    seq, prev = 0, ""
-    for done, key in enumerate(order, 1):
-        if not events:  # each batch is its own write transaction: read the chain's head in it
-            seq, prev = head_of(conn, station_id)
-        template = templates[key >> 6 & 0x3FFF]
-        weeks = key & 0x3F
-        copies[key & 0xFFFFF] += 1
-        number = numbers(template.received_at - timedelta(weeks=weeks))
-        vals = fill(template, weeks, number, rng)
-        copied, seq, prev = render(template, vals, seq, prev)
-        events.extend(copied)
-        for name, row in rows_of(template, vals):
-            rows[name].append(row)
-        if done % FLUSH == 0 or done == count:
-            written += len(events)
-            for tbl in COPIED:
-                if rows.get(tbl.name):
-                    conn.exec_driver_sql(inserts[tbl.name], rows[tbl.name])
-            conn.exec_driver_sql(inserts[EVENT.name], events)
-            conn.commit()  # in batches, so the WAL stays small
-            events, rows = [], defaultdict(list)
-            if progress is not None:
-                progress.write(f"\r{done}/{count} …")
-                progress.flush()
+    seq, prev = head_of(conn, station_id)
+    make = _rendered_apart if count >= APART else _batches
+    for batch in make(templates, order, numbers, rng, seq, prev):
+        if head_of(conn, station_id) != (batch.seq, batch.prev):  # each batch's own transaction
+            raise RuntimeError("the station's events changed while its demo copies were written")
+        written += len(batch.events)
+        for tbl in COPIED:
+            if batch.rows.get(tbl.name):
+                conn.exec_driver_sql(inserts[tbl.name], batch.rows[tbl.name])
+        conn.exec_driver_sql(inserts[EVENT.name], batch.events)
+        conn.commit()  # in batches, so the WAL stays small
+        if progress is not None:
+            progress.write(f"\r{batch.done}/{count} …")
+            progress.flush()
     return written, copies

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,3 +140,115 @@ def test_a_file_whose_totals_are_not_counted_yet_is_counted_whole_after_the_copi
     finally:
         engine.dispose()
     assert one(path, "SELECT filled FROM period_totals_state")[0] == 1
+
+
+SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+
+
+def test_the_indexes_set_aside_while_copying_are_all_made_again_and_hold_every_row(
+    bulk_db: Path, demo_db: Path
+) -> None:
+    assert rows(bulk_db, SCHEMA) == rows(demo_db, SCHEMA)
+    assert one(bulk_db, "PRAGMA integrity_check")[0] == "ok"  # each index has each row
+    plan = rows(bulk_db, "EXPLAIN QUERY PLAN SELECT * FROM event WHERE subject = 'x'")
+    assert "ix_event_subject" in " ".join(str(r[-1]) for r in plan)
+
+
+def test_a_build_that_fails_half_way_still_puts_the_indexes_back(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import data.demo.bulk as bulk
+
+    path = copy_db(demo_db, tmp_path / "bulk.db")
+    copied = bulk.rows_of  # used by the copying alone (not by the templates' check)
+    calls = iter(range(30))
+
+    def failing(*args: Any) -> Any:
+        if next(calls, None) is None:
+            raise RuntimeError("the disk is full")
+        return copied(*args)
+
+    monkeypatch.setattr(bulk, "rows_of", failing)
+    settings = Settings()
+    engine = open_sync(path)
+    try:
+        with pytest.raises(RuntimeError, match="the disk is full"):
+            copy_cases(
+                engine, STATION, count=40, rng=random.Random(3), prefix=settings.case_prefix, tz=settings.tz
+            )
+    finally:
+        engine.dispose()
+    assert rows(path, SCHEMA) == rows(demo_db, SCHEMA)
+
+
+EVENTS = "SELECT * FROM event ORDER BY station_id, seq"
+CASES = "SELECT * FROM case_file ORDER BY id"
+
+
+def _copied(demo_db: Path, path: Path, monkeypatch: pytest.MonkeyPatch, apart: int) -> Path:
+    import data.demo.bulk as bulk
+
+    monkeypatch.setattr(bulk, "APART", apart)
+    copy_db(demo_db, path)
+    settings = Settings()
+    engine = open_sync(path)
+    try:
+        copy_cases(
+            engine, STATION, count=12, rng=random.Random(5), prefix=settings.case_prefix, tz=settings.tz
+        )
+    finally:
+        engine.dispose()
+    return path
+
+
+def test_copies_rendered_by_a_second_process_are_the_copies_rendered_here(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = _copied(demo_db, tmp_path / "here.db", monkeypatch, apart=10**9)
+    apart = _copied(demo_db, tmp_path / "apart.db", monkeypatch, apart=1)
+    assert len(rows(apart, EVENTS)) > len(rows(demo_db, EVENTS))
+    assert rows(apart, EVENTS) == rows(here, EVENTS)  # same ids, times, numbers, hashes
+    assert rows(apart, CASES) == rows(here, CASES)
+
+
+def test_a_failure_in_the_rendering_process_is_raised_in_the_writing_one(demo_db: Path) -> None:
+    import data.demo.bulk as bulk
+
+    settings = Settings()
+    engine = open_sync(demo_db, writer=False)
+    try:
+        with engine.connect() as conn:
+            templates = _templates(conn, STATION)
+            numbers = bulk.Numbers(conn, STATION, settings.case_prefix, settings.tz)
+    finally:
+        engine.dispose()
+    no_such_template = len(templates) << 6 | 1
+    with pytest.raises(RuntimeError, match="IndexError"):
+        list(bulk._rendered_apart(templates, [no_such_template], numbers, random.Random(1), 0, ""))
+
+
+def test_copies_are_not_written_after_events_the_build_did_not_chain_them_to(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import data.demo.bulk as bulk
+
+    path = copy_db(demo_db, tmp_path / "bulk.db")
+    batches = bulk._batches
+
+    def behind(*args: Any) -> Any:  # as if another desk wrote while the first batch was rendered
+        for batch in batches(*args):
+            batch.seq -= 1
+            yield batch
+
+    monkeypatch.setattr(bulk, "_batches", behind)
+    settings = Settings()
+    engine = open_sync(path)
+    try:
+        with pytest.raises(RuntimeError, match="changed"):
+            copy_cases(
+                engine, STATION, count=5, rng=random.Random(5), prefix=settings.case_prefix, tz=settings.tz
+            )
+    finally:
+        engine.dispose()
+    assert rows(path, EVENTS) == rows(demo_db, EVENTS)
+    assert rows(path, SCHEMA) == rows(demo_db, SCHEMA)
