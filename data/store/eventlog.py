@@ -198,11 +198,12 @@ the hashed bytes joined by newlines). A canonical line holds no newline, a hash 
 LINE_RANGE = _PAGE_OF.format(
     body=(
         f'CAST(group_concat(printf(\'{{"at":%s,"hash":"%s",{_RANGE_AFTER_AT}\','
-        f" {_RANGE_VALUES.format(hash='hash, ')}), char(10)) || char(10) AS BLOB)"
+        f" {_RANGE_VALUES.format(hash='hash, ')}), char(10)) AS BLOB)"
     )
 )
-"""The export's page on SQLite, as SEALED_RANGE but the events' bundle lines (each ended by a
-newline, without personal data) in place of their hashed bytes."""
+"""The export's page on SQLite, as SEALED_RANGE but the events' bundle lines (without personal
+data) in place of their hashed bytes, joined by newlines (the last line's newline is not there:
+joined after, a text of the page's size costs SQLite a copy per line)."""
 
 
 RANGE_PAGE = 2000
@@ -236,7 +237,7 @@ def range_links(page: Sequence[Any], after: int, upto: int, prev: str, parts: li
 
 
 def part_hashed(line: bytes) -> bytes:
-    """``line_hashed`` of a LINE_RANGE line taken without its newline."""
+    """``line_hashed`` of a line of a LINE_RANGE page (split at its newlines)."""
     return line[:_LINE_CUT] + line[_LINE_CUT + _LINE_HASH :]
 
 

@@ -199,7 +199,8 @@ def _check_station(conn: Connection, station: str, start: int, prev: str, report
         return driver_rows(conn.exec_driver_sql(SEALED_RANGE, (station, *bounds, quoted)))[0]
 
     bounds = ((after, after + RANGE_PAGE) for after in range(start, head - RANGE_PAGE + 1, RANGE_PAGE))
-    pages = ahead(read, bounds, threaded=shared_across_threads(raw))
+    threaded = head - start >= 2 * RANGE_PAGE and shared_across_threads(raw)  # a page to read ahead
+    pages = ahead(read, bounds, threaded=threaded)
     try:
         for (after, upto), page in pages:
             parts = page[7].split(b"\n") if page[7] is not None else []

@@ -230,15 +230,16 @@ def _joined_pages(
         return driver_rows(conn.exec_driver_sql(LINE_RANGE, (station, *bounds, quoted)))[0]
 
     bounds = ((after, after + RANGE_PAGE) for after in range(since, head - RANGE_PAGE + 1, RANGE_PAGE))
-    pages = ahead(read, bounds, threaded=shared_across_threads(raw))
+    threaded = head - since >= 2 * RANGE_PAGE and shared_across_threads(raw)  # a page to read ahead
+    pages = ahead(read, bounds, threaded=threaded)
     try:
         for (after, upto), page in pages:
-            lines = page[7]
-            if lines is None or upto - since > limits_.bundle_events:
+            if page[7] is None or upto - since > limits_.bundle_events:
                 return
+            lines = page[7] + b"\n"
             if at["size"] + len(lines) > limits_.bundle_bytes:
                 return
-            hashed = [part_hashed(line) for line in lines.split(b"\n")[:-1]]
+            hashed = [part_hashed(line) for line in page[7].split(b"\n")]
             last = range_links(page, after, upto, at["link"], hashed)
             if last is None:
                 return
