@@ -139,16 +139,15 @@ def _lines(
     state: dict[str, Any],
     limits_: SyncLimits,
 ) -> Iterator[bytes]:
-    """The bundle's event lines in chunks (whole lines), read in pages by (station, seq) and
-    checked as they go, up to ``head`` or to as many as one bundle may hold (``limits_``: events
-    and bytes, what a receiver accepts); ``state["last"]`` says where they stopped. Each line is
-    checked by the bytes it is written from: its hashed bytes hash to the stored hash, its seq
-    follows and its prev is the last one's hash.
+    """The bundle's event lines in chunks of about bundle.CHUNK bytes (whole lines), read in
+    pages by (station, seq) and checked as they go, up to ``head`` or to as many as one bundle
+    may hold (``limits_``: events and bytes, what a receiver accepts); ``state["last"]`` says
+    where they stopped. Each line is checked by the bytes it is written from: its hashed
+    bytes hash to the stored hash, its seq follows and its prev is the last one's hash.
 
-    On SQLite, without personal data, each whole page is joined by the database into its lines
-    at once (LINE_RANGE, read by a second thread while this one hashes the last page) and
-    written as it comes while the pages pass and fit (``_joined_pages``); the rest is read row
-    by row (``_rows``), each row judged as it always was."""
+    On SQLite, without personal data, whole pages come first as the database joins them
+    (``_joined_pages``, each a chunk of its own), as long as they pass and fit; the rest (and a
+    last page not whole) is read row by row, each row judged as it always was."""
     prev = GENESIS
     if since > 0:
         prev = conn.execute(
@@ -158,73 +157,68 @@ def _lines(
     joined = not on_server(conn)
     sha256, cut = hashlib.sha256, line_hashed
     max_events, max_bytes, chunk_bytes = limits_.bundle_events, limits_.bundle_bytes, bundle.CHUNK
-    at: dict[str, Any] = {"digest": hashlib.sha256(), "size": 0, "last": since, "link": prev, "full": False}
-
-    def _report() -> None:
-        if progress is not None and not at["full"]:
-            progress(at["last"] - since, head - since)
-
-    def _rows() -> Iterator[bytes]:
-        """The events after ``at["last"]`` up to ``head`` row by row, in chunks of about
-        bundle.CHUNK bytes, until the bundle is full."""
-        pending: list[bytes] = []
-        waiting = 0
-        while at["last"] < head and not at["full"]:
-            rows = _page(conn, station, at["last"], head, joined)
-            for row in rows:
-                if joined:
-                    seq, prev, hash_, personal, line = row
-                    # the joined line, when it hashes to the stored hash; else the row read whole
-                    sealed = not (personal and include_personal) and sha256(cut(line)).hexdigest() == hash_
-                    if not sealed:
-                        line, sealed = _whole_line(whole_row(conn, station, seq), include_personal)
-                else:
-                    seq, prev, hash_ = row[0], row[10], row[11]
-                    line, sealed = _whole_line(row, include_personal)
-                # Never sign a history that does not verify here: the receiver would refuse it.
-                if seq != at["last"] + 1 or prev != at["link"] or not sealed:
-                    raise DomainError("sync.error.local_chain", station=station, seq=seq)
-                if at["last"] - since >= max_events or at["size"] + len(line) > max_bytes:
-                    if at["last"] == since:  # not even one line fits: no bundle can carry this event
-                        raise DomainError("sync.error.line_too_big", station=station, seq=seq)
-                    at["full"] = True
-                    break
-                pending.append(line)
-                at["size"] += len(line)
-                waiting += len(line)
-                if waiting >= chunk_bytes:
-                    chunk = b"".join(pending)
-                    at["digest"].update(chunk)
-                    yield chunk
-                    pending, waiting = [], 0
-                at["last"], at["link"] = seq, hash_
-            _report()
-        if pending:
-            chunk = b"".join(pending)
-            at["digest"].update(chunk)
-            yield chunk
-
+    digest, size, waiting = sha256(), 0, 0
+    pending: list[bytes] = []
+    last, done, link, total = since, 0, prev, head - since
+    full = False
     if joined and not include_personal:
-        yield from _joined_pages(conn, station, head, at, since, limits_, _report)
-    yield from _rows()
-    state.update(sha=at["digest"].hexdigest(), size=at["size"], head=at["link"], last=at["last"])
+        for upto, upto_hash, chunk in _joined_pages(conn, station, since, head, prev, limits_):
+            digest.update(chunk)
+            size += len(chunk)
+            last, link = upto, upto_hash
+            yield chunk
+            if progress is not None:
+                progress(last - since, total)
+        done = last - since
+    while last < head and not full:
+        rows = _page(conn, station, last, head, joined)
+        for row in rows:
+            if joined:
+                seq, prev, hash_, personal, line = row
+                # the joined line, when it hashes to the stored hash; else the row read whole
+                sealed = not (personal and include_personal) and sha256(cut(line)).hexdigest() == hash_
+                if not sealed:
+                    line, sealed = _whole_line(whole_row(conn, station, seq), include_personal)
+            else:
+                seq, prev, hash_ = row[0], row[10], row[11]
+                line, sealed = _whole_line(row, include_personal)
+            # Never sign a history that does not verify here: the receiver would refuse it.
+            if seq != last + 1 or prev != link or not sealed:
+                raise DomainError("sync.error.local_chain", station=station, seq=seq)
+            if last - since >= max_events or size + len(line) > max_bytes:
+                if last == since:  # not even one line fits: no bundle can carry this event
+                    raise DomainError("sync.error.line_too_big", station=station, seq=seq)
+                full = True
+                break
+            pending.append(line)
+            size += len(line)
+            waiting += len(line)
+            if waiting >= chunk_bytes:
+                chunk = b"".join(pending)
+                digest.update(chunk)
+                yield chunk
+                pending, waiting = [], 0
+            last, link = seq, hash_
+        done += len(rows)
+        if progress is not None and not full:
+            progress(done, total)
+    if pending:
+        chunk = b"".join(pending)
+        digest.update(chunk)
+        yield chunk
+    state.update(sha=digest.hexdigest(), size=size, head=link, last=last)
 
 
 def _joined_pages(
-    conn: Connection,
-    station: str,
-    head: int,
-    at: dict[str, Any],
-    since: int,
-    limits_: SyncLimits,
-    report: Callable[[], None],
-) -> Iterator[bytes]:
-    """``_lines`` on SQLite without personal data: whole LINE_RANGE pages read ahead by a
+    conn: Connection, station: str, since: int, head: int, prev: str, limits_: SyncLimits
+) -> Iterator[tuple[int, str, bytes]]:
+    """``_lines`` on SQLite without personal data: whole LINE_RANGE pages, read ahead by a
     second thread, each that passes (``range_links`` over each line's hashed bytes, cut from
-    it) and fits the bundle written as one chunk, as the database joined it. It stops at the
-    first page that does not: the caller reads the rest (and a last page not whole) row by row."""
+    it) and fits the bundle as (its last seq, its last hash, its lines as the database joined
+    them); it stops at the first page that does not, the caller reading the rest row by row."""
     raw: Any = conn.connection.driver_connection  # the driver's own, to ask about threads
     quoted = encode_basestring(station)
+    size = 0
 
     def read(bounds: tuple[int, int]) -> Any:
         return driver_rows(conn.exec_driver_sql(LINE_RANGE, (station, *bounds, quoted)))[0]
@@ -237,17 +231,14 @@ def _joined_pages(
             if page[7] is None or upto - since > limits_.bundle_events:
                 return
             lines = page[7] + b"\n"
-            if at["size"] + len(lines) > limits_.bundle_bytes:
+            size += len(lines)
+            if size > limits_.bundle_bytes:
                 return
-            hashed = [part_hashed(line) for line in page[7].split(b"\n")]
-            last = range_links(page, after, upto, at["link"], hashed)
+            last = range_links(page, after, upto, prev, [part_hashed(line) for line in page[7].split(b"\n")])
             if last is None:
                 return
-            at["digest"].update(lines)
-            at["size"] += len(lines)
-            at["last"], at["link"] = upto, last
-            yield lines
-            report()
+            prev = last
+            yield upto, last, lines
     finally:
         pages.close()  # the reading thread stops before the rows are read on this connection
 
