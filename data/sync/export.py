@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -162,13 +163,15 @@ def _lines(
     last, done, link, total = since, 0, prev, head - since
     full = False
     if joined and not include_personal:
-        for upto, upto_hash, chunk in _joined_pages(conn, station, since, head, prev, limits_):
-            digest.update(chunk)
-            size += len(chunk)
-            last, link = upto, upto_hash
-            yield chunk
-            if progress is not None:
-                progress(last - since, total)
+        # closed with these lines (a write that failed): the reading thread stops here
+        with closing(_joined_pages(conn, station, since, head, prev, limits_)) as pages:
+            for upto, upto_hash, chunk in pages:
+                digest.update(chunk)
+                size += len(chunk)
+                last, link = upto, upto_hash
+                yield chunk
+                if progress is not None:
+                    progress(last - since, total)
         done = last - since
     while last < head and not full:
         rows = _page(conn, station, last, head, joined)
@@ -211,7 +214,7 @@ def _lines(
 
 def _joined_pages(
     conn: Connection, station: str, since: int, head: int, prev: str, limits_: SyncLimits
-) -> Iterator[tuple[int, str, bytes]]:
+) -> Generator[tuple[int, str, bytes], None, None]:
     """``_lines`` on SQLite without personal data: whole LINE_RANGE pages, read ahead by a
     second thread, each that passes (``range_links`` over each line's hashed bytes, cut from
     it) and fits the bundle as (its last seq, its last hash, its lines as the database joined

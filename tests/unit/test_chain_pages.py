@@ -6,7 +6,9 @@ row by row reading names it."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import sqlite3
 import threading
 import zipfile
@@ -24,6 +26,7 @@ from data.store.ahead import ahead, shared_across_threads
 from data.store.eventlog import LINE_RANGE, SEALED_RANGE, part_hashed, range_links, record_from_row
 from data.store.schema import upgrade
 from data.store.verify import Report, check_chain
+from data.sync import bundle
 from data.sync.bundle import EVENTS, event_line
 from data.sync.export import export_bundle
 from data.write.commands.cases import receive_case
@@ -270,6 +273,30 @@ def test_an_export_refuses_a_fault_at_a_page_edge_as_row_by_row(
         refusals.append((refused.value.key, refused.value.params))
         assert not (tmp_path / "a.bundle").exists()
     assert refusals[0] == refusals[1] and refusals[0][0] == "sync.error.local_chain"
+    a.close()
+
+
+def test_a_write_that_fails_while_pages_are_read_ahead_stops_the_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills after the first chunk: the export is refused, no reading thread is left
+    behind on the connection, and the next export (room again) is whole."""
+    a, db = _station(tmp_path)
+    monkeypatch.setattr("data.sync.export.RANGE_PAGE", PAGE)
+    write_beside = bundle.write_beside
+
+    def fills(stream: Any, chunks: Any) -> None:
+        next(chunks)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(bundle, "write_beside", fills)
+    with pytest.raises(DomainError):
+        export_bundle(a, tmp_path / "a.bundle", since=0)
+    assert not [t for t in threading.enumerate() if t.name == "page-reader"]
+    monkeypatch.setattr(bundle, "write_beside", write_beside)
+    result = export_bundle(a, tmp_path / "a.bundle", since=0)
+    with zipfile.ZipFile(result.path) as archive:
+        assert archive.read(EVENTS) == _reference(db, result.last_seq)
     a.close()
 
 
