@@ -168,6 +168,79 @@ def line_hashed(line: bytes) -> bytes:
     return line[:_LINE_CUT] + line[_LINE_CUT + _LINE_HASH : -1]
 
 
+# A whole page at once: SQLite joins the page's events into a few values (one step of the
+# statement, in which the database lets go of Python's lock, so a second thread can read the
+# next page while this one hashes), instead of one row of values an event. The hashed bytes are
+# joined as the pages above join them, the station's text given quoted (it is the page's own);
+# the stored hashes, the links and the sequence numbers come each as one text, checked against
+# what the bytes hash to by ``range_links``. A page that does not pass so is read again as the
+# pages above read it, row by row, and judged and named as before.
+_PAGE_OF = (
+    "SELECT count(*), group_concat(seq), group_concat(hash, ','), group_concat(prev_hash, ','),"
+    " sum(typeof(hash) = 'text'), CAST(group_concat(personal, char(10)) AS BLOB),"
+    " group_concat(CASE WHEN personal IS NOT NULL THEN personal_digest END, ','), {body}"
+    " FROM event WHERE station_id = ?1 AND seq > ?2 AND seq <= ?3"
+)
+# The prev hash goes in as it is, between quotes: a page passes only when each prev is the hash
+# before it (64 hex digits, or the first link given), which JSON quotes as it is.
+_RANGE_AFTER_AT = _AFTER_AT.replace('"prev":%s', '"prev":"%s"')
+_RANGE_VALUES = _VALUES.replace("json_quote(station_id)", "?4").replace("json_quote(prev_hash)", "prev_hash")
+SEALED_RANGE = _PAGE_OF.format(
+    body=(
+        f"CAST(group_concat(printf('{{\"at\":%s,{_RANGE_AFTER_AT}', {_RANGE_VALUES.format(hash='')}),"
+        " char(10)) AS BLOB)"
+    )
+)
+"""The chain check's page on SQLite, parameters (station, after, upto, the station as JSON
+quotes it): (count, the seqs joined by commas, the hashes and the prev hashes joined by commas,
+how many hashes are text, the personal parts joined by newlines, their digests joined by commas,
+the hashed bytes joined by newlines). A canonical line holds no newline, a hash no comma."""
+LINE_RANGE = _PAGE_OF.format(
+    body=(
+        f'CAST(group_concat(printf(\'{{"at":%s,"hash":"%s",{_RANGE_AFTER_AT}\','
+        f" {_RANGE_VALUES.format(hash='hash, ')}), char(10)) AS BLOB)"
+    )
+)
+"""The export's page on SQLite, as SEALED_RANGE but the events' bundle lines (without personal
+data) in place of their hashed bytes, joined by newlines (the last line's newline is not there:
+joined after, a text of the page's size costs SQLite a copy per line)."""
+
+
+RANGE_PAGE = 2000
+"""Events a SEALED_RANGE or LINE_RANGE page holds (~1.3 MB of lines): small enough that the
+second thread's reading overlaps the hashing from the first pages on. Only whole pages are read
+so; the events after the last whole page (a chain checked since its last mark, a small station)
+are read row by row by SEALED_PAGE and LINE_PAGE."""
+
+
+def range_links(page: Sequence[Any], after: int, upto: int, prev: str, parts: list[bytes]) -> str | None:
+    """The last hash of a SEALED_RANGE or LINE_RANGE page whose events are seq ``after`` + 1 to
+    ``upto`` in order, each linked to the last (the first to ``prev``), each of whose hashed
+    bytes (``parts``, one an event) hash to its stored hash, its personal part to its digest;
+    None when any of it does not hold (the page is then judged row by row)."""
+    count, seqs, hashes, prevs, texts, personal, digests = page[:7]
+    if count != upto - after or texts != count or len(parts) != count:
+        return None
+    sha256 = hashlib.sha256
+    joined = ",".join([sha256(part).hexdigest() for part in parts])
+    if (
+        hashes != joined
+        or prevs != (f"{prev},{joined[:-65]}" if count > 1 else prev)
+        or seqs != ",".join(map(str, range(after + 1, upto + 1)))
+    ):
+        return None
+    if personal is not None and digests != ",".join(
+        [sha256(part).hexdigest() for part in personal.split(b"\n")]
+    ):
+        return None
+    return joined[-64:]
+
+
+def part_hashed(line: bytes) -> bytes:
+    """``line_hashed`` of a line of a LINE_RANGE page (split at its newlines)."""
+    return line[:_LINE_CUT] + line[_LINE_CUT + _LINE_HASH :]
+
+
 _FULL_ROW = select(*HASHED_COLUMNS).where(
     (EVENT.c.station_id == bindparam("station")) & (EVENT.c.seq == bindparam("seq"))
 )

@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,17 @@ from sqlalchemy import Connection, Engine, String, create_engine, func, inspect,
 from sqlalchemy.exc import StatementError
 from sqlalchemy.pool import StaticPool
 
+from data.store.ahead import ahead, shared_across_threads
 from data.store.apply import apply_event
 from data.store.derived import derived_problem
 from data.store.dialect import by_insertion, insertion, on_server
 from data.store.eventlog import (
     HASHED_COLUMNS,
+    RANGE_PAGE,
     SEALED_PAGE,
+    SEALED_RANGE,
     driver_rows,
+    range_links,
     record_from_row,
     sealed_as_stored,
     stored_iso,
@@ -183,9 +188,36 @@ def _check_station(conn: Connection, station: str, start: int, prev: str, report
                 return False
             expected, prev = row[0] + 1, row[11]
         return True
-    # SQLite: keyset pages of the (station, seq) index with the hashed bytes joined by the
-    # database (SEALED_PAGE), hashed here as they come. A row that does not pass so is read
-    # whole and checked as above: it is named the same way, or it is an older row that passes.
+    # SQLite: whole pages of the (station, seq) index, each joined by the database into a few
+    # values (SEALED_RANGE) and read by a second thread while this one hashes the last; the
+    # rest (a last page not whole, or from the first page that does not pass so) row by row.
+    head = conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
+    raw: Any = conn.connection.driver_connection  # the driver's own, to ask about threads
+    quoted = encode_basestring(station)
+
+    def read(bounds: tuple[int, int]) -> Any:
+        return driver_rows(conn.exec_driver_sql(SEALED_RANGE, (station, *bounds, quoted)))[0]
+
+    bounds = ((after, after + RANGE_PAGE) for after in range(start, head - RANGE_PAGE + 1, RANGE_PAGE))
+    threaded = head - start >= 2 * RANGE_PAGE and shared_across_threads(raw)  # a page to read ahead
+    pages = ahead(read, bounds, threaded=threaded)
+    try:
+        for (after, upto), page in pages:
+            parts = page[7].split(b"\n") if page[7] is not None else []
+            last = range_links(page, after, upto, prev, parts)
+            if last is None:
+                break
+            report.events += upto - after
+            start, prev = upto, last
+    finally:
+        pages.close()  # the reading thread stops before the rows are read on this connection
+    return _check_rows(conn, station, start, prev, report)
+
+
+def _check_rows(conn: Connection, station: str, start: int, prev: str, report: Report) -> bool:
+    """The station's chain after ``start`` row by row (SEALED_PAGE, keyset pages by (station,
+    seq)); a row that does not pass so is read whole and checked by ``_check_row``: it is named
+    the same way, or it is an older row that passes."""
     expected, after, sha256 = start + 1, start, hashlib.sha256
     while rows := driver_rows(conn.exec_driver_sql(SEALED_PAGE, (station, after, BATCH))):
         for seq, prev_hash, hash_, personal, digest, hashed in rows:

@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
+from data.store.ahead import ahead, shared_across_threads
 from data.store.db import Location, location_of
 from data.store.dialect import on_server
 from data.store.eventlog import (
     HASHED_COLUMNS,
     LINE_PAGE,
+    LINE_RANGE,
+    RANGE_PAGE,
     driver_rows,
     line_hashed,
+    part_hashed,
+    range_links,
     sealed_as_stored,
     stored_iso,
     whole_row,
@@ -137,7 +144,11 @@ def _lines(
     pages by (station, seq) and checked as they go, up to ``head`` or to as many as one bundle
     may hold (``limits_``: events and bytes, what a receiver accepts); ``state["last"]`` says
     where they stopped. Each line is checked by the bytes it is written from: its hashed
-    bytes hash to the stored hash, its seq follows and its prev is the last one's hash."""
+    bytes hash to the stored hash, its seq follows and its prev is the last one's hash.
+
+    On SQLite, without personal data, whole pages come first as the database joins them
+    (``_joined_pages``, each a chunk of its own), as long as they pass and fit; the rest (and a
+    last page not whole) is read row by row, each row judged as it always was."""
     prev = GENESIS
     if since > 0:
         prev = conn.execute(
@@ -151,6 +162,17 @@ def _lines(
     pending: list[bytes] = []
     last, done, link, total = since, 0, prev, head - since
     full = False
+    if joined and not include_personal:
+        # closed with these lines (a write that failed): the reading thread stops here
+        with closing(_joined_pages(conn, station, since, head, prev, limits_)) as pages:
+            for upto, upto_hash, chunk in pages:
+                digest.update(chunk)
+                size += len(chunk)
+                last, link = upto, upto_hash
+                yield chunk
+                if progress is not None:
+                    progress(last - since, total)
+        done = last - since
     while last < head and not full:
         rows = _page(conn, station, last, head, joined)
         for row in rows:
@@ -188,6 +210,40 @@ def _lines(
         digest.update(chunk)
         yield chunk
     state.update(sha=digest.hexdigest(), size=size, head=link, last=last)
+
+
+def _joined_pages(
+    conn: Connection, station: str, since: int, head: int, prev: str, limits_: SyncLimits
+) -> Generator[tuple[int, str, bytes], None, None]:
+    """``_lines`` on SQLite without personal data: whole LINE_RANGE pages, read ahead by a
+    second thread, each that passes (``range_links`` over each line's hashed bytes, cut from
+    it) and fits the bundle as (its last seq, its last hash, its lines as the database joined
+    them); it stops at the first page that does not, the caller reading the rest row by row."""
+    raw: Any = conn.connection.driver_connection  # the driver's own, to ask about threads
+    quoted = encode_basestring(station)
+    size = 0
+
+    def read(bounds: tuple[int, int]) -> Any:
+        return driver_rows(conn.exec_driver_sql(LINE_RANGE, (station, *bounds, quoted)))[0]
+
+    bounds = ((after, after + RANGE_PAGE) for after in range(since, head - RANGE_PAGE + 1, RANGE_PAGE))
+    threaded = head - since >= 2 * RANGE_PAGE and shared_across_threads(raw)  # a page to read ahead
+    pages = ahead(read, bounds, threaded=threaded)
+    try:
+        for (after, upto), page in pages:
+            if page[7] is None or upto - since > limits_.bundle_events:
+                return
+            lines = page[7] + b"\n"
+            size += len(lines)
+            if size > limits_.bundle_bytes:
+                return
+            last = range_links(page, after, upto, prev, [part_hashed(line) for line in page[7].split(b"\n")])
+            if last is None:
+                return
+            prev = last
+            yield upto, last, lines
+    finally:
+        pages.close()  # the reading thread stops before the rows are read on this connection
 
 
 def _check_written(out: Path, expected_sha: str, public: str, count: int, limits_: SyncLimits) -> None:
