@@ -29,6 +29,7 @@ from screens.widgets.queue_row import (
     Columns,
     MarksWidth,
     MarkView,
+    Tones,
     format_age,
     marks_width,
     row_clocks,
@@ -184,6 +185,8 @@ class QueueView(ScrollView, can_focus=True):
         to the next many read the same: hours and minutes, an age in days)."""
         self._clocks: dict[str, tuple[QueueRow, Clocks]] = {}
         self._clocks_at: tuple[datetime, WorkCalendar, ZoneInfo] | None = None
+        self._tones = Tones()
+        """The clocks' lights, each counted again only when it may have changed."""
         """The rows' countdowns as of ``now``, counted once for the tick and the repaint."""
         self._look: Look | None = None
         """The styles read for the repaint under way (``render_lines``), or the last ones."""
@@ -390,10 +393,10 @@ class QueueView(ScrollView, can_focus=True):
         held = self._clocks.get(row.case_id)
         if held is not None and held[0] is row:
             return held[1]
-        marks = row_marks(row, self.now, self.calendar, self.tz)
+        marks = row_marks(row, self.now, self.calendar, self.tz, self._tones)
         clocks = Clocks(
             marks,
-            row_clocks(row, self.now, self.calendar, self.tz, marks),
+            row_clocks(row, self.now, self.calendar, self.tz, marks, self._tones),
             format_age(self.now - row.received_at),
         )
         self._clocks[row.case_id] = (row, clocks)
