@@ -199,6 +199,7 @@ class QueueView(ScrollView, can_focus=True):
         """The clocks' lights, each counted again only when it may have changed."""
         """The rows' countdowns as of ``now``, counted once for the tick and the repaint."""
         self._look: Look | None = None
+        self._look_read = False
         """The styles read for the repaint under way (``render_lines``), or the last ones."""
         self._pass: tuple[Look, int] | None = None
 
@@ -357,9 +358,26 @@ class QueueView(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         self.call_later(self._ensure_window)
 
+    def notify_style_update(self) -> None:
+        """The styles were applied again (the theme changed, the CSS was reloaded, a class or a
+        pseudo-class changed): read them again for the next lines drawn."""
+        super().notify_style_update()
+        self._look_read = False
+
+    def on_focus(self) -> None:
+        self._look_read = False
+
+    def on_blur(self) -> None:
+        self._look_read = False
+
     def _current_look(self) -> Look:
         """The styles as they are now; the held ones while they read the same (so the lines
-        held compare by identity)."""
+        held compare by identity). Read once until Textual applies the styles again
+        (``notify_style_update``): read for every repaint and tick, they cost more than the
+        lines a tick draws (every refresh empties Textual's own cache of them)."""
+        if self._look_read and self._look is not None:
+            return self._look
+        self._look_read = True
         tones = {tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES}
         look = Look(
             self.rich_style,

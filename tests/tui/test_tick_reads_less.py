@@ -1,0 +1,76 @@
+"""What a tick does not do again every second at rest: read the table's styles (Textual empties
+its own cache of them at every refresh) and put the header's other labels together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Label
+
+from screens.widgets import header as header_module
+from screens.widgets.header import DeskHeader
+from screens.widgets.queue_view import QueueView
+from tests.tui.desk_support import SIZE, app_for, settle, station
+from tests.tui.dispatch_support import workers_done
+from tests.tui.screen_text import screen_lines
+
+
+async def _ticked(app: Any, pilot: Any, st: Any, seconds: int = 1) -> None:
+    st.clock.advance(seconds=seconds)
+    app.tick()
+    await workers_done(app)
+    await pilot.pause()
+
+
+async def test_the_tables_styles_are_read_once_until_they_change(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(QueueView)
+        await _ticked(app, pilot, st)
+        read: list[tuple[str, ...]] = []
+        real = view.get_component_rich_style
+
+        def get_component_rich_style(*names: str, **kwargs: Any) -> Any:
+            read.append(names)
+            return real(*names, **kwargs)
+
+        view.get_component_rich_style = get_component_rich_style  # type: ignore[method-assign]
+        before = screen_lines(app)
+        for _ in range(3):
+            await _ticked(app, pilot, st)
+        assert read == []
+        assert screen_lines(app) != before  # the countdowns moved on
+        app.theme = "textual-light"  # the styles change: read again, once
+        await workers_done(app)
+        await pilot.pause()
+        await _ticked(app, pilot, st)
+        assert read and len(read) == len(set(read))
+
+
+async def test_a_tick_shows_the_clock_and_leaves_the_other_labels_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        header = app.screen.query_one(DeskHeader)
+        put_together: list[Any] = []
+        real = header_module.operator_text
+
+        def operator_text(*args: Any, **kwargs: Any) -> str:
+            put_together.append(args)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(header_module, "operator_text", operator_text)
+        await _ticked(app, pilot, st, seconds=5)
+        assert str(header.query_one("#hdr-clock", Label).render()) == "03-10 10:00:05"
+        assert put_together == []
+        app.overdue_count += 1  # another value changes: the labels are shown again
+        app.screen.update_header()
+        await pilot.pause()
+        assert put_together
