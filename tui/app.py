@@ -427,7 +427,10 @@ class WhistleApp(App[None]):
         desk wrote), a check-in deadline or a step of the escalation ladder came, or the
         rounds passed over reached QUIET_ROUNDS. A desk at rest reads nothing else; a server
         database, whose writes no file shows, is read every round."""
-        mark = await self._file_mark()
+        watch = self._changes
+        # the watch's own look, at most a tenth of a second old (tui/watch.py), rather than the
+        # same two stats handed to a thread and back once more every second
+        mark = watch.mark if watch is not None and watch.watching else await self._file_mark()
         now = self.now()
         came = [at for at in (self._next_deadline, self._ladder_next) if at is not None and now >= at]
         if mark is None or mark != self._change_mark or came or self._passed_over >= QUIET_ROUNDS:

@@ -74,3 +74,31 @@ async def test_a_tick_shows_the_clock_and_leaves_the_other_labels_be(
         app.screen.update_header()
         await pilot.pause()
         assert put_together
+
+
+async def test_a_round_at_rest_asks_no_thread_for_the_files_mark(tmp_path: Path) -> None:
+    """Each second's round looked whether the file changed by handing two stats to a thread and
+    back; the watch (tui/watch.py) reads the same mark ten times a second in its own thread,
+    and a round now takes the watch's latest. A write still makes the round due."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.poll_once()
+        watch = app._changes
+        assert watch is not None
+        watch.look()  # what the watch's thread does every tenth of a second
+        asked: list[bool] = []
+        real = app._file_mark
+
+        async def file_mark() -> Any:
+            asked.append(True)
+            return await real()
+
+        app._file_mark = file_mark  # type: ignore[method-assign]
+        assert await app._poll_due() is False and asked == []
+        st.case("new", at=st.clock.now(), description="另一台调度台登记的案件")
+        watch.look()
+        assert await app._poll_due() is True and asked == []
+        watch.stop()  # no watch: the round reads the file itself
+        assert await app._poll_due() is True and asked == [True]
