@@ -102,3 +102,34 @@ async def test_a_round_at_rest_asks_no_thread_for_the_files_mark(tmp_path: Path)
         assert await app._poll_due() is True and asked == []
         watch.stop()  # no watch: the round reads the file itself
         assert await app._poll_due() is True and asked == [True]
+
+
+async def test_a_quiet_second_of_the_poller_starts_no_worker(tmp_path: Path) -> None:
+    """A round that the watch's mark shows could find nothing new is passed over by the timer
+    itself (a worker's start and end cost more than the question); a write starts the round,
+    which polls and shows it."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.poll_once()
+        watch = app._changes
+        assert watch is not None
+        watch.look()
+
+        def rounds() -> int:
+            return sum(1 for w in app.workers if w.name == "poll_round")
+
+        before, passed = rounds(), app._passed_over
+        app._poll_second()
+        assert rounds() == before and app._passed_over == passed + 1
+        view = app.screen.query_one(QueueView)
+        total = view.counts.total
+        st.case("new", at=st.clock.now(), description="另一台调度台登记的案件")
+        watch.look()
+        app._poll_second()
+        assert rounds() == before + 1
+        for _ in range(5):
+            await workers_done(app)
+            await pilot.pause()
+        assert view.counts.total == total + 1
