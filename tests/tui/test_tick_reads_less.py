@@ -133,3 +133,23 @@ async def test_a_quiet_second_of_the_poller_starts_no_worker(tmp_path: Path) -> 
             await workers_done(app)
             await pilot.pause()
         assert view.counts.total == total + 1
+
+
+async def test_a_tick_finds_the_header_without_looking_through_the_screen(tmp_path: Path) -> None:
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await _ticked(app, pilot, st)
+        screen = app.screen
+        looked: list[Any] = []
+        real = screen.query
+
+        def query(*args: Any, **kwargs: Any) -> Any:
+            looked.append(args)
+            return real(*args, **kwargs)
+
+        screen.query = query  # type: ignore[method-assign]
+        await _ticked(app, pilot, st, seconds=2)
+        assert str(screen.query_one("#hdr-clock", Label).render()) == "03-10 10:00:03"
+        assert not any(DeskHeader in args for args in looked)
