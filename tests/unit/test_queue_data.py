@@ -283,3 +283,24 @@ def test_a_windows_ids_are_read_once_until_the_next_write(sync_service, queue, c
             assert queue_ids(conn, later, flt, moved, 0, 100)[0] == queue["regular"]
     finally:
         event.remove(sync_service.engine, "before_cursor_execute", keep)
+
+
+def test_a_window_reads_the_last_event_once(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
+    """The ids and the rows a window holds are held until the same next event: one read of the
+    last event's number serves both (each statement of a window is a round trip to the read
+    thread on the desk)."""
+    heads: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if "FROM event" in statement and "max(" in statement:
+            heads.append(statement)
+
+    now = clock.now()
+    event.listen(sync_service.engine, "before_cursor_execute", keep)
+    try:
+        with sync_service.engine.connect() as conn:
+            counts = queue_counts(conn, now, QueueFilter())
+            window = queue_window(conn, now, QueueFilter(), 0, 100, counts)
+    finally:
+        event.remove(sync_service.engine, "before_cursor_execute", keep)
+    assert len(window.rows) == counts.total >= 3 and len(heads) == 1
