@@ -153,3 +153,31 @@ async def test_a_tick_finds_the_header_without_looking_through_the_screen(tmp_pa
         await _ticked(app, pilot, st, seconds=2)
         assert str(screen.query_one("#hdr-clock", Label).render()) == "03-10 10:00:03"
         assert not any(DeskHeader in args for args in looked)
+
+
+async def test_keys_and_ticks_find_the_table_without_looking_through_the_screen(tmp_path: Path) -> None:
+    """The queue screen found its table (and the search box, the counts line) by a query of
+    the screen several times a key (the footer's checks, the counts line) and every tick."""
+    st = station(tmp_path)
+    app = app_for(st)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        view = screen.query_one(QueueView)
+        await pilot.press("down")
+        await workers_done(app)
+        await pilot.pause()
+        looked: list[Any] = []
+        real = screen.query_one
+
+        def query_one(*args: Any, **kwargs: Any) -> Any:
+            looked.append(args)
+            return real(*args, **kwargs)
+
+        screen.query_one = query_one  # type: ignore[method-assign]
+        for key in ("down", "up", "end", "home"):
+            await pilot.press(key)
+            await workers_done(app)
+            await pilot.pause()
+        await _ticked(app, pilot, st)
+        assert view.cursor == 0 and looked == []
