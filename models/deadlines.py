@@ -412,6 +412,10 @@ class ClockState:
     overdue: bool
     paused: bool
     stopped: bool
+    light_until: datetime | None = None
+    """The light reads the same from the evaluation time up to this instant, inclusive (None:
+    for as long as nothing is written: a stopped, paused or overdue clock). A countdown drawn
+    every second needs its light counted again only after it."""
 
 
 def clock_state(
@@ -453,7 +457,27 @@ def clock_state(
         overdue=overdue,
         paused=paused,
         stopped=stopped,
+        light_until=None if stopped or paused else _light_until(light, at, deadline, used, total),
     )
+
+
+def _light_until(
+    light: Light, at: datetime, deadline: datetime, used: timedelta, total: timedelta
+) -> datetime | None:
+    """Until when a running clock's light, read at ``at``, reads the same: red for good; yellow
+    until the deadline passes; green while the time used stays below the yellow share, and
+    working time passes no faster than the wall clock, so at least until the wall time left
+    before the share is reached has passed (or the deadline, the earlier)."""
+    if light is Light.RED:
+        return None
+    if light is Light.YELLOW:
+        return deadline
+    # green: max(used, 0) // tick < share = ceil(YELLOW_FRACTION * (total // tick)), a share of
+    # one tick at least, so held while the time used (less the pauses: it may start below
+    # zero), which grows no faster than ``at``, stays below that many ticks
+    share = -((-YELLOW_FRACTION.numerator * (total // _TICK)) // YELLOW_FRACTION.denominator)
+    room = share - used // _TICK - 1
+    return min(at + room * _TICK, deadline)
 
 
 def format_remaining(td: timedelta) -> str:

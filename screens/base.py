@@ -99,10 +99,17 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._desk: Desk | None = None
+        self._header: tuple[list[DeskHeader], list[ClockBanner]] | None = None
+        """The screen's header and clock banner, found once it is mounted (they stay): the tick
+        looked for them in the screen every second."""
 
     @property
     def desk(self) -> Desk:
-        return desk_of(self.app)
+        """The app as the desk, checked once (the protocol's check walks its members)."""
+        if self._desk is None:
+            self._desk = desk_of(self.app)
+        return self._desk
 
     @property
     def service(self) -> Service | None:
@@ -174,7 +181,13 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
         settings = desk.settings
         service = desk.service
         now = now or desk.now()
-        for header in self.query(DeskHeader):
+        found = self._header
+        if found is None:
+            found = (list(self.query(DeskHeader)), list(self.query(ClockBanner)))
+            if self.is_mounted and found[0]:
+                self._header = found
+        headers, banners = found
+        for header in headers:
             header.view_title = self.view_title
             header.station = settings.station_name
             header.operator = desk.operator
@@ -183,7 +196,7 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
             header.overdue = desk.overdue_count
             header.fallback_years = tuple(sorted(service.rules.fallback_years)) if service else ()
             header.overridden_years = tuple(sorted(service.rules.overrides)) if service else ()
-        for banner in self.query(ClockBanner):
+        for banner in banners:
             banner.show(desk.clock_warning())
 
     def read(

@@ -61,6 +61,9 @@ class QueueScreen(ViewScreen):
         """The day the count of parked cases due for review was read for."""
         self._bindings_for: tuple[bool, bool, bool] | None = None
         self._counts_shown: str | None = None
+        self._view: QueueView | None = None
+        self._search_input: Input | None = None
+        self._bar: Static | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-filters")
@@ -69,7 +72,17 @@ class QueueScreen(ViewScreen):
 
     @property
     def view(self) -> QueueView:
-        return self.query_one(QueueView)
+        """The table, found once (it stays): every key asked the screen for it several times
+        (the footer's checks, the counts line, the tick)."""
+        if self._view is None:
+            self._view = self.query_one(QueueView)
+        return self._view
+
+    @property
+    def _search_box(self) -> Input:
+        if self._search_input is None:
+            self._search_input = self.query_one("#queue-search", Input)
+        return self._search_input
 
     def on_mount(self) -> None:
         self.view.focus()
@@ -123,7 +136,9 @@ class QueueScreen(ViewScreen):
         active = describe(self.view.filter, self.communities)
         if active:
             line += "  " + t("queue.filtered", filters=active)
-        bar = self.query_one("#queue-filters", Static)
+        if self._bar is None:
+            self._bar = self.query_one("#queue-filters", Static)
+        bar = self._bar
         if line != self._counts_shown:  # a window read while scrolling counts the same: an
             # update lays the screen out again (~5 ms of a key at scale)
             self._counts_shown = line
@@ -131,7 +146,7 @@ class QueueScreen(ViewScreen):
         bar.set_class(bool(active), "-active")
         # the footer is rebuilt only when what check_action answers changed (a rebuild costs
         # more than the window read itself at scale)
-        searching = self.query_one("#queue-search", Input).has_class("-open")
+        searching = self._search_box.has_class("-open")
         shown = (self.view.cursor_row is not None, self.view.filter.active, searching)
         if shown != self._bindings_for:
             self._bindings_for = shown
@@ -145,7 +160,7 @@ class QueueScreen(ViewScreen):
         if action == "clear_filters":
             return self.view.filter.active
         if action == "close_search":
-            return self.query_one("#queue-search", Input).has_class("-open")
+            return self._search_box.has_class("-open")
         return True
 
     def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -182,7 +197,7 @@ class QueueScreen(ViewScreen):
         self.view.action_select()
 
     def action_search(self) -> None:
-        search = self.query_one("#queue-search", Input)
+        search = self._search_box
         search.value = self.view.filter.search
         search.add_class("-open")
         search.focus()
@@ -193,7 +208,7 @@ class QueueScreen(ViewScreen):
         self.view.set_filter(replace(self.view.filter, search=event.value.strip()))
 
     def _close_search(self) -> None:
-        self.query_one("#queue-search", Input).remove_class("-open")
+        self._search_box.remove_class("-open")
         self.view.focus()
 
     def action_close_search(self) -> None:

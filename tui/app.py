@@ -244,7 +244,7 @@ class WhistleApp(App[None]):
         service.on_wait = self.commands.lock_wait
         await self.poll_once()  # the poller and its alarms run from the start, signed in or not
         self._tell_screen(ServiceReady())
-        self.set_timer(POLL_SECONDS, self.poll_round)
+        self.set_timer(POLL_SECONDS, self._poll_second)
         self._changes = ChangeWatch(
             self.db_path, CHANGE_SECONDS, lambda: self._change_mark, self._look_for_changes
         )
@@ -420,14 +420,31 @@ class WhistleApp(App[None]):
                 await self.poll_once()
         finally:
             if self.is_running:
-                self.set_timer(POLL_SECONDS, self.poll_round)
+                self.set_timer(POLL_SECONDS, self._poll_second)
+
+    def _poll_second(self) -> None:
+        """The poller's timer: a round that the watch's mark shows at once could find nothing
+        new is passed over here, without starting a worker for it (a worker's start and end
+        cost more than the round's question); any other starts ``poll_round``."""
+        watch = self._changes
+        if watch is not None and watch.watching and not self._due(watch.mark):
+            self.set_timer(POLL_SECONDS, self._poll_second)
+            return
+        self.poll_round()
 
     async def _poll_due(self) -> bool:
         """Whether this second's poll could find anything new: the database file changed (a
         desk wrote), a check-in deadline or a step of the escalation ladder came, or the
         rounds passed over reached QUIET_ROUNDS. A desk at rest reads nothing else; a server
         database, whose writes no file shows, is read every round."""
-        mark = await self._file_mark()
+        watch = self._changes
+        # the watch's own look, at most a tenth of a second old (tui/watch.py), rather than the
+        # same two stats handed to a thread and back once more every second
+        mark = watch.mark if watch is not None and watch.watching else await self._file_mark()
+        return self._due(mark)
+
+    def _due(self, mark: queries.ChangeMark | None) -> bool:
+        """``_poll_due`` with the file's ``mark`` read; a round passed over is counted."""
         now = self.now()
         came = [at for at in (self._next_deadline, self._ladder_next) if at is not None and now >= at]
         if mark is None or mark != self._change_mark or came or self._passed_over >= QUIET_ROUNDS:

@@ -35,6 +35,9 @@ class ChangeWatch:
         self._loop = asyncio.get_running_loop()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="whistle-change-watch", daemon=True)
+        self.mark: ChangeMark | None = None
+        """The file's mark as the last look read it (None: not looked yet, or a server)."""
+        self.looked = False
 
     def start(self) -> None:
         self._thread.start()
@@ -43,9 +46,16 @@ class ChangeWatch:
         """No mark is handed on after this (one already on its way to the loop is dropped)."""
         self._stop.set()
 
+    @property
+    def watching(self) -> bool:
+        """Looking every ``every`` seconds (started, looked once at least and not stopped): its
+        ``mark`` is then at most that old."""
+        return self.looked and self._thread.is_alive() and not self._stop.is_set()
+
     def look(self) -> None:
         """One look: a changed mark is handed to the loop (thread-safe)."""
         mark = change_mark(self.db_path)
+        self.mark, self.looked = mark, True
         if mark is None or mark == self.known():
             return
         try:

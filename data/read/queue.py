@@ -258,12 +258,47 @@ def _segment_ids(
 
 
 def queue_ids(
-    conn: Connection, now: datetime, flt: QueueFilter, counts: QueueCounts, offset: int, limit: int
+    conn: Connection,
+    now: datetime,
+    flt: QueueFilter,
+    counts: QueueCounts,
+    offset: int,
+    limit: int,
+    *,
+    head: int | None = None,
 ) -> list[str]:
     """Ids of the open cases at positions ``offset`` … ``offset + limit`` in queue order: the
     cases with an overdue check-in (oldest deadline first), then those with a running check-in
     (nearest first), then the rest by their nearest running deadline (cases with none last,
-    oldest first). Both orders walk an index."""
+    oldest first). Both orders walk an index.
+
+    Ids read since the last event was written are not read again for the same counts (a jump
+    back, End then Home): with no event written only time moves cases, from the rest to the
+    overdue head as a check-in's deadline passes, and that changes the counts. A search's
+    are held with its matches (``_found``)."""
+    if flt.search:
+        return _queue_ids(conn, now, flt, counts, offset, limit)
+    head = last_event(conn) if head is None else head
+    url = str(conn.engine.url)
+    held = _IDS.get(url)
+    if held is None or held[0] != head or len(held[1]) >= HELD_IDS:
+        held = (head, {})
+        _IDS[url] = held
+    key = (flt, counts, offset, limit)
+    ids = held[1].get(key)
+    if ids is None:
+        ids = held[1][key] = _queue_ids(conn, now, flt, counts, offset, limit)
+    return list(ids)
+
+
+_IDS: dict[str, tuple[int, dict[tuple[QueueFilter, QueueCounts, int, int], list[str]]]] = {}
+HELD_IDS = 64
+"""Windows' ids held at once (per database)."""
+
+
+def _queue_ids(
+    conn: Connection, now: datetime, flt: QueueFilter, counts: QueueCounts, offset: int, limit: int
+) -> list[str]:
     ids: list[str] = []
     if offset < counts.overdue:
         ids = _segment_ids(conn, now, flt, True, counts.overdue, offset, limit)
@@ -279,18 +314,19 @@ HELD_ROWS = 2000
 
 
 def forget_rows() -> None:
-    """Drop the rows held (the next window reads each of its rows again)."""
+    """Drop the rows and ids held (the next window reads each of its rows again)."""
     _ROWS.clear()
+    _IDS.clear()
 
 
-def queue_rows(conn: Connection, ids: list[str]) -> list[QueueRow]:
+def queue_rows(conn: Connection, ids: list[str], *, head: int | None = None) -> list[QueueRow]:
     """The rows of the given cases, in the given order, with their check-in marks. A row read
     since the last event was written is not read again (every change to a case, its check-ins
     or its clocks writes one): a jump back (End, then Home) or a window read again while
     scrolling reads only the rows it has not read."""
     if not ids:
         return []
-    head = last_event(conn)
+    head = last_event(conn) if head is None else head
     url = str(conn.engine.url)
     held = _ROWS.get(url)
     if held is None or held[0] != head or len(held[1]) > HELD_ROWS:
@@ -427,7 +463,9 @@ def queue_window(
     """One window of the queue; counts are re-read unless given (scrolling keeps them)."""
     counts = counts or queue_counts(conn, now, flt)
     offset = max(0, min(offset, max(counts.total - 1, 0)))
-    return QueueWindow(counts, offset, queue_rows(conn, queue_ids(conn, now, flt, counts, offset, limit)))
+    head = last_event(conn)  # one read of the last event for the ids and the rows held
+    ids = queue_ids(conn, now, flt, counts, offset, limit, head=head)
+    return QueueWindow(counts, offset, queue_rows(conn, ids, head=head))
 
 
 def position_of(

@@ -78,7 +78,7 @@ class DeskHeader(Horizontal):
         # station's name has room
         narrow = self.has_class("-narrow")
         self._set("operator", operator_text(self.operator, self.role, short=narrow))
-        self._set("clock", self.clock.strftime("%m-%d %H:%M:%S") if self.clock else "")
+        self._set("clock", self._clock_text())
         self._set("overdue", t("app.overdue_count_short" if narrow else "app.overdue_count", n=self.overdue))
         self.query_one("#hdr-overdue", Label).set_class(self.overdue > 0, "-overdue")
         badges = []
@@ -89,8 +89,17 @@ class DeskHeader(Horizontal):
         self._set("calendar", "  ".join(badges))
         self.query_one("#hdr-calendar", Label).display = bool(badges)
 
-    watch_view_title = watch_station = watch_operator = watch_clock = _show
+    watch_view_title = watch_station = watch_operator = _show
     watch_overdue = watch_fallback_years = watch_overridden_years = watch_role = _show
+
+    def watch_clock(self) -> None:
+        """The clock alone, every second: the other labels (each found in the header and its
+        text put together again) are shown when their own values change."""
+        if self._ready:
+            self._set("clock", self._clock_text())
+
+    def _clock_text(self) -> str:
+        return self.clock.strftime("%m-%d %H:%M:%S") if self.clock else ""
 
     def _set(self, name: str, text: str) -> None:
         """Only a changed label is redrawn, and only a changed width asks for a new layout:

@@ -195,35 +195,38 @@ def _clock_text(
     return (f"{name}{remaining}" if overdue else f"{name} {remaining}"), overdue
 
 
-def mark_view(mark: Mark, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> MarkView:
-    text, _red = mark_text(mark, now)
-    status = CheckInStatus(mark.status)
-    if status in (CheckInStatus.ARRIVED, CheckInStatus.ACTED):
-        return MarkView(text, "ok")
-    if status in (CheckInStatus.RELEASED, CheckInStatus.WITHDRAWN):
-        return MarkView(text, "muted")
-    if status is CheckInStatus.NO_SHOW:
-        return MarkView(text, "overdue")
-    state = clock_state(
-        started_at=mark.started_at,
-        deadline=mark.deadline,
-        now=now,
-        unit=Unit(mark.unit),
-        cal=cal,
-        tz=tz,
-        paused_minutes=mark.paused_minutes,
-        paused_at=mark.paused_at,
-        stopped_at=mark.stopped_at,
-        hours=hours_from_json(mark.work_hours),
-    )
-    if state.paused:
-        return MarkView(text, "muted")
-    return MarkView(text, LIGHT_TONES[state.light])
+class Tones:
+    """The tones of the clocks drawn, each held while its light reads the same
+    (``ClockState.light_until``): a countdown drawn every second has its light counted again
+    (working time through the calendar, ~0.05 ms a clock) only when it may have changed.
+    Keyed by the clock's values: equal clocks have equal lights."""
+
+    LIMIT = 5000
+
+    def __init__(self) -> None:
+        self._held: dict[Mark | Handling, tuple[WorkCalendar, ZoneInfo, datetime, str, datetime | None]] = {}
+
+    def tone(self, clock: Mark | Handling, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> str:
+        held = self._held.get(clock)
+        if (
+            held is not None
+            and held[0] is cal
+            and held[1] is tz
+            and held[2] <= now
+            and (held[4] is None or now <= held[4])
+        ):
+            return held[3]
+        tone, until = _counted_tone(clock, now, cal, tz)
+        if len(self._held) >= self.LIMIT:
+            self._held.clear()
+        self._held[clock] = (cal, tz, now, tone, until)
+        return tone
 
 
-def handling_view(clock: Handling, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> MarkView:
-    """The case's handling countdown, named 时限 like a department in the marks."""
-    text, _red = handling_text(clock, now)
+def _counted_tone(
+    clock: Mark | Handling, now: datetime, cal: WorkCalendar, tz: ZoneInfo
+) -> tuple[str, datetime | None]:
+    """A running (or paused) clock's tone as of ``now``, and until when its light holds."""
     state = clock_state(
         started_at=clock.started_at,
         deadline=clock.deadline,
@@ -233,24 +236,53 @@ def handling_view(clock: Handling, now: datetime, cal: WorkCalendar, tz: ZoneInf
         tz=tz,
         paused_minutes=clock.paused_minutes,
         paused_at=clock.paused_at,
-        stopped_at=None,
+        stopped_at=clock.stopped_at if isinstance(clock, Mark) else None,
         hours=hours_from_json(clock.work_hours),
     )
-    if state.paused:
+    return ("muted" if state.paused else LIGHT_TONES[state.light]), state.light_until
+
+
+def _tone(clock: Mark | Handling, now: datetime, cal: WorkCalendar, tz: ZoneInfo, tones: Tones | None) -> str:
+    return tones.tone(clock, now, cal, tz) if tones is not None else _counted_tone(clock, now, cal, tz)[0]
+
+
+def mark_view(
+    mark: Mark, now: datetime, cal: WorkCalendar, tz: ZoneInfo, tones: Tones | None = None
+) -> MarkView:
+    text, _red = mark_text(mark, now)
+    status = CheckInStatus(mark.status)
+    if status in (CheckInStatus.ARRIVED, CheckInStatus.ACTED):
+        return MarkView(text, "ok")
+    if status in (CheckInStatus.RELEASED, CheckInStatus.WITHDRAWN):
         return MarkView(text, "muted")
-    return MarkView(text, LIGHT_TONES[state.light])
+    if status is CheckInStatus.NO_SHOW:
+        return MarkView(text, "overdue")
+    return MarkView(text, _tone(mark, now, cal, tz, tones))
+
+
+def handling_view(
+    clock: Handling, now: datetime, cal: WorkCalendar, tz: ZoneInfo, tones: Tones | None = None
+) -> MarkView:
+    """The case's handling countdown, named 时限 like a department in the marks."""
+    text, _red = handling_text(clock, now)
+    return MarkView(text, _tone(clock, now, cal, tz, tones))
 
 
 def row_clocks(
-    row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo, marks: list[MarkView] | None = None
+    row: QueueRow,
+    now: datetime,
+    cal: WorkCalendar,
+    tz: ZoneInfo,
+    marks: list[MarkView] | None = None,
+    tones: Tones | None = None,
 ) -> list[MarkView]:
     """What the marks column draws: the check-in marks, led by the handling countdown when
     no department's check-in is awaited (the deadline the queue then orders the case by).
     ``marks``: the row's ``row_marks`` at ``now`` when the caller has them already."""
-    marks = row_marks(row, now, cal, tz) if marks is None else list(marks)
+    marks = row_marks(row, now, cal, tz, tones) if marks is None else list(marks)
     if _handling_shown(row):
         assert row.handling is not None
-        marks.insert(0, handling_view(row.handling, now, cal, tz))
+        marks.insert(0, handling_view(row.handling, now, cal, tz, tones))
     review = review_view(row, now, tz)
     if review is not None:
         marks.insert(0, review)
@@ -272,11 +304,15 @@ def review_view(row: QueueRow, now: datetime, tz: ZoneInfo) -> MarkView | None:
     return MarkView(review, "warning" if due else "muted")
 
 
-def row_marks(row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> list[MarkView]:
+def row_marks(
+    row: QueueRow, now: datetime, cal: WorkCalendar, tz: ZoneInfo, tones: Tones | None = None
+) -> list[MarkView]:
     """A row's marks as of ``now``, in the order they are drawn: what needs the desk first
     (overdue, then still awaited, then those already there)."""
     urgency = {"overdue": 0, "warning": 1, "": 2}
-    return sorted((mark_view(m, now, cal, tz) for m in row.marks), key=lambda m: urgency.get(m.tone, 3))
+    return sorted(
+        (mark_view(m, now, cal, tz, tones) for m in row.marks), key=lambda m: urgency.get(m.tone, 3)
+    )
 
 
 def marks_width(rows: Sequence[QueueRow], now: datetime, cal: WorkCalendar, tz: ZoneInfo) -> MarksWidth:

@@ -29,6 +29,7 @@ from screens.widgets.queue_row import (
     Columns,
     MarksWidth,
     MarkView,
+    Tones,
     format_age,
     marks_width,
     row_clocks,
@@ -38,6 +39,9 @@ from screens.widgets.queue_row import (
 )
 
 TONES = ("overdue", "warning", "ok", "muted")
+HELD_LINES = 1000
+HELD_FITS = 4
+"""Cases whose last drawn line is held for a jump or a page back (a few screens' worth)."""
 
 
 @dataclass(frozen=True)
@@ -178,14 +182,24 @@ class QueueView(ScrollView, can_focus=True):
         self._window_wanted = False
         self.loaded_once = False
         self._widths: tuple[list[QueueRow], tuple[object, ...], MarksWidth] | None = None
+        self._fitted: dict[tuple[object, ...], tuple[list[QueueRow], Columns]] = {}
+        """The columns fitted to the last few windows, by the width, the time and the rows."""
+        self._columns_seen: dict[Columns, Columns] = {}
         self._drawn: dict[int, Line] = {}
         """Each screen line as last drawn, with what it showed: the tick repaints only the
         cells of a line that read differently now (the seconds of a countdown; from one second
         to the next many read the same: hours and minutes, an age in days)."""
+        self._lines: dict[str, Line] = {}
+        """Each case's line as last drawn, on whichever screen line: a jump back (End, then
+        Home) or a page back draws its rows from these when they read the same, not again
+        (building a line costs its clocks, its cells and its strip: ~2 ms of a jump)."""
         self._clocks: dict[str, tuple[QueueRow, Clocks]] = {}
         self._clocks_at: tuple[datetime, WorkCalendar, ZoneInfo] | None = None
+        self._tones = Tones()
+        """The clocks' lights, each counted again only when it may have changed."""
         """The rows' countdowns as of ``now``, counted once for the tick and the repaint."""
         self._look: Look | None = None
+        self._look_read = False
         """The styles read for the repaint under way (``render_lines``), or the last ones."""
         self._pass: tuple[Look, int] | None = None
 
@@ -344,9 +358,26 @@ class QueueView(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         self.call_later(self._ensure_window)
 
+    def notify_style_update(self) -> None:
+        """The styles were applied again (the theme changed, the CSS was reloaded, a class or a
+        pseudo-class changed): read them again for the next lines drawn."""
+        super().notify_style_update()
+        self._look_read = False
+
+    def on_focus(self) -> None:
+        self._look_read = False
+
+    def on_blur(self) -> None:
+        self._look_read = False
+
     def _current_look(self) -> Look:
         """The styles as they are now; the held ones while they read the same (so the lines
-        held compare by identity)."""
+        held compare by identity). Read once until Textual applies the styles again
+        (``notify_style_update``): read for every repaint and tick, they cost more than the
+        lines a tick draws (every refresh empties Textual's own cache of them)."""
+        if self._look_read and self._look is not None:
+            return self._look
+        self._look_read = True
         tones = {tone: self.get_component_rich_style(f"queue--{tone}", partial=True) for tone in TONES}
         look = Look(
             self.rich_style,
@@ -390,10 +421,10 @@ class QueueView(ScrollView, can_focus=True):
         held = self._clocks.get(row.case_id)
         if held is not None and held[0] is row:
             return held[1]
-        marks = row_marks(row, self.now, self.calendar, self.tz)
+        marks = row_marks(row, self.now, self.calendar, self.tz, self._tones)
         clocks = Clocks(
             marks,
-            row_clocks(row, self.now, self.calendar, self.tz, marks),
+            row_clocks(row, self.now, self.calendar, self.tz, marks, self._tones),
             format_age(self.now - row.received_at),
         )
         self._clocks[row.case_id] = (row, clocks)
@@ -405,6 +436,8 @@ class QueueView(ScrollView, can_focus=True):
         style are drawn as one segment (each segment costs Textual's repaint again)."""
         clocks = self._clocks_of(row)
         held = self._drawn.get(y)
+        if held is None or held.row is not row:
+            held = self._lines.get(row.case_id)
         same = (
             held is not None
             and held.row is row
@@ -413,6 +446,7 @@ class QueueView(ScrollView, can_focus=True):
             and held.cursor == cursor
         )
         if same and held is not None and held.clocks == clocks:
+            self._drawn[y] = held
             return held
         base = look.base + look.cursor if cursor else look.base
         if same and held is not None and held.clocks.overdue == clocks.overdue:
@@ -426,6 +460,9 @@ class QueueView(ScrollView, can_focus=True):
             strip = strip.crop_extend(0, width, base)
         line = Line(row, cols, look, cursor, clocks, head, tail, strip)
         self._drawn[y] = line
+        if len(self._lines) >= HELD_LINES:
+            self._lines.clear()
+        self._lines[row.case_id] = line
         return line
 
     # -- moving --------------------------------------------------------------------------------
@@ -477,8 +514,22 @@ class QueueView(ScrollView, can_focus=True):
 
     def _fit_columns(self) -> None:
         self._columns_width = self.scrollable_content_region.width
+        # the rows by identity: a fitting holds its rows, so their ids stay theirs meanwhile
+        key = (self._columns_width, self.stations, self.now, self.calendar, self.tz, *map(id, self._rows))
+        held = self._fitted.get(key)
+        if held is not None:
+            self.columns = held[1]  # the same rows again (a jump back): fitted as before
+            return
         marks = self._marks_width()
-        self.columns = Columns.for_width(self._columns_width, self._rows, marks, stations=self.stations)
+        cols = Columns.for_width(self._columns_width, self._rows, marks, stations=self.stations)
+        # columns that read as some drawn before are that same object, so the lines held for
+        # them (``_lines``) are drawn again as they are
+        if len(self._columns_seen) >= HELD_FITS * 4:
+            self._columns_seen.clear()
+        self.columns = self._columns_seen.setdefault(cols, cols)
+        if len(self._fitted) >= HELD_FITS:
+            self._fitted.pop(next(iter(self._fitted)))
+        self._fitted[key] = (self._rows, self.columns)
 
     def _marks_width(self) -> MarksWidth | None:
         """The marks' width over the rows held, counted once for the rows, the time, the

@@ -37,3 +37,18 @@ async def test_a_server_database_is_not_watched(tmp_path: Path) -> None:
     watch.look()
     await asyncio.sleep(0)
     assert got == []
+
+
+async def test_the_watch_holds_the_mark_it_read_last(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    db.write_bytes(b"one")
+    watch = ChangeWatch(db, 60, lambda: None, lambda mark: None)
+    assert watch.mark is None and not watch.watching  # not started, not looked
+    watch.start()
+    watch.look()
+    assert watch.mark == change_mark(db) and watch.watching
+    db.write_bytes(b"two commits")
+    watch.look()
+    assert watch.mark == change_mark(db)
+    watch.stop()
+    assert not watch.watching

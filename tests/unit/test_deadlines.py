@@ -363,3 +363,57 @@ def test_a_limit_is_read_as_an_operator_says_it(spoken: str, limit: Limit) -> No
 def test_a_limit_that_is_not_one_is_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         parse_limit(bad)
+
+
+@PROPS
+@given(
+    start=instants,
+    n=st.integers(1, 40),
+    unit=units,
+    read=st.timedeltas(timedelta(0), timedelta(days=12)),
+    later=st.floats(0, 1),
+    paused=st.integers(0, 90),
+)
+def test_a_light_reads_the_same_until_its_light_until(
+    start: datetime, n: int, unit: Unit, read: timedelta, later: float, paused: int
+) -> None:
+    """A countdown drawn every second counts its light again only after ``light_until``: at any
+    time up to it (inclusive) the light is the one read, and a green light's bound is tight
+    enough to be of use (a microsecond after the yellow share at the latest)."""
+    deadline = add_limit(start, Limit(n, unit), CAL, SH).at
+    state = partial(
+        clock_state, started_at=start, deadline=deadline, unit=unit, cal=CAL, tz=SH, paused_minutes=paused
+    )
+    now = start + read
+    first = state(now=now)
+    until = first.light_until
+    if until is None:
+        assert first.light is Light.RED
+        assert state(now=now + timedelta(days=30)).light is Light.RED
+        return
+    assert now <= until <= deadline
+    for at in (now + (until - now) * later, until):
+        assert state(now=at).light is first.light, at
+    if first.light is Light.YELLOW:
+        assert state(now=until + timedelta(microseconds=1)).light is Light.RED
+    elif until < deadline and unit is Unit.MINUTES:  # wall time: the share is reached right after
+        assert state(now=until + timedelta(microseconds=1)).light is Light.YELLOW
+
+
+def test_a_stopped_or_paused_light_holds_for_good() -> None:
+    start = sh(2026, 3, 2, 9)
+    deadline = start + timedelta(hours=1)
+    for kwargs in (
+        {"paused_at": start + timedelta(minutes=5)},
+        {"stopped_at": start + timedelta(minutes=55)},
+    ):
+        state = clock_state(
+            started_at=start,
+            deadline=deadline,
+            now=start + timedelta(hours=3),
+            unit=Unit.MINUTES,
+            cal=CAL,
+            tz=SH,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        assert state.light_until is None

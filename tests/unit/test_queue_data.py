@@ -243,3 +243,64 @@ def test_a_row_is_read_once_until_the_next_write(sync_service, queue, clock, db_
             assert any(m.status == "arrived" for m in urgent.marks)
     finally:
         event.remove(sync_service.engine, "before_cursor_execute", keep)
+
+
+def test_a_windows_ids_are_read_once_until_the_next_write(sync_service, queue, clock, db_path) -> None:  # type: ignore[no-untyped-def]
+    """A jump back (End, then Home) asks the queue's index for its ids only once until the next
+    event: the same filter, counts, offset and size give the same ids. A write (the urgent
+    case's departments arrive: the same counts, another order) has them read again, in the
+    new order; so do other counts (a deadline passed)."""
+    asked: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if "FROM queue_key" in statement and "ORDER BY" in statement:  # a window's ids
+            asked.append(statement)
+
+    now, flt = clock.now(), QueueFilter()
+    event.listen(sync_service.engine, "before_cursor_execute", keep)
+    try:
+        with sync_service.engine.connect() as conn:
+            counts = queue_counts(conn, now, flt)
+            first = queue_ids(conn, now, flt, counts, 0, 100)
+            assert asked and len(first) == counts.total
+            read = len(asked)
+            assert queue_ids(conn, now, flt, counts, 0, 100) == first and len(asked) == read
+            assert queue_ids(conn, now, flt, counts, 1, 2) == first[1:3] and len(asked) > read
+        assert first[0] == queue["urgent"]
+        for code in ("XF", "GA"):
+            sql = "SELECT id FROM checkin WHERE case_id = ? AND department_code = ?"
+            sync_service.run(arrive, one(db_path, sql, queue["urgent"], code)[0], person="王队")
+        with sync_service.engine.connect() as conn:
+            assert queue_counts(conn, now, flt) == counts
+            read = len(asked)
+            again = queue_ids(conn, now, flt, counts, 0, 100)
+            assert len(asked) > read and again[0] != queue["urgent"] and sorted(again) == sorted(first)
+        clock.advance(hours=30)  # the regular whistle's check-in overdue: other counts
+        later = clock.now()
+        with sync_service.engine.connect() as conn:
+            moved = queue_counts(conn, later, flt)
+            assert moved.overdue == 1 and moved != counts
+            assert queue_ids(conn, later, flt, moved, 0, 100)[0] == queue["regular"]
+    finally:
+        event.remove(sync_service.engine, "before_cursor_execute", keep)
+
+
+def test_a_window_reads_the_last_event_once(sync_service, queue, clock) -> None:  # type: ignore[no-untyped-def]
+    """The ids and the rows a window holds are held until the same next event: one read of the
+    last event's number serves both (each statement of a window is a round trip to the read
+    thread on the desk)."""
+    heads: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if "FROM event" in statement and "max(" in statement:
+            heads.append(statement)
+
+    now = clock.now()
+    event.listen(sync_service.engine, "before_cursor_execute", keep)
+    try:
+        with sync_service.engine.connect() as conn:
+            counts = queue_counts(conn, now, QueueFilter())
+            window = queue_window(conn, now, QueueFilter(), 0, 100, counts)
+    finally:
+        event.remove(sync_service.engine, "before_cursor_execute", keep)
+    assert len(window.rows) == counts.total >= 3 and len(heads) == 1

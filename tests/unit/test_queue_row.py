@@ -14,6 +14,7 @@ from data.catalogue import DEPARTMENTS
 from data.read.queue import Handling, Mark, QueueRow
 from models.calendar import WorkCalendar
 from models.i18n import set_language
+from screens.widgets import queue_row
 from screens.widgets.queue_row import (
     Columns,
     MarksWidth,
@@ -209,3 +210,27 @@ def test_the_marks_width_from_their_texts_is_the_width_drawn() -> None:
             red = cell_len(" ".join(v.text for v in views if v.tone == "overdue"))
             assert marks_width([row], now, cal, tz) == MarksWidth(whole, red), (row.number, views)
         assert marks_width(rows, now, cal, tz).red > 0
+
+
+def test_a_running_clocks_light_is_counted_again_only_when_it_may_have_changed(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Drawn every second, a countdown's light (working time through the calendar) is counted
+    once and held until its ``light_until``: the same tones as counting every time, fewer
+    counts. A mark 30 minutes long, read with 20 left: green until 6 minutes left."""
+    counted: list[datetime] = []
+    real = queue_row.clock_state
+
+    def clock_state(**kwargs):  # type: ignore[no-untyped-def]
+        counted.append(kwargs["now"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(queue_row, "clock_state", clock_state)
+    mark = _mark("SCJG", "summoned", 20)
+    cal, tz = WorkCalendar(), ZoneInfo("Asia/Shanghai")
+    tones = queue_row.Tones()
+    seconds = [NOW + timedelta(seconds=s) for s in range(0, 30 * 60, 7)]
+    held = [mark_view(mark, at, cal, tz, tones).tone for at in seconds]
+    assert len(counted) == 3  # green, yellow from 6 minutes left, red after the deadline
+    counted.clear()
+    assert held == [mark_view(mark, at, cal, tz).tone for at in seconds]
+    assert len(counted) == len(seconds)
+    assert held[0] == "" and "warning" in held and held[-1] == "overdue"
