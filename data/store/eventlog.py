@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, String, bindparam, select, type_coerce
 
+from data.store.ahead import ahead, shared_across_threads
 from data.store.apply import apply_event
 from data.store.bulk import copies, copy_values, execute_values
 from data.store.rows import insert_now
@@ -211,6 +213,24 @@ RANGE_PAGE = 2000
 second thread's reading overlaps the hashing from the first pages on. Only whole pages are read
 so; the events after the last whole page (a chain checked since its last mark, a small station)
 are read row by row by SEALED_PAGE and LINE_PAGE."""
+
+
+def range_pages(
+    conn: Connection, statement: str, station: str, after: int, head: int
+) -> Generator[tuple[tuple[int, int], Any], None, None]:
+    """The station's whole pages of ``RANGE_PAGE`` events after ``after`` up to ``head`` as
+    ``statement`` (SEALED_RANGE or LINE_RANGE) joins them: ((after, upto), the page's row), the
+    next page read by a second thread while the caller checks this one when there is one to
+    read ahead and the driver's connection may be shared. Close it before using ``conn`` again."""
+    raw: Any = conn.connection.driver_connection  # the driver's own, to ask about threads
+    quoted = encode_basestring(station)
+
+    def read(bounds: tuple[int, int]) -> Any:
+        return driver_rows(conn.exec_driver_sql(statement, (station, *bounds, quoted)))[0]
+
+    bounds = ((start, start + RANGE_PAGE) for start in range(after, head - RANGE_PAGE + 1, RANGE_PAGE))
+    threaded = head - after >= 2 * RANGE_PAGE and shared_across_threads(raw)  # a page to read ahead
+    return ahead(read, bounds, threaded=threaded)
 
 
 def range_links(page: Sequence[Any], after: int, upto: int, prev: str, parts: list[bytes]) -> str | None:

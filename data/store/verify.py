@@ -11,7 +11,6 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +18,16 @@ from sqlalchemy import Connection, Engine, String, create_engine, func, inspect,
 from sqlalchemy.exc import StatementError
 from sqlalchemy.pool import StaticPool
 
-from data.store.ahead import ahead, shared_across_threads
 from data.store.apply import apply_event
 from data.store.derived import derived_problem
 from data.store.dialect import by_insertion, insertion, on_server
 from data.store.eventlog import (
     HASHED_COLUMNS,
-    RANGE_PAGE,
     SEALED_PAGE,
     SEALED_RANGE,
     driver_rows,
     range_links,
+    range_pages,
     record_from_row,
     sealed_as_stored,
     stored_iso,
@@ -192,15 +190,7 @@ def _check_station(conn: Connection, station: str, start: int, prev: str, report
     # values (SEALED_RANGE) and read by a second thread while this one hashes the last; the
     # rest (a last page not whole, or from the first page that does not pass so) row by row.
     head = conn.execute(select(func.max(EVENT.c.seq)).where(EVENT.c.station_id == station)).scalar() or 0
-    raw: Any = conn.connection.driver_connection  # the driver's own, to ask about threads
-    quoted = encode_basestring(station)
-
-    def read(bounds: tuple[int, int]) -> Any:
-        return driver_rows(conn.exec_driver_sql(SEALED_RANGE, (station, *bounds, quoted)))[0]
-
-    bounds = ((after, after + RANGE_PAGE) for after in range(start, head - RANGE_PAGE + 1, RANGE_PAGE))
-    threaded = head - start >= 2 * RANGE_PAGE and shared_across_threads(raw)  # a page to read ahead
-    pages = ahead(read, bounds, threaded=threaded)
+    pages = range_pages(conn, SEALED_RANGE, station, start, head)
     try:
         for (after, upto), page in pages:
             parts = page[7].split(b"\n") if page[7] is not None else []

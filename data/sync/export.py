@@ -8,25 +8,23 @@ import json
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from data.settings import Settings, SyncLimits
-from data.store.ahead import ahead, shared_across_threads
 from data.store.db import Location, location_of
 from data.store.dialect import on_server
 from data.store.eventlog import (
     HASHED_COLUMNS,
     LINE_PAGE,
     LINE_RANGE,
-    RANGE_PAGE,
     driver_rows,
     line_hashed,
     part_hashed,
     range_links,
+    range_pages,
     sealed_as_stored,
     stored_iso,
     whole_row,
@@ -219,16 +217,8 @@ def _joined_pages(
     second thread, each that passes (``range_links`` over each line's hashed bytes, cut from
     it) and fits the bundle as (its last seq, its last hash, its lines as the database joined
     them); it stops at the first page that does not, the caller reading the rest row by row."""
-    raw: Any = conn.connection.driver_connection  # the driver's own, to ask about threads
-    quoted = encode_basestring(station)
     size = 0
-
-    def read(bounds: tuple[int, int]) -> Any:
-        return driver_rows(conn.exec_driver_sql(LINE_RANGE, (station, *bounds, quoted)))[0]
-
-    bounds = ((after, after + RANGE_PAGE) for after in range(since, head - RANGE_PAGE + 1, RANGE_PAGE))
-    threaded = head - since >= 2 * RANGE_PAGE and shared_across_threads(raw)  # a page to read ahead
-    pages = ahead(read, bounds, threaded=threaded)
+    pages = range_pages(conn, LINE_RANGE, station, since, head)
     try:
         for (after, upto), page in pages:
             if page[7] is None or upto - since > limits_.bundle_events:

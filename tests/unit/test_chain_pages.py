@@ -112,7 +112,7 @@ def _tamper(db: Path, *statements: str) -> None:
 def _checked(a: Any, monkeypatch: pytest.MonkeyPatch, *, rows: bool) -> Report:
     """The chain check in pages of PAGE events, or (``rows``) row by row as it always was."""
     with monkeypatch.context() as patch:
-        patch.setattr("data.store.verify.RANGE_PAGE", PAGE)
+        patch.setattr("data.store.eventlog.RANGE_PAGE", PAGE)
         if rows:
             patch.setattr("data.store.verify.range_links", lambda *_args: None)
         report = Report()
@@ -212,7 +212,7 @@ def test_a_chain_checked_from_a_mark_in_pages(tmp_path: Path, monkeypatch: pytes
     a, db = _station(tmp_path)
     with sqlite3.connect(db) as conn:
         (held,) = conn.execute("SELECT hash FROM event WHERE station_id = 'ST-A' AND seq = 4").fetchone()
-    monkeypatch.setattr("data.store.verify.RANGE_PAGE", PAGE)
+    monkeypatch.setattr("data.store.eventlog.RANGE_PAGE", PAGE)
     for mark, ok in (((4, held), True), ((4, GENESIS), False)):
         report = Report()
         with a.engine.connect() as conn:
@@ -242,7 +242,7 @@ def test_an_export_in_pages_is_line_for_line_the_events(
     """Pages of PAGE events, a bundle's limit falling inside a page or on its edge: every
     bundle holds its events as each record encodes to, together all of them in order."""
     a, db = _station(tmp_path)
-    monkeypatch.setattr("data.sync.export.RANGE_PAGE", PAGE)
+    monkeypatch.setattr("data.store.eventlog.RANGE_PAGE", PAGE)
     if events is not None:
         a.rules.settings.sync.bundle_events = events
     result = export_bundle(a, tmp_path / "a.bundle", since=0)
@@ -265,7 +265,7 @@ def test_an_export_refuses_a_fault_at_a_page_edge_as_row_by_row(
     refusals = []
     for rows in (False, True):
         with monkeypatch.context() as patch:
-            patch.setattr("data.sync.export.RANGE_PAGE", PAGE)
+            patch.setattr("data.store.eventlog.RANGE_PAGE", PAGE)
             if rows:
                 patch.setattr("data.sync.export.range_links", lambda *_args: None)
             with pytest.raises(DomainError) as refused:
@@ -282,7 +282,7 @@ def test_a_write_that_fails_while_pages_are_read_ahead_stops_the_reading(
     """The disk fills after the first chunk: the export is refused, no reading thread is left
     behind on the connection, and the next export (room again) is whole."""
     a, db = _station(tmp_path)
-    monkeypatch.setattr("data.sync.export.RANGE_PAGE", PAGE)
+    monkeypatch.setattr("data.store.eventlog.RANGE_PAGE", PAGE)
     write_beside = bundle.write_beside
 
     def fills(stream: Any, chunks: Any) -> None:

@@ -19,6 +19,18 @@ from tests.unit.support import one, rows
 STATION = "ST-DEMO"  # the demo_db fixture's station
 
 
+def _copies(path: Path, count: int, seed: int) -> int:
+    """``count`` copies added to the file at ``path`` by the bulk path; how many events."""
+    settings = Settings()
+    engine = open_sync(path)
+    try:
+        return copy_cases(
+            engine, STATION, count=count, rng=random.Random(seed), prefix=settings.case_prefix, tz=settings.tz
+        )
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture()
 def bulk_db(demo_db: Path, tmp_path: Path) -> Path:
     """The default demo with 150 copied cases added by the bulk path."""
@@ -169,15 +181,8 @@ def test_a_build_that_fails_half_way_still_puts_the_indexes_back(
         return copied(*args)
 
     monkeypatch.setattr(bulk, "rows_of", failing)
-    settings = Settings()
-    engine = open_sync(path)
-    try:
-        with pytest.raises(RuntimeError, match="the disk is full"):
-            copy_cases(
-                engine, STATION, count=40, rng=random.Random(3), prefix=settings.case_prefix, tz=settings.tz
-            )
-    finally:
-        engine.dispose()
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        _copies(path, 40, 3)
     assert rows(path, SCHEMA) == rows(demo_db, SCHEMA)
 
 
@@ -189,15 +194,7 @@ def _copied(demo_db: Path, path: Path, monkeypatch: pytest.MonkeyPatch, apart: i
     import data.demo.bulk as bulk
 
     monkeypatch.setattr(bulk, "APART", apart)
-    copy_db(demo_db, path)
-    settings = Settings()
-    engine = open_sync(path)
-    try:
-        copy_cases(
-            engine, STATION, count=12, rng=random.Random(5), prefix=settings.case_prefix, tz=settings.tz
-        )
-    finally:
-        engine.dispose()
+    _copies(copy_db(demo_db, path), 12, 5)
     return path
 
 
@@ -241,14 +238,7 @@ def test_copies_are_not_written_after_events_the_build_did_not_chain_them_to(
             yield batch
 
     monkeypatch.setattr(bulk, "_batches", behind)
-    settings = Settings()
-    engine = open_sync(path)
-    try:
-        with pytest.raises(RuntimeError, match="changed"):
-            copy_cases(
-                engine, STATION, count=5, rng=random.Random(5), prefix=settings.case_prefix, tz=settings.tz
-            )
-    finally:
-        engine.dispose()
+    with pytest.raises(RuntimeError, match="changed"):
+        _copies(path, 5, 5)
     assert rows(path, EVENTS) == rows(demo_db, EVENTS)
     assert rows(path, SCHEMA) == rows(demo_db, SCHEMA)
