@@ -18,8 +18,10 @@ import json
 import multiprocessing
 import random
 import re
+import signal
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
@@ -585,10 +587,18 @@ class Batch:
 
 
 def _batches(
-    templates: list[Template], order: list[int], numbers: Numbers, rng: random.Random, seq: int, prev: str
+    templates: list[Template],
+    order: list[int],
+    numbers: Numbers,
+    rng: random.Random,
+    seq: int,
+    prev: str,
+    flush: int | None = None,
 ) -> Iterator[Batch]:
-    """The copies in ``order``, rendered and chained after (``seq``, ``prev``), in batches."""
+    """The copies in ``order``, rendered and chained after (``seq``, ``prev``), in batches of
+    ``flush`` (``FLUSH``)."""
     count = len(order)
+    every = FLUSH if flush is None else flush
     batch = Batch(seq, prev, 0, [], defaultdict(list))
     for done, key in enumerate(order, 1):
         template = templates[key >> 6 & 0x3FFF]
@@ -599,7 +609,7 @@ def _batches(
         batch.events.extend(copied)
         for name, row in rows_of(template, vals):
             batch.rows[name].append(row)
-        if done % FLUSH == 0 or done == count:
+        if done % every == 0 or done == count:
             batch.done = done
             yield batch
             batch = Batch(seq, prev, done, [], defaultdict(list))
@@ -613,15 +623,21 @@ def _render_apart(
     rng: random.Random,
     seq: int,
     prev: str,
+    flush: int,
 ) -> None:
     """A second process's work: renders the batches and sends each down the pipe ``out``, then
-    ``None``; a failure is sent as its text (the process then ends)."""
+    ``None``; a failure is sent as its text. When the writing process stops reading (it failed,
+    or Ctrl-C stopped it: that is its to handle, not this one's) this one ends without a word."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        for batch in _batches(templates, order, numbers, rng, seq, prev):
+        for batch in _batches(templates, order, numbers, rng, seq, prev, flush):
             out.send(batch)
         out.send(None)
-    except BaseException as exc:  # handed to the writing process, which raises it
-        out.send(f"{type(exc).__name__}: {exc}")
+    except OSError:  # nobody reads the pipe any more
+        pass
+    except Exception as exc:  # handed to the writing process, which raises it
+        with suppress(OSError):
+            out.send(f"{type(exc).__name__}: {exc}")
     finally:
         out.close()
 
@@ -635,7 +651,7 @@ def _rendered_apart(
     ctx = multiprocessing.get_context("spawn")  # not a fork of a process with a database open
     receive, send = ctx.Pipe(duplex=False)
     worker = ctx.Process(
-        target=_render_apart, args=(send, templates, order, numbers, rng, seq, prev), daemon=True
+        target=_render_apart, args=(send, templates, order, numbers, rng, seq, prev, FLUSH), daemon=True
     )
     worker.start()
     send.close()

@@ -242,3 +242,25 @@ def test_copies_are_not_written_after_events_the_build_did_not_chain_them_to(
         _copies(path, 5, 5)
     assert rows(path, EVENTS) == rows(demo_db, EVENTS)
     assert rows(path, SCHEMA) == rows(demo_db, SCHEMA)
+
+
+def test_the_rendering_process_ends_without_a_word_when_the_writer_stops_reading(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import data.demo.bulk as bulk
+
+    settings = Settings()
+    engine = open_sync(demo_db, writer=False)
+    try:
+        with engine.connect() as conn:
+            templates = _templates(conn, STATION)
+            numbers = bulk.Numbers(conn, STATION, settings.case_prefix, settings.tz)
+    finally:
+        engine.dispose()
+    monkeypatch.setattr(bulk, "FLUSH", 1)  # a batch a copy: the process has more to send
+    order = bulk._order(templates, 300, random.Random(2))
+    batches = bulk._rendered_apart(templates, order, numbers, random.Random(2), 0, "")
+    first = next(batches)
+    batches.close()  # as when writing the first batch fails, or Ctrl-C stops the build
+    assert first.done == 1
+    assert "Traceback" not in capfd.readouterr().err
