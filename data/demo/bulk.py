@@ -20,7 +20,7 @@ import random
 import re
 import signal
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -644,16 +644,23 @@ def _render_apart(
 
 def _rendered_apart(
     templates: list[Template], order: list[int], numbers: Numbers, rng: random.Random, seq: int, prev: str
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """``_batches`` rendered by a second process while this one writes the batch before: the
     build's Python half and SQLite's half run on two cores. The same draws in the same order,
-    so the same seed makes the same file as rendering in this process."""
+    so the same seed makes the same file as rendering in this process, which renders them
+    itself when no second process can start (say, the folder the build runs in is gone)."""
     ctx = multiprocessing.get_context("spawn")  # not a fork of a process with a database open
     receive, send = ctx.Pipe(duplex=False)
     worker = ctx.Process(
         target=_render_apart, args=(send, templates, order, numbers, rng, seq, prev, FLUSH), daemon=True
     )
-    worker.start()
+    try:
+        worker.start()
+    except OSError:
+        receive.close()
+        send.close()
+        yield from _batches(templates, order, numbers, rng, seq, prev)
+        return
     send.close()
     try:
         while True:

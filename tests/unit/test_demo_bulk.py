@@ -208,6 +208,21 @@ def test_copies_rendered_by_a_second_process_are_the_copies_rendered_here(
     assert rows(apart, CASES) == rows(here, CASES)
 
 
+def test_copies_are_rendered_here_when_no_second_process_can_start(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing.context
+
+    def gone(self: object) -> None:  # as when the folder the build runs in was removed
+        raise FileNotFoundError(2, "No such file or directory")
+
+    here = _copied(demo_db, tmp_path / "here.db", monkeypatch, apart=10**9)
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", gone)
+    apart = _copied(demo_db, tmp_path / "apart.db", monkeypatch, apart=1)
+    assert len(rows(apart, EVENTS)) > len(rows(demo_db, EVENTS))
+    assert rows(apart, EVENTS) == rows(here, EVENTS)
+
+
 def test_a_failure_in_the_rendering_process_is_raised_in_the_writing_one(demo_db: Path) -> None:
     import data.demo.bulk as bulk
 
