@@ -16,7 +16,7 @@ from typing import IO
 
 from sqlalchemy import func, select
 
-from data.demo.bulk import copy_cases
+from data.demo.copying import copy_cases
 from data.demo.material import DemoOptions
 from data.demo.stories import SIMULATED_MAX, Demo, Step, Story
 from data.demo.text import OPERATORS

@@ -52,7 +52,7 @@ from models.working_hours import hours_from_json
 
 Step = Callable[[Ctx], object]
 Story = Iterator[tuple[datetime, Step]]
-SIMULATED_MAX = 3000  # cases beyond this are copies (data/demo/bulk.py)
+SIMULATED_MAX = 3000  # cases beyond this are copies (data/demo/copying.py)
 LIVE_MAX = 2000  # whistles running now, at most
 SOURCE_WEIGHTS = {"patrol": 30, "hotline": 30, "photo": 15, "grid": 15, "iot": 5, "district": 5}
 

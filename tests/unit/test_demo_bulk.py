@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from data.demo.bulk import Text, _templates, check_template, copy_cases
+from data.demo import copying
+from data.demo.bulk import Template, Text, _templates
+from data.demo.copying import check_template, copy_cases
 from data.service import open_sync, verify
 from data.settings import Settings
 from data.store.totals import differences
@@ -17,6 +19,18 @@ from tests.unit.conftest import copy_db
 from tests.unit.support import one, rows
 
 STATION = "ST-DEMO"  # the demo_db fixture's station
+
+
+def _inputs(demo_db: Path) -> tuple[list[Template], copying.Numbers]:
+    """The demo's templates and the numbers its copies would take."""
+    settings = Settings()
+    engine = open_sync(demo_db, writer=False)
+    try:
+        with engine.connect() as conn:
+            numbers = copying.Numbers(conn, STATION, settings.case_prefix, settings.tz)
+            return _templates(conn, STATION), numbers
+    finally:
+        engine.dispose()
 
 
 def _copies(path: Path, count: int, seed: int) -> int:
@@ -169,10 +183,8 @@ def test_the_indexes_set_aside_while_copying_are_all_made_again_and_hold_every_r
 def test_a_build_that_fails_half_way_still_puts_the_indexes_back(
     demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import data.demo.bulk as bulk
-
     path = copy_db(demo_db, tmp_path / "bulk.db")
-    copied = bulk.rows_of  # used by the copying alone (not by the templates' check)
+    copied = copying.rows_of  # used by the copying alone (not by the templates' check)
     calls = iter(range(30))
 
     def failing(*args: Any) -> Any:
@@ -180,7 +192,7 @@ def test_a_build_that_fails_half_way_still_puts_the_indexes_back(
             raise RuntimeError("the disk is full")
         return copied(*args)
 
-    monkeypatch.setattr(bulk, "rows_of", failing)
+    monkeypatch.setattr(copying, "rows_of", failing)
     with pytest.raises(RuntimeError, match="the disk is full"):
         _copies(path, 40, 3)
     assert rows(path, SCHEMA) == rows(demo_db, SCHEMA)
@@ -191,9 +203,7 @@ CASES = "SELECT * FROM case_file ORDER BY id"
 
 
 def _copied(demo_db: Path, path: Path, monkeypatch: pytest.MonkeyPatch, apart: int) -> Path:
-    import data.demo.bulk as bulk
-
-    monkeypatch.setattr(bulk, "APART", apart)
+    monkeypatch.setattr(copying, "APART", apart)
     _copies(copy_db(demo_db, path), 12, 5)
     return path
 
@@ -224,35 +234,25 @@ def test_copies_are_rendered_here_when_no_second_process_can_start(
 
 
 def test_a_failure_in_the_rendering_process_is_raised_in_the_writing_one(demo_db: Path) -> None:
-    import data.demo.bulk as bulk
-
-    settings = Settings()
-    engine = open_sync(demo_db, writer=False)
-    try:
-        with engine.connect() as conn:
-            templates = _templates(conn, STATION)
-            numbers = bulk.Numbers(conn, STATION, settings.case_prefix, settings.tz)
-    finally:
-        engine.dispose()
+    templates, numbers = _inputs(demo_db)
     no_such_template = len(templates) << 6 | 1
     with pytest.raises(RuntimeError, match="IndexError"):
-        list(bulk._rendered_apart(templates, [no_such_template], numbers, random.Random(1), 0, ""))
+        plan = copying.Plan(templates, [no_such_template], numbers, random.Random(1), 0, "")
+        list(copying._rendered_apart(plan))
 
 
 def test_copies_are_not_written_after_events_the_build_did_not_chain_them_to(
     demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import data.demo.bulk as bulk
-
     path = copy_db(demo_db, tmp_path / "bulk.db")
-    batches = bulk._batches
+    batches = copying._batches
 
     def behind(*args: Any) -> Any:  # as if another desk wrote while the first batch was rendered
         for batch in batches(*args):
             batch.seq -= 1
             yield batch
 
-    monkeypatch.setattr(bulk, "_batches", behind)
+    monkeypatch.setattr(copying, "_batches", behind)
     with pytest.raises(RuntimeError, match="changed"):
         _copies(path, 5, 5)
     assert rows(path, EVENTS) == rows(demo_db, EVENTS)
@@ -262,19 +262,10 @@ def test_copies_are_not_written_after_events_the_build_did_not_chain_them_to(
 def test_the_rendering_process_ends_without_a_word_when_the_writer_stops_reading(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    import data.demo.bulk as bulk
-
-    settings = Settings()
-    engine = open_sync(demo_db, writer=False)
-    try:
-        with engine.connect() as conn:
-            templates = _templates(conn, STATION)
-            numbers = bulk.Numbers(conn, STATION, settings.case_prefix, settings.tz)
-    finally:
-        engine.dispose()
-    monkeypatch.setattr(bulk, "FLUSH", 1)  # a batch a copy: the process has more to send
-    order = bulk._order(templates, 300, random.Random(2))
-    batches = bulk._rendered_apart(templates, order, numbers, random.Random(2), 0, "")
+    templates, numbers = _inputs(demo_db)
+    monkeypatch.setattr(copying, "FLUSH", 1)  # a batch a copy: the process has more to send
+    order = copying._order(templates, 300, random.Random(2))
+    batches = copying._rendered_apart(copying.Plan(templates, order, numbers, random.Random(2), 0, ""))
     first = next(batches)
     batches.close()  # as when writing the first batch fails, or Ctrl-C stops the build
     assert first.done == 1
