@@ -192,6 +192,19 @@ def test_demo_refuses_a_database_with_cases(
     assert one(path, "SELECT count(*) FROM case_file")[0] == one(demo_db, "SELECT count(*) FROM case_file")[0]
 
 
+@pytest.mark.parametrize("cases", ["-5", "0", "lots"])
+def test_demo_refuses_a_count_of_cases_below_one_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cases: str
+) -> None:
+    path = tmp_path / "demo.db"
+    with pytest.raises(SystemExit) as bad:
+        main(["--lang", "en", "demo", "--db", str(path), f"--cases={cases}"])
+    assert bad.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == f"whistle demo: error: argument --cases: invalid value: '{cases}'"
+    assert not path.exists()
+
+
 def test_the_db_option_and_variable_choose_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

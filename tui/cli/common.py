@@ -15,6 +15,15 @@ from models.errors import DomainError
 from models.i18n import LANGUAGES, label, t
 
 
+def positive(value: str) -> int:
+    """A whole number of one or more, as an argument's type: anything else is refused by the
+    parser in one line ("invalid value"), before a command runs."""
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
 def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     """Options every command takes, before or after the command name."""
     default = None if top else argparse.SUPPRESS

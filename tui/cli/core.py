@@ -42,6 +42,7 @@ from tui.cli.common import (
     Context,
     add_common,
     open_service,
+    positive,
     print_staff,
     read_secret,
 )
@@ -60,7 +61,7 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=init)
 
     p = command("demo", "cli.help.demo")
-    p.add_argument("--cases", type=int, default=300, help=t("cli.help.cases"))
+    p.add_argument("--cases", type=positive, default=300, help=t("cli.help.cases"))
     p.add_argument("--seed", type=int, default=2026, help=t("cli.help.seed"))
     p.set_defaults(handler=demo)
 
