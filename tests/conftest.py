@@ -13,6 +13,10 @@ import pytest
 
 from models import credentials
 
+PILOT_IDLE_WINDOW = 0.002
+"""Seconds in which Textual's Pilot looks for the desk to have gone idle after each key or pause
+(its own window is 20 ms; see ``_quick_pilot``)."""
+
 RAM = Path("/dev/shm")
 RAM_NEEDED = 2 * 2**30
 """Room the suite's temporary files want in memory (one run leaves a few hundred MB, and pytest
@@ -20,6 +24,26 @@ keeps the last three runs' folders)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _quick_pilot()
+    _temporary_files_in_memory()
+
+
+def _quick_pilot() -> None:
+    """Pilot waits twice after every key it presses, and once in every ``pause()``, until the
+    process has gone idle: it sleeps a window, and when the process used almost no CPU in it
+    (a twentieth of the window, counting every thread, the desk's workers too) it is idle. Its
+    window is 20 ms, so every key cost at least 40 ms of sleeping, about half the wall time of
+    the long keyboard paths. A 2 ms window finds the same idle desk (a thread still working
+    shows as CPU in the window, and the wait goes on) without the sleeping. Textual keeps the
+    window in a module constant and reads it at each sleep; tests/tui/test_pilot_window.py checks
+    that this still takes effect, so an upgrade that moves it fails there instead of quietly
+    making the suite slow again."""
+    import textual._wait
+
+    textual._wait.SLEEP_GRANULARITY = PILOT_IDLE_WINDOW
+
+
+def _temporary_files_in_memory() -> None:
     """The suite's temporary folders (``tmp_path`` and every ``tempfile`` folder) in memory when
     the machine has room there and TMPDIR does not name a place: every commit fsyncs
     (synchronous=FULL, which test_storage checks stays so), about a millisecond each on this
