@@ -33,14 +33,15 @@ def _quick_pilot() -> None:
     process has gone idle: it sleeps a window, and when the process used almost no CPU in it
     (a twentieth of the window, counting every thread, the desk's workers too) it is idle. Its
     window is 20 ms, so every key cost at least 40 ms of sleeping, about half the wall time of
-    the long keyboard paths. A 2 ms window finds the same idle desk (a thread still working
-    shows as CPU in the window, and the wait goes on) without the sleeping. Textual keeps the
-    window in a module constant and reads it at each sleep; tests/tui/test_pilot_window.py checks
-    that this still takes effect, so an upgrade that moves it fails there instead of quietly
-    making the suite slow again."""
+    the long keyboard paths. A 2 ms window with the same twentieth finds the same idle desk (a
+    thread still working shows as CPU in the window, and the wait goes on) without the
+    sleeping. Textual keeps both in module constants and reads them at each sleep;
+    tests/tui/test_pilot_window.py checks that this still takes effect, so an upgrade that
+    moves them fails there instead of quietly making the suite slow again."""
     import textual._wait
 
     textual._wait.SLEEP_GRANULARITY = PILOT_IDLE_WINDOW
+    textual._wait.SLEEP_IDLE = PILOT_IDLE_WINDOW / 20
 
 
 def _temporary_files_in_memory() -> None:

@@ -26,3 +26,11 @@ async def test_pilot_sleeps_in_the_suites_window_after_a_key(monkeypatch: pytest
         await pilot.pause()
     assert slept, "Pilot no longer waits through textual._wait: _quick_pilot has nothing to shorten"
     assert set(slept) == {PILOT_IDLE_WINDOW}
+
+
+def test_the_idle_test_reads_the_window_and_its_twentieth_when_it_runs() -> None:
+    """Both constants are read at each wait (not bound when Textual loaded), so setting them
+    in the suite's configuration takes effect, and idle stays under a twentieth of the window."""
+    names = textual._wait.wait_for_idle.__code__.co_names
+    assert {"SLEEP_GRANULARITY", "SLEEP_IDLE"} <= set(names)
+    assert pytest.approx(textual._wait.SLEEP_GRANULARITY / 20) == textual._wait.SLEEP_IDLE
