@@ -172,8 +172,9 @@ class WhistleApp(App[None]):
         self._demo_waits: SignInScreen | None = None
         """A sign-in whose demo PINs are checked once the queue has drawn (``_check_demo``)."""
         self.heap_frozen = False
-        """The objects of the start-up are kept out of the garbage collector's rounds
-        (``_freeze_heap``)."""
+        """This desk froze the objects of the start-up out of the garbage collector's rounds
+        (``_freeze_heap``) and gives them back when it ends."""
+        self._freeze_asked = False
         self.latest: datetime | None = None
         """The latest time this desk has seen, on the clock or in the record: it never goes back."""
         self._last_reading: datetime | None = None
@@ -285,8 +286,8 @@ class WhistleApp(App[None]):
     def _queue_loaded(self) -> None:
         if self._demo_waits is not None:
             self.call_after_refresh(self._check_demo)  # once that window is on the screen
-        if self.operator is not None and not self.heap_frozen:
-            self.heap_frozen = True
+        if self.operator is not None and not self._freeze_asked:
+            self._freeze_asked = True
             self.call_after_refresh(self._freeze_heap)
 
     def _freeze_heap(self) -> None:
@@ -294,9 +295,16 @@ class WhistleApp(App[None]):
         libraries, the screens, the service) lives as long as the desk, and each full round of
         the garbage collector walked all of it again: ~100 ms in about one key press in ten at
         a million cases. Collected once now, then frozen: the later rounds walk only what was
-        made since. Given back to the collector when the app ends (``on_unmount``)."""
+        made since. Given back to the collector when the app ends (``on_unmount``).
+
+        A heap frozen already is left as it is: whoever froze it (another desk in the same
+        process, a test run that froze what it loaded) gives it back, and a desk that ends
+        first must not unfreeze what the other still counts on being frozen."""
+        if gc.get_freeze_count():
+            return
         gc.collect()
         gc.freeze()
+        self.heap_frozen = True
 
     def _check_demo(self) -> None:
         """The demo's PINs are checked once the queue has drawn its first window (or at once,

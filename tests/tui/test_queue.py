@@ -300,3 +300,32 @@ async def test_what_the_start_up_made_is_frozen_once_the_desk_is_up(
         await settle(app, pilot)
         assert freezes == [1]  # once, not on every window
     assert gc.get_freeze_count() == 0
+
+
+async def test_a_heap_frozen_before_the_desk_is_left_frozen_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two desks in one process: the first freezes the start-up; the second finds the heap
+    frozen and leaves it so (no second full collection), and when it ends first it does not
+    unfreeze what the first still runs on. The first gives it back when it ends."""
+    gc.unfreeze()
+    collections: list[int] = []
+    real = gc.collect
+
+    def collect(*args: int) -> int:
+        collections.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(gc, "collect", collect)
+    st = station(tmp_path)
+    first, second = app_for(st), app_for(st)
+    async with first.run_test() as p1:
+        await settle(first, p1)
+        await p1.pause()
+        assert first.heap_frozen and collections == [1]
+        async with second.run_test() as p2:
+            await settle(second, p2)
+            await p2.pause()
+            assert not second.heap_frozen and collections == [1]
+        assert gc.get_freeze_count() > 0  # the second desk has ended; the first's heap stays frozen
+    assert gc.get_freeze_count() == 0
