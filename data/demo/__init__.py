@@ -23,6 +23,7 @@ from data.demo.text import OPERATORS
 from data.read.staff import demo_staff
 from data.store.eventlog import EventWriter
 from data.store.tables import CASE
+from data.store.totals import Parts, totals_batch
 from data.write.commands.common import Ctx
 from data.write.session import SyncService
 from models.clock import FrozenClock
@@ -58,7 +59,8 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
     clock = FrozenClock(demo.now)
     summary = DemoSummary()
     while queue:
-        with service.engine.begin() as conn:
+        # the totals of a batch's steps are settled once at its end, as an import's are
+        with service.engine.begin() as conn, totals_batch(conn) as totals:
             # the demo makes up a history behind the station's registration: not ordered
             writer = EventWriter(conn, service.station_id, OPERATORS[0], clock, ordered=False)
             ctx = Ctx(writer, service.rules)
@@ -68,11 +70,14 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
                 at, _n, step, story = heapq.heappop(queue)
                 clock.set(at)
                 writer.operator = demo.rng.choice(OPERATORS)
+                own = Parts()
+                own.merge(totals.own)
                 try:
                     with conn.begin_nested():
                         step(ctx)
                 except DomainError:
                     writer.reset_head()
+                    totals.own = own  # the step's events are undone, and their own figures
                     continue
                 advance(story)
                 for spawned in demo.take_spawned():

@@ -3,22 +3,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from data.catalogue import CATEGORIES, SOURCES
 from data.demo import DemoOptions, generate
+from data.demo.stories import Demo, Story
 from data.service import SyncService
 from data.settings import Settings
+from data.store.tables import CLOCK, DEPT_DAY, EVENT
+from data.store.totals import differences
+from data.write.commands.checkins import pause
+from data.write.commands.common import Ctx
 from models.calendar import WorkCalendar
 from models.clock import FrozenClock
 from models.deadlines import Light, Unit, clock_state
 from models.enums import CaseStatus, CheckInStatus, ReinspectionResult
+from models.enums import CaseStatus as S
 from models.errors import DomainError
 from tests.unit.conftest import NOW, copy_db
-from tests.unit.support import CASE, new_case, one, rows
+from tests.unit.support import CASE, case_in, new_case, one, rows
 
 SH = Settings().tz
 
@@ -130,3 +138,40 @@ def test_every_action_and_result_fits_its_case(demo_db: Path) -> None:
     for category, result in reported:
         assert result in {r for _a, r in ACTIONS[category]}, (category, result)
     assert set(ACTIONS) == {c.code for c in CATEGORIES}
+
+
+def test_a_step_refused_half_way_leaves_none_of_its_events_figures(
+    sync_service: SyncService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo settles its totals once a batch of steps, as an import does. A step refused
+    after an event with figures of its own (a 挂账 pause counts in its department's day) is
+    undone with its savepoint, and so are those figures."""
+
+    def dispatched(ctx: Ctx) -> None:
+        case_in(lambda fn, *args, **kw: fn(ctx, *args, **kw), S.DISPATCHED)
+
+    def paused_then_refused(ctx: Ctx) -> None:
+        clock_id = ctx.w.conn.execute(select(CLOCK.c.id).where(CLOCK.c.whistle_id.is_not(None))).scalar_one()
+        pause(ctx, clock_id, reason="等待审批")
+        raise DomainError("error.clock_stopped")
+
+    def story(demo: Demo) -> Iterator[Story]:
+        yield iter(
+            [
+                (demo.now - timedelta(minutes=20), dispatched),
+                (demo.now - timedelta(minutes=10), paused_then_refused),
+            ]
+        )
+
+    monkeypatch.setattr(Demo, "stories", story)
+    summary = generate(sync_service, DemoOptions(cases=1))
+    with sync_service.engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(func.count()).select_from(EVENT).where(EVENT.c.type == "clock.paused")
+            ).scalar()
+            == 0
+        )
+        assert not conn.execute(select(DEPT_DAY.c.pauses).where(DEPT_DAY.c.pauses != 0)).all()
+        assert differences(conn) == []
+    assert summary.cases == 1
