@@ -37,7 +37,7 @@ def _quick_pilot() -> None:
     the long keyboard paths. A 2 ms window with the same twentieth finds the same idle desk (a
     thread still working shows as CPU in the window, and the wait goes on) without the
     sleeping. Textual keeps both in module constants and reads them at each sleep;
-    tests/tui/test_pilot_window.py checks that this still takes effect, so an upgrade that
+    tests/unit/test_pilot_window.py checks that this still takes effect, so an upgrade that
     moves them fails there instead of quietly making the suite slow again."""
     import textual._wait
 

@@ -1,4 +1,9 @@
-"""The suite's Pilot looks for an idle desk in short windows (tests/conftest.py ``_quick_pilot``)."""
+"""The suite's Pilot looks for an idle desk in short windows (tests/conftest.py ``_quick_pilot``).
+
+This checks the suite's own configuration, which sets two constants of Textual's private
+``textual._wait``: the desk's code and its UI tests (tests/tui, tests/snapshots) use Textual's
+public API only (tests/unit/test_textual_privates.py). If a Textual release moves them, this
+fails, rather than the suite quietly going back to sleeping 40 ms a key."""
 
 from __future__ import annotations
 
