@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -99,17 +100,14 @@ class ViewScreen(CatalogueBindings[None], Screen[None]):
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._desk: Desk | None = None
         self._header: tuple[list[DeskHeader], list[ClockBanner]] | None = None
         """The screen's header and clock banner, found once it is mounted (they stay): the tick
         looked for them in the screen every second."""
 
-    @property
+    @cached_property
     def desk(self) -> Desk:
         """The app as the desk, checked once (the protocol's check walks its members)."""
-        if self._desk is None:
-            self._desk = desk_of(self.app)
-        return self._desk
+        return desk_of(self.app)
 
     @property
     def service(self) -> Service | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection
@@ -61,28 +62,25 @@ class QueueScreen(ViewScreen):
         """The day the count of parked cases due for review was read for."""
         self._bindings_for: tuple[bool, bool, bool] | None = None
         self._counts_shown: str | None = None
-        self._view: QueueView | None = None
-        self._search_input: Input | None = None
-        self._bar: Static | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-filters")
         yield QueueView(self._load_window, tz=self.desk.settings.tz, id="queue-view")
         yield Input(placeholder=t("queue.search_placeholder"), id="queue-search")
 
-    @property
+    @cached_property
     def view(self) -> QueueView:
         """The table, found once (it stays): every key asked the screen for it several times
         (the footer's checks, the counts line, the tick)."""
-        if self._view is None:
-            self._view = self.query_one(QueueView)
-        return self._view
+        return self.query_one(QueueView)
 
-    @property
+    @cached_property
     def _search_box(self) -> Input:
-        if self._search_input is None:
-            self._search_input = self.query_one("#queue-search", Input)
-        return self._search_input
+        return self.query_one("#queue-search", Input)
+
+    @cached_property
+    def _filters_bar(self) -> Static:
+        return self.query_one("#queue-filters", Static)
 
     def on_mount(self) -> None:
         self.view.focus()
@@ -136,9 +134,7 @@ class QueueScreen(ViewScreen):
         active = describe(self.view.filter, self.communities)
         if active:
             line += "  " + t("queue.filtered", filters=active)
-        if self._bar is None:
-            self._bar = self.query_one("#queue-filters", Static)
-        bar = self._bar
+        bar = self._filters_bar
         if line != self._counts_shown:  # a window read while scrolling counts the same: an
             # update lays the screen out again (~5 ms of a key at scale)
             self._counts_shown = line

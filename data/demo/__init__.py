@@ -23,7 +23,7 @@ from data.demo.text import OPERATORS
 from data.read.staff import demo_staff
 from data.store.eventlog import EventWriter
 from data.store.tables import CASE
-from data.store.totals import Parts, totals_batch
+from data.store.totals import totals_batch
 from data.write.commands.common import Ctx
 from data.write.session import SyncService
 from models.clock import FrozenClock
@@ -70,14 +70,11 @@ def generate(service: SyncService, options: DemoOptions, progress: IO[str] | Non
                 at, _n, step, story = heapq.heappop(queue)
                 clock.set(at)
                 writer.operator = demo.rng.choice(OPERATORS)
-                own = Parts()
-                own.merge(totals.own)
                 try:
-                    with conn.begin_nested():
+                    with conn.begin_nested(), totals.undone_with():
                         step(ctx)
                 except DomainError:
                     writer.reset_head()
-                    totals.own = own  # the step's events are undone, and their own figures
                     continue
                 advance(story)
                 for spawned in demo.take_spawned():

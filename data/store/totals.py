@@ -359,6 +359,21 @@ class TotalsBatch:
         self.before.clear()
         self.own = Parts()
 
+    @contextmanager
+    def undone_with(self) -> Iterator[None]:
+        """A part of the batch that may be undone (a savepoint rolled back when it raises):
+        what it brought to the batch goes with it, the events' own figures and the parts read
+        for cases first touched in it (read after its earlier events, they may hold them)."""
+        own, touched = Parts(), len(self.before)
+        own.merge(self.own)
+        try:
+            yield
+        except BaseException:
+            self.own = own
+            for case_id in list(self.before)[touched:]:  # a dict keeps the order they came in
+                del self.before[case_id]
+            raise
+
 
 @contextmanager
 def totals_batch(conn: Connection) -> Iterator[TotalsBatch]:
