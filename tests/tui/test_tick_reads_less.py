@@ -135,6 +135,19 @@ async def test_a_quiet_second_of_the_poller_starts_no_worker(tmp_path: Path) -> 
         assert view.counts.total == total + 1
 
 
+def _recorded(screen: Any, method: str) -> list[tuple[Any, ...]]:
+    """The arguments of each call of ``screen``'s ``method`` from now on (it still answers)."""
+    calls: list[tuple[Any, ...]] = []
+    real = getattr(screen, method)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    setattr(screen, method, recording)
+    return calls
+
+
 async def test_a_tick_finds_the_header_without_looking_through_the_screen(tmp_path: Path) -> None:
     st = station(tmp_path)
     app = app_for(st)
@@ -142,14 +155,7 @@ async def test_a_tick_finds_the_header_without_looking_through_the_screen(tmp_pa
         await settle(app, pilot)
         await _ticked(app, pilot, st)
         screen = app.screen
-        looked: list[Any] = []
-        real = screen.query
-
-        def query(*args: Any, **kwargs: Any) -> Any:
-            looked.append(args)
-            return real(*args, **kwargs)
-
-        screen.query = query  # type: ignore[method-assign]
+        looked = _recorded(screen, "query")
         await _ticked(app, pilot, st, seconds=2)
         assert str(screen.query_one("#hdr-clock", Label).render()) == "03-10 10:00:03"
         assert not any(DeskHeader in args for args in looked)
@@ -167,14 +173,7 @@ async def test_keys_and_ticks_find_the_table_without_looking_through_the_screen(
         await pilot.press("down")
         await workers_done(app)
         await pilot.pause()
-        looked: list[Any] = []
-        real = screen.query_one
-
-        def query_one(*args: Any, **kwargs: Any) -> Any:
-            looked.append(args)
-            return real(*args, **kwargs)
-
-        screen.query_one = query_one  # type: ignore[method-assign]
+        looked = _recorded(screen, "query_one")
         for key in ("down", "up", "end", "home"):
             await pilot.press(key)
             await workers_done(app)

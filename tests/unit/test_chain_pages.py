@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from data.store import ahead as ahead_module
 from data.store.ahead import ahead, shared_across_threads
@@ -33,25 +32,15 @@ from data.write.commands.cases import receive_case
 from models.clock import FrozenClock
 from models.errors import DomainError
 from models.events import GENESIS, canonical_text, hashed_text
+from tests.unit.event_columns import EVENT_COLUMNS, TEXT
 from tests.unit.sync_support import CASE_ARGS, open_station
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
 PAGE = 3
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    ident=TEXT,
-    operator=TEXT,
-    kind=TEXT,
-    subject=st.none() | TEXT,
-    payload=st.dictionaries(TEXT, st.none() | st.integers() | TEXT, max_size=3),
-    digest=st.none() | TEXT,
-    prev=TEXT,
-    station=TEXT,
-    seq=st.integers(min_value=1, max_value=2**40),
-)
+@given(**EVENT_COLUMNS, station=TEXT)
 def test_a_page_passes_only_as_the_bytes_hashed_text_makes(
     ident: str,
     operator: str,

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from data.store import eventlog
 from data.store.eventlog import LINE_PAGE, SEALED_PAGE, line_hashed, record_from_row
@@ -28,24 +27,15 @@ from data.sync.importer import import_bundle
 from data.write.commands.cases import receive_case
 from models.clock import FrozenClock
 from models.events import canonical_text, hashed_text
+from tests.unit.event_columns import EVENT_COLUMNS
 from tests.unit.sync_support import CASE_ARGS, open_station, trust_each_other
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 AWKWARD = 'a "quoted" \\ backslash, 王\nsecond line'
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    ident=TEXT,
-    operator=TEXT,
-    kind=TEXT,
-    subject=st.none() | TEXT,
-    payload=st.dictionaries(TEXT, st.none() | st.integers() | TEXT, max_size=3),
-    digest=st.none() | TEXT,
-    prev=TEXT,
-    seq=st.integers(min_value=1, max_value=2**40),
-)
+@given(**EVENT_COLUMNS)
 def test_the_database_joins_the_bytes_hashed_text_makes(
     ident: str,
     operator: str,
